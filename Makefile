@@ -1,0 +1,118 @@
+# hearth: one plain GNU Makefile. Libraries come through pkg-config.
+#   make            build build/hearth and build/hearthd
+#   make check      install missing Debian packages, build, run unit and
+#                   integration tests
+#   make check-asan the same under AddressSanitizer and UBSan
+#   make demo       run hearth's main job on contrib/example
+#   make deps       install (as root) or name the missing Debian packages
+#   make bench      benchmarks (see bench/)
+
+CC	?= cc
+PKG_CONFIG ?= pkg-config
+SANITIZE ?=
+BUILD	?= build
+
+ifneq ($(SANITIZE),)
+BUILD	:= build-san
+SANFLAGS := -fsanitize=$(SANITIZE) -fno-omit-frame-pointer -fno-sanitize-recover=all
+endif
+
+CFLAGS	?= -O2 -g
+CFLAGS	+= -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wvla \
+	   -Wmissing-prototypes -Wstrict-prototypes -Iinclude -I$(BUILD)/gen \
+	   $(SANFLAGS)
+LDFLAGS	+= $(SANFLAGS)
+
+# The client runs at every prompt: it links libsodium (base64) and libc only.
+CLIENT_PKGS := libsodium
+DAEMON_PKGS := libuv sqlite3 libsodium
+TEST_PKGS   := cmocka libuv sqlite3 libsodium
+
+pkg_cflags = $(shell $(PKG_CONFIG) --cflags $(1) 2>/dev/null)
+pkg_libs   = $(shell $(PKG_CONFIG) --libs $(1) 2>/dev/null)
+
+COMMON_SRCS := $(wildcard common/*.c)
+CLIENT_SRCS := $(wildcard client/*.c)
+DAEMON_SRCS := $(wildcard daemon/*.c)
+UNIT_SRCS   := $(wildcard tests/unit/test_*.c)
+HOOKS	    := $(wildcard shell-hooks/hearth.*)
+
+COMMON_OBJS := $(COMMON_SRCS:%.c=$(BUILD)/%.o)
+CLIENT_OBJS := $(CLIENT_SRCS:%.c=$(BUILD)/%.o) $(BUILD)/gen/hooks.o
+DAEMON_OBJS := $(DAEMON_SRCS:%.c=$(BUILD)/%.o)
+# Unit tests link every module except the two mains.
+CLIENT_LIB_OBJS := $(filter-out $(BUILD)/client/hearth.o,$(CLIENT_OBJS))
+DAEMON_LIB_OBJS := $(filter-out $(BUILD)/daemon/hearthd.o,$(DAEMON_OBJS))
+UNIT_BINS   := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
+
+all: $(BUILD)/hearth $(BUILD)/hearthd $(BUILD)/ptyrun
+
+$(BUILD)/common/%.o: common/%.c $(wildcard include/hearth/*.h)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(call pkg_cflags,$(CLIENT_PKGS)) -c -o $@ $<
+
+$(BUILD)/client/%.o: client/%.c $(wildcard include/hearth/*.h client/*.h)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(call pkg_cflags,$(CLIENT_PKGS)) -Iclient -c -o $@ $<
+
+$(BUILD)/daemon/%.o: daemon/%.c $(wildcard include/hearth/*.h daemon/*.h)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(call pkg_cflags,$(DAEMON_PKGS)) -Idaemon -c -o $@ $<
+
+# The shell hooks are compiled into the client as C strings.
+$(BUILD)/gen/hooks.c: $(HOOKS) tests/tools/embed.sh
+	@mkdir -p $(@D)
+	sh tests/tools/embed.sh $(HOOKS) > $@.tmp && mv $@.tmp $@
+
+$(BUILD)/gen/hooks.o: $(BUILD)/gen/hooks.c
+	$(CC) $(CFLAGS) -c -o $@ $<
+
+$(BUILD)/libhearth.a: $(COMMON_OBJS)
+	rm -f $@ && ar rcs $@ $^
+
+$(BUILD)/hearth: $(CLIENT_OBJS) $(BUILD)/libhearth.a
+	$(CC) $(LDFLAGS) -o $@ $^ $(call pkg_libs,$(CLIENT_PKGS))
+
+$(BUILD)/hearthd: $(DAEMON_OBJS) $(BUILD)/libhearth.a
+	$(CC) $(LDFLAGS) -o $@ $^ $(call pkg_libs,$(DAEMON_PKGS))
+
+$(BUILD)/ptyrun: tests/tools/ptyrun.c
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -o $@ $< $(LDFLAGS) -lutil
+
+$(BUILD)/tests/test_%: tests/unit/test_%.c tests/unit/harness.h \
+    $(CLIENT_LIB_OBJS) $(DAEMON_LIB_OBJS) $(BUILD)/libhearth.a
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(call pkg_cflags,$(TEST_PKGS)) -Iclient -Idaemon \
+	    -o $@ $< $(CLIENT_LIB_OBJS) $(DAEMON_LIB_OBJS) \
+	    $(BUILD)/libhearth.a $(LDFLAGS) $(call pkg_libs,$(TEST_PKGS))
+
+deps:
+	@sh tests/tools/deps.sh
+
+unit: $(UNIT_BINS)
+	@sh tests/tools/run-unit.sh $(UNIT_BINS)
+
+integration: all
+	@BUILD=$(abspath $(BUILD)) bash tests/integration/run.sh
+
+check: deps
+	@$(MAKE) --no-print-directory all
+	@$(MAKE) --no-print-directory unit
+	@$(MAKE) --no-print-directory integration
+
+check-asan: deps
+	@$(MAKE) --no-print-directory SANITIZE=address,undefined check
+
+demo: deps
+	@$(MAKE) --no-print-directory all
+	@BUILD=$(abspath $(BUILD)) bash contrib/demo.sh
+
+bench: deps
+	@$(MAKE) --no-print-directory all
+	@BUILD=$(abspath $(BUILD)) bash bench/run.sh
+
+clean:
+	rm -rf build build-san
+
+.PHONY: all deps unit integration check check-asan demo bench clean

@@ -1,0 +1,151 @@
+/*
+ * `hearth daemon start|stop|status`: manage hearthd by hand. Every other
+ * command starts the daemon when it is not running, so this is rarely
+ * needed.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "hearth/path.h"
+#include "hearth.h"
+
+static int	cmd_daemon_exec(int, char **);
+
+const struct cmd_entry cmd_daemon_entry = {
+	.name = "daemon",
+	.args = "start|stop|status",
+	.summary = "start, stop or check hearthd",
+	.help =
+	    "status exits 0 when hearthd answers and 1 when it does not.\n",
+	.exec = cmd_daemon_exec,
+};
+
+/* Ask the daemon for its pid and version; -1 if it does not answer. */
+static int
+daemon_ping(uint32_t *pid, char **version)
+{
+	struct buf		 b = BUF_INIT;
+	struct ipc_reply	 reply;
+	struct protocol_reader	 r;
+	char			*cause = NULL;
+	size_t			 off;
+	int			 rc;
+
+	off = protocol_begin(&b, MSG_PING);
+	protocol_end(&b, off);
+	rc = ipc_request(&b, &reply, 2000, 0, &cause);
+	buf_release(&b);
+	free(cause);
+	if (rc != 0)
+		return (-1);
+	protocol_reader_init(&r, reply.payload.data, reply.payload.len);
+	*pid = protocol_get_u32(&r);
+	*version = protocol_get_str(&r);
+	rc = reply.type == MSG_PONG && protocol_reader_done(&r) == 0 ? 0 : -1;
+	if (rc != 0) {
+		free(*version);
+		*version = NULL;
+	}
+	ipc_reply_release(&reply);
+	return (rc);
+}
+
+static int
+daemon_start(void)
+{
+	uint32_t	 pid;
+	char		*version = NULL, *cause = NULL, **env;
+	int		 rc;
+
+	if (daemon_ping(&pid, &version) == 0) {
+		printf("hearth: hearthd is already running (pid %u)\n", pid);
+		free(version);
+		return (EXIT_OK);
+	}
+	env = envstate_base_environ();
+	rc = ipc_start_daemon(5000, env, &cause);
+	envstate_free_environ(env);
+	if (rc != 0 || daemon_ping(&pid, &version) != 0) {
+		fprintf(stderr, "hearth daemon start: %s\n",
+		    cause ? cause : "hearthd does not answer");
+		free(cause);
+		return (EXIT_FAIL);
+	}
+	printf("hearth: hearthd started (pid %u)\n", pid);
+	free(version);
+	return (EXIT_OK);
+}
+
+static int
+daemon_stop(void)
+{
+	struct buf		 b = BUF_INIT;
+	struct ipc_reply	 reply;
+	char			*cause = NULL;
+	size_t			 off;
+	int			 i;
+
+	off = protocol_begin(&b, MSG_STOP);
+	protocol_end(&b, off);
+	if (ipc_request(&b, &reply, 5000, 0, &cause) != 0) {
+		buf_release(&b);
+		if (!ipc_daemon_alive()) {
+			printf("hearth: hearthd is not running\n");
+			free(cause);
+			return (EXIT_OK);
+		}
+		fprintf(stderr, "hearth daemon stop: %s\n", cause);
+		free(cause);
+		return (EXIT_FAIL);
+	}
+	buf_release(&b);
+	ipc_reply_release(&reply);
+	/* Wait for the socket to go, so a following start gets a new one. */
+	for (i = 0; i < 500 && ipc_daemon_alive(); i++)
+		usleep(10000);
+	if (ipc_daemon_alive()) {
+		fprintf(stderr, "hearth daemon stop: hearthd is still "
+		    "running after 5 s\n");
+		return (EXIT_FAIL);
+	}
+	printf("hearth: hearthd stopped\n");
+	return (EXIT_OK);
+}
+
+static int
+daemon_status(void)
+{
+	uint32_t	 pid;
+	char		*version = NULL, *rundir, *cause = NULL;
+
+	if (daemon_ping(&pid, &version) != 0) {
+		printf("hearth: hearthd is not running\n");
+		return (EXIT_FAIL);
+	}
+	rundir = path_runtime_dir(&cause);
+	printf("hearth: hearthd %s is running (pid %u, socket %s/%s)\n",
+	    version, pid, rundir ? rundir : "?", "hearthd.sock");
+	free(rundir);
+	free(cause);
+	free(version);
+	return (EXIT_OK);
+}
+
+static int
+cmd_daemon_exec(int argc, char **argv)
+{
+	if (argc != 2)
+		return (cmd_usage_error(&cmd_daemon_entry, "expected start, "
+		    "stop or status"));
+	if (strcmp(argv[1], "start") == 0)
+		return (daemon_start());
+	if (strcmp(argv[1], "stop") == 0)
+		return (daemon_stop());
+	if (strcmp(argv[1], "status") == 0)
+		return (daemon_status());
+	return (cmd_usage_error(&cmd_daemon_entry, "unknown action: %s",
+	    argv[1]));
+}

@@ -1,0 +1,259 @@
+/*
+ * `hearth export SHELL`: what the prompt hook runs. It prints shell code
+ * that brings the environment in line with the current directory: it
+ * applies the snapshot of the workspace's dev shell, switches to a newer
+ * one when the daemon has it, and undoes everything on the way out,
+ * restoring what the shell had.
+ *
+ * It never waits for Nix: the daemon answers from snapshots it already
+ * has, within a deadline of a few tens of milliseconds. Outside any
+ * workspace, with nothing applied, it prints nothing and does not contact
+ * the daemon at all. Notices ("not allowed", "failed") are printed once
+ * per change, not at every prompt; the state variable remembers the last.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "hearth/path.h"
+#include "hearth/xmalloc.h"
+#include "hearth.h"
+
+/* How long a prompt waits for the daemon, unless HEARTH_TIMEOUT_MS says. */
+#define EXPORT_TIMEOUT_MS	50
+
+static int	cmd_export_exec(int, char **);
+
+const struct cmd_entry cmd_export_entry = {
+	.name = "export",
+	.args = "SHELL",
+	.summary = "print code that applies the dev shell for this directory",
+	.help =
+	    "The prompt hook runs this; you do not need to. SHELL is bash.\n"
+	    "Environment: HEARTH_TIMEOUT_MS, how long to wait for the daemon\n"
+	    "(default 50).\n",
+	.exec = cmd_export_exec,
+};
+
+static void
+notice(struct envstate *st, const char *key, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/* Show a one-line notice unless it is the one shown last. */
+static void
+notice(struct envstate *st, const char *key, const char *fmt, ...)
+{
+	va_list	 ap;
+
+	if (strcmp(envstate_notice(st), key) == 0)
+		return;
+	envstate_set_notice(st, key);
+	if (fmt == NULL)
+		return;
+	fputs("hearth: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+static int
+export_timeout(void)
+{
+	const char	*v = getenv("HEARTH_TIMEOUT_MS");
+
+	if (v != NULL && atoi(v) > 0)
+		return (atoi(v));
+	return (EXPORT_TIMEOUT_MS);
+}
+
+static void
+export_unload(struct envstate *st, struct envset *set)
+{
+	if (!envstate_applied(st))
+		return;
+	fprintf(stderr, "hearth: unloaded the %s shell of %s\n",
+	    envstate_shell(st), envstate_root(st));
+	envstate_revert(st, set);
+}
+
+/* Apply the snapshot a reply carries, replacing what is applied. */
+static void
+export_load(struct envstate *st, struct envset *set,
+    const struct shell_reply *r)
+{
+	struct envdiff	 d;
+	char		*cause = NULL;
+	int		 update;
+
+	envdiff_init(&d);
+	if (!r->has_env ||
+	    envdiff_decode(&d, r->env, r->envlen, &cause) != 0) {
+		notice(st, "bad-snapshot", "the daemon sent an unusable "
+		    "snapshot: %s", cause ? cause : "no environment");
+		free(cause);
+		return;
+	}
+	update = envstate_applied(st) &&
+	    strcmp(envstate_root(st), r->root) == 0 &&
+	    strcmp(envstate_shell(st), r->shell) == 0;
+	envstate_revert(st, set);
+	envstate_apply(st, set, &d, r->root, r->shell, r->snapshot_id);
+	if (update)
+		fprintf(stderr, "hearth: the %s shell of %s was updated\n",
+		    r->shell, r->root);
+	else
+		fprintf(stderr, "hearth: loaded the %s shell of %s "
+		    "(%zu variables)\n", r->shell, r->root, d.n);
+	/* What shellHook printed is shown once per snapshot and shell. */
+	if (envstate_hook_shown(st) != r->snapshot_id &&
+	    r->hook_output != NULL && *r->hook_output != '\0') {
+		fputs(r->hook_output, stderr);
+		if (r->hook_output[strlen(r->hook_output) - 1] != '\n')
+			fputc('\n', stderr);
+	}
+	envstate_set_hook_shown(st, r->snapshot_id);
+	envdiff_release(&d);
+}
+
+/* Act on the daemon's answer for a workspace. */
+static void
+export_reply(struct envstate *st, struct envset *set,
+    const struct shell_reply *r)
+{
+	char	*key;
+	int	 usable, same;
+
+	usable = r->snapshot_id != 0 && (r->state == SHELL_READY ||
+	    r->state == SHELL_EVALUATING || r->state == SHELL_FAILED);
+	same = envstate_snapshot(st) == r->snapshot_id &&
+	    strcmp(envstate_root(st), r->root) == 0 &&
+	    strcmp(envstate_shell(st), r->shell) == 0;
+	if (!usable)
+		export_unload(st, set);
+	else if (!same)
+		export_load(st, set, r);
+
+	key = xasprintf("%s:%s", protocol_state_name(r->state), r->root);
+	switch (r->state) {
+	case SHELL_UNTRUSTED:
+		notice(st, key, "%s is not allowed; run `hearth allow` to "
+		    "load its dev shell", r->root);
+		break;
+	case SHELL_BLOCKED:
+		notice(st, key, "%s: flake.nix changed since it was allowed; "
+		    "run `hearth allow` to trust it again", r->root);
+		break;
+	case SHELL_EVALUATING:
+		if (!usable)
+			notice(st, key, "evaluating the %s shell of %s in the "
+			    "background (hearth wait)", r->shell, r->root);
+		else
+			notice(st, key, NULL);
+		break;
+	case SHELL_FAILED:
+		notice(st, key, "the %s shell of %s failed to evaluate%s: %s",
+		    r->shell, r->root, usable ? " (keeping the last good one)"
+		    : "", r->message);
+		break;
+	default:
+		notice(st, key, NULL);
+		break;
+	}
+	free(key);
+}
+
+/* Ask the daemon about dir; 0 with the reply, -1 after handling it. */
+static int
+export_ask(struct envstate *st, struct envset *set, const char *dir,
+    const char *root, struct shell_reply *r)
+{
+	struct buf		 b = BUF_INIT;
+	struct ipc_reply	 reply;
+	char			*cause = NULL, **env;
+	size_t			 off;
+	int			 rc, err;
+
+	off = protocol_begin(&b, MSG_EXPORT);
+	protocol_put_str(&b, dir);
+	protocol_put_u64(&b, strcmp(envstate_root(st), root) == 0 ?
+	    envstate_snapshot(st) : 0);
+	protocol_end(&b, off);
+	rc = ipc_request(&b, &reply, export_timeout(), 0, &cause);
+	err = errno;
+	buf_release(&b);
+	if (rc == 0) {
+		rc = shell_reply_decode(r, &reply, &cause);
+		ipc_reply_release(&reply);
+		if (rc == 0)
+			return (0);
+		err = 0;
+	}
+	/* No answer: keep what is applied, unless we left its workspace. */
+	if (envstate_applied(st) && strcmp(envstate_root(st), root) != 0)
+		export_unload(st, set);
+	if (err == ENOENT || err == ECONNREFUSED) {
+		env = envstate_base_environ();
+		ipc_start_daemon(0, env, NULL);
+		envstate_free_environ(env);
+		notice(st, "starting", "started hearthd; the dev shell loads "
+		    "at a later prompt");
+	} else
+		notice(st, "no-answer", "%s; keeping the current environment",
+		    cause);
+	free(cause);
+	return (-1);
+}
+
+static int
+cmd_export_exec(int argc, char **argv)
+{
+	const struct shell	*sh;
+	struct envstate		*st;
+	struct envset		*set;
+	struct shell_reply	 r;
+	struct buf		 out = BUF_INIT;
+	const char		*name, *value;
+	char			*cause = NULL, *cwd, *root, *enc;
+	size_t			 i;
+
+	if (argc != 2)
+		return (cmd_usage_error(&cmd_export_entry, "expected one "
+		    "shell name"));
+	if ((sh = shell_find(argv[1], &cause)) == NULL) {
+		fprintf(stderr, "hearth export: %s\n", cause);
+		free(cause);
+		return (EXIT_USAGE);
+	}
+	st = envstate_from_env();
+	set = envset_new();
+	cwd = getcwd(NULL, 0);
+	root = cwd != NULL ? path_find_workspace(cwd) : NULL;
+	if (root == NULL) {
+		export_unload(st, set);
+		notice(st, "", NULL);
+	} else if (export_ask(st, set, cwd, root, &r) == 0) {
+		export_reply(st, set, &r);
+		shell_reply_release(&r);
+	}
+
+	for (i = 0; i < envset_count(set); i++) {
+		envset_item(set, i, &name, &value);
+		sh->set(&out, name, value);
+	}
+	if (envstate_changed(st)) {
+		enc = envstate_encode(st);
+		sh->set(&out, ENVSTATE_VAR, *enc != '\0' ? enc : NULL);
+		free(enc);
+	}
+	fwrite(out.data, 1, out.len, stdout);
+	buf_release(&out);
+	envset_free(set);
+	envstate_free(st);
+	free(root);
+	free(cwd);
+	return (EXIT_OK);
+}

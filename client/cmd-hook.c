@@ -1,0 +1,72 @@
+/*
+ * `hearth hook SHELL`: print the prompt hook for a shell's rc file, with
+ * the absolute path of this hearth in it, so the hook works whatever PATH
+ * the shell has.
+ */
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "hearth.h"
+
+static int	cmd_hook_exec(int, char **);
+
+const struct cmd_entry cmd_hook_entry = {
+	.name = "hook",
+	.args = "SHELL",
+	.summary = "print the prompt hook for SHELL's rc file",
+	.help =
+	    "bash: add this line to ~/.bashrc:\n"
+	    "  eval \"$(hearth hook bash)\"\n",
+	.exec = cmd_hook_exec,
+};
+
+/* Append s quoted for any POSIX shell. */
+static void
+hook_quote(struct buf *b, const char *s)
+{
+	const char	*q;
+
+	buf_addc(b, '\'');
+	while ((q = strchr(s, '\'')) != NULL) {
+		buf_add(b, s, q - s);
+		buf_adds(b, "'\\''");
+		s = q + 1;
+	}
+	buf_adds(b, s);
+	buf_addc(b, '\'');
+}
+
+static int
+cmd_hook_exec(int argc, char **argv)
+{
+	const struct shell	*sh;
+	struct buf		 out = BUF_INIT;
+	const char		*p, *at;
+	char			 self[PATH_MAX], *cause = NULL;
+	ssize_t			 n;
+
+	if (argc != 2)
+		return (cmd_usage_error(&cmd_hook_entry, "expected one shell "
+		    "name"));
+	if ((sh = shell_find(argv[1], &cause)) == NULL) {
+		fprintf(stderr, "hearth hook: %s\n", cause);
+		free(cause);
+		return (EXIT_USAGE);
+	}
+	if ((n = readlink("/proc/self/exe", self, sizeof self - 1)) <= 0) {
+		fprintf(stderr, "hearth hook: cannot find my own path\n");
+		return (EXIT_FAIL);
+	}
+	self[n] = '\0';
+	for (p = sh->hook; (at = strstr(p, "@HEARTH@")) != NULL; p = at + 8) {
+		buf_add(&out, p, at - p);
+		hook_quote(&out, self);
+	}
+	buf_adds(&out, p);
+	fwrite(out.data, 1, out.len, stdout);
+	buf_release(&out);
+	return (EXIT_OK);
+}

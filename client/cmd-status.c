@@ -1,0 +1,95 @@
+/*
+ * `hearth status [DIR]`: the workspace and dev shell DIR maps to, its
+ * state, and when its snapshot was made.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "hearth.h"
+
+static int	cmd_status_exec(int, char **);
+
+const struct cmd_entry cmd_status_entry = {
+	.name = "status",
+	.args = "[DIR]",
+	.summary = "show the workspace, shell and state for DIR",
+	.help =
+	    "States: untrusted (never allowed), blocked (flake.nix changed\n"
+	    "since `hearth allow`), evaluating, ready, failed. DIR defaults\n"
+	    "to the current directory. Exits 1 outside any workspace.\n",
+	.exec = cmd_status_exec,
+};
+
+/* Print a time as a date and an age. */
+static void
+status_when(const char *label, uint64_t t)
+{
+	char		 stamp[64];
+	time_t		 tt = (time_t)t, now = time(NULL);
+	struct tm	 tm;
+
+	if (t == 0) {
+		printf("%-10s never\n", label);
+		return;
+	}
+	localtime_r(&tt, &tm);
+	strftime(stamp, sizeof stamp, "%Y-%m-%d %H:%M:%S", &tm);
+	printf("%-10s %s (%lld s ago)\n", label, stamp,
+	    (long long)(now > tt ? now - tt : 0));
+}
+
+/* Print a SHELL reply the way status and wait show it. */
+void
+status_print(const struct shell_reply *r)
+{
+	printf("%-10s %s\n", "workspace", r->root);
+	printf("%-10s %s\n", "shell", r->shell);
+	printf("%-10s %s\n", "state", protocol_state_name(r->state));
+	if (r->message != NULL && *r->message != '\0')
+		printf("%-10s %s\n", "message", r->message);
+	status_when("snapshot", r->snapshot_made);
+	if (r->last_eval != 0) {
+		status_when("evaluated", r->last_eval);
+		printf("%-10s %u ms\n", "took", r->last_eval_ms);
+	}
+}
+
+static int
+cmd_status_exec(int argc, char **argv)
+{
+	struct ipc_reply	 reply;
+	struct shell_reply	 r;
+	char			*dir, *cause = NULL;
+
+	if (argc > 2)
+		return (cmd_usage_error(&cmd_status_entry,
+		    "too many arguments"));
+	if ((dir = cmd_dir(argc == 2 ? argv[1] : NULL, &cause)) == NULL ||
+	    ipc_dir_request(MSG_STATUS, dir, &reply, 5000, &cause) != 0) {
+		fprintf(stderr, "hearth status: %s\n", cause);
+		free(cause);
+		free(dir);
+		return (EXIT_FAIL);
+	}
+	if (shell_reply_decode(&r, &reply, &cause) != 0) {
+		fprintf(stderr, "hearth status: %s\n", cause);
+		free(cause);
+		ipc_reply_release(&reply);
+		free(dir);
+		return (EXIT_FAIL);
+	}
+	ipc_reply_release(&reply);
+	if (r.state == SHELL_NONE) {
+		fprintf(stderr, "hearth status: no flake.nix in %s or any "
+		    "parent directory\n", dir);
+		shell_reply_release(&r);
+		free(dir);
+		return (EXIT_FAIL);
+	}
+	status_print(&r);
+	shell_reply_release(&r);
+	free(dir);
+	return (EXIT_OK);
+}

@@ -1,0 +1,161 @@
+/*
+ * The client's internal interfaces, one section per file. The client runs
+ * at prompts, so it links only libhearth, libsodium and libc.
+ */
+#ifndef HEARTH_CLIENT_H
+#define HEARTH_CLIENT_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include "hearth/buf.h"
+#include "hearth/envdiff.h"
+#include "hearth/protocol.h"
+
+/* Exit codes every command shares. */
+#define EXIT_OK		0
+#define EXIT_FAIL	1
+#define EXIT_USAGE	2
+
+/* cmd.c: the command table. */
+struct cmd_entry {
+	const char	*name;
+	const char	*args;		/* usage after the name */
+	const char	*summary;	/* one line for `hearth --help` */
+	const char	*help;		/* the rest of `hearth CMD --help` */
+	int		(*exec)(int, char **);
+};
+/* Find a command by exact name or unique prefix; NULL with *cause. */
+const struct cmd_entry *cmd_find(const char *, char **);
+/* Print the list of commands. */
+void		 cmd_usage(FILE *);
+/* Print one command's help. */
+void		 cmd_help(const struct cmd_entry *, FILE *);
+/* 1 if argv[1] asks for help; prints it. */
+int		 cmd_wants_help(const struct cmd_entry *, int, char **);
+/* Print a one-line error and the usage hint; returns EXIT_USAGE. */
+int		 cmd_usage_error(const struct cmd_entry *, const char *, ...)
+		     __attribute__((format(printf, 2, 3)));
+/* The directory a command acts on: argv's DIR, or the current one. */
+char		*cmd_dir(const char *, char **);
+/* cmd-allow.c: send ALLOW or DENY for a command's DIR, print the answer. */
+int		 cmd_trust(const struct cmd_entry *, enum msg_type, int,
+		     char **);
+
+extern const struct cmd_entry cmd_allow_entry;
+extern const struct cmd_entry cmd_daemon_entry;
+extern const struct cmd_entry cmd_deny_entry;
+extern const struct cmd_entry cmd_export_entry;
+extern const struct cmd_entry cmd_hook_entry;
+extern const struct cmd_entry cmd_status_entry;
+extern const struct cmd_entry cmd_wait_entry;
+
+/* ipc.c: one request, one reply, over the daemon's socket. */
+struct ipc_reply {
+	uint16_t	 type;
+	struct buf	 payload;
+};
+/*
+ * Start the daemon with the given environment; with wait_ms > 0, wait
+ * until it listens. cause may be NULL when the caller shows nothing.
+ */
+int		 ipc_start_daemon(int, char **, char **);
+/*
+ * Send one frame and read one reply within timeout_ms (-1: no limit).
+ * With autostart, a daemon that is not running is started first. -1 with
+ * *cause on failure; errno ETIMEDOUT when the deadline passed.
+ */
+int		 ipc_request(struct buf *, struct ipc_reply *, int, int,
+		     char **);
+/* Release a reply. */
+void		 ipc_reply_release(struct ipc_reply *);
+/* 1 if a daemon answers on the socket (no autostart). */
+int		 ipc_daemon_alive(void);
+/* A request carrying one directory, for the commands that take one. */
+int		 ipc_dir_request(enum msg_type, const char *,
+		     struct ipc_reply *, int, char **);
+
+/* reply.c: the SHELL reply. */
+struct shell_reply {
+	enum shell_state state;
+	char		*root;
+	char		*shell;
+	char		*message;
+	uint64_t	 snapshot_id;
+	uint64_t	 snapshot_made;
+	uint64_t	 last_eval;
+	uint32_t	 last_eval_ms;
+	int		 has_env;
+	const char	*env;		/* points into the reply */
+	size_t		 envlen;
+	char		*hook_output;
+};
+/* Decode a SHELL reply; -1 with *cause if it is malformed. */
+int		 shell_reply_decode(struct shell_reply *,
+		     const struct ipc_reply *, char **);
+void		 shell_reply_release(struct shell_reply *);
+/* An ERROR or OK reply's text, as a new string. */
+char		*reply_text(const struct ipc_reply *);
+
+/* cmd-status.c: print a SHELL reply the way status shows it. */
+void		 status_print(const struct shell_reply *);
+
+/* envstate.c: what hearth applied to a shell, kept in HEARTH_STATE. */
+#define ENVSTATE_VAR	"HEARTH_STATE"
+struct envstate;
+struct envset;
+/* Read the state from its variable (a missing or bad one is empty). */
+struct envstate	*envstate_from_env(void);
+void		 envstate_free(struct envstate *);
+const char	*envstate_root(struct envstate *);
+const char	*envstate_shell(struct envstate *);
+uint64_t	 envstate_snapshot(struct envstate *);
+const char	*envstate_notice(struct envstate *);
+void		 envstate_set_notice(struct envstate *, const char *);
+uint64_t	 envstate_hook_shown(struct envstate *);
+void		 envstate_set_hook_shown(struct envstate *, uint64_t);
+/* 1 if the state says something is applied. */
+int		 envstate_applied(struct envstate *);
+/* Undo what is applied, recording the changes in the set. */
+void		 envstate_revert(struct envstate *, struct envset *);
+/* Apply a diff on top of the set, recording how to undo it. */
+void		 envstate_apply(struct envstate *, struct envset *,
+		     const struct envdiff *, const char *, const char *,
+		     uint64_t);
+/* The state's encoding, for the HEARTH_STATE variable. */
+char		*envstate_encode(struct envstate *);
+/* 1 if encoding the state would give something other than what was read. */
+int		 envstate_changed(struct envstate *);
+/*
+ * The process environment without what hearth applied: what a daemon
+ * started from inside a dev shell must see as its base.
+ */
+char		**envstate_base_environ(void);
+void		 envstate_free_environ(char **);
+
+/* A set of pending environment changes over the process environment. */
+struct envset	*envset_new(void);
+void		 envset_free(struct envset *);
+/* The value through the pending changes; NULL if unset. */
+const char	*envset_get(struct envset *, const char *);
+/* Record a change; a NULL value unsets. */
+void		 envset_set(struct envset *, const char *, const char *);
+/* Walk the changes in order: name and value (NULL for unset). */
+size_t		 envset_count(struct envset *);
+void		 envset_item(struct envset *, size_t, const char **,
+		     const char **);
+/* The process environment with the changes applied, NULL-terminated. */
+char		**envset_environ(struct envset *);
+
+/* shell.c and shell-*.c: one exporter per shell. */
+struct shell {
+	const char	*name;
+	const char	*hook;		/* the hook text, with @HEARTH@ */
+	/* Append code that exports name=value (or unsets, value NULL). */
+	void		(*set)(struct buf *, const char *, const char *);
+};
+/* Find a shell by name; NULL with *cause listing the supported ones. */
+const struct shell *shell_find(const char *, char **);
+extern const struct shell shell_bash;
+
+#endif

@@ -1,0 +1,46 @@
+/*
+ * bash: the hook text and the quoting of exported values.
+ *
+ * Values are single-quoted, with each ' written as '\'' — inside single
+ * quotes bash takes every byte literally (newlines, backslashes, $, `,
+ * invalid UTF-8), so any value without NUL round-trips exactly.
+ */
+#include <string.h>
+
+#include "hearth.h"
+
+extern const char hook_bash[];
+
+/* Append s single-quoted for bash. */
+static void
+bash_quote(struct buf *b, const char *s)
+{
+	const char	*q;
+
+	buf_addc(b, '\'');
+	while ((q = strchr(s, '\'')) != NULL) {
+		buf_add(b, s, q - s);
+		buf_adds(b, "'\\''");
+		s = q + 1;
+	}
+	buf_adds(b, s);
+	buf_addc(b, '\'');
+}
+
+static void
+bash_set(struct buf *b, const char *name, const char *value)
+{
+	if (value == NULL) {
+		buf_addf(b, "unset %s\n", name);
+		return;
+	}
+	buf_addf(b, "export %s=", name);
+	bash_quote(b, value);
+	buf_addc(b, '\n');
+}
+
+const struct shell shell_bash = {
+	.name = "bash",
+	.hook = hook_bash,
+	.set = bash_set,
+};

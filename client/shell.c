@@ -1,0 +1,25 @@
+/*
+ * The table of supported shells. Each shell is one `struct shell` in its
+ * own shell-<name>.c: its hook text and how it sets and unsets a variable.
+ */
+#include <string.h>
+
+#include "hearth/xmalloc.h"
+#include "hearth.h"
+
+static const struct shell *shells[] = {
+	&shell_bash,
+};
+
+const struct shell *
+shell_find(const char *name, char **cause)
+{
+	size_t	 i;
+
+	for (i = 0; i < sizeof shells / sizeof *shells; i++) {
+		if (strcmp(shells[i]->name, name) == 0)
+			return (shells[i]);
+	}
+	*cause = xasprintf("unsupported shell: %s (supported: bash)", name);
+	return (NULL);
+}

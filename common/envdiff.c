@@ -1,0 +1,296 @@
+/*
+ * Computing, encoding and decoding the environment changes a dev shell
+ * makes (see include/hearth/envdiff.h). The exclusion list is what
+ * `nix develop` and direnv leave out of a shell; the PATH rule keeps the
+ * user's PATH and puts the dev shell's entries in front, as `nix develop`
+ * does.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "hearth/envdiff.h"
+#include "hearth/xmalloc.h"
+
+/*
+ * Variables a dev shell must not carry into the user's shell: the session's
+ * own (HOME, TERM, SHELL, SHLVL, PWD, OLDPWD, _), the build sandbox's
+ * (TMPDIR and friends point at a directory that is deleted, NIX_BUILD_TOP,
+ * NIX_LOG_FD), bash's internals, and hearth's own state.
+ */
+static const char *excluded_names[] = {
+	"HOME", "TERM", "SHELL", "SHLVL", "PWD", "OLDPWD", "_",
+	"TMPDIR", "TEMP", "TMP", "TEMPDIR", "NIX_BUILD_TOP", "NIX_LOG_FD",
+	"BASHOPTS", "SHELLOPTS", "PS1", "PS2", "PS4", "IFS", "OPTIND",
+	"EPOCHREALTIME", "EPOCHSECONDS", "SRANDOM", "RANDOM", "LINENO",
+	"SECONDS", "HOSTNAME", "PPID", "UID", "EUID",
+};
+static const char *excluded_prefixes[] = {
+	"BASH_", "COMP_", "HEARTH_", "__fish",
+};
+
+void
+envdiff_init(struct envdiff *d)
+{
+	d->entries = NULL;
+	d->n = d->alloc = 0;
+	buf_init(&d->skipped);
+}
+
+void
+envdiff_release(struct envdiff *d)
+{
+	size_t	 i;
+
+	for (i = 0; i < d->n; i++) {
+		free(d->entries[i].name);
+		free(d->entries[i].value);
+	}
+	free(d->entries);
+	buf_release(&d->skipped);
+	envdiff_init(d);
+}
+
+void
+envdiff_add(struct envdiff *d, enum envdiff_op op, const char *name,
+    const char *value)
+{
+	if (d->n == d->alloc) {
+		d->alloc = d->alloc == 0 ? 16 : d->alloc * 2;
+		d->entries = xrealloc(d->entries,
+		    d->alloc * sizeof *d->entries);
+	}
+	d->entries[d->n].op = op;
+	d->entries[d->n].name = xstrdup(name);
+	d->entries[d->n].value = xstrdup(value == NULL ? "" : value);
+	d->n++;
+}
+
+int
+envdiff_valid_name(const char *s)
+{
+	const char	*p;
+
+	if (*s == '\0' || (*s >= '0' && *s <= '9'))
+		return (0);
+	for (p = s; *p != '\0'; p++) {
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+		    (*p >= '0' && *p <= '9') || *p == '_'))
+			return (0);
+	}
+	return (1);
+}
+
+int
+envdiff_excluded(const char *name)
+{
+	size_t	 i;
+
+	for (i = 0; i < sizeof excluded_names / sizeof *excluded_names; i++) {
+		if (strcmp(name, excluded_names[i]) == 0)
+			return (1);
+	}
+	for (i = 0; i < sizeof excluded_prefixes / sizeof *excluded_prefixes;
+	    i++) {
+		if (strncmp(name, excluded_prefixes[i],
+		    strlen(excluded_prefixes[i])) == 0)
+			return (1);
+	}
+	return (0);
+}
+
+/* One NAME=VALUE record of a dump, split in place. */
+struct var {
+	const char	*name;
+	size_t		 namelen;
+	const char	*value;
+};
+
+static int
+var_cmp(const void *a, const void *b)
+{
+	const struct var	*va = a, *vb = b;
+	size_t			 n;
+	int			 c;
+
+	n = va->namelen < vb->namelen ? va->namelen : vb->namelen;
+	if ((c = memcmp(va->name, vb->name, n)) != 0)
+		return (c);
+	return (va->namelen < vb->namelen ? -1 : va->namelen > vb->namelen);
+}
+
+/* Split a dump into sorted records; the dump must end with NUL. */
+static int
+parse_dump(const char *p, size_t len, struct var **out, size_t *n,
+    char **cause)
+{
+	struct var	*v = NULL;
+	size_t		 count = 0, alloc = 0, rlen;
+	const char	*end = p + len, *eq;
+
+	if (len > ENVDIFF_MAX_SIZE) {
+		*cause = xstrdup("environment dump too large");
+		return (-1);
+	}
+	if (len != 0 && p[len - 1] != '\0') {
+		*cause = xstrdup("environment dump truncated");
+		return (-1);
+	}
+	while (p < end) {
+		rlen = strlen(p);
+		if ((eq = memchr(p, '=', rlen)) == NULL || eq == p) {
+			free(v);
+			*cause = xstrdup("malformed environment dump");
+			return (-1);
+		}
+		if (count == ENVDIFF_MAX_ENTRIES) {
+			free(v);
+			*cause = xstrdup("too many environment variables");
+			return (-1);
+		}
+		if (count == alloc) {
+			alloc = alloc == 0 ? 64 : alloc * 2;
+			v = xrealloc(v, alloc * sizeof *v);
+		}
+		v[count].name = p;
+		v[count].namelen = eq - p;
+		v[count].value = eq + 1;
+		count++;
+		p += rlen + 1;
+	}
+	if (count != 0)
+		qsort(v, count, sizeof *v, var_cmp);
+	*out = v;
+	*n = count;
+	return (0);
+}
+
+static const struct var *
+find_var(const struct var *v, size_t n, const struct var *key)
+{
+	return (bsearch(key, v, n, sizeof *v, var_cmp));
+}
+
+static void
+add_change(struct envdiff *d, const char *name, const char *base,
+    const char *next)
+{
+	size_t	 blen, nlen;
+
+	if (base != NULL && strcmp(base, next) == 0)
+		return;
+	/*
+	 * A value that ends with ":<base value>" is the dev shell's entries
+	 * in front of what the caller had: keep only the prefix, so that the
+	 * user's own value (which may differ from the daemon's) survives.
+	 */
+	if (base != NULL && *base != '\0') {
+		blen = strlen(base);
+		nlen = strlen(next);
+		if (nlen > blen + 1 && next[nlen - blen - 1] == ':' &&
+		    strcmp(next + nlen - blen, base) == 0) {
+			char	*prefix = xstrndup(next, nlen - blen - 1);
+
+			envdiff_add(d, ENVDIFF_PREPEND, name, prefix);
+			free(prefix);
+			return;
+		}
+	}
+	envdiff_add(d, ENVDIFF_SET, name, next);
+}
+
+int
+envdiff_compute(struct envdiff *d, const char *base, size_t baselen,
+    const char *next, size_t nextlen, char **cause)
+{
+	struct var	*bv = NULL, *nv = NULL;
+	const struct var *f;
+	size_t		 bn, nn, i;
+	char		*name = NULL, *bval;
+	int		 rc = -1;
+
+	if (parse_dump(base, baselen, &bv, &bn, cause) != 0)
+		goto out;
+	if (parse_dump(next, nextlen, &nv, &nn, cause) != 0)
+		goto out;
+	for (i = 0; i < nn; i++) {
+		free(name);
+		name = xstrndup(nv[i].name, nv[i].namelen);
+		if (envdiff_excluded(name))
+			continue;
+		if (!envdiff_valid_name(name)) {
+			if (d->skipped.len != 0)
+				buf_addc(&d->skipped, ' ');
+			buf_adds(&d->skipped, name);
+			continue;
+		}
+		f = find_var(bv, bn, &nv[i]);
+		bval = f == NULL ? NULL : (char *)f->value;
+		add_change(d, name, bval, nv[i].value);
+	}
+	for (i = 0; i < bn; i++) {
+		free(name);
+		name = xstrndup(bv[i].name, bv[i].namelen);
+		if (envdiff_excluded(name) || !envdiff_valid_name(name))
+			continue;
+		if (find_var(nv, nn, &bv[i]) == NULL)
+			envdiff_add(d, ENVDIFF_UNSET, name, "");
+	}
+	rc = 0;
+out:
+	free(name);
+	free(bv);
+	free(nv);
+	return (rc);
+}
+
+void
+envdiff_encode(const struct envdiff *d, struct buf *b)
+{
+	size_t	 i;
+
+	for (i = 0; i < d->n; i++) {
+		buf_addc(b, (char)d->entries[i].op);
+		buf_addc(b, '\0');
+		buf_add(b, d->entries[i].name, strlen(d->entries[i].name) + 1);
+		buf_add(b, d->entries[i].value,
+		    strlen(d->entries[i].value) + 1);
+	}
+}
+
+/* Take one NUL-terminated field; NULL when the input ends first. */
+static const char *
+next_field(const char **p, const char *end)
+{
+	const char	*s = *p, *nul;
+
+	if (s >= end || (nul = memchr(s, '\0', end - s)) == NULL)
+		return (NULL);
+	*p = nul + 1;
+	return (s);
+}
+
+int
+envdiff_decode(struct envdiff *d, const void *data, size_t len, char **cause)
+{
+	const char	*p = data, *end = p + len, *op, *name, *value;
+
+	if (len > ENVDIFF_MAX_SIZE) {
+		*cause = xstrdup("snapshot too large");
+		return (-1);
+	}
+	while (p < end) {
+		op = next_field(&p, end);
+		name = next_field(&p, end);
+		value = next_field(&p, end);
+		if (op == NULL || name == NULL || value == NULL ||
+		    strlen(op) != 1 || !envdiff_valid_name(name) ||
+		    (op[0] != ENVDIFF_SET && op[0] != ENVDIFF_UNSET &&
+		    op[0] != ENVDIFF_PREPEND) || d->n == ENVDIFF_MAX_ENTRIES) {
+			envdiff_release(d);
+			*cause = xstrdup("malformed snapshot");
+			return (-1);
+		}
+		envdiff_add(d, (enum envdiff_op)op[0], name, value);
+	}
+	return (0);
+}

@@ -1,0 +1,160 @@
+/*
+ * Paths: the runtime and state directories, and the walk up from a
+ * directory to its workspace root. The workspace walk runs at prompts, so
+ * it only stats (no realpath, no reads).
+ */
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "hearth/path.h"
+#include "hearth/xmalloc.h"
+
+char *
+path_join(const char *dir, const char *name)
+{
+	size_t	 n = strlen(dir);
+
+	if (n > 0 && dir[n - 1] == '/')
+		return (xasprintf("%s%s", dir, name));
+	return (xasprintf("%s/%s", dir, name));
+}
+
+int
+path_mkdirs(const char *path, int mode)
+{
+	char	*copy, *p;
+	int	 rc = 0;
+
+	copy = xstrdup(path);
+	for (p = copy + 1; *p != '\0'; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(copy, 0755) == -1 && errno != EEXIST) {
+			rc = -1;
+			break;
+		}
+		*p = '/';
+	}
+	if (rc == 0 && mkdir(copy, mode) == -1 && errno != EEXIST)
+		rc = -1;
+	free(copy);
+	return (rc);
+}
+
+static const char *
+env_abs(const char *name)
+{
+	const char	*v = getenv(name);
+
+	/* The XDG spec says relative values are invalid and to be ignored. */
+	if (v == NULL || v[0] != '/')
+		return (NULL);
+	return (v);
+}
+
+char *
+path_runtime_dir(char **cause)
+{
+	const char	*base = env_abs("XDG_RUNTIME_DIR");
+	char		*dir;
+	struct stat	 st;
+
+	if (base != NULL)
+		dir = path_join(base, "hearth");
+	else
+		dir = xasprintf("/tmp/hearth-%u", (unsigned)getuid());
+	if (path_mkdirs(dir, 0700) == -1) {
+		*cause = xasprintf("cannot create %s: %s", dir,
+		    strerror(errno));
+		free(dir);
+		return (NULL);
+	}
+	/*
+	 * The socket lives here, so the directory must be ours and private:
+	 * under /tmp another user could have made it first.
+	 */
+	if (lstat(dir, &st) == -1 || !S_ISDIR(st.st_mode) ||
+	    st.st_uid != getuid() || (st.st_mode & 077) != 0) {
+		*cause = xasprintf("%s is not a private directory owned by "
+		    "you (remove it or fix its mode to 0700)", dir);
+		free(dir);
+		return (NULL);
+	}
+	return (dir);
+}
+
+char *
+path_state_dir(char **cause)
+{
+	const char	*base = env_abs("XDG_STATE_HOME"), *home;
+	char		*dir;
+
+	if (base != NULL)
+		dir = path_join(base, "hearth");
+	else {
+		if ((home = env_abs("HOME")) == NULL) {
+			*cause = xstrdup("neither XDG_STATE_HOME nor HOME is "
+			    "set to an absolute path");
+			return (NULL);
+		}
+		dir = xasprintf("%s/.local/state/hearth", home);
+	}
+	if (path_mkdirs(dir, 0700) == -1) {
+		*cause = xasprintf("cannot create %s: %s", dir,
+		    strerror(errno));
+		free(dir);
+		return (NULL);
+	}
+	return (dir);
+}
+
+char *
+path_socket(const char *rundir)
+{
+	return (path_join(rundir, "hearthd.sock"));
+}
+
+char *
+path_find_workspace(const char *dir)
+{
+	char		*p, *slash, *flake;
+	struct stat	 st;
+
+	if (dir[0] != '/')
+		return (NULL);
+	p = xstrdup(dir);
+	for (;;) {
+		flake = path_join(p, PATH_FLAKE);
+		if (stat(flake, &st) == 0 && S_ISREG(st.st_mode)) {
+			free(flake);
+			return (p);
+		}
+		free(flake);
+		if ((slash = strrchr(p, '/')) == NULL || p[1] == '\0')
+			break;
+		if (slash == p)
+			slash[1] = '\0';
+		else
+			*slash = '\0';
+	}
+	free(p);
+	return (NULL);
+}
+
+char *
+path_resolve(const char *path, char **cause)
+{
+	char	*p;
+
+	if ((p = realpath(path, NULL)) == NULL) {
+		*cause = xasprintf("%s: %s", path, strerror(errno));
+		return (NULL);
+	}
+	return (p);
+}

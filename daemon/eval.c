@@ -1,0 +1,564 @@
+/*
+ * The evaluation runner: turns a workspace's devShell into two environment
+ * dumps, in two stages that each run one child process.
+ *
+ *  1. `nix print-dev-env --profile P ROOT#SHELL` from the workspace root,
+ *     with --no-write-lock-file so hearth never writes into the user's
+ *     repository. Its stdout is the dev shell's bash rc.
+ *  2. `bash --noprofile --norc` sources that rc (which runs shellHook, as
+ *     `nix develop` does), in the workspace root, with the base
+ *     environment. It dumps the exported variables before and after on
+ *     fd 3, so nothing the hook prints on stdout or stderr can mix in;
+ *     what the hook prints is kept for the user to see once.
+ *
+ * Every output has a size cap; the whole job has a timeout that kills its
+ * process group. This file runs one job and knows nothing of when or why:
+ * that is the scheduler's business.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "hearth/log.h"
+#include "hearth/path.h"
+#include "hearth/xmalloc.h"
+#include "hearthd.h"
+
+/* Caps on what a child may write; a real dev shell is far smaller. */
+#define EVAL_MAX_RC	(32U * 1024 * 1024)
+#define EVAL_MAX_LOG	(1U * 1024 * 1024)
+#define EVAL_MAX_HOOK	(64U * 1024)
+#define EVAL_MAX_DUMP	(16U * 1024 * 1024)
+
+/* Marks the end of the "before" dump and of the "after" dump. */
+#define EVAL_MARK	"__HEARTH_DUMP_END__=1"
+
+/*
+ * Stage 2's script. $1 is the rc file. The dumps use only builtins, and
+ * reset IFS first because the rc or the hook may change it. An rc or hook
+ * that exits early leaves the second mark out, and the job fails.
+ */
+static const char eval_script[] =
+	"exec 2>&1 </dev/null\n"
+	"__hearth_dump() {\n"
+	"  local IFS=$' \\t\\n' __hearth_n\n"
+	"  for __hearth_n in $(compgen -e); do\n"
+	"    printf '%s=%s\\0' \"$__hearth_n\" \"${!__hearth_n}\" >&3\n"
+	"  done\n"
+	"  printf '%s\\0' '" EVAL_MARK "' >&3\n"
+	"}\n"
+	"__hearth_dump\n"
+	"source \"$1\"\n"
+	"__hearth_dump\n"
+	"case ${NIX_BUILD_TOP-} in\n"
+	"*/nix-shell.*) rm -rf -- \"$NIX_BUILD_TOP\" ;;\n"
+	"esac\n";
+
+enum eval_stage {
+	EVAL_NIX,
+	EVAL_BASH,
+	EVAL_DONE,
+};
+
+struct eval_out {
+	uv_pipe_t	 pipe;
+	struct buf	*to;
+	size_t		 cap;
+	int		 keep_tail;	/* past the cap, keep the end */
+	struct eval	*ev;
+};
+
+struct eval {
+	uv_loop_t	*loop;
+	char		*root;
+	char		*shell;
+	char		*profile;
+	char		*rcfile;
+	char		*nix;
+	char		**env;
+	enum eval_stage	 stage;
+
+	uv_process_t	 proc;
+	struct eval_out	 out[2];
+	int		 nout;
+	int		 open;		/* stage handles not yet closed */
+	int		 exited;
+	int64_t		 status;
+	int		 signal;
+	int		 overflow;
+
+	uv_timer_t	 timer;
+	int		 timed_out;
+	int		 cancelled;
+	uint64_t	 started;
+
+	struct buf	 rc;
+	struct buf	 log;
+	struct buf	 hook;
+	struct buf	 dump;
+	struct buf	 base;
+	struct buf	 dev;
+	int		 ok;
+	char		*reason;
+	uint32_t	 ms;
+
+	eval_cb		 cb;
+	void		*arg;
+};
+
+static void	eval_stage_start(struct eval *);
+
+static void
+eval_fail(struct eval *ev, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+static void
+eval_fail(struct eval *ev, const char *fmt, ...)
+{
+	va_list	 ap;
+
+	if (ev->reason != NULL)
+		return;
+	va_start(ap, fmt);
+	if (vasprintf(&ev->reason, fmt, ap) == -1)
+		fatal("vasprintf");
+	va_end(ap);
+}
+
+static void
+eval_timer_closed(uv_handle_t *h)
+{
+	struct eval	*ev = h->data;
+
+	ev->cb(ev, ev->arg);
+}
+
+/* The job is over: stop the clock and tell the owner. */
+static void
+eval_finish(struct eval *ev)
+{
+	ev->stage = EVAL_DONE;
+	ev->ms = (uint32_t)(uv_now(ev->loop) - ev->started);
+	if (ev->rcfile != NULL)
+		unlink(ev->rcfile);
+	ev->ok = ev->reason == NULL;
+	uv_timer_stop(&ev->timer);
+	uv_close((uv_handle_t *)&ev->timer, eval_timer_closed);
+}
+
+/* Split stage 2's dump into the "before" and "after" environments. */
+static void
+eval_split_dump(struct eval *ev)
+{
+	const char	*mark = EVAL_MARK, *p = ev->dump.data;
+	const char	*end = p + ev->dump.len, *m1 = NULL, *m2 = NULL;
+	size_t		 n;
+
+	while (p < end) {
+		n = strnlen(p, end - p);
+		if (p + n == end)
+			break;
+		if (strcmp(p, mark) == 0) {
+			if (m1 == NULL)
+				m1 = p;
+			else if (m2 == NULL)
+				m2 = p;
+		}
+		p += n + 1;
+	}
+	if (m1 == NULL || m2 == NULL) {
+		eval_fail(ev, "the dev shell's rc or shellHook exited before "
+		    "hearth could read its environment");
+		return;
+	}
+	buf_add(&ev->base, ev->dump.data, m1 - ev->dump.data);
+	m1 += strlen(mark) + 1;
+	buf_add(&ev->dev, m1, m2 - m1);
+}
+
+/* The last line of Nix's output that starts with "error:", for one line. */
+static void
+eval_nix_reason(struct eval *ev)
+{
+	const char	*p, *line = NULL, *nl;
+
+	for (p = ev->log.data; p != NULL && *p != '\0';
+	    p = (nl = strchr(p, '\n')) ? nl + 1 : NULL) {
+		while (*p == ' ')
+			p++;
+		if (strncmp(p, "error:", 6) == 0 &&
+		    strncmp(p, "error: 1 dependencies", 21) != 0 &&
+		    line == NULL)
+			line = p;
+	}
+	if (line == NULL) {
+		eval_fail(ev, "nix print-dev-env failed (status %lld)",
+		    (long long)ev->status);
+		return;
+	}
+	nl = strchr(line, '\n');
+	eval_fail(ev, "%.*s", (int)(nl ? nl - line : (int)strlen(line)),
+	    line);
+}
+
+/* Both pipes and the process of a stage have closed. */
+static void
+eval_stage_done(struct eval *ev)
+{
+	int	 fd;
+
+	if (ev->cancelled)
+		eval_fail(ev, "evaluation cancelled");
+	else if (ev->timed_out)
+		eval_fail(ev, "evaluation timed out; its processes were "
+		    "killed");
+	else if (ev->overflow)
+		eval_fail(ev, "%s wrote more output than hearth accepts",
+		    ev->stage == EVAL_NIX ? "nix print-dev-env" : "shellHook");
+	if (ev->reason != NULL) {
+		eval_finish(ev);
+		return;
+	}
+	if (ev->stage == EVAL_NIX) {
+		if (ev->signal != 0 || ev->status != 0) {
+			if (ev->status == 127)
+				eval_fail(ev, "%s: command not found", ev->nix);
+			else
+				eval_nix_reason(ev);
+			eval_finish(ev);
+			return;
+		}
+		fd = open(ev->rcfile, O_WRONLY|O_CREAT|O_TRUNC|O_CLOEXEC,
+		    0600);
+		if (fd == -1 || write(fd, ev->rc.data, ev->rc.len) !=
+		    (ssize_t)ev->rc.len) {
+			eval_fail(ev, "cannot write %s: %s", ev->rcfile,
+			    strerror(errno));
+			if (fd != -1)
+				close(fd);
+			eval_finish(ev);
+			return;
+		}
+		close(fd);
+		ev->stage = EVAL_BASH;
+		eval_stage_start(ev);
+		return;
+	}
+	if (ev->signal != 0)
+		eval_fail(ev, "bash was killed by signal %d", ev->signal);
+	else if (ev->status != 0)
+		eval_fail(ev, "sourcing the dev shell failed (status %lld): "
+		    "%.200s", (long long)ev->status, ev->hook.data);
+	else
+		eval_split_dump(ev);
+	eval_finish(ev);
+}
+
+static void
+eval_handle_closed(uv_handle_t *h)
+{
+	struct eval	*ev = h->data;
+
+	if (--ev->open == 0)
+		eval_stage_done(ev);
+}
+
+static void
+eval_pipe_closed(uv_handle_t *h)
+{
+	struct eval_out	*o = h->data;
+
+	if (--o->ev->open == 0)
+		eval_stage_done(o->ev);
+}
+
+static void
+eval_kill(struct eval *ev)
+{
+	/* The child leads its own process group: take all of it down. */
+	if (ev->stage != EVAL_DONE && !ev->exited && ev->proc.pid > 0)
+		kill(-ev->proc.pid, SIGKILL);
+}
+
+static void
+eval_alloc(uv_handle_t *h, size_t hint, uv_buf_t *b)
+{
+	(void)h;
+	(void)hint;
+	b->base = xmalloc(65536);
+	b->len = 65536;
+}
+
+static void
+eval_read(uv_stream_t *s, ssize_t n, const uv_buf_t *b)
+{
+	struct eval_out	*o = s->data;
+	struct eval	*ev = o->ev;
+	size_t		 drop;
+
+	if (n > 0) {
+		buf_add(o->to, b->base, n);
+		if (o->to->len > o->cap) {
+			if (o->keep_tail) {
+				drop = o->to->len - o->cap;
+				memmove(o->to->data, o->to->data + drop,
+				    o->cap);
+				buf_truncate(o->to, o->cap);
+			} else {
+				ev->overflow = 1;
+				eval_kill(ev);
+				uv_read_stop(s);
+				uv_close((uv_handle_t *)s, eval_pipe_closed);
+			}
+		}
+	} else if (n < 0) {
+		uv_read_stop(s);
+		uv_close((uv_handle_t *)s, eval_pipe_closed);
+	}
+	free(b->base);
+}
+
+static void
+eval_exited(uv_process_t *p, int64_t status, int sig)
+{
+	struct eval	*ev = p->data;
+
+	ev->exited = 1;
+	ev->status = status;
+	ev->signal = sig;
+	uv_close((uv_handle_t *)p, eval_handle_closed);
+}
+
+static void
+eval_timeout(uv_timer_t *t)
+{
+	struct eval	*ev = t->data;
+
+	log_warnx("%s#%s: evaluation timed out", ev->root, ev->shell);
+	ev->timed_out = 1;
+	eval_kill(ev);
+}
+
+/* Spawn the current stage's child with its output pipes. */
+static void
+eval_stage_start(struct eval *ev)
+{
+	uv_process_options_t	 opts;
+	uv_stdio_container_t	 stdio[4];
+	char			*flakeref = NULL, *argv[12];
+	int			 rc, i, fd_of[2];
+
+	memset(&opts, 0, sizeof opts);
+	memset(stdio, 0, sizeof stdio);
+	memset(&ev->proc, 0, sizeof ev->proc);
+	ev->exited = 0;
+	ev->status = 0;
+	ev->signal = 0;
+
+	if (ev->stage == EVAL_NIX) {
+		flakeref = xasprintf("%s#%s", ev->root, ev->shell);
+		i = 0;
+		argv[i++] = ev->nix;
+		argv[i++] = "--extra-experimental-features";
+		argv[i++] = "nix-command flakes";
+		argv[i++] = "print-dev-env";
+		argv[i++] = "--no-write-lock-file";
+		argv[i++] = "--profile";
+		argv[i++] = ev->profile;
+		argv[i++] = flakeref;
+		argv[i] = NULL;
+		ev->out[0].to = &ev->rc;
+		ev->out[0].cap = EVAL_MAX_RC;
+		ev->out[0].keep_tail = 0;
+		ev->out[1].to = &ev->log;
+		ev->out[1].cap = EVAL_MAX_LOG;
+		ev->out[1].keep_tail = 1;
+		fd_of[0] = 1;
+		fd_of[1] = 2;
+	} else {
+		i = 0;
+		argv[i++] = "bash";
+		argv[i++] = "--noprofile";
+		argv[i++] = "--norc";
+		argv[i++] = "-c";
+		argv[i++] = (char *)eval_script;
+		argv[i++] = "hearth-eval";
+		argv[i++] = ev->rcfile;
+		argv[i] = NULL;
+		ev->out[0].to = &ev->hook;
+		ev->out[0].cap = EVAL_MAX_HOOK;
+		ev->out[0].keep_tail = 1;
+		ev->out[1].to = &ev->dump;
+		ev->out[1].cap = EVAL_MAX_DUMP;
+		ev->out[1].keep_tail = 0;
+		fd_of[0] = 1;
+		fd_of[1] = 3;
+	}
+	ev->nout = 2;
+	stdio[0].flags = UV_IGNORE;
+	stdio[1].flags = UV_IGNORE;
+	stdio[2].flags = UV_IGNORE;
+	stdio[3].flags = UV_IGNORE;
+	for (i = 0; i < ev->nout; i++) {
+		ev->out[i].ev = ev;
+		uv_pipe_init(ev->loop, &ev->out[i].pipe, 0);
+		ev->out[i].pipe.data = &ev->out[i];
+		stdio[fd_of[i]].flags = UV_CREATE_PIPE | UV_WRITABLE_PIPE;
+		stdio[fd_of[i]].data.stream = (uv_stream_t *)&ev->out[i].pipe;
+	}
+	opts.file = argv[0];
+	opts.args = argv;
+	opts.env = ev->env;
+	opts.cwd = ev->root;
+	opts.stdio = stdio;
+	opts.stdio_count = ev->stage == EVAL_NIX ? 3 : 4;
+	/* Its own session and process group, so a timeout kills it all. */
+	opts.flags = UV_PROCESS_DETACHED;
+	opts.exit_cb = eval_exited;
+	ev->proc.data = ev;
+	ev->open = ev->nout + 1;
+	rc = uv_spawn(ev->loop, &ev->proc, &opts);
+	free(flakeref);
+	if (rc != 0) {
+		/*
+		 * A failed spawn never calls exit_cb, but its handle is
+		 * initialised and must be closed like the pipes.
+		 */
+		if (rc == UV_ENOENT)
+			eval_fail(ev, "%s: not found in PATH (is Nix "
+			    "installed?)", argv[0]);
+		else
+			eval_fail(ev, "cannot run %s: %s", argv[0],
+			    uv_strerror(rc));
+		ev->exited = 1;
+		uv_close((uv_handle_t *)&ev->proc, eval_handle_closed);
+		for (i = 0; i < ev->nout; i++)
+			uv_close((uv_handle_t *)&ev->out[i].pipe,
+			    eval_pipe_closed);
+		return;
+	}
+	for (i = 0; i < ev->nout; i++)
+		uv_read_start((uv_stream_t *)&ev->out[i].pipe, eval_alloc,
+		    eval_read);
+}
+
+struct eval *
+eval_start(uv_loop_t *loop, const struct eval_spec *spec, eval_cb cb,
+    void *arg, char **cause)
+{
+	struct eval	*ev;
+	size_t		 n;
+	static unsigned	 seq;
+
+	(void)cause;
+	ev = xcalloc(1, sizeof *ev);
+	ev->loop = loop;
+	ev->root = xstrdup(spec->root);
+	ev->shell = xstrdup(spec->shell);
+	ev->profile = xstrdup(spec->profile);
+	ev->nix = xstrdup(spec->nix);
+	ev->rcfile = xasprintf("%s/eval-%d-%u.rc", spec->tmpdir,
+	    (int)getpid(), ++seq);
+	for (n = 0; spec->env[n] != NULL; n++)
+		;
+	ev->env = xcalloc(n + 1, sizeof *ev->env);
+	for (n = 0; spec->env[n] != NULL; n++)
+		ev->env[n] = xstrdup(spec->env[n]);
+	buf_init(&ev->rc);
+	buf_init(&ev->log);
+	buf_init(&ev->hook);
+	buf_init(&ev->dump);
+	buf_init(&ev->base);
+	buf_init(&ev->dev);
+	ev->cb = cb;
+	ev->arg = arg;
+	ev->started = uv_now(loop);
+	ev->stage = EVAL_NIX;
+
+	uv_timer_init(loop, &ev->timer);
+	ev->timer.data = ev;
+	uv_timer_start(&ev->timer, eval_timeout,
+	    (uint64_t)spec->timeout_sec * 1000, 0);
+	log_info("evaluating %s#%s", ev->root, ev->shell);
+	eval_stage_start(ev);
+	return (ev);
+}
+
+void
+eval_cancel(struct eval *ev)
+{
+	ev->cancelled = 1;
+	eval_kill(ev);
+}
+
+void
+eval_free(struct eval *ev)
+{
+	size_t	 i;
+
+	if (ev == NULL)
+		return;
+	free(ev->root);
+	free(ev->shell);
+	free(ev->profile);
+	free(ev->rcfile);
+	free(ev->nix);
+	for (i = 0; ev->env[i] != NULL; i++)
+		free(ev->env[i]);
+	free(ev->env);
+	buf_release(&ev->rc);
+	buf_release(&ev->log);
+	buf_release(&ev->hook);
+	buf_release(&ev->dump);
+	buf_release(&ev->base);
+	buf_release(&ev->dev);
+	free(ev->reason);
+	free(ev);
+}
+
+int
+eval_ok(struct eval *ev)
+{
+	return (ev->ok);
+}
+
+const char *
+eval_reason(struct eval *ev)
+{
+	return (ev->reason != NULL ? ev->reason : "");
+}
+
+const char *
+eval_log(struct eval *ev)
+{
+	return (ev->log.data);
+}
+
+const struct buf *
+eval_base_env(struct eval *ev)
+{
+	return (&ev->base);
+}
+
+const struct buf *
+eval_dev_env(struct eval *ev)
+{
+	return (&ev->dev);
+}
+
+const struct buf *
+eval_hook_output(struct eval *ev)
+{
+	return (&ev->hook);
+}
+
+uint32_t
+eval_ms(struct eval *ev)
+{
+	return (ev->ms);
+}

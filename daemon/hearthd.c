@@ -1,0 +1,245 @@
+/*
+ * hearthd: the per-user daemon that keeps Nix dev shells warm.
+ *
+ * Start-up order matters: take the per-user lock first (so two daemons
+ * never share a socket or a store), open the store, then listen, and only
+ * then tell a waiting `hearth daemon start` that the daemon is ready.
+ * Without -f the daemon detaches, and the parent exits once the child is
+ * listening (or has failed), so the caller can connect at once.
+ */
+#include <sys/file.h>
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "hearth/log.h"
+#include "hearth/path.h"
+#include "hearth/xmalloc.h"
+#include "hearthd.h"
+
+static uv_loop_t	*loop;
+static uv_signal_t	 sig_term, sig_int;
+static int		 stopping;
+
+static void
+usage(FILE *f)
+{
+	fprintf(f,
+	    "usage: hearthd [-fv]\n"
+	    "\n"
+	    "The hearth daemon: evaluates the dev shells of allowed Nix\n"
+	    "flake workspaces in the background and serves them to `hearth`.\n"
+	    "It is started on demand by `hearth`; run it by hand to debug.\n"
+	    "\n"
+	    "  -f, --foreground  stay in the foreground and log to stderr\n"
+	    "  -v, --verbose     log debug messages\n"
+	    "  -h, --help        show this help\n"
+	    "\n"
+	    "Socket: $XDG_RUNTIME_DIR/hearth/hearthd.sock\n"
+	    "State:  $XDG_STATE_HOME/hearth/ (store.db, hearthd.log)\n"
+	    "Environment: HEARTH_NIX (the nix program), HEARTH_EVAL_TIMEOUT\n"
+	    "(seconds), HEARTH_MAX_EVALS (concurrent evaluations).\n");
+}
+
+static void
+signal_closed(uv_handle_t *h)
+{
+	(void)h;
+}
+
+void
+hearthd_shutdown(void)
+{
+	if (stopping)
+		return;
+	stopping = 1;
+	log_info("shutting down");
+	server_stop();
+	scheduler_shutdown();
+	workspace_unwatch();
+	uv_close((uv_handle_t *)&sig_term, signal_closed);
+	uv_close((uv_handle_t *)&sig_int, signal_closed);
+	/*
+	 * The loop ends by itself once the cancelled evaluations and the
+	 * watcher have closed their handles.
+	 */
+}
+
+static void
+on_signal(uv_signal_t *s, int signum)
+{
+	(void)s;
+	log_info("signal %d", signum);
+	hearthd_shutdown();
+}
+
+/* The default cap on concurrent evaluations: half the cores, at least 1. */
+static unsigned
+max_evals(void)
+{
+	const char	*v = getenv("HEARTH_MAX_EVALS");
+	long		 n;
+
+	if (v != NULL && atoi(v) > 0)
+		return ((unsigned)atoi(v));
+	n = sysconf(_SC_NPROCESSORS_ONLN) / 2;
+	return (n < 1 ? 1 : (unsigned)n);
+}
+
+/* Detach; the parent waits on a pipe until the child says it is ready. */
+static int
+daemonize(int *ready_fd)
+{
+	int	 p[2], fd;
+	pid_t	 pid;
+	ssize_t	 n;
+	char	 c = 0;
+
+	if (pipe2(p, O_CLOEXEC) == -1)
+		fatal("pipe");
+	switch ((pid = fork())) {
+	case -1:
+		fatal("fork");
+	case 0:
+		break;
+	default:
+		close(p[1]);
+		while ((n = read(p[0], &c, 1)) == -1 && errno == EINTR)
+			;
+		/* No byte: the child failed and has said why on stderr. */
+		_exit(n == 1 && c == 'R' ? 0 : 1);
+	}
+	close(p[0]);
+	if (setsid() == -1)
+		fatal("setsid");
+	/* Hold no directory busy; every path the daemon uses is absolute. */
+	if (chdir("/") == -1)
+		fatal("chdir /");
+	if ((fd = open("/dev/null", O_RDWR)) != -1) {
+		dup2(fd, STDIN_FILENO);
+		dup2(fd, STDOUT_FILENO);
+		if (fd > STDERR_FILENO)
+			close(fd);
+	}
+	*ready_fd = p[1];
+	return (0);
+}
+
+int
+main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "foreground", no_argument, NULL, 'f' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct store	*store = NULL;
+	char		*rundir, *statedir, *sock, *lockpath, *dbpath;
+	char		*logpath, *cause = NULL;
+	int		 ch, foreground = 0, verbose = 0, lockfd, ready = -1;
+	int		 devnull;
+
+	while ((ch = getopt_long(argc, argv, "fvh", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'f':
+			foreground = 1;
+			break;
+		case 'v':
+			verbose = 1;
+			break;
+		case 'h':
+			usage(stdout);
+			return (0);
+		default:
+			usage(stderr);
+			return (2);
+		}
+	}
+	if (optind != argc) {
+		fprintf(stderr, "hearthd: unexpected argument: %s (see "
+		    "hearthd --help)\n", argv[optind]);
+		return (2);
+	}
+	log_init("hearthd", NULL, LOG_STDERR_ALL, verbose);
+	signal(SIGPIPE, SIG_IGN);
+	umask(077);
+
+	if ((rundir = path_runtime_dir(&cause)) == NULL ||
+	    (statedir = path_state_dir(&cause)) == NULL) {
+		fprintf(stderr, "hearthd: %s\n", cause);
+		return (1);
+	}
+	lockpath = path_join(rundir, "hearthd.lock");
+	if ((lockfd = open(lockpath, O_RDWR|O_CREAT|O_CLOEXEC, 0600)) == -1) {
+		fprintf(stderr, "hearthd: %s: %s\n", lockpath,
+		    strerror(errno));
+		return (1);
+	}
+	if (flock(lockfd, LOCK_EX|LOCK_NB) == -1) {
+		fprintf(stderr, "hearthd: another hearthd is already running "
+		    "for this user (hearth daemon status)\n");
+		return (1);
+	}
+	if (!foreground)
+		daemonize(&ready);
+
+	logpath = path_join(statedir, "hearthd.log");
+	/* A detached daemon still reports start-up failures to its starter. */
+	log_init("hearthd", logpath, foreground ? LOG_STDERR_ALL :
+	    LOG_STDERR_WARN, verbose);
+	log_info("starting (pid %d)", (int)getpid());
+
+	loop = uv_default_loop();
+	dbpath = path_join(statedir, "store.db");
+	if ((store = store_open(dbpath, &cause)) == NULL)
+		fatalx("cannot open the store: %s", cause);
+	scheduler_init(loop, max_evals());
+	sock = path_socket(rundir);
+	if (server_start(loop, sock, &cause) != 0)
+		fatalx("%s", cause);
+	if (workspace_start(loop, store, statedir, &cause) != 0)
+		fatalx("%s", cause);
+	uv_signal_init(loop, &sig_term);
+	uv_signal_start(&sig_term, on_signal, SIGTERM);
+	uv_signal_init(loop, &sig_int);
+	uv_signal_start(&sig_int, on_signal, SIGINT);
+
+	if (ready != -1) {
+		/* Ready: release the parent, and stop writing to stderr. */
+		if (write(ready, "R", 1) != 1)
+			log_warn("cannot signal readiness");
+		close(ready);
+		if ((devnull = open("/dev/null", O_WRONLY)) != -1) {
+			dup2(devnull, STDERR_FILENO);
+			close(devnull);
+		}
+		log_init("hearthd", logpath, LOG_STDERR_NONE, verbose);
+	}
+	log_info("listening on %s", sock);
+
+	uv_run(loop, UV_RUN_DEFAULT);
+
+	workspace_stop();
+	scheduler_free();
+	store_close(store);
+	if (uv_loop_close(loop) != 0)
+		log_warnx("the loop still had handles open at exit");
+	log_info("stopped");
+	log_close();
+	free(rundir);
+	free(statedir);
+	free(sock);
+	free(lockpath);
+	free(dbpath);
+	free(logpath);
+	close(lockfd);
+	return (0);
+}

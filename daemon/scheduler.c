@@ -1,0 +1,199 @@
+/*
+ * The scheduler decides when evaluations run; it owns all of hearthd's
+ * timing. Per shell at most one evaluation runs and at most one waits
+ * (a burst of requests collapses into that one); across shells a cap
+ * bounds how many run at once, since one evaluation can take hundreds of
+ * megabytes. File events are debounced: a git checkout touching many files
+ * gives one refresh per workspace after the burst.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "hearth/log.h"
+#include "hearth/xmalloc.h"
+#include "hearthd.h"
+
+/* Quiet time after the last file event before a workspace is re-read. */
+#define SCHEDULER_DEBOUNCE_MS	150
+
+struct job {
+	struct shell	*shell;
+	int		 running;
+	int		 pending;	/* asked for again while running */
+};
+
+static uv_loop_t	 *sched_loop;
+static unsigned		  sched_cap = 1;
+static unsigned		  sched_running;
+static struct job	 *sched_jobs;
+static size_t		  sched_njobs;
+static struct workspace	**sched_dirty;
+static size_t		  sched_ndirty;
+static uv_timer_t	  sched_timer;
+static int		  sched_stopping;
+
+static void	scheduler_pump(void);
+
+void
+scheduler_init(uv_loop_t *loop, unsigned cap)
+{
+	sched_loop = loop;
+	sched_cap = cap == 0 ? 1 : cap;
+	uv_timer_init(loop, &sched_timer);
+}
+
+static struct job *
+scheduler_find(struct shell *sh)
+{
+	size_t	 i;
+
+	for (i = 0; i < sched_njobs; i++) {
+		if (sched_jobs[i].shell == sh)
+			return (&sched_jobs[i]);
+	}
+	return (NULL);
+}
+
+static void
+scheduler_remove(struct job *j)
+{
+	size_t	 i = j - sched_jobs;
+
+	memmove(&sched_jobs[i], &sched_jobs[i + 1],
+	    (sched_njobs - i - 1) * sizeof *sched_jobs);
+	sched_njobs--;
+}
+
+static void
+scheduler_done(struct shell *sh)
+{
+	struct job	*j;
+
+	sched_running--;
+	if ((j = scheduler_find(sh)) != NULL) {
+		j->running = 0;
+		if (j->pending && !sched_stopping)
+			j->pending = 0;
+		else
+			scheduler_remove(j);
+	}
+	scheduler_pump();
+}
+
+/* Start waiting jobs, oldest first, while there is room under the cap. */
+static void
+scheduler_pump(void)
+{
+	size_t	 i = 0;
+
+	while (!sched_stopping && sched_running < sched_cap &&
+	    i < sched_njobs) {
+		if (sched_jobs[i].running) {
+			i++;
+			continue;
+		}
+		sched_jobs[i].running = 1;
+		sched_running++;
+		if (shell_eval_start(sched_jobs[i].shell, scheduler_done) != 0) {
+			sched_running--;
+			scheduler_remove(&sched_jobs[i]);
+			continue;
+		}
+		i++;
+	}
+}
+
+void
+scheduler_want(struct shell *sh)
+{
+	struct job	*j;
+
+	if (sched_stopping)
+		return;
+	if ((j = scheduler_find(sh)) != NULL) {
+		if (j->running)
+			j->pending = 1;
+		return;
+	}
+	sched_jobs = xrealloc(sched_jobs, (sched_njobs + 1) *
+	    sizeof *sched_jobs);
+	sched_jobs[sched_njobs].shell = sh;
+	sched_jobs[sched_njobs].running = 0;
+	sched_jobs[sched_njobs].pending = 0;
+	sched_njobs++;
+	log_debug("%s: %s queued", __func__, shell_name(sh));
+	scheduler_pump();
+}
+
+int
+scheduler_busy(struct shell *sh)
+{
+	return (scheduler_find(sh) != NULL);
+}
+
+static void
+scheduler_debounced(uv_timer_t *t)
+{
+	struct workspace	**dirty = sched_dirty;
+	size_t			  i, n = sched_ndirty;
+
+	(void)t;
+	/* Refreshing may mark workspaces dirty again: take the list first. */
+	sched_dirty = NULL;
+	sched_ndirty = 0;
+	for (i = 0; i < n; i++)
+		workspace_refresh(dirty[i]);
+	free(dirty);
+	server_notify();
+}
+
+void
+scheduler_dirty(struct workspace *ws)
+{
+	size_t	 i;
+
+	if (sched_stopping)
+		return;
+	for (i = 0; i < sched_ndirty; i++) {
+		if (sched_dirty[i] == ws)
+			break;
+	}
+	if (i == sched_ndirty) {
+		sched_dirty = xrealloc(sched_dirty, (sched_ndirty + 1) *
+		    sizeof *sched_dirty);
+		sched_dirty[sched_ndirty++] = ws;
+	}
+	uv_timer_start(&sched_timer, scheduler_debounced,
+	    SCHEDULER_DEBOUNCE_MS, 0);
+}
+
+static void
+scheduler_timer_closed(uv_handle_t *h)
+{
+	(void)h;
+	free(sched_dirty);
+	sched_dirty = NULL;
+	sched_ndirty = 0;
+}
+
+void
+scheduler_shutdown(void)
+{
+	size_t	 i;
+
+	sched_stopping = 1;
+	for (i = 0; i < sched_njobs; i++) {
+		sched_jobs[i].pending = 0;
+		if (sched_jobs[i].running)
+			shell_eval_cancel(sched_jobs[i].shell);
+	}
+	uv_close((uv_handle_t *)&sched_timer, scheduler_timer_closed);
+}
+
+void
+scheduler_free(void)
+{
+	free(sched_jobs);
+	sched_jobs = NULL;
+	sched_njobs = 0;
+}

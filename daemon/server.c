@@ -1,0 +1,324 @@
+/*
+ * The control socket: a Unix socket in the private runtime directory,
+ * accepting only peers of the daemon's own uid (SO_PEERCRED). Each client
+ * sends frames (see include/hearth/protocol.h); this file reassembles them,
+ * checks their header and hands them to request.c. Anything malformed
+ * disconnects that one client and never stops the daemon.
+ */
+#include <sys/queue.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "hearth/log.h"
+#include "hearth/xmalloc.h"
+#include "hearthd.h"
+
+/* Unanswered bytes a client may have queued before it is dropped. */
+#define SERVER_MAX_PENDING	(64U * 1024 * 1024)
+
+struct client {
+	uv_pipe_t		 pipe;
+	struct buf		 in;
+	int			 closing;
+	char			*wait_dir;	/* set while in WAIT */
+	size_t			 pending;	/* bytes being written */
+	uv_shutdown_t		 shutdown;
+	TAILQ_ENTRY(client)	 entry;
+};
+
+struct write_req {
+	uv_write_t	 req;
+	struct client	*client;
+	char		*data;
+	size_t		 len;
+};
+
+static TAILQ_HEAD(, client) clients = TAILQ_HEAD_INITIALIZER(clients);
+static uv_pipe_t	 server_pipe;
+static int		 server_listening;
+static char		*server_path;
+
+static void
+client_closed(uv_handle_t *h)
+{
+	struct client	*c = h->data;
+
+	buf_release(&c->in);
+	free(c->wait_dir);
+	free(c);
+}
+
+static void
+client_shut(uv_shutdown_t *req, int status)
+{
+	struct client	*c = req->data;
+
+	(void)status;
+	uv_close((uv_handle_t *)&c->pipe, client_closed);
+}
+
+void
+server_drop(struct client *c, const char *why)
+{
+	if (c->closing)
+		return;
+	if (why != NULL)
+		log_warnx("dropping client: %s", why);
+	c->closing = 1;
+	TAILQ_REMOVE(&clients, c, entry);
+	uv_close((uv_handle_t *)&c->pipe, client_closed);
+}
+
+static void
+server_written(uv_write_t *req, int status)
+{
+	struct write_req	*w = req->data;
+
+	w->client->pending -= w->len;
+	if (status < 0 && status != UV_ECANCELED)
+		server_drop(w->client, NULL);
+	free(w->data);
+	free(w);
+}
+
+void
+server_send(struct client *c, struct buf *frame)
+{
+	struct write_req	*w;
+	uv_buf_t		 b;
+	int			 rc;
+
+	if (c->closing) {
+		buf_release(frame);
+		return;
+	}
+	w = xcalloc(1, sizeof *w);
+	w->client = c;
+	w->data = buf_detach(frame, &w->len);
+	w->req.data = w;
+	b = uv_buf_init(w->data, (unsigned)w->len);
+	if ((rc = uv_write(&w->req, (uv_stream_t *)&c->pipe, &b, 1,
+	    server_written)) != 0) {
+		free(w->data);
+		free(w);
+		server_drop(c, uv_strerror(rc));
+		return;
+	}
+	c->pending += w->len;
+	if (c->pending > SERVER_MAX_PENDING)
+		server_drop(c, "not reading its replies");
+}
+
+static void
+server_alloc(uv_handle_t *h, size_t hint, uv_buf_t *b)
+{
+	(void)h;
+	(void)hint;
+	b->base = xmalloc(65536);
+	b->len = 65536;
+}
+
+/* Hand every complete frame in the client's buffer to request.c. */
+static void
+server_frames(struct client *c)
+{
+	uint32_t	 len;
+	uint16_t	 type;
+	const char	*cause;
+	struct buf	 err = BUF_INIT;
+	size_t		 off, used = 0;
+
+	while (!c->closing && c->in.len - used >= PROTOCOL_HEADER_SIZE) {
+		if (protocol_header(c->in.data + used, &len, &type,
+		    &cause) != 0) {
+			/* Tell the client why before hanging up. */
+			off = protocol_begin(&err, MSG_ERROR);
+			protocol_put_str(&err, cause);
+			protocol_end(&err, off);
+			server_send(c, &err);
+			server_drop(c, cause);
+			return;
+		}
+		if (c->in.len - used - PROTOCOL_HEADER_SIZE < len)
+			break;
+		if (request_dispatch(c, type, c->in.data + used +
+		    PROTOCOL_HEADER_SIZE, len) != 0) {
+			server_drop(c, "malformed request");
+			return;
+		}
+		used += PROTOCOL_HEADER_SIZE + len;
+	}
+	if (used != 0 && !c->closing) {
+		memmove(c->in.data, c->in.data + used, c->in.len - used);
+		buf_truncate(&c->in, c->in.len - used);
+	}
+}
+
+static void
+server_read(uv_stream_t *s, ssize_t n, const uv_buf_t *b)
+{
+	struct client	*c = s->data;
+
+	if (n > 0) {
+		buf_add(&c->in, b->base, n);
+		server_frames(c);
+	} else if (n < 0)
+		server_drop(c, NULL);
+	free(b->base);
+}
+
+/* Only the daemon's own user may talk to it. */
+static int
+server_peer_ok(struct client *c)
+{
+	struct ucred	 cred;
+	socklen_t	 len = sizeof cred;
+	uv_os_fd_t	 fd;
+
+	if (uv_fileno((uv_handle_t *)&c->pipe, &fd) != 0 ||
+	    getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) != 0)
+		return (0);
+	if (cred.uid != getuid()) {
+		log_warnx("refused a connection from uid %u (pid %d)",
+		    (unsigned)cred.uid, (int)cred.pid);
+		return (0);
+	}
+	return (1);
+}
+
+static void
+server_accept(uv_stream_t *s, int status)
+{
+	struct client	*c;
+
+	if (status < 0) {
+		log_warnx("accept: %s", uv_strerror(status));
+		return;
+	}
+	c = xcalloc(1, sizeof *c);
+	buf_init(&c->in);
+	uv_pipe_init(s->loop, &c->pipe, 0);
+	c->pipe.data = c;
+	TAILQ_INSERT_TAIL(&clients, c, entry);
+	if (uv_accept(s, (uv_stream_t *)&c->pipe) != 0 ||
+	    !server_peer_ok(c)) {
+		server_drop(c, NULL);
+		return;
+	}
+	uv_read_start((uv_stream_t *)&c->pipe, server_alloc, server_read);
+}
+
+/*
+ * Is a daemon answering on this path? A socket file with nobody behind it
+ * is left over from a crash and may be replaced.
+ */
+static int
+server_alive(const char *path)
+{
+	struct sockaddr_un	 sun;
+	int			 fd, rc;
+
+	if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) == -1)
+		return (0);
+	memset(&sun, 0, sizeof sun);
+	sun.sun_family = AF_UNIX;
+	strncpy(sun.sun_path, path, sizeof sun.sun_path - 1);
+	rc = connect(fd, (struct sockaddr *)&sun, sizeof sun);
+	close(fd);
+	return (rc == 0);
+}
+
+int
+server_start(uv_loop_t *loop, const char *path, char **cause)
+{
+	int	 rc;
+	mode_t	 old;
+
+	if (strlen(path) >= sizeof(((struct sockaddr_un *)0)->sun_path)) {
+		*cause = xasprintf("socket path too long: %s", path);
+		return (-1);
+	}
+	if (server_alive(path)) {
+		*cause = xasprintf("another hearthd answers on %s", path);
+		return (-1);
+	}
+	if (unlink(path) == 0)
+		log_info("removed stale socket %s", path);
+	uv_pipe_init(loop, &server_pipe, 0);
+	old = umask(0177);
+	rc = uv_pipe_bind(&server_pipe, path);
+	umask(old);
+	if (rc == 0)
+		rc = uv_listen((uv_stream_t *)&server_pipe, 64, server_accept);
+	if (rc != 0) {
+		*cause = xasprintf("cannot listen on %s: %s", path,
+		    uv_strerror(rc));
+		uv_close((uv_handle_t *)&server_pipe, NULL);
+		return (-1);
+	}
+	server_listening = 1;
+	server_path = xstrdup(path);
+	return (0);
+}
+
+void
+server_stop(void)
+{
+	struct client	*c;
+
+	if (server_listening) {
+		uv_close((uv_handle_t *)&server_pipe, NULL);
+		server_listening = 0;
+		unlink(server_path);
+		free(server_path);
+		server_path = NULL;
+	}
+	while ((c = TAILQ_FIRST(&clients)) != NULL) {
+		if (c->pending == 0) {
+			server_drop(c, NULL);
+			continue;
+		}
+		/* Let queued replies (the STOP answer) reach the client. */
+		c->closing = 1;
+		TAILQ_REMOVE(&clients, c, entry);
+		c->shutdown.data = c;
+		if (uv_shutdown(&c->shutdown, (uv_stream_t *)&c->pipe,
+		    client_shut) != 0)
+			uv_close((uv_handle_t *)&c->pipe, client_closed);
+	}
+}
+
+void
+server_wait(struct client *c, const char *dir)
+{
+	free(c->wait_dir);
+	c->wait_dir = xstrdup(dir);
+}
+
+void
+server_notify(void)
+{
+	struct client	*c, *next;
+	struct buf	 frame;
+
+	/* Replying can drop a client: walk with the next one in hand. */
+	for (c = TAILQ_FIRST(&clients); c != NULL; c = next) {
+		next = TAILQ_NEXT(c, entry);
+		if (c->wait_dir == NULL)
+			continue;
+		buf_init(&frame);
+		if (request_shell_reply(&frame, c->wait_dir, 0, 0) != 0) {
+			buf_release(&frame);
+			continue;
+		}
+		free(c->wait_dir);
+		c->wait_dir = NULL;
+		server_send(c, &frame);
+	}
+}

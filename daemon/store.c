@@ -1,0 +1,501 @@
+/*
+ * The snapshot store: one SQLite file under the state directory holding
+ * workspaces and their trust, shells, snapshots and the evaluation log.
+ *
+ * The store is a cache of work that can be redone, so it favours staying
+ * up over keeping data: WAL mode where the filesystem allows it (rollback
+ * journal otherwise), a busy timeout, every multi-row write in one
+ * transaction, and a schema versioned with PRAGMA user_version. A file
+ * that cannot be opened or migrated is moved aside and rebuilt.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <sqlite3.h>
+
+#include "hearth/log.h"
+#include "hearth/xmalloc.h"
+#include "hearthd.h"
+
+#define STORE_SCHEMA_VERSION	1
+/* Old snapshots and evaluation records kept per shell. */
+#define STORE_KEEP_SNAPSHOTS	8
+#define STORE_KEEP_EVALS	50
+
+struct store {
+	sqlite3	*db;
+};
+
+static const char *store_schema_v1 =
+	"CREATE TABLE workspaces ("
+	"  id INTEGER PRIMARY KEY,"
+	"  root TEXT NOT NULL UNIQUE,"
+	"  allowed_hash TEXT,"
+	"  allowed_at INTEGER,"
+	"  created_at INTEGER NOT NULL);"
+	"CREATE TABLE shells ("
+	"  id INTEGER PRIMARY KEY,"
+	"  workspace_id INTEGER NOT NULL"
+	"    REFERENCES workspaces(id) ON DELETE CASCADE,"
+	"  name TEXT NOT NULL,"
+	"  current_snapshot INTEGER,"
+	"  UNIQUE (workspace_id, name));"
+	"CREATE TABLE snapshots ("
+	"  id INTEGER PRIMARY KEY,"
+	"  shell_id INTEGER NOT NULL REFERENCES shells(id) ON DELETE CASCADE,"
+	"  key TEXT NOT NULL,"
+	"  env BLOB NOT NULL,"
+	"  hook_output BLOB NOT NULL,"
+	"  created_at INTEGER NOT NULL,"
+	"  eval_ms INTEGER NOT NULL);"
+	"CREATE INDEX snapshots_shell ON snapshots(shell_id);"
+	"CREATE TABLE evals ("
+	"  id INTEGER PRIMARY KEY,"
+	"  shell_id INTEGER NOT NULL REFERENCES shells(id) ON DELETE CASCADE,"
+	"  started_at INTEGER NOT NULL,"
+	"  duration_ms INTEGER NOT NULL,"
+	"  ok INTEGER NOT NULL,"
+	"  reason TEXT NOT NULL,"
+	"  log BLOB NOT NULL);"
+	"CREATE INDEX evals_shell ON evals(shell_id);";
+
+static int
+store_exec(struct store *s, const char *sql)
+{
+	char	*err = NULL;
+
+	if (sqlite3_exec(s->db, sql, NULL, NULL, &err) != SQLITE_OK) {
+		log_warnx("store: %s: %s", sql, err != NULL ? err : "?");
+		sqlite3_free(err);
+		return (-1);
+	}
+	return (0);
+}
+
+static sqlite3_stmt *
+store_prepare(struct store *s, const char *sql)
+{
+	sqlite3_stmt	*st;
+
+	if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK) {
+		log_warnx("store: prepare %s: %s", sql, sqlite3_errmsg(s->db));
+		return (NULL);
+	}
+	return (st);
+}
+
+/* Bring the schema to STORE_SCHEMA_VERSION; -1 if it is from the future. */
+static int
+store_migrate(struct store *s, char **cause)
+{
+	sqlite3_stmt	*st;
+	int		 version;
+
+	if ((st = store_prepare(s, "PRAGMA user_version")) == NULL ||
+	    sqlite3_step(st) != SQLITE_ROW) {
+		sqlite3_finalize(st);
+		*cause = xasprintf("cannot read schema version: %s",
+		    sqlite3_errmsg(s->db));
+		return (-1);
+	}
+	version = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	if (version == STORE_SCHEMA_VERSION)
+		return (0);
+	if (version > STORE_SCHEMA_VERSION) {
+		*cause = xasprintf("schema version %d is newer than this "
+		    "hearthd (%d)", version, STORE_SCHEMA_VERSION);
+		return (-1);
+	}
+	/* Each step runs in the same transaction as its version bump. */
+	if (store_exec(s, "BEGIN IMMEDIATE") != 0)
+		goto fail;
+	if (version < 1 && (store_exec(s, store_schema_v1) != 0 ||
+	    store_exec(s, "PRAGMA user_version = 1") != 0)) {
+		store_exec(s, "ROLLBACK");
+		goto fail;
+	}
+	if (store_exec(s, "COMMIT") != 0)
+		goto fail;
+	return (0);
+fail:
+	*cause = xasprintf("cannot migrate schema: %s", sqlite3_errmsg(s->db));
+	return (-1);
+}
+
+static struct store *
+store_open1(const char *path, char **cause)
+{
+	struct store	*s;
+
+	s = xcalloc(1, sizeof *s);
+	if (sqlite3_open_v2(path, &s->db, SQLITE_OPEN_READWRITE |
+	    SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
+		*cause = xasprintf("%s: %s", path, s->db != NULL ?
+		    sqlite3_errmsg(s->db) : "cannot open");
+		goto fail;
+	}
+	sqlite3_busy_timeout(s->db, 2000);
+	/*
+	 * WAL needs shared memory; on filesystems without it (NFS and the
+	 * like) fall back to the rollback journal rather than fail.
+	 */
+	if (store_exec(s, "PRAGMA journal_mode = WAL") != 0 &&
+	    store_exec(s, "PRAGMA journal_mode = DELETE") != 0) {
+		*cause = xasprintf("%s: %s", path, sqlite3_errmsg(s->db));
+		goto fail;
+	}
+	if (store_exec(s, "PRAGMA foreign_keys = ON") != 0 ||
+	    store_exec(s, "PRAGMA synchronous = NORMAL") != 0) {
+		*cause = xasprintf("%s: %s", path, sqlite3_errmsg(s->db));
+		goto fail;
+	}
+	if (store_migrate(s, cause) != 0)
+		goto fail;
+	/* A quick check catches a file that is not a database at all. */
+	if (store_exec(s, "SELECT count(*) FROM workspaces") != 0) {
+		*cause = xasprintf("%s: %s", path, sqlite3_errmsg(s->db));
+		goto fail;
+	}
+	return (s);
+fail:
+	sqlite3_close(s->db);
+	free(s);
+	return (NULL);
+}
+
+struct store *
+store_open(const char *path, char **cause)
+{
+	struct store	*s;
+	char		*aside, *why = NULL;
+
+	if ((s = store_open1(path, &why)) != NULL)
+		return (s);
+	/* The store is a cache: move the bad file aside and start afresh. */
+	aside = xasprintf("%s.broken-%lld", path, (long long)time(NULL));
+	log_warnx("store unusable (%s); moving it to %s and starting a new "
+	    "one", why, aside);
+	free(why);
+	if (rename(path, aside) == -1 && errno != ENOENT) {
+		*cause = xasprintf("cannot move %s aside: %s", path,
+		    strerror(errno));
+		free(aside);
+		return (NULL);
+	}
+	free(aside);
+	for (const char *sfx = "-wal"; sfx != NULL;
+	    sfx = strcmp(sfx, "-wal") == 0 ? "-shm" : NULL) {
+		char	*side = xasprintf("%s%s", path, sfx);
+
+		unlink(side);
+		free(side);
+	}
+	return (store_open1(path, cause));
+}
+
+void
+store_close(struct store *s)
+{
+	if (s == NULL)
+		return;
+	sqlite3_close(s->db);
+	free(s);
+}
+
+int
+store_workspaces_allowed(struct store *s, store_workspace_cb cb, void *arg)
+{
+	sqlite3_stmt	*st;
+	int		 rc;
+
+	st = store_prepare(s, "SELECT id, root, allowed_hash FROM workspaces"
+	    " WHERE allowed_hash IS NOT NULL ORDER BY id");
+	if (st == NULL)
+		return (-1);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		cb(sqlite3_column_int64(st, 0),
+		    (const char *)sqlite3_column_text(st, 1),
+		    (const char *)sqlite3_column_text(st, 2), arg);
+	}
+	sqlite3_finalize(st);
+	return (rc == SQLITE_DONE ? 0 : -1);
+}
+
+/*
+ * Find or create a row: run an INSERT OR IGNORE, then a SELECT of its id.
+ * Both statements name their parameters :parent, :text and :now; a
+ * statement binds only those it names.
+ */
+static int
+store_ensure(struct store *s, const char *insert, const char *select,
+    int64_t parent, const char *text, int64_t *id)
+{
+	sqlite3_stmt	*st;
+	int		 rc, i, idx;
+	const char	*sql[2] = { insert, select };
+
+	*id = 0;
+	for (i = 0; i < 2; i++) {
+		if ((st = store_prepare(s, sql[i])) == NULL)
+			return (-1);
+		if ((idx = sqlite3_bind_parameter_index(st, ":parent")) != 0)
+			sqlite3_bind_int64(st, idx, parent);
+		if ((idx = sqlite3_bind_parameter_index(st, ":text")) != 0)
+			sqlite3_bind_text(st, idx, text, -1, SQLITE_STATIC);
+		if ((idx = sqlite3_bind_parameter_index(st, ":now")) != 0)
+			sqlite3_bind_int64(st, idx, time(NULL));
+		rc = sqlite3_step(st);
+		if (i == 1 && rc == SQLITE_ROW)
+			*id = sqlite3_column_int64(st, 0);
+		sqlite3_finalize(st);
+		if (rc != SQLITE_DONE && rc != SQLITE_ROW) {
+			log_warnx("store: %s", sqlite3_errmsg(s->db));
+			return (-1);
+		}
+	}
+	return (*id == 0 ? -1 : 0);
+}
+
+int
+store_workspace_ensure(struct store *s, const char *root, int64_t *id)
+{
+	return (store_ensure(s,
+	    "INSERT OR IGNORE INTO workspaces (root, created_at)"
+	    " VALUES (:text, :now)",
+	    "SELECT id FROM workspaces WHERE root = :text", 0, root, id));
+}
+
+int
+store_shell_ensure(struct store *s, int64_t ws, const char *name,
+    int64_t *id)
+{
+	return (store_ensure(s,
+	    "INSERT OR IGNORE INTO shells (workspace_id, name)"
+	    " VALUES (:parent, :text)",
+	    "SELECT id FROM shells WHERE workspace_id = :parent"
+	    " AND name = :text", ws, name, id));
+}
+
+int
+store_workspace_trust(struct store *s, int64_t id, const char *hash)
+{
+	sqlite3_stmt	*st;
+	int		 rc;
+
+	st = store_prepare(s, "UPDATE workspaces SET allowed_hash = ?1,"
+	    " allowed_at = ?2 WHERE id = ?3");
+	if (st == NULL)
+		return (-1);
+	if (hash != NULL)
+		sqlite3_bind_text(st, 1, hash, -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(st, 1);
+	sqlite3_bind_int64(st, 2, time(NULL));
+	sqlite3_bind_int64(st, 3, id);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE) {
+		log_warnx("store: trust: %s", sqlite3_errmsg(s->db));
+		return (-1);
+	}
+	return (0);
+}
+
+void
+store_snapshot_init(struct store_snapshot *snap)
+{
+	memset(snap, 0, sizeof *snap);
+	buf_init(&snap->env);
+	buf_init(&snap->hook_output);
+}
+
+void
+store_snapshot_release(struct store_snapshot *snap)
+{
+	buf_release(&snap->env);
+	buf_release(&snap->hook_output);
+	store_snapshot_init(snap);
+}
+
+void
+store_eval_release(struct store_eval *ev)
+{
+	free(ev->reason);
+	free(ev->log);
+	memset(ev, 0, sizeof *ev);
+}
+
+int
+store_snapshot_current(struct store *s, int64_t shell,
+    struct store_snapshot *snap)
+{
+	sqlite3_stmt	*st;
+	int		 rc;
+	const char	*key;
+
+	st = store_prepare(s, "SELECT s.id, s.key, s.env, s.hook_output,"
+	    " s.created_at, s.eval_ms FROM shells h JOIN snapshots s"
+	    " ON s.id = h.current_snapshot WHERE h.id = ?1");
+	if (st == NULL)
+		return (-1);
+	sqlite3_bind_int64(st, 1, shell);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		store_snapshot_release(snap);
+		snap->id = sqlite3_column_int64(st, 0);
+		key = (const char *)sqlite3_column_text(st, 1);
+		snprintf(snap->key, sizeof snap->key, "%s", key ? key : "");
+		buf_add(&snap->env, sqlite3_column_blob(st, 2),
+		    sqlite3_column_bytes(st, 2));
+		buf_add(&snap->hook_output, sqlite3_column_blob(st, 3),
+		    sqlite3_column_bytes(st, 3));
+		snap->created_at = sqlite3_column_int64(st, 4);
+		snap->eval_ms = sqlite3_column_int(st, 5);
+	}
+	sqlite3_finalize(st);
+	if (rc == SQLITE_ROW)
+		return (1);
+	return (rc == SQLITE_DONE ? 0 : -1);
+}
+
+static int
+store_eval_insert(struct store *s, int64_t shell, const struct store_eval *ev)
+{
+	sqlite3_stmt	*st;
+	int		 rc;
+
+	st = store_prepare(s, "INSERT INTO evals (shell_id, started_at,"
+	    " duration_ms, ok, reason, log) VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
+	if (st == NULL)
+		return (-1);
+	sqlite3_bind_int64(st, 1, shell);
+	sqlite3_bind_int64(st, 2, ev->started_at);
+	sqlite3_bind_int64(st, 3, ev->duration_ms);
+	sqlite3_bind_int(st, 4, ev->ok);
+	sqlite3_bind_text(st, 5, ev->reason ? ev->reason : "", -1,
+	    SQLITE_STATIC);
+	sqlite3_bind_blob(st, 6, ev->log ? ev->log : "",
+	    ev->log ? (int)strlen(ev->log) : 0, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return (-1);
+	/* Keep the log bounded. */
+	st = store_prepare(s, "DELETE FROM evals WHERE shell_id = ?1 AND id"
+	    " NOT IN (SELECT id FROM evals WHERE shell_id = ?1"
+	    " ORDER BY id DESC LIMIT ?2)");
+	if (st == NULL)
+		return (-1);
+	sqlite3_bind_int64(st, 1, shell);
+	sqlite3_bind_int(st, 2, STORE_KEEP_EVALS);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	return (rc == SQLITE_DONE ? 0 : -1);
+}
+
+int
+store_snapshot_put(struct store *s, int64_t shell,
+    struct store_snapshot *snap, const struct store_eval *ev)
+{
+	sqlite3_stmt	*st = NULL;
+	int		 rc;
+
+	if (store_exec(s, "BEGIN IMMEDIATE") != 0)
+		return (-1);
+	st = store_prepare(s, "INSERT INTO snapshots (shell_id, key, env,"
+	    " hook_output, created_at, eval_ms)"
+	    " VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
+	if (st == NULL)
+		goto fail;
+	sqlite3_bind_int64(st, 1, shell);
+	sqlite3_bind_text(st, 2, snap->key, -1, SQLITE_STATIC);
+	sqlite3_bind_blob(st, 3, snap->env.data, (int)snap->env.len,
+	    SQLITE_STATIC);
+	sqlite3_bind_blob(st, 4, snap->hook_output.data,
+	    (int)snap->hook_output.len, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 5, snap->created_at);
+	sqlite3_bind_int(st, 6, (int)snap->eval_ms);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		goto fail;
+	snap->id = sqlite3_last_insert_rowid(s->db);
+
+	st = store_prepare(s, "UPDATE shells SET current_snapshot = ?1"
+	    " WHERE id = ?2");
+	if (st == NULL)
+		goto fail;
+	sqlite3_bind_int64(st, 1, snap->id);
+	sqlite3_bind_int64(st, 2, shell);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		goto fail;
+
+	st = store_prepare(s, "DELETE FROM snapshots WHERE shell_id = ?1 AND"
+	    " id NOT IN (SELECT id FROM snapshots WHERE shell_id = ?1"
+	    " ORDER BY id DESC LIMIT ?2)");
+	if (st == NULL)
+		goto fail;
+	sqlite3_bind_int64(st, 1, shell);
+	sqlite3_bind_int(st, 2, STORE_KEEP_SNAPSHOTS);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		goto fail;
+
+	if (store_eval_insert(s, shell, ev) != 0)
+		goto fail;
+	if (store_exec(s, "COMMIT") != 0)
+		goto fail;
+	return (0);
+fail:
+	log_warnx("store: cannot save snapshot: %s", sqlite3_errmsg(s->db));
+	store_exec(s, "ROLLBACK");
+	snap->id = 0;
+	return (-1);
+}
+
+int
+store_eval_failed(struct store *s, int64_t shell, const struct store_eval *ev)
+{
+	if (store_eval_insert(s, shell, ev) != 0) {
+		log_warnx("store: cannot log evaluation: %s",
+		    sqlite3_errmsg(s->db));
+		return (-1);
+	}
+	return (0);
+}
+
+int
+store_eval_last(struct store *s, int64_t shell, struct store_eval *ev)
+{
+	sqlite3_stmt	*st;
+	int		 rc;
+
+	st = store_prepare(s, "SELECT started_at, duration_ms, ok, reason,"
+	    " log FROM evals WHERE shell_id = ?1 ORDER BY id DESC LIMIT 1");
+	if (st == NULL)
+		return (-1);
+	sqlite3_bind_int64(st, 1, shell);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		store_eval_release(ev);
+		ev->started_at = sqlite3_column_int64(st, 0);
+		ev->duration_ms = sqlite3_column_int(st, 1);
+		ev->ok = sqlite3_column_int(st, 2);
+		ev->reason = xstrdup((const char *)sqlite3_column_text(st, 3));
+		ev->log = xstrndup(sqlite3_column_blob(st, 4) ?
+		    sqlite3_column_blob(st, 4) : "",
+		    sqlite3_column_bytes(st, 4));
+	}
+	sqlite3_finalize(st);
+	if (rc == SQLITE_ROW)
+		return (1);
+	return (rc == SQLITE_DONE ? 0 : -1);
+}

@@ -1,0 +1,186 @@
+/*
+ * The file watcher: one inotify descriptor, polled by the libuv loop.
+ * Callers watch directories, not files, so that an editor's
+ * write-to-temp-and-rename and a git checkout are seen like any write; the
+ * callback gets the owner and the name of the file that changed.
+ *
+ * This is the only file that knows about inotify: a kqueue or FSEvents
+ * backend would replace it behind the same four functions.
+ */
+#include <sys/inotify.h>
+#include <sys/queue.h>
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "hearth/log.h"
+#include "hearth/xmalloc.h"
+#include "hearthd.h"
+
+#define WATCHER_MASK	(IN_CLOSE_WRITE | IN_MOVED_TO | IN_MOVED_FROM | \
+			 IN_CREATE | IN_DELETE | IN_ATTRIB | \
+			 IN_DELETE_SELF | IN_MOVE_SELF | IN_ONLYDIR)
+
+struct watch {
+	int			 wd;
+	void			*owner;
+	LIST_ENTRY(watch)	 entry;
+};
+
+struct watcher {
+	int			 fd;
+	uv_poll_t		 poll;
+	watcher_cb		 cb;
+	LIST_HEAD(, watch)	 watches;
+};
+
+static void	watcher_read(uv_poll_t *, int, int);
+
+struct watcher *
+watcher_new(uv_loop_t *loop, watcher_cb cb, char **cause)
+{
+	struct watcher	*w;
+	int		 rc;
+
+	w = xcalloc(1, sizeof *w);
+	w->cb = cb;
+	LIST_INIT(&w->watches);
+	if ((w->fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC)) == -1) {
+		*cause = xasprintf("inotify_init1: %s", strerror(errno));
+		free(w);
+		return (NULL);
+	}
+	if ((rc = uv_poll_init(loop, &w->poll, w->fd)) != 0 ||
+	    (rc = uv_poll_start(&w->poll, UV_READABLE, watcher_read)) != 0) {
+		*cause = xasprintf("uv_poll: %s", uv_strerror(rc));
+		close(w->fd);
+		free(w);
+		return (NULL);
+	}
+	w->poll.data = w;
+	return (w);
+}
+
+int
+watcher_add(struct watcher *w, const char *dir, void *owner)
+{
+	struct watch	*wa;
+	int		 wd;
+
+	if ((wd = inotify_add_watch(w->fd, dir, WATCHER_MASK)) == -1) {
+		log_warn("cannot watch %s", dir);
+		return (-1);
+	}
+	/* inotify returns the same wd for a directory watched twice. */
+	LIST_FOREACH(wa, &w->watches, entry) {
+		if (wa->wd == wd) {
+			wa->owner = owner;
+			return (wd);
+		}
+	}
+	wa = xcalloc(1, sizeof *wa);
+	wa->wd = wd;
+	wa->owner = owner;
+	LIST_INSERT_HEAD(&w->watches, wa, entry);
+	log_debug("%s: %s is wd %d", __func__, dir, wd);
+	return (wd);
+}
+
+static struct watch *
+watcher_find(struct watcher *w, int wd)
+{
+	struct watch	*wa;
+
+	LIST_FOREACH(wa, &w->watches, entry) {
+		if (wa->wd == wd)
+			return (wa);
+	}
+	return (NULL);
+}
+
+void
+watcher_remove(struct watcher *w, int wd)
+{
+	struct watch	*wa;
+
+	if ((wa = watcher_find(w, wd)) == NULL)
+		return;
+	inotify_rm_watch(w->fd, wd);
+	LIST_REMOVE(wa, entry);
+	free(wa);
+}
+
+static void
+watcher_read(uv_poll_t *poll, int status, int events)
+{
+	struct watcher			*w = poll->data;
+	char				 chunk[16384]
+	    __attribute__((aligned(__alignof__(struct inotify_event))));
+	const struct inotify_event	*ev;
+	struct watch			*wa;
+	ssize_t				 n;
+	char				*p;
+
+	(void)events;
+	if (status < 0) {
+		log_warnx("inotify poll: %s", uv_strerror(status));
+		return;
+	}
+	for (;;) {
+		n = read(w->fd, chunk, sizeof chunk);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		for (p = chunk; p < chunk + n;
+		    p += sizeof *ev + ev->len) {
+			ev = (const struct inotify_event *)p;
+			if (ev->mask & IN_Q_OVERFLOW) {
+				/* Events were lost: every owner rechecks. */
+				log_warnx("inotify queue overflow");
+				LIST_FOREACH(wa, &w->watches, entry)
+					w->cb(wa->owner, "");
+				continue;
+			}
+			/*
+			 * Look the watch up for each event: a callback may
+			 * have removed it meanwhile.
+			 */
+			if ((wa = watcher_find(w, ev->wd)) == NULL)
+				continue;
+			if (ev->mask & IN_IGNORED) {
+				/* The directory went away. */
+				LIST_REMOVE(wa, entry);
+				w->cb(wa->owner, "");
+				free(wa);
+				continue;
+			}
+			w->cb(wa->owner, ev->len > 0 ? ev->name : "");
+		}
+	}
+}
+
+static void
+watcher_closed(uv_handle_t *h)
+{
+	struct watcher	*w = h->data;
+
+	close(w->fd);
+	free(w);
+}
+
+void
+watcher_free(struct watcher *w)
+{
+	struct watch	*wa;
+
+	if (w == NULL)
+		return;
+	while ((wa = LIST_FIRST(&w->watches)) != NULL) {
+		LIST_REMOVE(wa, entry);
+		free(wa);
+	}
+	uv_close((uv_handle_t *)&w->poll, watcher_closed);
+}

@@ -1,0 +1,69 @@
+/*
+ * envdiff: what a dev shell changes in an environment.
+ *
+ * A snapshot is stored and sent as an envdiff: an ordered list of entries,
+ *  SET	NAME VALUE	export NAME=VALUE
+ *  UNSET	NAME		unset NAME
+ *  PREPEND	NAME PREFIX	NAME=PREFIX:$NAME (PATH-like variables), so the
+ *				user's own entries survive
+ * The daemon computes it from two environment dumps (the base environment
+ * and the one after sourcing `nix print-dev-env` and running shellHook);
+ * the client applies it. The encoding is "OP\0NAME\0VALUE\0" repeated, with
+ * OP one of 'S', 'U', 'P' (UNSET has an empty value); environment values
+ * never hold NUL, so no escaping is needed.
+ */
+#ifndef HEARTH_ENVDIFF_H
+#define HEARTH_ENVDIFF_H
+
+#include <stddef.h>
+
+#include "hearth/buf.h"
+
+/* Caps on what a diff may hold: far above any real dev shell. */
+#define ENVDIFF_MAX_ENTRIES	4096
+#define ENVDIFF_MAX_SIZE	(8U * 1024 * 1024)
+
+enum envdiff_op {
+	ENVDIFF_SET = 'S',
+	ENVDIFF_UNSET = 'U',
+	ENVDIFF_PREPEND = 'P',
+};
+
+struct envdiff_entry {
+	enum envdiff_op	 op;
+	char		*name;
+	char		*value;
+};
+
+struct envdiff {
+	struct envdiff_entry	*entries;
+	size_t			 n;
+	size_t			 alloc;
+	/* Names skipped because they are not valid shell identifiers. */
+	struct buf		 skipped;
+};
+
+/* Initialise an empty diff. */
+void	 envdiff_init(struct envdiff *);
+/* Free every entry. */
+void	 envdiff_release(struct envdiff *);
+/* Append an entry (name and value are copied). */
+void	 envdiff_add(struct envdiff *, enum envdiff_op, const char *,
+	     const char *);
+/* 1 if name is a portable shell identifier: [A-Za-z_][A-Za-z0-9_]*. */
+int	 envdiff_valid_name(const char *);
+/* 1 if a dev shell's value for name must never reach the user's shell. */
+int	 envdiff_excluded(const char *);
+/*
+ * Compute the diff from base to next, each a dump of "NAME=VALUE\0"
+ * records. Returns 0, or -1 with *cause set when a dump is malformed or
+ * past the caps.
+ */
+int	 envdiff_compute(struct envdiff *, const char *, size_t, const char *,
+	     size_t, char **);
+/* Append the encoding of d to b. */
+void	 envdiff_encode(const struct envdiff *, struct buf *);
+/* Decode an encoded diff; -1 with *cause set if it is malformed. */
+int	 envdiff_decode(struct envdiff *, const void *, size_t, char **);
+
+#endif

@@ -1,0 +1,25 @@
+#!/bin/sh
+# Install the Debian packages hearth's build, tests and demo need when run as
+# root; otherwise print the exact apt-get line and fail.
+set -eu
+pkgs="gcc make pkg-config libc6-dev libuv1-dev libsqlite3-dev libsodium-dev
+libcmocka-dev libinih-dev nix-bin bash git sqlite3 procps"
+missing=""
+for p in $pkgs; do
+	if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null |
+	    grep -q 'install ok installed'; then
+		missing="$missing $p"
+	fi
+done
+[ -z "$missing" ] && exit 0
+if [ "$(id -u)" -eq 0 ]; then
+	echo "deps: installing$missing"
+	export DEBIAN_FRONTEND=noninteractive
+	apt-get update -qq
+	# shellcheck disable=SC2086
+	apt-get install -y -qq --no-install-recommends $missing >/dev/null
+else
+	echo "deps: missing Debian packages; run as root:" >&2
+	echo "  apt-get update && apt-get install -y$missing" >&2
+	exit 1
+fi
