@@ -3,6 +3,9 @@
  * command starts the daemon when it is not running, so this is rarely
  * needed.
  */
+#include <sys/file.h>
+
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -79,6 +82,27 @@ daemon_start(void)
 	return (EXIT_OK);
 }
 
+/* 1 while a hearthd holds the per-user lock (it is running). */
+static int
+daemon_locked(void)
+{
+	char	*rundir, *lockpath, *cause = NULL;
+	int	 fd, locked = 0;
+
+	if ((rundir = path_runtime_dir(&cause)) == NULL) {
+		free(cause);
+		return (0);
+	}
+	lockpath = path_lock(rundir);
+	if ((fd = open(lockpath, O_RDONLY|O_CLOEXEC)) != -1) {
+		locked = flock(fd, LOCK_SH|LOCK_NB) == -1;
+		close(fd);
+	}
+	free(lockpath);
+	free(rundir);
+	return (locked);
+}
+
 static int
 daemon_stop(void)
 {
@@ -103,10 +127,13 @@ daemon_stop(void)
 	}
 	buf_release(&b);
 	ipc_reply_release(&reply);
-	/* Wait for the socket to go, so a following start gets a new one. */
-	for (i = 0; i < 500 && ipc_daemon_alive(); i++)
+	/*
+	 * Wait until the daemon has exited and released its lock, so that a
+	 * start right after this gets a new daemon, not a refusal.
+	 */
+	for (i = 0; i < 500 && daemon_locked(); i++)
 		usleep(10000);
-	if (ipc_daemon_alive()) {
+	if (daemon_locked()) {
 		fprintf(stderr, "hearth daemon stop: hearthd is still "
 		    "running after 5 s\n");
 		return (EXIT_FAIL);

@@ -72,7 +72,7 @@ cmd_usage(FILE *f)
 	    "\n"
 	    "Commands:\n");
 	for (i = 0; i < CMD_COUNT; i++)
-		fprintf(f, "  %-8s %-22s %s\n", cmd_table[i]->name,
+		fprintf(f, "  %-7s %-26s %s\n", cmd_table[i]->name,
 		    cmd_table[i]->args, cmd_table[i]->summary);
 	fprintf(f, "\nRun `hearth COMMAND --help` for more on one command.\n");
 }

@@ -22,7 +22,8 @@ main(int argc, char **argv)
 
 	log_init("hearth", NULL, LOG_STDERR_ALL, 0);
 	if (argc < 2) {
-		cmd_usage(stderr);
+		fprintf(stderr, "hearth: no command given (see hearth "
+		    "--help)\n");
 		return (EXIT_USAGE);
 	}
 	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||

@@ -121,6 +121,12 @@ path_socket(const char *rundir)
 }
 
 char *
+path_lock(const char *rundir)
+{
+	return (path_join(rundir, "hearthd.lock"));
+}
+
+char *
 path_find_workspace(const char *dir)
 {
 	char		*p, *slash, *flake;

@@ -147,6 +147,7 @@ main(int argc, char **argv)
 	int		 ch, foreground = 0, verbose = 0, lockfd, ready = -1;
 	int		 devnull;
 
+	opterr = 0;
 	while ((ch = getopt_long(argc, argv, "fvh", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'f':
@@ -159,7 +160,8 @@ main(int argc, char **argv)
 			usage(stdout);
 			return (0);
 		default:
-			usage(stderr);
+			fprintf(stderr, "hearthd: unknown option: %s (see "
+			    "hearthd --help)\n", argv[optind - 1]);
 			return (2);
 		}
 	}
@@ -177,7 +179,7 @@ main(int argc, char **argv)
 		fprintf(stderr, "hearthd: %s\n", cause);
 		return (1);
 	}
-	lockpath = path_join(rundir, "hearthd.lock");
+	lockpath = path_lock(rundir);
 	if ((lockfd = open(lockpath, O_RDWR|O_CREAT|O_CLOEXEC, 0600)) == -1) {
 		fprintf(stderr, "hearthd: %s: %s\n", lockpath,
 		    strerror(errno));

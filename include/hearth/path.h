@@ -20,6 +20,8 @@ char	*path_runtime_dir(char **);
 char	*path_state_dir(char **);
 /* The daemon's socket inside the runtime directory. */
 char	*path_socket(const char *);
+/* The lock a running daemon holds, inside the runtime directory. */
+char	*path_lock(const char *);
 /* Create a directory and its parents; the last one with the given mode. */
 int	 path_mkdirs(const char *, int);
 /*

@@ -1,0 +1,115 @@
+# Shared set-up for the integration tests: a private XDG tree, real Nix
+# (offline), a real hearthd on a private socket, and real interactive bash
+# on a pty through ptyrun. Source it; call it_setup first.
+#
+# Every check goes through ok/fail, and it_finish prints the closing
+# "N passed, N failed" line and exits non-zero on any failure.
+
+: "${BUILD:?BUILD must name the build directory}"
+IT_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+IT_PASS=0
+IT_FAIL=0
+IT_NAME=$(basename "$0" .sh)
+
+it_setup() {
+	T=$(mktemp -d "/tmp/hearth-it.XXXXXX")
+	mkdir -p "$T/run" "$T/state" "$T/home" "$T/cache" "$T/config"
+	export HOME="$T/home" XDG_RUNTIME_DIR="$T/run" XDG_STATE_HOME="$T/state"
+	export XDG_CACHE_HOME="$T/cache" XDG_CONFIG_HOME="$T/config"
+	export NIX_CONFIG=$'experimental-features = nix-command flakes\nsubstituters =\nwarn-dirty = false\nflake-registry =\nbuild-users-group ='
+	# Generous: sanitizer builds on a loaded machine are slow, and a
+	# test must never fail because the machine is.
+	export HEARTH_TIMEOUT_MS=10000
+	export PATH="$BUILD:/usr/bin:/bin"
+	export TERM=dumb
+	unset HEARTH_STATE HEARTH_NIX
+	HLOG="$XDG_STATE_HOME/hearth/hearthd.log"
+	trap it_cleanup EXIT
+}
+
+it_cleanup() {
+	hearth daemon stop >/dev/null 2>&1 || true
+	if [ -n "${IT_KEEP:-}" ]; then
+		echo "kept $T"
+	else
+		rm -rf "$T"
+	fi
+}
+
+ok() {
+	IT_PASS=$((IT_PASS + 1))
+	echo "ok: $IT_NAME: $1"
+}
+
+fail() {
+	IT_FAIL=$((IT_FAIL + 1))
+	echo "FAIL: $IT_NAME: $1"
+	[ -n "${2:-}" ] && printf '%s\n' "$2" | sed 's/^/    | /'
+	return 0
+}
+
+# check DESC COMMAND...: pass when the command succeeds.
+check() {
+	local desc=$1
+	shift
+	if "$@"; then ok "$desc"; else fail "$desc"; fi
+}
+
+# expect_in DESC NEEDLE HAYSTACK
+expect_in() {
+	case $3 in
+	*"$2"*) ok "$1" ;;
+	*) fail "$1: missing '$2'" "$3" ;;
+	esac
+}
+
+# expect_not_in DESC NEEDLE HAYSTACK
+expect_not_in() {
+	case $3 in
+	*"$2"*) fail "$1: unexpected '$2'" "$3" ;;
+	*) ok "$1" ;;
+	esac
+}
+
+# expect_eq DESC WANT GOT
+expect_eq() {
+	if [ "$2" = "$3" ]; then ok "$1"; else fail "$1: want '$2', got '$3'"; fi
+}
+
+# fixture NAME DEST: lay a fixture flake as a git repo.
+fixture() {
+	sh "$IT_DIR/mkfixture.sh" "$1" "$2"
+}
+
+# The rc file of the interactive bash under test: the user's own prompt
+# command and variables, then hearth's hook, as a user's ~/.bashrc has.
+IT_BASHRC_EXTRA=""
+write_bashrc() {
+	cat > "$T/bashrc" <<RC
+PS1='PTYRUN_PROMPT> '
+$IT_BASHRC_EXTRA
+eval "\$(hearth hook bash)"
+RC
+}
+
+# run_bash < script: run an interactive bash on a pty typing each line of
+# the script at a prompt; prints the transcript.
+run_bash() {
+	write_bashrc
+	"$BUILD/ptyrun" -t 120 -- bash --noprofile --rcfile "$T/bashrc" -i
+}
+
+# wait_ready DIR: hearth wait, reporting a failure.
+wait_ready() {
+	local out
+	if out=$(hearth wait --timeout 120 "$1" 2>&1); then
+		ok "wait: $1 ready"
+	else
+		fail "wait: $1 not ready" "$out"
+	fi
+}
+
+it_finish() {
+	echo "$IT_NAME: $IT_PASS passed, $IT_FAIL failed"
+	[ "$IT_FAIL" -eq 0 ]
+}

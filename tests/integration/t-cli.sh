@@ -1,0 +1,88 @@
+#!/usr/bin/env bash
+# Every command has --help; bad usage gets a one-line error and exit 2;
+# failures exit non-zero; a failed evaluation is reported with Nix's error;
+# `hearth wait` exits 0 ready, 1 failed, 2 timed out.
+. "$(dirname "$0")/lib.sh"
+it_setup
+
+for cmd in allow deny export hook status wait daemon; do
+	out=$(hearth "$cmd" --help 2>&1)
+	rc=$?
+	if [ "$rc" -eq 0 ] && [[ $out == "usage: hearth $cmd"* ]]; then
+		ok "$cmd --help"
+	else
+		fail "$cmd --help (rc $rc)" "$out"
+	fi
+done
+for prog in hearth hearthd; do
+	out=$("$prog" --help 2>&1)
+	check "$prog --help exits 0" test $? -eq 0
+	expect_in "$prog --help prints usage" "usage: $prog" "$out"
+done
+
+expect_rc() {
+	local want=$1 desc=$2 out rc
+	shift 2
+	out=$("$@" 2>&1)
+	rc=$?
+	if [ "$rc" -eq "$want" ] && [ "$(printf '%s\n' "$out" | wc -l)" -le 2 ] &&
+	    [ -n "$out" ]; then
+		ok "$desc"
+	else
+		fail "$desc: rc $rc, want $want" "$out"
+	fi
+}
+expect_rc 2 "no command" hearth
+expect_rc 2 "unknown command" hearth frobnicate
+expect_rc 2 "unknown option" hearth --frob
+expect_rc 2 "hook: unknown shell" hearth hook tcsh
+expect_rc 2 "export: no shell" hearth export
+expect_rc 2 "wait: bad timeout" hearth wait --timeout soon
+expect_rc 2 "daemon: bad action" hearth daemon restart
+expect_rc 2 "hearthd: bad option" hearthd --frob
+mkdir -p "$T/plain"
+expect_rc 1 "status outside a workspace" hearth status "$T/plain"
+expect_rc 1 "allow outside a workspace" hearth allow "$T/plain"
+expect_rc 1 "allow a missing directory" hearth allow "$T/missing"
+expect_rc 1 "wait outside a workspace" hearth wait "$T/plain"
+out=$(hearth allow "$T/plain" 2>&1)
+expect_in "allow says what is wrong" "no flake.nix in $T/plain" "$out"
+out=$(hearth d 2>&1)
+expect_in "ambiguous prefix lists candidates" "could be: daemon, deny" "$out"
+out=$(hearth st --help 2>&1)
+expect_in "unique prefix finds the command" "usage: hearth status" "$out"
+
+# A flake with an evaluation error: failed, with Nix's own message.
+fixture basic "$T/broken" >/dev/null
+sed -i 's|FIXTURE_VAR = "fixture-value";|FIXTURE_VAR = undefined-thing;|' \
+    "$T/broken/flake.nix"
+git -C "$T/broken" commit -qam broken
+hearth allow "$T/broken" >/dev/null
+out=$(hearth wait --timeout 120 "$T/broken" 2>&1)
+expect_eq "wait on a failing shell exits 1" 1 "$?"
+expect_in "wait says why" "undefined variable 'undefined-thing'" "$out"
+out=$(hearth status "$T/broken")
+expect_in "status failed" "failed" "$out"
+expect_in "status gives the error" "undefined variable" "$out"
+
+# A Nix that hangs (a fault real Nix cannot be made to produce): wait
+# times out with 2; the daemon's timeout kills the whole process group.
+hearth daemon stop >/dev/null
+cat > "$T/hang-nix" <<'EOF'
+#!/bin/sh
+sleep 300 &
+sleep 301
+EOF
+chmod +x "$T/hang-nix"
+HEARTH_NIX="$T/hang-nix" HEARTH_EVAL_TIMEOUT=3 hearth daemon start >/dev/null
+fixture basic "$T/slow" >/dev/null
+hearth allow "$T/slow" >/dev/null
+hearth wait --timeout 1 "$T/slow" >/dev/null 2>&1
+expect_eq "wait times out with 2" 2 "$?"
+out=$(hearth wait --timeout 60 "$T/slow" 2>&1)
+expect_eq "a hung evaluation fails after the daemon's timeout" 1 "$?"
+expect_in "status says it timed out" "timed out" "$out"
+sleep 0.5
+check "the hung process group is gone" \
+    bash -c '! pgrep -f "^sleep 30[01]$" >/dev/null'
+it_finish
