@@ -80,18 +80,25 @@ $(BUILD)/ptyrun: tests/tools/ptyrun.c
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -o $@ $< $(LDFLAGS) -lutil
 
-$(BUILD)/tests/test_%: tests/unit/test_%.c tests/unit/harness.h \
-    $(CLIENT_LIB_OBJS) $(DAEMON_LIB_OBJS) $(BUILD)/libhearth.a
+# Archives, so that a unit test pulls in only the modules it uses.
+$(BUILD)/libclient.a: $(CLIENT_LIB_OBJS)
+	rm -f $@ && ar rcs $@ $^
+
+$(BUILD)/libdaemon.a: $(DAEMON_LIB_OBJS)
+	rm -f $@ && ar rcs $@ $^
+
+TEST_LIBS := $(BUILD)/libclient.a $(BUILD)/libdaemon.a $(BUILD)/libhearth.a
+
+$(BUILD)/tests/test_%: tests/unit/test_%.c tests/unit/harness.h $(TEST_LIBS)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(call pkg_cflags,$(TEST_PKGS)) -Iclient -Idaemon \
-	    -o $@ $< $(CLIENT_LIB_OBJS) $(DAEMON_LIB_OBJS) \
-	    $(BUILD)/libhearth.a $(LDFLAGS) $(call pkg_libs,$(TEST_PKGS))
+	    -o $@ $< $(TEST_LIBS) $(LDFLAGS) $(call pkg_libs,$(TEST_PKGS))
 
 deps:
 	@sh tests/tools/deps.sh
 
 unit: $(UNIT_BINS)
-	@sh tests/tools/run-unit.sh $(UNIT_BINS)
+	@BUILD=$(abspath $(BUILD)) sh tests/tools/run-unit.sh $(UNIT_BINS)
 
 integration: all
 	@BUILD=$(abspath $(BUILD)) bash tests/integration/run.sh

@@ -146,15 +146,17 @@ static int
 daemon_status(void)
 {
 	uint32_t	 pid;
-	char		*version = NULL, *rundir, *cause = NULL;
+	char		*version = NULL, *rundir, *sock = NULL, *cause = NULL;
 
 	if (daemon_ping(&pid, &version) != 0) {
 		printf("hearth: hearthd is not running\n");
 		return (EXIT_FAIL);
 	}
-	rundir = path_runtime_dir(&cause);
-	printf("hearth: hearthd %s is running (pid %u, socket %s/%s)\n",
-	    version, pid, rundir ? rundir : "?", "hearthd.sock");
+	if ((rundir = path_runtime_dir(&cause)) != NULL)
+		sock = path_socket(rundir);
+	printf("hearth: hearthd %s is running (pid %u, socket %s)\n",
+	    version, pid, sock ? sock : "?");
+	free(sock);
 	free(rundir);
 	free(cause);
 	free(version);

@@ -1,0 +1,208 @@
+/* Unit tests for common/envdiff.c: computing and coding environment diffs. */
+#include "harness.h"
+
+#include "hearth/envdiff.h"
+
+/* Build a "NAME=VALUE\0" dump from a NULL-terminated list. */
+static size_t
+dump(char *out, const char **vars)
+{
+	size_t	 n = 0, l;
+
+	for (; *vars != NULL; vars++) {
+		l = strlen(*vars) + 1;
+		memcpy(out + n, *vars, l);
+		n += l;
+	}
+	return (n);
+}
+
+static const struct envdiff_entry *
+find(const struct envdiff *d, const char *name)
+{
+	size_t	 i;
+
+	for (i = 0; i < d->n; i++) {
+		if (strcmp(d->entries[i].name, name) == 0)
+			return (&d->entries[i]);
+	}
+	return (NULL);
+}
+
+static void
+test_compute(void **state)
+{
+	const char *base[] = { "PATH=/usr/bin:/bin", "KEEP=same",
+	    "GONE=x", "CHANGED=old", "HOME=/home/u", "XDG_DATA_DIRS=/usr/share",
+	    NULL };
+	const char *next[] = { "PATH=/nix/a/bin:/nix/b/bin:/usr/bin:/bin",
+	    "KEEP=same", "CHANGED=new", "NEW=v\nwith newline",
+	    "HOME=/homeless-shelter", "TMPDIR=/tmp/nix-shell.1", "SHLVL=2",
+	    "XDG_DATA_DIRS=/nix/share:/usr/share", "EMPTY=",
+	    "BASH_FUNC_x%%=() { :; }", "bad-name=1", "HEARTH_STATE=zz", NULL };
+	char			 b[1024], n[1024];
+	size_t			 bl, nl;
+	struct envdiff		 d;
+	const struct envdiff_entry *e;
+	char			*cause = NULL;
+
+	(void)state;
+	bl = dump(b, base);
+	nl = dump(n, next);
+	envdiff_init(&d);
+	assert_int_equal(envdiff_compute(&d, b, bl, n, nl, &cause), 0);
+
+	assert_non_null(e = find(&d, "PATH"));
+	assert_int_equal(e->op, ENVDIFF_PREPEND);
+	assert_string_equal(e->value, "/nix/a/bin:/nix/b/bin");
+	assert_non_null(e = find(&d, "XDG_DATA_DIRS"));
+	assert_int_equal(e->op, ENVDIFF_PREPEND);
+	assert_string_equal(e->value, "/nix/share");
+	assert_non_null(e = find(&d, "CHANGED"));
+	assert_int_equal(e->op, ENVDIFF_SET);
+	assert_string_equal(e->value, "new");
+	assert_non_null(e = find(&d, "NEW"));
+	assert_string_equal(e->value, "v\nwith newline");
+	assert_non_null(e = find(&d, "EMPTY"));
+	assert_string_equal(e->value, "");
+	assert_non_null(e = find(&d, "GONE"));
+	assert_int_equal(e->op, ENVDIFF_UNSET);
+	/* Unchanged, excluded and invalid names are not in the diff. */
+	assert_null(find(&d, "KEEP"));
+	assert_null(find(&d, "HOME"));
+	assert_null(find(&d, "TMPDIR"));
+	assert_null(find(&d, "SHLVL"));
+	assert_null(find(&d, "HEARTH_STATE"));
+	assert_null(find(&d, "bad-name"));
+	assert_null(find(&d, "BASH_FUNC_x%%"));
+	assert_non_null(strstr(d.skipped.data, "bad-name"));
+	assert_int_equal(d.n, 6);
+	envdiff_release(&d);
+}
+
+static void
+test_not_a_prefix(void **state)
+{
+	const char *base[] = { "P=/usr/bin", NULL };
+	const char *next[] = { "P=/x/usr/bin", NULL };
+	char		 b[64], n[64];
+	size_t		 bl, nl;
+	struct envdiff	 d;
+	char		*cause = NULL;
+
+	(void)state;
+	bl = dump(b, base);
+	nl = dump(n, next);
+	envdiff_init(&d);
+	/* Ends with the base value, but not after a ':': a plain SET. */
+	assert_int_equal(envdiff_compute(&d, b, bl, n, nl, &cause), 0);
+	assert_int_equal(d.n, 1);
+	assert_int_equal(d.entries[0].op, ENVDIFF_SET);
+	envdiff_release(&d);
+}
+
+static void
+test_malformed_dumps(void **state)
+{
+	struct envdiff	 d;
+	char		*cause = NULL;
+
+	(void)state;
+	envdiff_init(&d);
+	assert_int_equal(envdiff_compute(&d, "A=1", 3, "", 0, &cause), -1);
+	assert_non_null(strstr(cause, "truncated"));
+	free(cause);
+	assert_int_equal(envdiff_compute(&d, "NOEQUALS\0", 9, "", 0, &cause),
+	    -1);
+	free(cause);
+	assert_int_equal(envdiff_compute(&d, "=v\0", 3, "", 0, &cause), -1);
+	free(cause);
+	envdiff_release(&d);
+}
+
+static void
+test_encode_decode(void **state)
+{
+	struct envdiff	 d, back;
+	struct buf	 b = BUF_INIT;
+	char		*cause = NULL;
+	size_t		 i;
+
+	(void)state;
+	envdiff_init(&d);
+	envdiff_add(&d, ENVDIFF_SET, "A", "quote ' dq \" nl \n tab \t $x `y`");
+	envdiff_add(&d, ENVDIFF_UNSET, "B", NULL);
+	envdiff_add(&d, ENVDIFF_PREPEND, "PATH", "/nix/store/x/bin");
+	envdiff_add(&d, ENVDIFF_SET, "E", "");
+	envdiff_add(&d, ENVDIFF_SET, "U", "\xff\xfe invalid utf-8");
+	envdiff_encode(&d, &b);
+	envdiff_init(&back);
+	assert_int_equal(envdiff_decode(&back, b.data, b.len, &cause), 0);
+	assert_int_equal(back.n, d.n);
+	for (i = 0; i < d.n; i++) {
+		assert_int_equal(back.entries[i].op, d.entries[i].op);
+		assert_string_equal(back.entries[i].name, d.entries[i].name);
+		assert_string_equal(back.entries[i].value, d.entries[i].value);
+	}
+	envdiff_release(&d);
+	envdiff_release(&back);
+	buf_release(&b);
+}
+
+static void
+test_decode_rejects(void **state)
+{
+	static const struct {
+		const char	*p;
+		size_t		 len;
+	} bad[] = {
+		{ "S\0A\0", 4 },		/* missing value */
+		{ "X\0A\0v\0", 6 },		/* unknown op */
+		{ "SS\0A\0v\0", 7 },		/* op too long */
+		{ "S\0A-B\0v\0", 8 },		/* not a shell name */
+		{ "S\0\0v\0", 5 },		/* empty name */
+		{ "S\0A\0v", 5 },		/* unterminated */
+	};
+	struct envdiff	 d;
+	char		*cause;
+	size_t		 i;
+
+	(void)state;
+	for (i = 0; i < sizeof bad / sizeof *bad; i++) {
+		envdiff_init(&d);
+		cause = NULL;
+		assert_int_equal(envdiff_decode(&d, bad[i].p, bad[i].len,
+		    &cause), -1);
+		assert_non_null(cause);
+		assert_int_equal(d.n, 0);
+		free(cause);
+		envdiff_release(&d);
+	}
+}
+
+static void
+test_names(void **state)
+{
+	(void)state;
+	assert_true(envdiff_valid_name("PATH"));
+	assert_true(envdiff_valid_name("_x9"));
+	assert_false(envdiff_valid_name("9x"));
+	assert_false(envdiff_valid_name(""));
+	assert_false(envdiff_valid_name("a.b"));
+	assert_true(envdiff_excluded("TMPDIR"));
+	assert_true(envdiff_excluded("BASH_VERSINFO"));
+	assert_true(envdiff_excluded("HEARTH_STATE"));
+	assert_false(envdiff_excluded("PATH"));
+	assert_false(envdiff_excluded("IN_NIX_SHELL"));
+}
+
+static const struct CMUnitTest tests[] = {
+	cmocka_unit_test(test_compute),
+	cmocka_unit_test(test_not_a_prefix),
+	cmocka_unit_test(test_malformed_dumps),
+	cmocka_unit_test(test_encode_decode),
+	cmocka_unit_test(test_decode_rejects),
+	cmocka_unit_test(test_names),
+};
+
+HARNESS_MAIN(tests)
