@@ -86,7 +86,7 @@ struct shell_reply {
 	uint64_t	 last_eval;
 	uint32_t	 last_eval_ms;
 	int		 has_env;
-	const char	*env;		/* points into the reply */
+	char		*env;		/* an encoded envdiff */
 	size_t		 envlen;
 	char		*hook_output;
 };

@@ -14,7 +14,7 @@ shell_reply_decode(struct shell_reply *r, const struct ipc_reply *reply,
     char **cause)
 {
 	struct protocol_reader	 rd;
-	const char		*hook;
+	const char		*hook, *env;
 	size_t			 hooklen;
 
 	memset(r, 0, sizeof *r);
@@ -38,7 +38,11 @@ shell_reply_decode(struct shell_reply *r, const struct ipc_reply *reply,
 	r->last_eval_ms = protocol_get_u32(&rd);
 	r->has_env = protocol_get_u8(&rd);
 	if (r->has_env) {
-		r->env = protocol_get_bytes(&rd, &r->envlen);
+		/* Copied: the reply's buffer is released before use. */
+		if ((env = protocol_get_bytes(&rd, &r->envlen)) != NULL) {
+			r->env = xmalloc(r->envlen + 1);
+			memcpy(r->env, env, r->envlen);
+		}
 		hook = protocol_get_bytes(&rd, &hooklen);
 		if (hook != NULL)
 			r->hook_output = xstrndup(hook, hooklen);
@@ -58,6 +62,7 @@ shell_reply_release(struct shell_reply *r)
 	free(r->shell);
 	free(r->message);
 	free(r->hook_output);
+	free(r->env);
 	memset(r, 0, sizeof *r);
 }
 

@@ -142,7 +142,8 @@ main(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	struct store	*store = NULL;
-	char		*rundir, *statedir, *sock, *lockpath, *dbpath;
+	char		*rundir = NULL, *statedir = NULL, *sock, *lockpath;
+	char		*dbpath;
 	char		*logpath, *cause = NULL;
 	int		 ch, foreground = 0, verbose = 0, lockfd, ready = -1;
 	int		 devnull;
@@ -177,17 +178,22 @@ main(int argc, char **argv)
 	if ((rundir = path_runtime_dir(&cause)) == NULL ||
 	    (statedir = path_state_dir(&cause)) == NULL) {
 		fprintf(stderr, "hearthd: %s\n", cause);
+		free(cause);
+		free(rundir);
 		return (1);
 	}
 	lockpath = path_lock(rundir);
-	if ((lockfd = open(lockpath, O_RDWR|O_CREAT|O_CLOEXEC, 0600)) == -1) {
-		fprintf(stderr, "hearthd: %s: %s\n", lockpath,
-		    strerror(errno));
-		return (1);
-	}
-	if (flock(lockfd, LOCK_EX|LOCK_NB) == -1) {
-		fprintf(stderr, "hearthd: another hearthd is already running "
-		    "for this user (hearth daemon status)\n");
+	if ((lockfd = open(lockpath, O_RDWR|O_CREAT|O_CLOEXEC, 0600)) == -1 ||
+	    flock(lockfd, LOCK_EX|LOCK_NB) == -1) {
+		if (lockfd == -1)
+			fprintf(stderr, "hearthd: %s: %s\n", lockpath,
+			    strerror(errno));
+		else
+			fprintf(stderr, "hearthd: another hearthd is already "
+			    "running for this user (hearth daemon status)\n");
+		free(rundir);
+		free(statedir);
+		free(lockpath);
 		return (1);
 	}
 	if (!foreground)

@@ -23,6 +23,10 @@ it_setup() {
 	export PATH="$BUILD:/usr/bin:/bin"
 	export TERM=dumb
 	unset HEARTH_STATE HEARTH_NIX
+	# Sanitizer reports (from a daemon whose stderr is /dev/null too) go
+	# to files that it_finish checks.
+	export ASAN_OPTIONS="log_path=$T/sanitizer:detect_leaks=1"
+	export UBSAN_OPTIONS="log_path=$T/sanitizer:print_stacktrace=1"
 	HLOG="$XDG_STATE_HOME/hearth/hearthd.log"
 	trap it_cleanup EXIT
 }
@@ -110,6 +114,13 @@ wait_ready() {
 }
 
 it_finish() {
+	local f
+	# Stop the daemon first: leaks are reported when it exits.
+	hearth daemon stop >/dev/null 2>&1 || true
+	for f in "$T"/sanitizer.*; do
+		[ -e "$f" ] || continue
+		fail "sanitizer report $(basename "$f")" "$(head -40 "$f")"
+	done
 	echo "$IT_NAME: $IT_PASS passed, $IT_FAIL failed"
 	[ "$IT_FAIL" -eq 0 ]
 }

@@ -1,0 +1,637 @@
+/*
+ * Unit tests for daemon/store.c: the schema and its pragmas, workspaces
+ * and their trust, shells, snapshots with their pruning, the evaluation
+ * log, and a bad store file moved aside and rebuilt. Each test gets its
+ * own directory; the store is checked from outside with sqlite3 itself.
+ */
+#include "harness.h"
+
+#include <sys/stat.h>
+
+#include <dirent.h>
+#include <fcntl.h>
+
+#include <sqlite3.h>
+
+#include "hearth/log.h"
+#include "hearthd.h"
+
+struct fixture {
+	char	*dir;
+	char	*path;		/* dir/store.db */
+};
+
+static int
+setup(void **state)
+{
+	struct fixture	*f;
+
+	/* Moving a bad store aside warns; the tests check it themselves. */
+	log_init("test_store", NULL, LOG_STDERR_NONE, 0);
+	f = calloc(1, sizeof *f);
+	assert_non_null(f);
+	f->dir = harness_tmpdir();
+	assert_true(asprintf(&f->path, "%s/store.db", f->dir) > 0);
+	*state = f;
+	return (0);
+}
+
+static int
+teardown(void **state)
+{
+	struct fixture	*f = *state;
+
+	harness_rmtree(f->dir);
+	free(f->dir);
+	free(f->path);
+	free(f);
+	return (0);
+}
+
+/* The first column of the first row of a query, run on its own connection. */
+static char *
+sql_text(const char *path, const char *sql)
+{
+	sqlite3		*db;
+	sqlite3_stmt	*st;
+	char		*v = NULL;
+
+	assert_int_equal(sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY,
+	    NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL),
+	    SQLITE_OK);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		v = strdup((const char *)sqlite3_column_text(st, 0));
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+	assert_non_null(v);
+	return (v);
+}
+
+static long long
+sql_int(const char *path, const char *sql)
+{
+	char		*v = sql_text(path, sql);
+	long long	 n = strtoll(v, NULL, 10);
+
+	free(v);
+	return (n);
+}
+
+/* A workspace and one shell in it, for the snapshot tests. */
+static int64_t
+make_shell(struct store *s, const char *root, const char *name)
+{
+	int64_t	 ws, sh;
+
+	assert_int_equal(store_workspace_ensure(s, root, &ws), 0);
+	assert_int_equal(store_shell_ensure(s, ws, name, &sh), 0);
+	return (sh);
+}
+
+/* Fill a snapshot with a key, an env holding NUL bytes and hook output. */
+static void
+make_snapshot(struct store_snapshot *snap, int n)
+{
+	store_snapshot_init(snap);
+	snprintf(snap->key, sizeof snap->key, "key-%d", n);
+	buf_add(&snap->env, "PATH=/nix/bin\0FOO=a\0EMPTY=\0", 27);
+	buf_addf(&snap->hook_output, "hook %d\n", n);
+	snap->created_at = 1700000000 + n;
+	snap->eval_ms = 100 + n;
+}
+
+/* The name of the first entry of dir starting with prefix, or NULL. */
+static char *
+find_entry(const char *dir, const char *prefix)
+{
+	DIR		*d;
+	struct dirent	*de;
+	char		*found = NULL;
+
+	assert_non_null(d = opendir(dir));
+	while (found == NULL && (de = readdir(d)) != NULL) {
+		if (strncmp(de->d_name, prefix, strlen(prefix)) == 0)
+			found = strdup(de->d_name);
+	}
+	closedir(d);
+	return (found);
+}
+
+static void
+test_open_creates(void **state)
+{
+	struct fixture	*f = *state;
+	struct store	*s;
+	char		*cause = NULL, *mode;
+
+	assert_int_equal(access(f->path, F_OK), -1);
+	s = store_open(f->path, &cause);
+	assert_non_null(s);
+	assert_null(cause);
+	assert_int_equal(access(f->path, F_OK), 0);
+	assert_int_equal(sql_int(f->path, "PRAGMA user_version"), 1);
+	mode = sql_text(f->path, "PRAGMA journal_mode");
+	assert_string_equal(mode, "wal");
+	free(mode);
+	/* Nothing was moved aside for a new file. */
+	assert_null(find_entry(f->dir, "store.db.broken-"));
+	store_close(s);
+	store_close(NULL);
+}
+
+static void
+test_open_missing_dir(void **state)
+{
+	struct fixture	*f = *state;
+	struct store	*s;
+	char		*path, *cause = NULL;
+
+	assert_true(asprintf(&path, "%s/no/such/store.db", f->dir) > 0);
+	s = store_open(path, &cause);
+	assert_null(s);
+	assert_non_null(cause);
+	assert_non_null(strstr(cause, path));
+	free(cause);
+	free(path);
+}
+
+static void
+test_workspace_ensure(void **state)
+{
+	struct fixture	*f = *state;
+	struct store	*s;
+	char		*cause = NULL;
+	int64_t		 a1, a2, b;
+
+	assert_non_null(s = store_open(f->path, &cause));
+	assert_int_equal(store_workspace_ensure(s, "/w/a", &a1), 0);
+	assert_int_equal(store_workspace_ensure(s, "/w/a", &a2), 0);
+	assert_int_equal(store_workspace_ensure(s, "/w/b", &b), 0);
+	assert_true(a1 > 0);
+	assert_true(a1 == a2);
+	assert_true(b > 0 && b != a1);
+	assert_int_equal(sql_int(f->path, "SELECT count(*) FROM workspaces"),
+	    2);
+	store_close(s);
+}
+
+struct allowed {
+	int	 n;
+	int64_t	 id[8];
+	char	*root[8];
+	char	*hash[8];
+};
+
+static void
+collect_allowed(int64_t id, const char *root, const char *hash, void *arg)
+{
+	struct allowed	*a = arg;
+
+	assert_true(a->n < 8);
+	a->id[a->n] = id;
+	a->root[a->n] = strdup(root);
+	a->hash[a->n] = strdup(hash);
+	a->n++;
+}
+
+static void
+allowed_release(struct allowed *a)
+{
+	int	 i;
+
+	for (i = 0; i < a->n; i++) {
+		free(a->root[i]);
+		free(a->hash[i]);
+	}
+	memset(a, 0, sizeof *a);
+}
+
+static void
+test_workspace_trust(void **state)
+{
+	struct fixture	*f = *state;
+	struct store	*s;
+	struct allowed	 a;
+	char		*cause = NULL;
+	int64_t		 w1, w2, w3;
+
+	memset(&a, 0, sizeof a);
+	assert_non_null(s = store_open(f->path, &cause));
+	assert_int_equal(store_workspace_ensure(s, "/w/one", &w1), 0);
+	assert_int_equal(store_workspace_ensure(s, "/w/two", &w2), 0);
+	assert_int_equal(store_workspace_ensure(s, "/w/three", &w3), 0);
+
+	/* None allowed yet. */
+	assert_int_equal(store_workspaces_allowed(s, collect_allowed, &a), 0);
+	assert_int_equal(a.n, 0);
+
+	assert_int_equal(store_workspace_trust(s, w1, "hash-one"), 0);
+	assert_int_equal(store_workspace_trust(s, w3, "hash-three"), 0);
+	assert_int_equal(store_workspaces_allowed(s, collect_allowed, &a), 0);
+	assert_int_equal(a.n, 2);
+	assert_true(a.id[0] == w1);
+	assert_string_equal(a.root[0], "/w/one");
+	assert_string_equal(a.hash[0], "hash-one");
+	assert_true(a.id[1] == w3);
+	assert_string_equal(a.root[1], "/w/three");
+	assert_string_equal(a.hash[1], "hash-three");
+	allowed_release(&a);
+
+	/* A new hash replaces the old one; clearing removes the row. */
+	assert_int_equal(store_workspace_trust(s, w3, "hash-new"), 0);
+	assert_int_equal(store_workspace_trust(s, w1, NULL), 0);
+	assert_int_equal(store_workspaces_allowed(s, collect_allowed, &a), 0);
+	assert_int_equal(a.n, 1);
+	assert_true(a.id[0] == w3);
+	assert_string_equal(a.hash[0], "hash-new");
+	allowed_release(&a);
+
+	/* Ensuring an allowed workspace again keeps its allowance. */
+	assert_int_equal(store_workspace_ensure(s, "/w/three", &w2), 0);
+	assert_true(w2 == w3);
+	assert_int_equal(store_workspaces_allowed(s, collect_allowed, &a), 0);
+	assert_int_equal(a.n, 1);
+	allowed_release(&a);
+	store_close(s);
+}
+
+static void
+test_shell_ensure(void **state)
+{
+	struct fixture	*f = *state;
+	struct store	*s;
+	char		*cause = NULL;
+	int64_t		 w1, w2, a1, a2, b, c;
+
+	assert_non_null(s = store_open(f->path, &cause));
+	assert_int_equal(store_workspace_ensure(s, "/w/one", &w1), 0);
+	assert_int_equal(store_workspace_ensure(s, "/w/two", &w2), 0);
+	assert_int_equal(store_shell_ensure(s, w1, "default", &a1), 0);
+	assert_int_equal(store_shell_ensure(s, w1, "default", &a2), 0);
+	assert_int_equal(store_shell_ensure(s, w1, "ci", &b), 0);
+	assert_int_equal(store_shell_ensure(s, w2, "default", &c), 0);
+	assert_true(a1 > 0 && a1 == a2);
+	assert_true(b > 0 && b != a1);
+	assert_true(c > 0 && c != a1 && c != b);
+	assert_int_equal(sql_int(f->path, "SELECT count(*) FROM shells"), 3);
+	store_close(s);
+}
+
+static void
+test_snapshot_none(void **state)
+{
+	struct fixture		*f = *state;
+	struct store		*s;
+	struct store_snapshot	 snap;
+	struct store_eval	 ev;
+	char			*cause = NULL;
+	int64_t			 sh;
+
+	assert_non_null(s = store_open(f->path, &cause));
+	sh = make_shell(s, "/w/one", "default");
+	store_snapshot_init(&snap);
+	memset(&ev, 0, sizeof ev);
+	assert_int_equal(store_snapshot_current(s, sh, &snap), 0);
+	assert_int_equal(snap.env.len, 0);
+	assert_int_equal(store_eval_last(s, sh, &ev), 0);
+	assert_null(ev.reason);
+	/* A shell that does not exist has no snapshot either. */
+	assert_int_equal(store_snapshot_current(s, sh + 100, &snap), 0);
+	store_snapshot_release(&snap);
+	store_eval_release(&ev);
+	store_close(s);
+}
+
+static void
+test_snapshot_roundtrip(void **state)
+{
+	struct fixture		*f = *state;
+	struct store		*s;
+	struct store_snapshot	 put, got;
+	struct store_eval	 ev, last;
+	char			*cause = NULL;
+	int64_t			 sh;
+
+	assert_non_null(s = store_open(f->path, &cause));
+	sh = make_shell(s, "/w/one", "default");
+	make_snapshot(&put, 1);
+	memset(&ev, 0, sizeof ev);
+	ev.started_at = 1699999990;
+	ev.duration_ms = 4321;
+	ev.ok = 1;
+	ev.log = "evaluating...\n";
+	assert_int_equal(store_snapshot_put(s, sh, &put, &ev), 0);
+	assert_true(put.id > 0);
+
+	store_snapshot_init(&got);
+	assert_int_equal(store_snapshot_current(s, sh, &got), 1);
+	assert_true(got.id == put.id);
+	assert_string_equal(got.key, "key-1");
+	assert_int_equal(got.env.len, 27);
+	assert_memory_equal(got.env.data, "PATH=/nix/bin\0FOO=a\0EMPTY=\0", 27);
+	assert_int_equal(got.env.data[got.env.len], '\0');
+	assert_int_equal(got.hook_output.len, 7);
+	assert_string_equal(got.hook_output.data, "hook 1\n");
+	assert_true(got.created_at == 1700000001);
+	assert_int_equal(got.eval_ms, 101);
+
+	memset(&last, 0, sizeof last);
+	assert_int_equal(store_eval_last(s, sh, &last), 1);
+	assert_int_equal(last.ok, 1);
+	assert_true(last.started_at == 1699999990);
+	assert_int_equal(last.duration_ms, 4321);
+	assert_string_equal(last.reason, "");
+	assert_string_equal(last.log, "evaluating...\n");
+
+	/* Loading into a used record replaces its contents. */
+	assert_int_equal(store_snapshot_current(s, sh, &got), 1);
+	assert_int_equal(got.env.len, 27);
+	assert_int_equal(store_eval_last(s, sh, &last), 1);
+	assert_string_equal(last.log, "evaluating...\n");
+
+	store_snapshot_release(&put);
+	store_snapshot_release(&got);
+	store_eval_release(&last);
+	store_close(s);
+}
+
+static void
+test_snapshot_empty_hook(void **state)
+{
+	struct fixture		*f = *state;
+	struct store		*s;
+	struct store_snapshot	 put, got;
+	struct store_eval	 ev;
+	char			*cause = NULL;
+	int64_t			 sh;
+
+	assert_non_null(s = store_open(f->path, &cause));
+	sh = make_shell(s, "/w/one", "default");
+	store_snapshot_init(&put);
+	snprintf(put.key, sizeof put.key, "k");
+	memset(&ev, 0, sizeof ev);
+	ev.ok = 1;
+	assert_int_equal(store_snapshot_put(s, sh, &put, &ev), 0);
+	store_snapshot_init(&got);
+	assert_int_equal(store_snapshot_current(s, sh, &got), 1);
+	assert_int_equal(got.env.len, 0);
+	assert_int_equal(got.hook_output.len, 0);
+	assert_string_equal(got.hook_output.data, "");
+	store_snapshot_release(&put);
+	store_snapshot_release(&got);
+	store_close(s);
+}
+
+static void
+test_snapshot_prune(void **state)
+{
+	struct fixture		*f = *state;
+	struct store		*s;
+	struct store_snapshot	 put, got;
+	struct store_eval	 ev;
+	char			*cause = NULL, *sql;
+	int64_t			 sh, other, last = 0;
+	int			 i;
+
+	assert_non_null(s = store_open(f->path, &cause));
+	sh = make_shell(s, "/w/one", "default");
+	other = make_shell(s, "/w/two", "default");
+	memset(&ev, 0, sizeof ev);
+	ev.ok = 1;
+
+	make_snapshot(&put, 100);
+	assert_int_equal(store_snapshot_put(s, other, &put, &ev), 0);
+	store_snapshot_release(&put);
+	for (i = 0; i < 10; i++) {
+		make_snapshot(&put, i);
+		assert_int_equal(store_snapshot_put(s, sh, &put, &ev), 0);
+		assert_true(put.id > last);
+		last = put.id;
+		store_snapshot_release(&put);
+	}
+
+	store_snapshot_init(&got);
+	assert_int_equal(store_snapshot_current(s, sh, &got), 1);
+	assert_true(got.id == last);
+	assert_string_equal(got.key, "key-9");
+	store_snapshot_release(&got);
+
+	assert_true(asprintf(&sql, "SELECT count(*) FROM snapshots"
+	    " WHERE shell_id = %lld", (long long)sh) > 0);
+	assert_int_equal(sql_int(f->path, sql), 8);
+	free(sql);
+	/* The oldest went first. */
+	assert_int_equal(sql_int(f->path, "SELECT count(*) FROM snapshots"
+	    " WHERE key IN ('key-0', 'key-1')"), 0);
+	/* Another shell's snapshots are not touched. */
+	assert_true(asprintf(&sql, "SELECT count(*) FROM snapshots"
+	    " WHERE shell_id = %lld", (long long)other) > 0);
+	assert_int_equal(sql_int(f->path, sql), 1);
+	free(sql);
+	assert_int_equal(store_snapshot_current(s, other, &got), 1);
+	assert_string_equal(got.key, "key-100");
+	store_snapshot_release(&got);
+	store_close(s);
+}
+
+static void
+test_eval_failed(void **state)
+{
+	struct fixture		*f = *state;
+	struct store		*s;
+	struct store_snapshot	 put, got;
+	struct store_eval	 ev, last;
+	char			*cause = NULL;
+	int64_t			 sh;
+
+	assert_non_null(s = store_open(f->path, &cause));
+	sh = make_shell(s, "/w/one", "default");
+	memset(&ev, 0, sizeof ev);
+	memset(&last, 0, sizeof last);
+	ev.started_at = 1700000500;
+	ev.duration_ms = 77;
+	ev.ok = 0;
+	ev.reason = "nix exited with status 1";
+	ev.log = "error: attribute 'default' missing\n";
+	assert_int_equal(store_eval_failed(s, sh, &ev), 0);
+	assert_int_equal(store_eval_last(s, sh, &last), 1);
+	assert_int_equal(last.ok, 0);
+	assert_true(last.started_at == 1700000500);
+	assert_int_equal(last.duration_ms, 77);
+	assert_string_equal(last.reason, "nix exited with status 1");
+	assert_string_equal(last.log, "error: attribute 'default' missing\n");
+	/* A failure makes no snapshot. */
+	store_snapshot_init(&got);
+	assert_int_equal(store_snapshot_current(s, sh, &got), 0);
+
+	/* After a success, a failure is the last evaluation but keeps it. */
+	make_snapshot(&put, 1);
+	ev.ok = 1;
+	ev.reason = NULL;
+	ev.log = NULL;
+	assert_int_equal(store_snapshot_put(s, sh, &put, &ev), 0);
+	assert_int_equal(store_eval_last(s, sh, &last), 1);
+	assert_int_equal(last.ok, 1);
+	assert_string_equal(last.reason, "");
+	assert_string_equal(last.log, "");
+	ev.ok = 0;
+	ev.reason = "timed out";
+	assert_int_equal(store_eval_failed(s, sh, &ev), 0);
+	assert_int_equal(store_eval_last(s, sh, &last), 1);
+	assert_int_equal(last.ok, 0);
+	assert_string_equal(last.reason, "timed out");
+	assert_int_equal(store_snapshot_current(s, sh, &got), 1);
+	assert_true(got.id == put.id);
+
+	store_snapshot_release(&put);
+	store_snapshot_release(&got);
+	store_eval_release(&last);
+	store_close(s);
+}
+
+/* Check that a fresh store at f->path works and has the current schema. */
+static void
+check_fresh(struct fixture *f, struct store *s)
+{
+	int64_t	 ws, sh;
+
+	assert_int_equal(store_workspace_ensure(s, "/w/fresh", &ws), 0);
+	assert_int_equal(store_shell_ensure(s, ws, "default", &sh), 0);
+	assert_int_equal(store_workspace_trust(s, ws, "h"), 0);
+	assert_int_equal(sql_int(f->path, "PRAGMA user_version"), 1);
+	assert_int_equal(sql_int(f->path, "SELECT count(*) FROM workspaces"),
+	    1);
+}
+
+static void
+test_corrupt_moved_aside(void **state)
+{
+	struct fixture	*f = *state;
+	struct store	*s;
+	char		 junk[8192], *cause = NULL, *name, *aside;
+	struct stat	 st;
+	size_t		 i;
+	int		 fd;
+
+	for (i = 0; i < sizeof junk; i++)
+		junk[i] = (char)(i * 131 + 7);
+	memcpy(junk, "this is not an SQLite file", 26);
+	assert_true((fd = open(f->path, O_WRONLY|O_CREAT|O_TRUNC, 0600)) != -1);
+	assert_int_equal(write(fd, junk, sizeof junk), (ssize_t)sizeof junk);
+	close(fd);
+
+	s = store_open(f->path, &cause);
+	assert_non_null(s);
+	assert_null(cause);
+	name = find_entry(f->dir, "store.db.broken-");
+	assert_non_null(name);
+	assert_true(asprintf(&aside, "%s/%s", f->dir, name) > 0);
+	assert_int_equal(stat(aside, &st), 0);
+	assert_int_equal(st.st_size, sizeof junk);
+	check_fresh(f, s);
+	store_close(s);
+	free(aside);
+	free(name);
+}
+
+static void
+test_future_schema_moved_aside(void **state)
+{
+	struct fixture	*f = *state;
+	struct store	*s;
+	sqlite3		*db;
+	char		*cause = NULL, *name, *aside;
+
+	assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, "CREATE TABLE future (x);"
+	    " INSERT INTO future VALUES (42); PRAGMA user_version = 99",
+	    NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+	assert_int_equal(sql_int(f->path, "PRAGMA user_version"), 99);
+
+	s = store_open(f->path, &cause);
+	assert_non_null(s);
+	assert_null(cause);
+	name = find_entry(f->dir, "store.db.broken-");
+	assert_non_null(name);
+	/* The old file is kept whole. */
+	assert_true(asprintf(&aside, "%s/%s", f->dir, name) > 0);
+	assert_int_equal(sql_int(aside, "PRAGMA user_version"), 99);
+	assert_int_equal(sql_int(aside, "SELECT x FROM future"), 42);
+	check_fresh(f, s);
+	store_close(s);
+	free(aside);
+	free(name);
+}
+
+static void
+test_persists(void **state)
+{
+	struct fixture		*f = *state;
+	struct store		*s;
+	struct store_snapshot	 put, got;
+	struct store_eval	 ev, last;
+	struct allowed		 a;
+	char			*cause = NULL;
+	int64_t			 ws, ws2, sh, sh2;
+
+	memset(&a, 0, sizeof a);
+	memset(&ev, 0, sizeof ev);
+	memset(&last, 0, sizeof last);
+	assert_non_null(s = store_open(f->path, &cause));
+	assert_int_equal(store_workspace_ensure(s, "/w/keep", &ws), 0);
+	assert_int_equal(store_workspace_trust(s, ws, "hash-keep"), 0);
+	assert_int_equal(store_shell_ensure(s, ws, "default", &sh), 0);
+	make_snapshot(&put, 5);
+	ev.ok = 1;
+	ev.duration_ms = 55;
+	ev.log = "done\n";
+	assert_int_equal(store_snapshot_put(s, sh, &put, &ev), 0);
+	store_close(s);
+
+	assert_non_null(s = store_open(f->path, &cause));
+	assert_null(find_entry(f->dir, "store.db.broken-"));
+	assert_int_equal(store_workspace_ensure(s, "/w/keep", &ws2), 0);
+	assert_true(ws2 == ws);
+	assert_int_equal(store_shell_ensure(s, ws, "default", &sh2), 0);
+	assert_true(sh2 == sh);
+	assert_int_equal(store_workspaces_allowed(s, collect_allowed, &a), 0);
+	assert_int_equal(a.n, 1);
+	assert_string_equal(a.root[0], "/w/keep");
+	assert_string_equal(a.hash[0], "hash-keep");
+	allowed_release(&a);
+	store_snapshot_init(&got);
+	assert_int_equal(store_snapshot_current(s, sh, &got), 1);
+	assert_true(got.id == put.id);
+	assert_string_equal(got.key, "key-5");
+	assert_int_equal(got.env.len, put.env.len);
+	assert_memory_equal(got.env.data, put.env.data, put.env.len);
+	assert_string_equal(got.hook_output.data, "hook 5\n");
+	assert_int_equal(store_eval_last(s, sh, &last), 1);
+	assert_int_equal(last.duration_ms, 55);
+	assert_string_equal(last.log, "done\n");
+	store_snapshot_release(&put);
+	store_snapshot_release(&got);
+	store_eval_release(&last);
+	store_close(s);
+}
+
+#define T(f)	cmocka_unit_test_setup_teardown(f, setup, teardown)
+static const struct CMUnitTest tests[] = {
+	T(test_open_creates),
+	T(test_open_missing_dir),
+	T(test_workspace_ensure),
+	T(test_workspace_trust),
+	T(test_shell_ensure),
+	T(test_snapshot_none),
+	T(test_snapshot_roundtrip),
+	T(test_snapshot_empty_hook),
+	T(test_snapshot_prune),
+	T(test_eval_failed),
+	T(test_corrupt_moved_aside),
+	T(test_future_schema_moved_aside),
+	T(test_persists),
+};
+
+HARNESS_MAIN(tests)
