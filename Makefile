@@ -97,7 +97,7 @@ $(BUILD)/tests/test_%: tests/unit/test_%.c tests/unit/harness.h $(TEST_LIBS)
 deps:
 	@sh tests/tools/deps.sh
 
-unit: $(UNIT_BINS)
+unit: $(UNIT_BINS) $(BUILD)/ptyrun
 	@BUILD=$(abspath $(BUILD)) sh tests/tools/run-unit.sh $(UNIT_BINS)
 
 integration: all

@@ -31,6 +31,9 @@ path_mkdirs(const char *path, int mode)
 	int	 rc = 0;
 
 	copy = xstrdup(path);
+	/* "a/b/" is "a/b": the last directory must get the mode. */
+	for (p = copy + strlen(copy); p > copy + 1 && p[-1] == '/'; p--)
+		p[-1] = '\0';
 	for (p = copy + 1; *p != '\0'; p++) {
 		if (*p != '/')
 			continue;
