@@ -116,6 +116,7 @@ demo: deps
 	@BUILD=$(abspath $(BUILD)) bash contrib/demo.sh
 
 bench: deps
+	@sh tests/tools/deps.sh hyperfine direnv
 	@$(MAKE) --no-print-directory all
 	@BUILD=$(abspath $(BUILD)) bash bench/run.sh
 

@@ -4,6 +4,8 @@
 set -eu
 pkgs="gcc make pkg-config libc6-dev libuv1-dev libsqlite3-dev libsodium-dev
 libcmocka-dev libinih-dev nix-bin bash git sqlite3 procps"
+# Extra packages for one target (make bench passes its own).
+[ $# -gt 0 ] && pkgs="$*"
 missing=""
 for p in $pkgs; do
 	if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null |
