@@ -14,19 +14,12 @@ cleanup() {
 }
 trap cleanup EXIT
 
-mkdir -p "$T/run" "$T/state" "$T/home" "$T/cache" "$T/outside"
-export HOME="$T/home" XDG_RUNTIME_DIR="$T/run" XDG_STATE_HOME="$T/state"
-export XDG_CACHE_HOME="$T/cache" XDG_CONFIG_HOME="$T/home/.config"
-export NIX_CONFIG=$'experimental-features = nix-command flakes\nsubstituters =\nwarn-dirty = false\nflake-registry =\nbuild-users-group ='
+. "$top/tests/tools/sandbox.sh"
+sandbox_init "$T"
+mkdir -p "$T/outside"
 export PATH="$BUILD:/usr/bin:/bin"
-unset HEARTH_STATE
-
 ws="$T/example"
-cp -r "$top/contrib/example" "$ws"
-git -C "$ws" -c init.defaultBranch=main init -q
-git -C "$ws" add -A
-git -C "$ws" -c user.name=bench -c user.email=bench@example.invalid \
-    commit -qm bench
+sandbox_example "$ws"
 hearth daemon start >/dev/null
 hearth allow "$ws" >/dev/null
 hearth wait --timeout 300 "$ws" >/dev/null

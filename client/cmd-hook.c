@@ -23,22 +23,6 @@ const struct cmd_entry cmd_hook_entry = {
 	.exec = cmd_hook_exec,
 };
 
-/* Append s quoted for any POSIX shell. */
-static void
-hook_quote(struct buf *b, const char *s)
-{
-	const char	*q;
-
-	buf_addc(b, '\'');
-	while ((q = strchr(s, '\'')) != NULL) {
-		buf_add(b, s, q - s);
-		buf_adds(b, "'\\''");
-		s = q + 1;
-	}
-	buf_adds(b, s);
-	buf_addc(b, '\'');
-}
-
 static int
 cmd_hook_exec(int argc, char **argv)
 {
@@ -63,7 +47,7 @@ cmd_hook_exec(int argc, char **argv)
 	self[n] = '\0';
 	for (p = sh->hook; (at = strstr(p, "@HEARTH@")) != NULL; p = at + 8) {
 		buf_add(&out, p, at - p);
-		hook_quote(&out, self);
+		shell_quote_sh(&out, self);
 	}
 	buf_adds(&out, p);
 	fwrite(out.data, 1, out.len, stdout);

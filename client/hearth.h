@@ -154,6 +154,8 @@ struct shell {
 	/* Append code that exports name=value (or unsets, value NULL). */
 	void		(*set)(struct buf *, const char *, const char *);
 };
+/* Append s in single quotes, as bash, zsh and sh read it: byte-exact. */
+void		 shell_quote_sh(struct buf *, const char *);
 /* Find a shell by name; NULL with *cause listing the supported ones. */
 const struct shell *shell_find(const char *, char **);
 extern const struct shell shell_bash;

@@ -5,27 +5,9 @@
  * quotes bash takes every byte literally (newlines, backslashes, $, `,
  * invalid UTF-8), so any value without NUL round-trips exactly.
  */
-#include <string.h>
-
 #include "hearth.h"
 
 extern const char hook_bash[];
-
-/* Append s single-quoted for bash. */
-static void
-bash_quote(struct buf *b, const char *s)
-{
-	const char	*q;
-
-	buf_addc(b, '\'');
-	while ((q = strchr(s, '\'')) != NULL) {
-		buf_add(b, s, q - s);
-		buf_adds(b, "'\\''");
-		s = q + 1;
-	}
-	buf_adds(b, s);
-	buf_addc(b, '\'');
-}
 
 static void
 bash_set(struct buf *b, const char *name, const char *value)
@@ -35,7 +17,7 @@ bash_set(struct buf *b, const char *name, const char *value)
 		return;
 	}
 	buf_addf(b, "export %s=", name);
-	bash_quote(b, value);
+	shell_quote_sh(b, value);
 	buf_addc(b, '\n');
 }
 

@@ -18,20 +18,11 @@ trap cleanup EXIT
 
 say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
 
-mkdir -p "$T/run" "$T/state" "$T/home" "$T/cache"
-export HOME="$T/home" XDG_RUNTIME_DIR="$T/run" XDG_STATE_HOME="$T/state"
-export XDG_CACHE_HOME="$T/cache" XDG_CONFIG_HOME="$T/home/.config"
-# Offline Nix: no binary caches, no registry, builds as this user.
-export NIX_CONFIG=$'experimental-features = nix-command flakes\nsubstituters =\nwarn-dirty = false\nflake-registry =\nbuild-users-group ='
+. "$top/tests/tools/sandbox.sh"
+sandbox_init "$T"
 export PATH="$BUILD:$PATH" TERM=dumb
-unset HEARTH_STATE
-
 ws="$T/example"
-cp -r "$top/contrib/example" "$ws"
-git -C "$ws" -c init.defaultBranch=main init -q
-git -C "$ws" add -A
-git -C "$ws" -c user.name=demo -c user.email=demo@example.invalid \
-    commit -qm "example workspace"
+sandbox_example "$ws"
 say "workspace: $ws (a flake with two tools and a shellHook)"
 
 hearth daemon start

@@ -10,19 +10,16 @@ IT_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 IT_PASS=0
 IT_FAIL=0
 IT_NAME=$(basename "$0" .sh)
+. "$IT_DIR/../tools/sandbox.sh"
 
 it_setup() {
 	T=$(mktemp -d "/tmp/hearth-it.XXXXXX")
-	mkdir -p "$T/run" "$T/state" "$T/home" "$T/cache" "$T/config"
-	export HOME="$T/home" XDG_RUNTIME_DIR="$T/run" XDG_STATE_HOME="$T/state"
-	export XDG_CACHE_HOME="$T/cache" XDG_CONFIG_HOME="$T/config"
-	export NIX_CONFIG=$'experimental-features = nix-command flakes\nsubstituters =\nwarn-dirty = false\nflake-registry =\nbuild-users-group ='
+	sandbox_init "$T"
 	# Generous: sanitizer builds on a loaded machine are slow, and a
 	# test must never fail because the machine is.
 	export HEARTH_TIMEOUT_MS=10000
 	export PATH="$BUILD:/usr/bin:/bin"
 	export TERM=dumb
-	unset HEARTH_STATE HEARTH_NIX
 	# Sanitizer reports (from a daemon whose stderr is /dev/null too) go
 	# to files that it_finish checks.
 	export ASAN_OPTIONS="log_path=$T/sanitizer:detect_leaks=1"

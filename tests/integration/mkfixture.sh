@@ -4,7 +4,7 @@
 # usage: mkfixture.sh NAME DEST
 #
 # DEST must not exist or be empty. Every fixture gets its own copy of
-# tests/fixtures/lib (the mini stdenv) as lib/, since a flake sees only its
+# contrib/example/nix (the mini stdenv) as lib/, since a flake sees only its
 # own repo. Layouts:
 #   basic     DEST is the flake:  nix print-dev-env DEST#default
 #   lockbump  DEST/tools is the input repo, DEST/ws the flake (flake.lock
@@ -41,10 +41,11 @@ commit_repo() {
 }
 
 # Copy fixture directory $1 and the mini stdenv into the new directory $2.
+# The mini stdenv is the example workspace's, kept in one place.
 lay() {
 	mkdir -p "$2"
 	cp -R "$1/." "$2/"
-	cp -R "$fixtures/lib" "$2/lib"
+	cp -R "$fixtures/../../contrib/example/nix" "$2/lib"
 }
 
 [ $# -eq 2 ] || { echo "usage: $prog NAME DEST" >&2; exit 2; }
