@@ -3,6 +3,7 @@
 #   make check      install missing Debian packages, build, run unit and
 #                   integration tests
 #   make check-asan the same under AddressSanitizer and UBSan
+#   make check-valgrind  the integration tests with hearthd under valgrind
 #   make demo       run hearth's main job on contrib/example
 #   make deps       install (as root) or name the missing Debian packages
 #   make bench      benchmarks (see bench/)
@@ -111,6 +112,11 @@ check: deps
 check-asan: deps
 	@$(MAKE) --no-print-directory SANITIZE=address,undefined check
 
+# The integration tests with every hearthd under valgrind memcheck.
+check-valgrind: deps all
+	@sh tests/tools/deps.sh valgrind
+	@HEARTH_VALGRIND=1 BUILD=$(abspath $(BUILD)) bash tests/integration/run.sh
+
 demo: deps
 	@$(MAKE) --no-print-directory all
 	@BUILD=$(abspath $(BUILD)) bash contrib/demo.sh
@@ -123,4 +129,5 @@ bench: deps
 clean:
 	rm -rf build build-san
 
-.PHONY: all deps unit integration check check-asan demo bench clean
+.PHONY: all deps unit integration check check-asan check-valgrind demo bench \
+	clean

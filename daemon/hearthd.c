@@ -93,7 +93,11 @@ max_evals(void)
 	return (n < 1 ? 1 : (unsigned)n);
 }
 
-/* Detach; the parent waits on a pipe until the child says it is ready. */
+/*
+ * Detach. The parent waits on a pipe until the child says it is ready and
+ * returns 0 (ready) or 1 (the child failed, and said why on stderr) for
+ * main to exit with; the child returns -1 and goes on.
+ */
 static int
 daemonize(int *ready_fd)
 {
@@ -113,8 +117,8 @@ daemonize(int *ready_fd)
 		close(p[1]);
 		while ((n = read(p[0], &c, 1)) == -1 && errno == EINTR)
 			;
-		/* No byte: the child failed and has said why on stderr. */
-		_exit(n == 1 && c == 'R' ? 0 : 1);
+		close(p[0]);
+		return (n == 1 && c == 'R' ? 0 : 1);
 	}
 	close(p[0]);
 	if (setsid() == -1)
@@ -129,7 +133,7 @@ daemonize(int *ready_fd)
 			close(fd);
 	}
 	*ready_fd = p[1];
-	return (0);
+	return (-1);
 }
 
 int
@@ -145,7 +149,7 @@ main(int argc, char **argv)
 	char		*rundir = NULL, *statedir = NULL, *sock, *lockpath;
 	char		*dbpath;
 	char		*logpath, *cause = NULL;
-	int		 ch, foreground = 0, verbose = 0, lockfd, ready = -1;
+	int		 ch, foreground = 0, verbose = 0, lockfd, ready = -1, rc;
 	int		 devnull;
 
 	opterr = 0;
@@ -196,8 +200,12 @@ main(int argc, char **argv)
 		free(lockpath);
 		return (1);
 	}
-	if (!foreground)
-		daemonize(&ready);
+	if (!foreground && (rc = daemonize(&ready)) != -1) {
+		free(rundir);
+		free(statedir);
+		free(lockpath);
+		return (rc);
+	}
 
 	logpath = path_join(statedir, "hearthd.log");
 	/* A detached daemon still reports start-up failures to its starter. */

@@ -24,6 +24,11 @@ it_setup() {
 	# to files that it_finish checks.
 	export ASAN_OPTIONS="log_path=$T/sanitizer:detect_leaks=1"
 	export UBSAN_OPTIONS="log_path=$T/sanitizer:print_stacktrace=1"
+	# make check-valgrind: every daemon runs under memcheck.
+	if [ -n "${HEARTH_VALGRIND:-}" ]; then
+		export HEARTHD="$IT_DIR/../tools/valgrind-hearthd"
+		export HEARTH_VG_LOG="$T/valgrind"
+	fi
 	HLOG="$XDG_STATE_HOME/hearth/hearthd.log"
 	trap it_cleanup EXIT
 }
@@ -114,9 +119,9 @@ it_finish() {
 	local f
 	# Stop the daemon first: leaks are reported when it exits.
 	hearth daemon stop >/dev/null 2>&1 || true
-	for f in "$T"/sanitizer.*; do
-		[ -e "$f" ] || continue
-		fail "sanitizer report $(basename "$f")" "$(head -40 "$f")"
+	for f in "$T"/sanitizer.* "$T"/valgrind.*; do
+		[ -s "$f" ] || continue
+		fail "memory error report $(basename "$f")" "$(head -40 "$f")"
 	done
 	echo "$IT_NAME: $IT_PASS passed, $IT_FAIL failed"
 	[ "$IT_FAIL" -eq 0 ]

@@ -24,12 +24,7 @@ expect_eq "socket is private" 600 "$(stat -c %a "$sock")"
 check "state in XDG_STATE_HOME" test -s "$XDG_STATE_HOME/hearth/store.db"
 check "log in XDG_STATE_HOME" test -s "$HLOG"
 
-pid=$(pgrep -f "^hearthd$" -u "$(id -u)" | while read -r p; do
-	if [ "$(readlink /proc/$p/cwd)" = / ] &&
-	    tr '\0' '\n' < /proc/$p/environ | grep -qx "XDG_RUNTIME_DIR=$XDG_RUNTIME_DIR"; then
-		echo "$p"
-	fi
-done)
+pid=$(hearth daemon status | sed -n 's/.*(pid \([0-9]*\),.*/\1/p')
 check "found the daemon's pid" test -n "$pid"
 kill -9 $pid
 sleep 0.2
