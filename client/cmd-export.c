@@ -238,6 +238,12 @@ cmd_export_exec(int argc, char **argv)
 	} else if (export_ask(st, set, cwd, root, &r) == 0) {
 		export_reply(st, set, &r);
 		shell_reply_release(&r);
+	} else {
+		/*
+		 * No answer: make the hook's fast path ask again at the next
+		 * prompt, rather than wait for a change that may not come.
+		 */
+		sh->set(&out, "_hearth_gen", NULL);
 	}
 
 	for (i = 0; i < envset_count(set); i++) {

@@ -1,7 +1,8 @@
 /*
  * `hearth hook SHELL`: print the prompt hook for a shell's rc file, with
- * the absolute path of this hearth in it, so the hook works whatever PATH
- * the shell has.
+ * the absolute path of this hearth and of the daemon's generation file in
+ * it, so the hook works whatever PATH the shell has and reads the
+ * generation without running anything.
  */
 #include <limits.h>
 #include <stdio.h>
@@ -9,6 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "hearth/path.h"
 #include "hearth.h"
 
 static int	cmd_hook_exec(int, char **);
@@ -30,6 +32,7 @@ cmd_hook_exec(int argc, char **argv)
 	struct buf		 out = BUF_INIT;
 	const char		*p, *at;
 	char			 self[PATH_MAX], *cause = NULL;
+	char			*rundir, *genfile;
 	ssize_t			 n;
 
 	if (argc != 2)
@@ -45,12 +48,28 @@ cmd_hook_exec(int argc, char **argv)
 		return (EXIT_FAIL);
 	}
 	self[n] = '\0';
-	for (p = sh->hook; (at = strstr(p, "@HEARTH@")) != NULL; p = at + 8) {
+	if ((rundir = path_runtime_dir(&cause)) == NULL) {
+		fprintf(stderr, "hearth hook: %s\n", cause);
+		free(cause);
+		return (EXIT_FAIL);
+	}
+	genfile = path_generation(rundir);
+	/* Fill in the placeholders, each quoted for the shell. */
+	for (p = sh->hook; (at = strchr(p, '@')) != NULL; p = at) {
 		buf_add(&out, p, at - p);
-		shell_quote_sh(&out, self);
+		if (strncmp(at, "@HEARTH@", 8) == 0) {
+			sh->quote(&out, self);
+			at += 8;
+		} else if (strncmp(at, "@GENFILE@", 9) == 0) {
+			sh->quote(&out, genfile);
+			at += 9;
+		} else
+			buf_addc(&out, *at++);
 	}
 	buf_adds(&out, p);
 	fwrite(out.data, 1, out.len, stdout);
 	buf_release(&out);
+	free(genfile);
+	free(rundir);
 	return (EXIT_OK);
 }

@@ -153,6 +153,8 @@ struct shell {
 	const char	*hook;		/* the hook text, with @HEARTH@ */
 	/* Append code that exports name=value (or unsets, value NULL). */
 	void		(*set)(struct buf *, const char *, const char *);
+	/* Append a string quoted for this shell (hook placeholders). */
+	void		(*quote)(struct buf *, const char *);
 };
 /* Append s in single quotes, as bash, zsh and sh read it: byte-exact. */
 void		 shell_quote_sh(struct buf *, const char *);

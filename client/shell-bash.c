@@ -25,4 +25,5 @@ const struct shell shell_bash = {
 	.name = "bash",
 	.hook = hook_bash,
 	.set = bash_set,
+	.quote = shell_quote_sh,
 };

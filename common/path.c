@@ -130,6 +130,12 @@ path_lock(const char *rundir)
 }
 
 char *
+path_generation(const char *rundir)
+{
+	return (path_join(rundir, "generation"));
+}
+
+char *
 path_find_workspace(const char *dir)
 {
 	char		*p, *slash, *flake;

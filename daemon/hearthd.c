@@ -221,6 +221,7 @@ main(int argc, char **argv)
 	sock = path_socket(rundir);
 	if (server_start(loop, sock, &cause) != 0)
 		fatalx("%s", cause);
+	generation_init(rundir);
 	if (workspace_start(loop, store, statedir, &cause) != 0)
 		fatalx("%s", cause);
 	uv_signal_init(loop, &sig_term);
@@ -245,6 +246,7 @@ main(int argc, char **argv)
 
 	workspace_stop();
 	scheduler_free();
+	generation_free();
 	store_close(store);
 	if (uv_loop_close(loop) != 0)
 		log_warnx("the loop still had handles open at exit");

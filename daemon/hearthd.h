@@ -25,6 +25,13 @@ struct workspace;
 /* Begin an orderly shutdown: stop listening, cancel evaluations, exit. */
 void		 hearthd_shutdown(void);
 
+/* generation.c: the number prompt hooks compare to skip the client. */
+/* Write the first generation into the runtime directory. */
+void		 generation_init(const char *);
+/* Something a shell could see changed: write a new generation. */
+void		 generation_bump(const char *);
+void		 generation_free(void);
+
 /* store.c: the SQLite store; never sees libuv. */
 struct store_snapshot {
 	int64_t		 id;

@@ -135,6 +135,8 @@ workspace_check_trust(struct workspace *ws)
 	if (ws->blocked && !was)
 		log_info("%s: flake.nix changed since it was allowed; blocked",
 		    ws->root);
+	if (ws->blocked != was)
+		generation_bump("trust changed");
 	return (ws->blocked);
 }
 
@@ -414,6 +416,7 @@ shell_eval_finished(struct eval *ev, void *arg)
 	/* Decide afresh, once the scheduler has seen this one end. */
 	if (stale)
 		workspace_refresh(sh->ws);
+	generation_bump("evaluation ended");
 	server_notify();
 }
 
@@ -556,6 +559,7 @@ workspace_allow(const char *dir, char **msg, char **cause)
 	ws->blocked = 0;
 	workspace_watch(ws);
 	workspace_refresh(ws);
+	generation_bump("allowed");
 	*msg = xasprintf("allowed %s (flake.nix blake2b %.16s)", root, hex);
 	log_info("%s", *msg);
 	free(root);
@@ -590,6 +594,7 @@ workspace_deny(const char *dir, char **msg, char **cause)
 			watcher_remove(ws_watcher, ws->wd);
 		ws->wd = -1;
 	}
+	generation_bump("denied");
 	*msg = xasprintf("denied %s", root);
 	log_info("%s", *msg);
 	free(root);

@@ -22,6 +22,8 @@ char	*path_state_dir(char **);
 char	*path_socket(const char *);
 /* The lock a running daemon holds, inside the runtime directory. */
 char	*path_lock(const char *);
+/* The generation file the prompt hooks read, inside the runtime directory. */
+char	*path_generation(const char *);
 /* Create a directory and its parents; the last one with the given mode. */
 int	 path_mkdirs(const char *, int);
 /*
