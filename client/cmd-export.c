@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "hearth/path.h"
+#include "hearth/shellname.h"
 #include "hearth/xmalloc.h"
 #include "hearth.h"
 
@@ -80,23 +81,34 @@ export_unload(struct envstate *st, struct envset *set)
 	envstate_revert(st, set);
 }
 
-/* Apply the snapshot a reply carries, replacing what is applied. */
+/*
+ * Apply the snapshot a reply carries, replacing what is applied. Names
+ * special in this shell are left out (`hearth status` lists them).
+ */
 static void
-export_load(struct envstate *st, struct envset *set,
+export_load(const struct shell *sh, struct envstate *st, struct envset *set,
     const struct shell_reply *r)
 {
-	struct envdiff	 d;
+	struct envdiff	 all, d;
 	char		*cause = NULL;
+	size_t		 i;
 	int		 update;
 
+	envdiff_init(&all);
 	envdiff_init(&d);
 	if (!r->has_env ||
-	    envdiff_decode(&d, r->env, r->envlen, &cause) != 0) {
+	    envdiff_decode(&all, r->env, r->envlen, &cause) != 0) {
 		notice(st, "bad-snapshot", "the daemon sent an unusable "
 		    "snapshot: %s", cause ? cause : "no environment");
 		free(cause);
 		return;
 	}
+	for (i = 0; i < all.n; i++) {
+		if (shellname_settable(sh->name, all.entries[i].name))
+			envdiff_add(&d, all.entries[i].op, all.entries[i].name,
+			    all.entries[i].value);
+	}
+	envdiff_release(&all);
 	update = envstate_applied(st) &&
 	    strcmp(envstate_root(st), r->root) == 0 &&
 	    strcmp(envstate_shell(st), r->shell) == 0;
@@ -121,8 +133,8 @@ export_load(struct envstate *st, struct envset *set,
 
 /* Act on the daemon's answer for a workspace. */
 static void
-export_reply(struct envstate *st, struct envset *set,
-    const struct shell_reply *r)
+export_reply(const struct shell *sh, struct envstate *st,
+    struct envset *set, const struct shell_reply *r)
 {
 	char	*key;
 	int	 usable, same;
@@ -135,7 +147,7 @@ export_reply(struct envstate *st, struct envset *set,
 	if (!usable)
 		export_unload(st, set);
 	else if (!same)
-		export_load(st, set, r);
+		export_load(sh, st, set, r);
 
 	key = xasprintf("%s:%s", protocol_state_name(r->state), r->root);
 	switch (r->state) {
@@ -236,7 +248,7 @@ cmd_export_exec(int argc, char **argv)
 		export_unload(st, set);
 		notice(st, "", NULL);
 	} else if (export_ask(st, set, cwd, root, &r) == 0) {
-		export_reply(st, set, &r);
+		export_reply(sh, st, set, &r);
 		shell_reply_release(&r);
 	} else {
 		/*

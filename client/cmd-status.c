@@ -48,7 +48,8 @@ status_print(const struct shell_reply *r)
 	printf("%-10s %s\n", "shell", r->shell);
 	printf("%-10s %s\n", "state", protocol_state_name(r->state));
 	if (r->message != NULL && *r->message != '\0')
-		printf("%-10s %s\n", "message", r->message);
+		printf("%-10s %s\n", r->state == SHELL_READY ? "note" :
+		    "message", r->message);
 	status_when("snapshot", r->snapshot_made);
 	if (r->last_eval != 0) {
 		status_when("evaluated", r->last_eval);

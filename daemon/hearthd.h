@@ -38,6 +38,7 @@ struct store_snapshot {
 	char		 key[HASH_HEX_SIZE];
 	struct buf	 env;		/* encoded envdiff */
 	struct buf	 hook_output;
+	struct buf	 notes;		/* variables some shell cannot get */
 	int64_t		 created_at;
 	uint32_t	 eval_ms;
 };

@@ -51,7 +51,8 @@ static const char *store_schema_v1 =
 	"  env BLOB NOT NULL,"
 	"  hook_output BLOB NOT NULL,"
 	"  created_at INTEGER NOT NULL,"
-	"  eval_ms INTEGER NOT NULL);"
+	"  eval_ms INTEGER NOT NULL,"
+	"  notes TEXT NOT NULL);"
 	"CREATE INDEX snapshots_shell ON snapshots(shell_id);"
 	"CREATE TABLE evals ("
 	"  id INTEGER PRIMARY KEY,"
@@ -312,6 +313,7 @@ store_snapshot_init(struct store_snapshot *snap)
 	memset(snap, 0, sizeof *snap);
 	buf_init(&snap->env);
 	buf_init(&snap->hook_output);
+	buf_init(&snap->notes);
 }
 
 void
@@ -319,6 +321,7 @@ store_snapshot_release(struct store_snapshot *snap)
 {
 	buf_release(&snap->env);
 	buf_release(&snap->hook_output);
+	buf_release(&snap->notes);
 	store_snapshot_init(snap);
 }
 
@@ -339,7 +342,7 @@ store_snapshot_current(struct store *s, int64_t shell,
 	const char	*key;
 
 	st = store_prepare(s, "SELECT s.id, s.key, s.env, s.hook_output,"
-	    " s.created_at, s.eval_ms FROM shells h JOIN snapshots s"
+	    " s.created_at, s.eval_ms, s.notes FROM shells h JOIN snapshots s"
 	    " ON s.id = h.current_snapshot WHERE h.id = ?1");
 	if (st == NULL)
 		return (-1);
@@ -356,6 +359,8 @@ store_snapshot_current(struct store *s, int64_t shell,
 		    sqlite3_column_bytes(st, 3));
 		snap->created_at = sqlite3_column_int64(st, 4);
 		snap->eval_ms = sqlite3_column_int(st, 5);
+		buf_adds(&snap->notes, (const char *)sqlite3_column_text(st,
+		    6));
 	}
 	sqlite3_finalize(st);
 	if (rc == SQLITE_ROW)
@@ -408,8 +413,8 @@ store_snapshot_put(struct store *s, int64_t shell,
 	if (store_exec(s, "BEGIN IMMEDIATE") != 0)
 		return (-1);
 	st = store_prepare(s, "INSERT INTO snapshots (shell_id, key, env,"
-	    " hook_output, created_at, eval_ms)"
-	    " VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
+	    " hook_output, created_at, eval_ms, notes)"
+	    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
 	if (st == NULL)
 		goto fail;
 	sqlite3_bind_int64(st, 1, shell);
@@ -420,6 +425,8 @@ store_snapshot_put(struct store *s, int64_t shell,
 	    (int)snap->hook_output.len, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 5, snap->created_at);
 	sqlite3_bind_int(st, 6, (int)snap->eval_ms);
+	sqlite3_bind_text(st, 7, snap->notes.data, (int)snap->notes.len,
+	    SQLITE_STATIC);
 	rc = sqlite3_step(st);
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE)

@@ -26,6 +26,7 @@
 #include "hearth/hash.h"
 #include "hearth/log.h"
 #include "hearth/path.h"
+#include "hearth/shellname.h"
 #include "hearth/xmalloc.h"
 #include "hearthd.h"
 
@@ -314,6 +315,31 @@ workspace_stop(void)
 	free(ws_tmp);
 }
 
+/*
+ * Say which of a diff's variables some shell will not get: names that are
+ * no shell's identifiers (dropped already), and names special in one shell.
+ */
+static void
+shell_notes(const struct envdiff *d, struct buf *notes)
+{
+	const char *const	*sh;
+	size_t			 i, n;
+
+	if (d->skipped.len != 0)
+		buf_addf(notes, "not shell names, left out: %s",
+		    d->skipped.data);
+	for (sh = shellname_shells; *sh != NULL; sh++) {
+		for (i = n = 0; i < d->n; i++) {
+			if (shellname_settable(*sh, d->entries[i].name))
+				continue;
+			if (n++ == 0)
+				buf_addf(notes, "%snot set in %s:",
+				    notes->len != 0 ? "; " : "", *sh);
+			buf_addf(notes, " %s", d->entries[i].name);
+		}
+	}
+}
+
 /* Store a finished evaluation's snapshot; the shell's new current one. */
 static void
 shell_save(struct shell *sh, struct eval *ev)
@@ -339,9 +365,9 @@ shell_save(struct shell *sh, struct eval *ev)
 		sh->error = cause;
 		goto out;
 	}
-	if (d.skipped.len != 0)
-		log_info("%s#%s: skipped variables that are not shell names: "
-		    "%s", sh->ws->root, sh->name, d.skipped.data);
+	shell_notes(&d, &snap.notes);
+	if (snap.notes.len != 0)
+		log_info("%s#%s: %s", sh->ws->root, sh->name, snap.notes.data);
 	envdiff_encode(&d, &snap.env);
 	buf_add(&snap.hook_output, eval_hook_output(ev)->data,
 	    eval_hook_output(ev)->len);
@@ -486,9 +512,11 @@ shell_describe(struct shell *sh, struct shell_info *info)
 	    strcmp(sh->failed_key, sh->key) == 0) {
 		info->state = SHELL_FAILED;
 		info->message = xstrdup(sh->error ? sh->error : "failed");
-	} else if (sh->snap.id != 0 && strcmp(sh->snap.key, sh->key) == 0)
+	} else if (sh->snap.id != 0 && strcmp(sh->snap.key, sh->key) == 0) {
 		info->state = SHELL_READY;
-	else
+		if (sh->snap.notes.len != 0)
+			info->message = xstrdup(sh->snap.notes.data);
+	} else
 		info->state = SHELL_EVALUATING;
 }
 

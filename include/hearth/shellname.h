@@ -1,0 +1,17 @@
+/*
+ * Which variable names a dev shell may set in each supported shell. A name
+ * that is valid in bash can still be special in zsh (`path` is tied to
+ * PATH, `status` is read-only) or fish (`status`, `history`, `version`);
+ * setting one would break the user's shell, so the client skips it there
+ * and `hearth status` says so.
+ */
+#ifndef HEARTH_SHELLNAME_H
+#define HEARTH_SHELLNAME_H
+
+/* The shells hearth supports, in the order `hearth status` lists them. */
+extern const char *const shellname_shells[];
+
+/* 1 if a dev shell may set name in the given shell ("bash", ...). */
+int	shellname_settable(const char *, const char *);
+
+#endif
