@@ -46,7 +46,7 @@ CLIENT_LIB_OBJS := $(filter-out $(BUILD)/client/hearth.o,$(CLIENT_OBJS))
 DAEMON_LIB_OBJS := $(filter-out $(BUILD)/daemon/hearthd.o,$(DAEMON_OBJS))
 UNIT_BINS   := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
 
-all: $(BUILD)/hearth $(BUILD)/hearthd $(BUILD)/ptyrun
+all: $(BUILD)/hearth $(BUILD)/hearthd $(BUILD)/ptyrun $(BUILD)/envcmp
 
 $(BUILD)/common/%.o: common/%.c $(wildcard include/hearth/*.h)
 	@mkdir -p $(@D)
@@ -76,6 +76,10 @@ $(BUILD)/hearth: $(CLIENT_OBJS) $(BUILD)/libhearth.a
 
 $(BUILD)/hearthd: $(DAEMON_OBJS) $(BUILD)/libhearth.a
 	$(CC) $(LDFLAGS) -o $@ $^ $(call pkg_libs,$(DAEMON_PKGS))
+
+$(BUILD)/envcmp: tests/tools/envcmp.c
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -o $@ $< $(LDFLAGS)
 
 $(BUILD)/ptyrun: tests/tools/ptyrun.c
 	@mkdir -p $(@D)

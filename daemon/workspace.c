@@ -315,6 +315,13 @@ workspace_stop(void)
 	free(ws_tmp);
 }
 
+/* The GC root (a Nix profile) of a shell's dev environment. */
+static char *
+shell_profile(struct shell *sh)
+{
+	return (xasprintf("%s/shell-%lld", ws_profiles, (long long)sh->id));
+}
+
 /*
  * Say which of a diff's variables some shell will not get: names that are
  * no shell's identifiers (dropped already), and names special in one shell.
@@ -347,7 +354,7 @@ shell_save(struct shell *sh, struct eval *ev)
 	struct envdiff		 d;
 	struct store_snapshot	 snap;
 	struct store_eval	 rec;
-	char			*cause = NULL;
+	char			*cause = NULL, *profile, *gcroot;
 
 	envdiff_init(&d);
 	store_snapshot_init(&snap);
@@ -365,6 +372,15 @@ shell_save(struct shell *sh, struct eval *ev)
 		sh->error = cause;
 		goto out;
 	}
+	/*
+	 * nix develop tells the shell which store path keeps it alive; the
+	 * profile hearth passed to print-dev-env points at the same one.
+	 */
+	profile = shell_profile(sh);
+	if ((gcroot = realpath(profile, NULL)) != NULL)
+		envdiff_add(&d, ENVDIFF_SET, "NIX_GCROOT", gcroot);
+	free(gcroot);
+	free(profile);
 	shell_notes(&d, &snap.notes);
 	if (snap.notes.len != 0)
 		log_info("%s#%s: %s", sh->ws->root, sh->name, snap.notes.data);
@@ -458,7 +474,7 @@ shell_eval_start(struct shell *sh, void (*done)(struct shell *))
 	if (shell_compute_key(sh, sh->eval_key) != 0)
 		log_warn("%s: cannot read its flake files", sh->ws->root);
 	memcpy(sh->key, sh->eval_key, sizeof sh->key);
-	profile = xasprintf("%s/shell-%lld", ws_profiles, (long long)sh->id);
+	profile = shell_profile(sh);
 	memset(&spec, 0, sizeof spec);
 	spec.root = sh->ws->root;
 	spec.shell = sh->name;

@@ -1,0 +1,99 @@
+#!/usr/bin/env bash
+# Conformance: for each fixture dev shell, the environment a hearth shell
+# gets on `cd` equals `nix develop --command env`, variable by variable,
+# in every supported shell, less a short documented list:
+#   TMPDIR TEMP TMP TEMPDIR NIX_BUILD_TOP  nix develop's per-session build
+#                                          directory (deleted by hearth)
+#   SHLVL PWD OLDPWD _                      the shell's own bookkeeping
+#   HEARTH_STATE                            what hearth applied (only in
+#                                          hearth's shell)
+# Both start from the same base environment, and nix develop runs from the
+# workspace root, where hearth evaluates (`out` depends on it).
+. "$(dirname "$0")/lib.sh"
+it_setup
+
+EXCLUDED="TMPDIR TEMP TMP TEMPDIR NIX_BUILD_TOP SHLVL PWD OLDPWD _ HEARTH_STATE"
+xargs_=()
+for x in $EXCLUDED; do xargs_+=(-x "$x"); done
+
+# The base environment both get: what a login gives, nothing of hearth.
+base_env() {
+	env -i HOME="$HOME" USER=tester LOGNAME=tester LANG=C.UTF-8 \
+	    PATH=/usr/bin:/bin TERM=dumb NIX_CONFIG="$NIX_CONFIG" \
+	    XDG_RUNTIME_DIR="$XDG_RUNTIME_DIR" XDG_STATE_HOME="$XDG_STATE_HOME" \
+	    XDG_CACHE_HOME="$XDG_CACHE_HOME" XDG_CONFIG_HOME="$XDG_CONFIG_HOME" \
+	    HEARTH_TIMEOUT_MS="$HEARTH_TIMEOUT_MS" "$@"
+}
+
+# shell_session SHELL SCRIPT: an interactive SHELL with hearth's hook on a
+# pty, typing SCRIPT's lines; prints the transcript.
+shell_session() {
+	local sh=$1 script=$2
+	case $sh in
+	bash)
+		printf "PS1='PTYRUN_PROMPT> '\neval \"\$(%s hook bash)\"\n" \
+		    "$BUILD/hearth" > "$T/rc.bash"
+		base_env "$BUILD/ptyrun" -t 180 -- \
+		    bash --noprofile --rcfile "$T/rc.bash" -i < "$script" ;;
+	zsh)
+		mkdir -p "$T/zdot"
+		printf "PROMPT='PTYRUN_PROMPT> '\nunsetopt PROMPT_SP\neval \"\$(%s hook zsh)\"\n" \
+		    "$BUILD/hearth" > "$T/zdot/.zshrc"
+		base_env ZDOTDIR="$T/zdot" "$BUILD/ptyrun" -t 180 -- \
+		    zsh -i < "$script" ;;
+	fish)
+		base_env "$BUILD/ptyrun" -t 180 -- fish -N -i -C \
+		    "function fish_prompt; echo -n 'PTYRUN_PROMPT> '; end; $BUILD/hearth hook fish | source" \
+		    < "$script" ;;
+	esac
+}
+
+shells=()
+for sh in bash zsh fish; do
+	if hearth hook "$sh" >/dev/null 2>&1 && command -v "$sh" >/dev/null; then
+		shells+=("$sh")
+	else
+		echo "note: $sh has no hearth hook yet; not compared"
+	fi
+done
+
+for fx in basic tricky; do
+	ws="$T/$fx"
+	fixture "$fx" "$ws" >/dev/null
+	hearth allow "$ws" >/dev/null
+	wait_ready "$ws"
+	# shellHook prints on stdout: env writes its dump to a file instead.
+	( cd "$ws" && base_env nix develop "$ws#default" --command \
+	    sh -c 'exec env -0 > "$1"' sh "$T/$fx.nixdev" >/dev/null 2>&1 )
+	check "$fx: nix develop ran" test -s "$T/$fx.nixdev"
+	for sh in "${shells[@]}"; do
+		cat > "$T/script" <<EOF
+env -0 > $T/$fx.$sh.outside
+cd $ws
+env -0 > $T/$fx.$sh.hearth
+cd /
+env -0 > $T/$fx.$sh.after
+EOF
+		out=$(shell_session "$sh" "$T/script")
+		if [ ! -s "$T/$fx.$sh.hearth" ]; then
+			fail "$fx/$sh: the shell session did not run" "$out"
+			continue
+		fi
+		if cmp=$("$BUILD/envcmp" "${xargs_[@]}" "$T/$fx.nixdev" \
+		    "$T/$fx.$sh.hearth" "$T/$fx.$sh.outside"); then
+			ok "$fx/$sh: same environment as nix develop (${cmp##*envcmp: })"
+		else
+			fail "$fx/$sh: environment differs from nix develop" "$cmp"
+		fi
+		# Leaving restores the environment exactly (HEARTH_STATE aside).
+		if cmp=$("$BUILD/envcmp" -x HEARTH_STATE -x OLDPWD -x PWD -x _ \
+		    "$T/$fx.$sh.outside" "$T/$fx.$sh.after" "$T/$fx.$sh.outside"); then
+			ok "$fx/$sh: leaving restores the environment"
+		else
+			fail "$fx/$sh: leaving did not restore the environment" "$cmp"
+		fi
+		n=$(printf '%s\n' "$out" | grep -c "hook output\|tricky hook: said once")
+		expect_eq "$fx/$sh: shellHook output shown once" 1 "$n"
+	done
+done
+it_finish
