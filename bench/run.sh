@@ -1,12 +1,19 @@
 #!/usr/bin/env bash
-# `make bench`: what one `hearth export bash` costs at a prompt, measured
-# with hyperfine (no intermediate shell, -N), medians over many runs, with
-# a warm daemon serving the bundled example workspace. direnv's own
-# `direnv export bash` is measured beside it, in the same run, for scale.
+# `make bench`: what hearth costs at a prompt, beside direnv, in one run.
+#  1. Prompt latency on real interactive bash, zsh and fish on a pty
+#     (bench/prompt.sh): a prompt where nothing changed, and a cd that
+#     activates or deactivates an environment, with hearth's hook, with
+#     direnv's hook (a one-line .envrc) and with no hook, alternating.
+#  2. `hearth export SHELL` wall time with hyperfine (bench/export.sh).
+# A shell whose hearth hook does not exist yet (`hearth hook SHELL` fails)
+# or that is not installed is skipped with a note.
+#
+# Knobs (environment): PTY_ROUNDS, PTY_PROMPTS, PTY_CDS, PTY_WARM (see
+# bench/prompt.sh), RUNS (hyperfine runs per row).
 set -euo pipefail
 : "${BUILD:?BUILD must name the build directory}"
-top=$(cd "$(dirname "$0")/.." && pwd)
-RUNS=${RUNS:-500}
+BENCH_DIR=$(cd "$(dirname "$0")" && pwd)
+top=$(cd "$BENCH_DIR/.." && pwd)
 T=$(mktemp -d /tmp/hearth-bench.XXXXXX)
 cleanup() {
 	"$BUILD/hearth" daemon stop >/dev/null 2>&1 || true
@@ -16,52 +23,67 @@ trap cleanup EXIT
 
 . "$top/tests/tools/sandbox.sh"
 sandbox_init "$T"
-mkdir -p "$T/outside"
+# direnv keeps its allow list under XDG_DATA_HOME; none of a calling
+# direnv's state may leak in.
+export XDG_DATA_HOME="$T/data"
+unset DIRENV_DIR DIRENV_FILE DIRENV_DIFF DIRENV_WATCHES DIRENV_LAYOUT \
+    DIRENV_CONFIG PROMPT_COMMAND
 export PATH="$BUILD:/usr/bin:/bin"
-ws="$T/example"
+DIRENV=$(command -v direnv || true)
+
+ws="$T/example" envrc_dir="$T/envrc" outside="$T/outside"
+mkdir -p "$outside" "$envrc_dir"
 sandbox_example "$ws"
 hearth daemon start >/dev/null
 hearth allow "$ws" >/dev/null
 hearth wait --timeout 300 "$ws" >/dev/null
 
-# The state a shell has after entering, for the "inside" and "leave" rows.
-inside_state=$(cd "$ws" && hearth export bash 2>/dev/null |
-    sed -n "s/^export HEARTH_STATE='\(.*\)'$/\1/p")
-[ -n "$inside_state" ] || { echo "bench: could not enter $ws" >&2; exit 1; }
+. "$BENCH_DIR/shells.sh"
+. "$BENCH_DIR/prompt.sh"
+. "$BENCH_DIR/export.sh"
 
-# bench NAME DIR STATE COMMAND: median and mean in ms, into $T/rows.
-bench() {
-	local name=$1 dir=$2 state=$3 cmd=$4
-	( cd "$dir" && HEARTH_STATE=$state hyperfine -N --style none \
-	    --warmup 20 --runs "$RUNS" --export-csv "$T/r.csv" "$cmd" \
-	    >/dev/null 2>&1 )
-	# CSV: command,mean,stddev,median,user,system,min,max (seconds).
-	tail -n 1 "$T/r.csv" | awk -F, -v name="$name" \
-	    '{ printf "%-48s %9.3f %9.3f %9.3f\n", name, $4 * 1e3, $7 * 1e3, $2 * 1e3 }' \
-	    >> "$T/rows"
-}
-
-: > "$T/rows"
-bench "hearth export bash: outside any workspace" "$T/outside" "" \
-    "$BUILD/hearth export bash"
-bench "hearth export bash: entering a ready workspace" "$ws" "" \
-    "$BUILD/hearth export bash"
-bench "hearth export bash: inside, nothing changed" "$ws" "$inside_state" \
-    "$BUILD/hearth export bash"
-bench "hearth export bash: leaving a workspace" "$T/outside" "$inside_state" \
-    "$BUILD/hearth export bash"
-if command -v direnv >/dev/null; then
-	mkdir -p "$T/envrc"
-	echo 'export BENCH=1' > "$T/envrc/.envrc"
-	direnv allow "$T/envrc" 2>/dev/null
-	bench "direnv export bash: outside any .envrc" "$T/outside" "" \
-	    "direnv export bash"
+notes=()
+PTY_CFGS="hearth direnv none"
+if [ -n "$DIRENV" ]; then
+	echo 'export BENCH=1' > "$envrc_dir/.envrc"
+	direnv allow "$envrc_dir"
+else
+	PTY_CFGS="hearth none"
+	notes+=("direnv is not installed: no direnv column, no targets")
 fi
 
+PTY_SHELLS="" EXPORT_SHELLS=""
+for sh in $BENCH_SHELLS; do
+	why=$(shell_probe "$sh")
+	if [ -n "$why" ]; then
+		notes+=("$sh: skipped: $why")
+		continue
+	fi
+	EXPORT_SHELLS="$EXPORT_SHELLS $sh"
+	bad=""
+	for cfg in $PTY_CFGS; do
+		shell_rc "$sh" "$cfg"
+		why=$(pty_check "$sh" "$cfg")
+		[ -z "$why" ] || bad="$why"
+	done
+	if [ -n "$bad" ]; then
+		notes+=("$sh: no prompt rows: $bad")
+	else
+		PTY_SHELLS="$PTY_SHELLS $sh"
+	fi
+done
+
+if [ -n "$PTY_SHELLS" ]; then
+	pty_bench
+fi
+if [ -n "$EXPORT_SHELLS" ]; then
+	export_bench
+fi
 echo
-echo "hearth export wall time, hyperfine -N, $RUNS runs after 20 warm-ups (ms)"
-printf '%-48s %9s %9s %9s\n' "case" "median" "min" "mean"
-cat "$T/rows"
-echo
-echo "Measured on $(nproc) cores; the daemon was warm and idle; each run is"
-echo "one fork+exec of the client, as at a prompt."
+echo "Machine: $(nproc) cores; $(bash --version | head -n 1 | sed 's/ (.*//')," \
+    "$(zsh --version 2>/dev/null | cut -d' ' -f1-2 || echo 'no zsh')," \
+    "$(fish --version 2>/dev/null | sed 's/, version//' || echo 'no fish')," \
+    "direnv ${DIRENV:+$(direnv version)}."
+for n in "${notes[@]}"; do
+	echo "Note: $n"
+done

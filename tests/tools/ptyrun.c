@@ -11,7 +11,9 @@
  * for PROGRAM to finish.  Everything PROGRAM writes to the terminal is
  * copied, with carriage returns dropped, to stdout (or a transcript file)
  * so tests can grep it, and an overall timeout turns a hung shell into a
- * failed test rather than a hung one.
+ * failed test rather than a hung one.  With -T it also times each typed
+ * line: the microseconds from writing its Enter to the pty until the next
+ * prompt marker is read back, which is what a user waits at a prompt.
  *
  * Build: cc -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror \
  *            -o build/ptyrun tests/tools/ptyrun.c -lutil
@@ -54,7 +56,7 @@
 #define EXIT_INTERNAL	125	/* ptyrun itself failed */
 
 static const char usage_text[] =
-    "usage: ptyrun [-t SECONDS] [-m MARKER] [-o TRANSCRIPT] -- "
+    "usage: ptyrun [-t SECONDS] [-m MARKER] [-o TRANSCRIPT] [-T TIMES] -- "
     "PROGRAM [ARGS...]\n"
     "\n"
     "Run PROGRAM on a pseudo-terminal (200x50) as a session leader.  Wait for\n"
@@ -67,6 +69,9 @@ static const char usage_text[] =
     "  -t SECONDS     overall timeout (default 60)\n"
     "  -m MARKER      prompt marker to wait for\n"
     "  -o TRANSCRIPT  write the terminal output to this file\n"
+    "  -T TIMES       for each typed line, write to TIMES one line with the\n"
+    "                 microseconds from writing its CR to the pty until the\n"
+    "                 next MARKER was read (CLOCK_MONOTONIC)\n"
     "  -h, --help     show this help\n"
     "\n"
     "Exit status: PROGRAM's status (128+N if killed by signal N), 124 on\n"
@@ -106,6 +111,15 @@ struct run {
 	size_t	 keyslen;
 	size_t	 keysoff;
 	int	 qstate;	/* progress through a terminal query */
+	/*
+	 * -T: the time the last keystroke of the line being timed was
+	 * written (0 while it is still queued), and whether a line awaits
+	 * its prompt.
+	 */
+	FILE	*timesfp;
+	bool	 timing;
+	double	 sent_at;
+	double	 read_at;	/* when the output being matched was read */
 };
 
 static _Noreturn void
@@ -186,6 +200,9 @@ transcript(struct run *r, const char *buf, size_t len)
 static void
 queue_keys(struct run *r, const char *buf, size_t len)
 {
+	/* An empty line queues nothing; realloc(p, 0) would free p. */
+	if (len == 0)
+		return;
 	r->keys = xrealloc(r->keys, r->keyslen + len);
 	memcpy(r->keys + r->keyslen, buf, len);
 	r->keyslen += len;
@@ -234,9 +251,19 @@ answer_queries(struct run *r, const char *buf, size_t len)
 static void
 prompt_seen(struct run *r)
 {
-	if (r->sent < r->script->nlines)
+	if (r->timing) {
+		/* The shell echoed the line, so all its keys were written. */
+		double t = r->sent_at > 0 ? r->read_at - r->sent_at : 0;
+
+		if (fprintf(r->timesfp, "%.0f\n", t * 1e6) < 0)
+			die("writing -T file");
+		r->timing = false;
+	}
+	if (r->sent < r->script->nlines) {
 		type_line(r, r->script->lines[r->sent++]);
-	else if (!r->exit_sent) {
+		r->timing = r->timesfp != NULL;
+		r->sent_at = 0;
+	} else if (!r->exit_sent) {
 		type_line(r, "exit");
 		r->exit_sent = true;
 	}
@@ -290,6 +317,7 @@ read_master(struct run *r)
 
 	for (;;) {
 		n = read(r->master, buf, sizeof(buf));
+		r->read_at = now();
 		if (n == -1 && errno == EINTR)
 			continue;
 		if (n == -1 && (errno == EAGAIN || errno == EWOULDBLOCK))
@@ -332,6 +360,9 @@ write_keys(struct run *r)
 		}
 		r->keysoff += (size_t)n;
 	}
+	/* All keys are out: the Enter of a timed line was just sent. */
+	if (r->timing && r->sent_at == 0)
+		r->sent_at = now();
 	r->keysoff = r->keyslen = 0;
 }
 
@@ -497,7 +528,7 @@ main(int argc, char **argv)
 	struct run r = { .master = -1, .sigfd = -1, .outfd = STDOUT_FILENO,
 	    .armed = true };
 	struct script script;
-	const char *outpath = NULL;
+	const char *outpath = NULL, *timespath = NULL;
 	double timeout = DEFAULT_TIMEOUT;
 	char *end, msg[128];
 	int c, status;
@@ -506,7 +537,7 @@ main(int argc, char **argv)
 	r.marker = DEFAULT_MARKER;
 	opterr = 0;	/* we print our own one-line errors */
 	/* '+': stop at PROGRAM so its own options are left alone. */
-	while ((c = getopt_long(argc, argv, "+ht:m:o:", longopts, NULL)) !=
+	while ((c = getopt_long(argc, argv, "+ht:m:o:T:", longopts, NULL)) !=
 	    -1) {
 		switch (c) {
 		case 'h':
@@ -528,9 +559,12 @@ main(int argc, char **argv)
 		case 'o':
 			outpath = optarg;
 			break;
+		case 'T':
+			timespath = optarg;
+			break;
 		case '?':
 		default:
-			if (optopt != 0 && strchr("tmo", optopt) != NULL)
+			if (optopt != 0 && strchr("tmoT", optopt) != NULL)
 				snprintf(msg, sizeof(msg),
 				    "option -%c needs an argument", optopt);
 			else if (optopt != 0)
@@ -549,6 +583,9 @@ main(int argc, char **argv)
 	    (r.outfd = open(outpath, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
 	    0644)) == -1)
 		die(outpath);
+	if (timespath != NULL &&
+	    (r.timesfp = fopen(timespath, "we")) == NULL)
+		die(timespath);
 
 	script = read_script(stdin);
 	r.script = &script;
@@ -566,6 +603,11 @@ main(int argc, char **argv)
 	close(r.sigfd);
 	if (outpath != NULL && close(r.outfd) == -1) {
 		fprintf(stderr, "ptyrun: closing %s: %s\n", outpath,
+		    strerror(errno));
+		status = EXIT_INTERNAL;
+	}
+	if (r.timesfp != NULL && fclose(r.timesfp) == EOF) {
+		fprintf(stderr, "ptyrun: closing %s: %s\n", timespath,
 		    strerror(errno));
 		status = EXIT_INTERNAL;
 	}

@@ -131,7 +131,40 @@ for job in "$nap" "$bgnap"; do
 	fi
 done
 
+# -T: one line of microseconds per typed line, from its Enter to the next
+# prompt. Empty lines (pressing Enter) are typed too: they once made
+# ptyrun die in realloc(p, 0). The sleep's line takes at least its 0.3 s;
+# of the others, on a loaded machine, only that they are whole numbers.
+printf '%s\n' '' ':' 'sleep 0.3' '' 'echo timed-$((6*7))' |
+    cleanenv PS1="$marker" "$ptyrun" -t 20 -T "$tmp/T.times" -- \
+    bash --noprofile --norc -i >"$tmp/T.out" 2>"$tmp/T.err"
+got=$?
+expect_status "-T: bash exits 0" 0 $got "$tmp/T.out" "$tmp/T.err"
+expect_grep "-T: the transcript is unchanged" "$tmp/T.out" timed-42 \
+    "${marker}sleep 0.3"
+if [ "$(wc -l 2>/dev/null <"$tmp/T.times")" = 5 ] &&
+    ! grep -qvE '^[0-9]+$' "$tmp/T.times" 2>/dev/null; then
+	pass "-T writes one number per typed line"
+else
+	fail "-T writes one number per typed line" "$tmp/T.times"
+fi
+if [ "$(sed -n 3p "$tmp/T.times" 2>/dev/null)" -ge 300000 ] 2>/dev/null &&
+    [ "$(sed -n 3p "$tmp/T.times")" -lt 20000000 ] 2>/dev/null; then
+	pass "-T times the line until its prompt"
+else
+	fail "-T times the line until its prompt" "$tmp/T.times"
+fi
+printf ':\n' | "$ptyrun" -T "$tmp/no/such/dir/times" -- true \
+    >/dev/null 2>"$tmp/T2.err"
+got=$?
+expect_status "-T: an unwritable file exits 125" 125 $got "$tmp/T2.err"
+
 # Usage errors.
+"$ptyrun" -T >/dev/null 2>"$tmp/usageT.err" </dev/null
+got=$?
+expect_status "-T without a file exits 2" 2 $got "$tmp/usageT.err"
+expect_grep "-T without a file says so" "$tmp/usageT.err" \
+    "option -T needs an argument"
 "$ptyrun" >/dev/null 2>"$tmp/usage.err"
 got=$?
 expect_status "no PROGRAM exits 2" 2 $got "$tmp/usage.err"

@@ -1,0 +1,97 @@
+# The interactive shells `make bench` drives on a pty, each with one of
+# three prompt set-ups: hearth's hook, direnv's hook, or no hook at all.
+# Sourced by bench/run.sh (bash), which has set BUILD, T and the sandbox
+# environment.
+#
+# Every shell starts from its own rc file only (no system or user rc files)
+# with the prompt 'PTYRUN_PROMPT> ' that ptyrun waits for, TERM=dumb as in
+# the integration tests, and the sandbox's HOME and XDG directories.
+
+BENCH_MARKER='PTYRUN_PROMPT> '
+BENCH_SHELLS="bash zsh fish"
+
+# shell_env: the whole environment of a shell under test, one NAME=VALUE a
+# word, for env -i.
+shell_env() {
+	printf '%s\n' "HOME=$HOME" "PATH=$PATH" "TERM=dumb" "LANG=C.UTF-8" \
+	    "XDG_RUNTIME_DIR=$XDG_RUNTIME_DIR" "XDG_STATE_HOME=$XDG_STATE_HOME" \
+	    "XDG_CACHE_HOME=$XDG_CACHE_HOME" "XDG_CONFIG_HOME=$XDG_CONFIG_HOME" \
+	    "XDG_DATA_HOME=${XDG_DATA_HOME:-$HOME/.local/share}"
+}
+
+# shell_hook_line SH CFG: the line a user puts in SH's rc file for CFG.
+shell_hook_line() {
+	local hearth=$BUILD/hearth direnv
+	direnv=$(command -v direnv || echo direnv)
+	case $1:$2 in
+	bash:hearth | zsh:hearth) echo "eval \"\$('$hearth' hook $1)\"" ;;
+	bash:direnv | zsh:direnv) echo "eval \"\$('$direnv' hook $1)\"" ;;
+	fish:hearth) echo "'$hearth' hook fish | source" ;;
+	fish:direnv) echo "'$direnv' hook fish | source" ;;
+	*:none) echo ": no hook" ;;
+	esac
+}
+
+# shell_rc SH CFG: write SH's rc file for CFG under $T/rc.
+shell_rc() {
+	local sh=$1 cfg=$2 d=$T/rc/$1-$2
+	mkdir -p "$d"
+	case $sh in
+	bash)
+		{ echo "PS1='$BENCH_MARKER'"; shell_hook_line "$sh" "$cfg"; } \
+		    > "$d/bashrc" ;;
+	zsh)
+		# Only this ZDOTDIR: no /etc/zsh/zshrc. PROMPT_SP stays on,
+		# as zsh ships it.
+		echo 'setopt no_global_rcs' > "$d/.zshenv"
+		{ echo "PS1='$BENCH_MARKER'"; shell_hook_line "$sh" "$cfg"; } \
+		    > "$d/.zshrc" ;;
+	fish)
+		{ echo "function fish_prompt; echo -n '$BENCH_MARKER'; end"
+		  shell_hook_line "$sh" "$cfg"; } > "$d/config.fish" ;;
+	esac
+}
+
+# shell_run SH CFG TIMES TRANSCRIPT < SCRIPT: type SCRIPT into an
+# interactive SH set up for CFG, one line a prompt; per-line latencies (us)
+# go to TIMES.
+shell_run() {
+	local sh=$1 cfg=$2 d=$T/rc/$1-$2 envv
+	mapfile -t envv < <(shell_env)
+	case $sh in
+	bash) env -i "${envv[@]}" "$BUILD/ptyrun" -t 120 -T "$3" -o "$4" -- \
+		    bash --noprofile --rcfile "$d/bashrc" -i ;;
+	zsh) env -i "${envv[@]}" ZDOTDIR="$d" "$BUILD/ptyrun" -t 120 -T "$3" \
+		    -o "$4" -- zsh -i ;;
+	fish) env -i "${envv[@]}" "$BUILD/ptyrun" -t 120 -T "$3" -o "$4" -- \
+		    fish --no-config -C "source '$d/config.fish'" -i ;;
+	esac
+}
+
+# shell_state SH DIR: the HEARTH_STATE an SH has after `hearth export SH`
+# in DIR, got by applying it in SH itself (the format is SH's own).
+shell_state() {
+	local sh=$1 envv
+	mapfile -t envv < <(shell_env)
+	case $sh in
+	bash | zsh)
+		(cd "$2" && env -i "${envv[@]}" "$sh" -c \
+		    'eval "$(hearth export '"$sh"' 2>/dev/null)" >/dev/null 2>&1
+		     printenv HEARTH_STATE') || true ;;
+	fish)
+		(cd "$2" && env -i "${envv[@]}" fish --no-config -c \
+		    'hearth export fish 2>/dev/null | source >/dev/null 2>&1
+		     printenv HEARTH_STATE') || true ;;
+	esac
+}
+
+# shell_probe SH: why SH cannot be benchmarked yet, or nothing.
+shell_probe() {
+	local err
+	if ! command -v "$1" >/dev/null 2>&1; then
+		echo "$1 is not installed"
+	elif ! err=$("$BUILD/hearth" hook "$1" 2>&1 >/dev/null); then
+		echo "\`hearth hook $1\` failed (${err:-no message}); it is" \
+		    "benchmarked automatically once the hook exists"
+	fi
+}
