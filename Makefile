@@ -26,8 +26,8 @@ LDFLAGS	+= $(SANFLAGS)
 
 # The client runs at every prompt: it links libsodium (base64) and libc only.
 CLIENT_PKGS := libsodium
-DAEMON_PKGS := libuv sqlite3 libsodium
-TEST_PKGS   := cmocka libuv sqlite3 libsodium
+DAEMON_PKGS := libuv sqlite3 libsodium inih
+TEST_PKGS   := cmocka libuv sqlite3 libsodium inih
 
 pkg_cflags = $(shell $(PKG_CONFIG) --cflags $(1) 2>/dev/null)
 pkg_libs   = $(shell $(PKG_CONFIG) --libs $(1) 2>/dev/null)

@@ -114,7 +114,10 @@ export_load(const struct shell *sh, struct envstate *st, struct envset *set,
 	    strcmp(envstate_shell(st), r->shell) == 0;
 	envstate_revert(st, set);
 	envstate_apply(st, set, &d, r->root, r->shell, r->snapshot_id);
-	if (update)
+	if (update && r->changed != NULL && *r->changed != '\0')
+		fprintf(stderr, "hearth: the %s shell of %s was updated (%s)\n",
+		    r->shell, r->root, r->changed);
+	else if (update)
 		fprintf(stderr, "hearth: the %s shell of %s was updated\n",
 		    r->shell, r->root);
 	else

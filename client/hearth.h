@@ -81,6 +81,7 @@ struct shell_reply {
 	char		*root;
 	char		*shell;
 	char		*message;
+	char		*changed;	/* why the snapshot changed */
 	uint64_t	 snapshot_id;
 	uint64_t	 snapshot_made;
 	uint64_t	 last_eval;
@@ -161,5 +162,6 @@ void		 shell_quote_sh(struct buf *, const char *);
 /* Find a shell by name; NULL with *cause listing the supported ones. */
 const struct shell *shell_find(const char *, char **);
 extern const struct shell shell_bash;
+extern const struct shell shell_zsh, shell_fish;
 
 #endif

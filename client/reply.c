@@ -32,6 +32,7 @@ shell_reply_decode(struct shell_reply *r, const struct ipc_reply *reply,
 	r->root = protocol_get_str(&rd);
 	r->shell = protocol_get_str(&rd);
 	r->message = protocol_get_str(&rd);
+	r->changed = protocol_get_str(&rd);
 	r->snapshot_id = protocol_get_u64(&rd);
 	r->snapshot_made = protocol_get_u64(&rd);
 	r->last_eval = protocol_get_u64(&rd);
@@ -61,6 +62,7 @@ shell_reply_release(struct shell_reply *r)
 	free(r->root);
 	free(r->shell);
 	free(r->message);
+	free(r->changed);
 	free(r->hook_output);
 	free(r->env);
 	memset(r, 0, sizeof *r);

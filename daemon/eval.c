@@ -11,6 +11,14 @@
  *     fd 3, so nothing the hook prints on stdout or stderr can mix in;
  *     what the hook prints is kept for the user to see once.
  *
+ * Nix runs with -vvv and without its eval cache, so that its log names
+ * every file the evaluation accessed ("checking access to '<store copy of
+ * the flake>/path'"); those paths, mapped back to the workspace through
+ * the "got tree" line of the flake's own source, are the snapshot's inputs.
+ *
+ * A second kind of job lists a flake's devShell names (`nix eval --json
+ * ROOT#devShells.SYSTEM --apply builtins.attrNames`), without building.
+ *
  * Every output has a size cap; the whole job has a timeout that kills its
  * process group. This file runs one job and knows nothing of when or why:
  * that is the scheduler's business.
@@ -34,6 +42,8 @@
 #define EVAL_MAX_LOG	(1U * 1024 * 1024)
 #define EVAL_MAX_HOOK	(64U * 1024)
 #define EVAL_MAX_DUMP	(16U * 1024 * 1024)
+#define EVAL_MAX_LINE	(64U * 1024)
+#define EVAL_MAX_NAMES	1024
 
 /* Marks the end of the "before" dump and of the "after" dump. */
 #define EVAL_MARK	"__HEARTH_DUMP_END__=1"
@@ -70,12 +80,16 @@ struct eval_out {
 	struct buf	*to;
 	size_t		 cap;
 	int		 keep_tail;	/* past the cap, keep the end */
+	int		 lines;		/* also parse Nix's log lines */
 	struct eval	*ev;
 };
 
 struct eval {
 	uv_loop_t	*loop;
+	enum eval_mode	 mode;
 	char		*root;
+	char		*top;
+	char		*system;
 	char		*shell;
 	char		*profile;
 	char		*rcfile;
@@ -103,6 +117,10 @@ struct eval {
 	struct buf	 dump;
 	struct buf	 base;
 	struct buf	 dev;
+	struct buf	 line;		/* a partial log line */
+	char		*src;		/* the store copy of the flake */
+	struct inputs	*inputs;
+	char		**names;
 	int		 ok;
 	char		*reason;
 	uint32_t	 ms;
@@ -112,6 +130,7 @@ struct eval {
 };
 
 static void	eval_stage_start(struct eval *);
+static int	eval_parse_names(struct eval *);
 
 static void
 eval_fail(struct eval *ev, const char *fmt, ...)
@@ -224,6 +243,20 @@ eval_stage_done(struct eval *ev)
 		eval_finish(ev);
 		return;
 	}
+	if (ev->stage == EVAL_NIX && ev->mode == EVAL_LIST) {
+		/* No devShells for this system: the flake's default. */
+		if (ev->status != 0 && strstr(ev->log.data, "does not provide "
+		    "attribute") != NULL) {
+			ev->names = xcalloc(2, sizeof *ev->names);
+			ev->names[0] = xstrdup("default");
+		} else if (ev->signal != 0 || ev->status != 0)
+			eval_nix_reason(ev);
+		else if (eval_parse_names(ev) != 0)
+			eval_fail(ev, "cannot read the devShell names Nix "
+			    "printed");
+		eval_finish(ev);
+		return;
+	}
 	if (ev->stage == EVAL_NIX) {
 		if (ev->signal != 0 || ev->status != 0) {
 			if (ev->status == 127)
@@ -285,6 +318,144 @@ eval_kill(struct eval *ev)
 		kill(-ev->proc.pid, SIGKILL);
 }
 
+/* Decode a URL's path: after the scheme, before '?', %XX decoded. */
+static char *
+eval_url_path(const char *url)
+{
+	const char	*p;
+	struct buf	 b = BUF_INIT;
+	unsigned	 c;
+
+	if ((p = strstr(url, "://")) != NULL)
+		p += 3;
+	else if ((p = strchr(url, ':')) != NULL)
+		p++;
+	else
+		p = url;
+	for (; *p != '\0' && *p != '?'; p++) {
+		if (*p == '%' && sscanf(p + 1, "%2x", &c) == 1) {
+			buf_addc(&b, (char)c);
+			p += 2;
+		} else
+			buf_addc(&b, *p);
+	}
+	return (buf_detach(&b, NULL));
+}
+
+/*
+ * One line of Nix's -vvv log. "got tree 'SRC' from 'URL'" names the store
+ * copy of a source tree; the one whose URL is this flake's gives SRC.
+ * "checking access to 'SRC/rel'" is a file the evaluation read or looked
+ * for: rel, under the flake's source root, is an input.
+ */
+static void
+eval_log_line(struct eval *ev, const char *line)
+{
+	const char	*p, *q, *end;
+	char		*src, *url, *path, *rel;
+	size_t		 n;
+
+	if (strncmp(line, "got tree '", 10) == 0 && ev->src == NULL) {
+		p = line + 10;
+		if ((q = strstr(p, "' from '")) == NULL ||
+		    (end = strrchr(q + 8, '\'')) == NULL)
+			return;
+		src = xstrndup(p, q - p);
+		url = xstrndup(q + 8, end - (q + 8));
+		path = eval_url_path(url);
+		if (strcmp(path, ev->top) == 0 || strcmp(path, ev->root) == 0)
+			ev->src = src;
+		else
+			free(src);
+		free(url);
+		free(path);
+		return;
+	}
+	if (ev->src == NULL || strncmp(line, "checking access to '", 20) != 0)
+		return;
+	p = line + 20;
+	n = strlen(ev->src);
+	if (strncmp(p, ev->src, n) != 0 || p[n] != '/' ||
+	    (end = strrchr(p, '\'')) == NULL || end <= p + n + 1)
+		return;
+	rel = xstrndup(p + n + 1, end - (p + n + 1));
+	path = xasprintf("%s/%s", ev->top, rel);
+	inputs_add(ev->inputs, path);
+	free(path);
+	free(rel);
+}
+
+/* Feed log bytes to the line parser; very long lines are skipped. */
+static void
+eval_log_bytes(struct eval *ev, const char *p, size_t n)
+{
+	const char	*nl;
+
+	while (n > 0) {
+		if ((nl = memchr(p, '\n', n)) == NULL) {
+			if (ev->line.len + n <= EVAL_MAX_LINE)
+				buf_add(&ev->line, p, n);
+			return;
+		}
+		if (ev->line.len + (nl - p) <= EVAL_MAX_LINE) {
+			buf_add(&ev->line, p, nl - p);
+			eval_log_line(ev, ev->line.data);
+		}
+		buf_reset(&ev->line);
+		n -= nl - p + 1;
+		p = nl + 1;
+	}
+}
+
+/*
+ * Parse `nix eval --json`'s list of strings. Names with control bytes or
+ * escapes beyond the simple ones are refused: they name no directory.
+ */
+static int
+eval_parse_names(struct eval *ev)
+{
+	const char	*p = ev->rc.data;
+	struct buf	 name = BUF_INIT;
+	size_t		 n = 0;
+
+	ev->names = xcalloc(EVAL_MAX_NAMES + 1, sizeof *ev->names);
+	while (*p == ' ' || *p == '\n')
+		p++;
+	if (*p++ != '[')
+		goto bad;
+	while (*p == ' ')
+		p++;
+	if (*p == ']')
+		return (0);
+	for (;;) {
+		if (*p++ != '"' || n == EVAL_MAX_NAMES)
+			goto bad;
+		buf_reset(&name);
+		for (; *p != '"'; p++) {
+			if (*p == '\0' || (unsigned char)*p < 0x20)
+				goto bad;
+			if (*p == '\\') {
+				p++;
+				if (*p != '"' && *p != '\\' && *p != '/')
+					goto bad;
+			}
+			buf_addc(&name, *p);
+		}
+		p++;
+		ev->names[n++] = buf_detach(&name, NULL);
+		while (*p == ' ')
+			p++;
+		if (*p == ']')
+			break;
+		if (*p++ != ',')
+			goto bad;
+	}
+	return (0);
+bad:
+	buf_release(&name);
+	return (-1);
+}
+
 static void
 eval_alloc(uv_handle_t *h, size_t hint, uv_buf_t *b)
 {
@@ -302,6 +473,8 @@ eval_read(uv_stream_t *s, ssize_t n, const uv_buf_t *b)
 	size_t		 drop;
 
 	if (n > 0) {
+		if (o->lines)
+			eval_log_bytes(ev, b->base, n);
 		buf_add(o->to, b->base, n);
 		if (o->to->len > o->cap) {
 			if (o->keep_tail) {
@@ -350,7 +523,7 @@ eval_stage_start(struct eval *ev)
 {
 	uv_process_options_t	 opts;
 	uv_stdio_container_t	 stdio[4];
-	char			*flakeref = NULL, *argv[12];
+	char			*flakeref = NULL, *argv[16];
 	int			 rc, i, fd_of[2];
 
 	memset(&opts, 0, sizeof opts);
@@ -361,23 +534,44 @@ eval_stage_start(struct eval *ev)
 	ev->signal = 0;
 
 	if (ev->stage == EVAL_NIX) {
-		flakeref = xasprintf("%s#%s", ev->root, ev->shell);
 		i = 0;
 		argv[i++] = ev->nix;
 		argv[i++] = "--extra-experimental-features";
 		argv[i++] = "nix-command flakes";
-		argv[i++] = "print-dev-env";
-		argv[i++] = "--no-write-lock-file";
-		argv[i++] = "--profile";
-		argv[i++] = ev->profile;
-		argv[i++] = flakeref;
+		if (ev->mode == EVAL_LIST) {
+			flakeref = xasprintf("%s#devShells.%s", ev->root,
+			    ev->system);
+			argv[i++] = "eval";
+			argv[i++] = "--json";
+			argv[i++] = "--no-write-lock-file";
+			argv[i++] = flakeref;
+			argv[i++] = "--apply";
+			argv[i++] = "builtins.attrNames";
+		} else {
+			/*
+			 * -vvv names every file the evaluation accesses; the
+			 * eval cache would skip the evaluation, and the names.
+			 */
+			flakeref = xasprintf("%s#%s", ev->root, ev->shell);
+			argv[i++] = "print-dev-env";
+			argv[i++] = "-vvv";
+			argv[i++] = "--option";
+			argv[i++] = "eval-cache";
+			argv[i++] = "false";
+			argv[i++] = "--no-write-lock-file";
+			argv[i++] = "--profile";
+			argv[i++] = ev->profile;
+			argv[i++] = flakeref;
+		}
 		argv[i] = NULL;
 		ev->out[0].to = &ev->rc;
 		ev->out[0].cap = EVAL_MAX_RC;
 		ev->out[0].keep_tail = 0;
+		ev->out[0].lines = 0;
 		ev->out[1].to = &ev->log;
 		ev->out[1].cap = EVAL_MAX_LOG;
 		ev->out[1].keep_tail = 1;
+		ev->out[1].lines = ev->mode == EVAL_DEVENV;
 		fd_of[0] = 1;
 		fd_of[1] = 2;
 	} else {
@@ -393,9 +587,11 @@ eval_stage_start(struct eval *ev)
 		ev->out[0].to = &ev->hook;
 		ev->out[0].cap = EVAL_MAX_HOOK;
 		ev->out[0].keep_tail = 1;
+		ev->out[0].lines = 0;
 		ev->out[1].to = &ev->dump;
 		ev->out[1].cap = EVAL_MAX_DUMP;
 		ev->out[1].keep_tail = 0;
+		ev->out[1].lines = 0;
 		fd_of[0] = 1;
 		fd_of[1] = 3;
 	}
@@ -458,9 +654,13 @@ eval_start(uv_loop_t *loop, const struct eval_spec *spec, eval_cb cb,
 	(void)cause;
 	ev = xcalloc(1, sizeof *ev);
 	ev->loop = loop;
+	ev->mode = spec->mode;
 	ev->root = xstrdup(spec->root);
-	ev->shell = xstrdup(spec->shell);
-	ev->profile = xstrdup(spec->profile);
+	ev->top = xstrdup(spec->top != NULL ? spec->top : spec->root);
+	ev->system = xstrdup(spec->system != NULL ? spec->system : "");
+	ev->shell = xstrdup(spec->shell != NULL ? spec->shell : "");
+	ev->profile = xstrdup(spec->profile != NULL ? spec->profile : "");
+	ev->inputs = inputs_new();
 	ev->nix = xstrdup(spec->nix);
 	ev->rcfile = xasprintf("%s/eval-%d-%u.rc", spec->tmpdir,
 	    (int)getpid(), ++seq);
@@ -475,6 +675,7 @@ eval_start(uv_loop_t *loop, const struct eval_spec *spec, eval_cb cb,
 	buf_init(&ev->dump);
 	buf_init(&ev->base);
 	buf_init(&ev->dev);
+	buf_init(&ev->line);
 	ev->cb = cb;
 	ev->arg = arg;
 	ev->started = uv_now(loop);
@@ -484,7 +685,10 @@ eval_start(uv_loop_t *loop, const struct eval_spec *spec, eval_cb cb,
 	ev->timer.data = ev;
 	uv_timer_start(&ev->timer, eval_timeout,
 	    (uint64_t)spec->timeout_sec * 1000, 0);
-	log_info("evaluating %s#%s", ev->root, ev->shell);
+	if (ev->mode == EVAL_LIST)
+		log_info("listing the devShells of %s", ev->root);
+	else
+		log_info("evaluating %s#%s", ev->root, ev->shell);
 	eval_stage_start(ev);
 	return (ev);
 }
@@ -504,8 +708,15 @@ eval_free(struct eval *ev)
 	if (ev == NULL)
 		return;
 	free(ev->root);
+	free(ev->top);
+	free(ev->system);
 	free(ev->shell);
 	free(ev->profile);
+	free(ev->src);
+	inputs_free(ev->inputs);
+	for (i = 0; ev->names != NULL && ev->names[i] != NULL; i++)
+		free(ev->names[i]);
+	free(ev->names);
 	free(ev->rcfile);
 	free(ev->nix);
 	for (i = 0; ev->env[i] != NULL; i++)
@@ -517,6 +728,7 @@ eval_free(struct eval *ev)
 	buf_release(&ev->dump);
 	buf_release(&ev->base);
 	buf_release(&ev->dev);
+	buf_release(&ev->line);
 	free(ev->reason);
 	free(ev);
 }
@@ -555,6 +767,18 @@ const struct buf *
 eval_hook_output(struct eval *ev)
 {
 	return (&ev->hook);
+}
+
+struct inputs *
+eval_inputs(struct eval *ev)
+{
+	return (ev->inputs);
+}
+
+char *const *
+eval_names(struct eval *ev)
+{
+	return (ev->names);
 }
 
 uint32_t

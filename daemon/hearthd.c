@@ -9,6 +9,7 @@
  */
 #include <sys/file.h>
 #include <sys/stat.h>
+#include <sys/utsname.h>
 
 #include <errno.h>
 #include <fcntl.h>
@@ -78,6 +79,117 @@ on_signal(uv_signal_t *s, int signum)
 	(void)s;
 	log_info("signal %d", signum);
 	hearthd_shutdown();
+}
+
+/*
+ * What identifies the installed Nix, part of every snapshot's key: a new
+ * Nix may give a different environment. Running `nix --version` would
+ * block start-up on a broken Nix, so the identity is the resolved binary
+ * (for Nix from the store, its path carries the version) with its size
+ * and modification time.
+ */
+static char *
+nix_identity(const char *nix)
+{
+	struct stat	 st;
+	const char	*path = getenv("PATH");
+	char		*dirs, *d, *save = NULL, *cand, *real = NULL, *id;
+
+	if (strchr(nix, '/') != NULL)
+		real = realpath(nix, NULL);
+	else if (path != NULL) {
+		dirs = xstrdup(path);
+		for (d = strtok_r(dirs, ":", &save); d != NULL && real == NULL;
+		    d = strtok_r(NULL, ":", &save)) {
+			cand = path_join(*d != '\0' ? d : ".", nix);
+			if (access(cand, X_OK) == 0)
+				real = realpath(cand, NULL);
+			free(cand);
+		}
+		free(dirs);
+	}
+	if (real == NULL || stat(real, &st) != 0) {
+		free(real);
+		return (xstrdup("nix (not found)"));
+	}
+	id = xasprintf("%s (%lld bytes, mtime %lld)", real,
+	    (long long)st.st_size, (long long)st.st_mtim.tv_sec);
+	free(real);
+	return (id);
+}
+
+/* The Nix system of this machine, as builtins.currentSystem says it. */
+static char *
+nix_system(void)
+{
+	struct utsname	 u;
+	const char	*v, *os;
+
+	if ((v = getenv("HEARTH_SYSTEM")) != NULL && *v != '\0')
+		return (xstrdup(v));
+	if (uname(&u) != 0)
+		return (xstrdup("x86_64-linux"));
+	os = strcmp(u.sysname, "Darwin") == 0 ? "darwin" : "linux";
+	if (strcmp(u.machine, "arm64") == 0)
+		return (xasprintf("aarch64-%s", os));
+	if (strcmp(u.machine, "i686") == 0 || strcmp(u.machine, "i586") == 0)
+		return (xasprintf("i686-%s", os));
+	return (xasprintf("%s-%s", u.machine, os));
+}
+
+extern char	**environ;
+
+/* Fill in what the whole daemon shares. */
+static void
+settings_init(uv_loop_t *l, struct store *store, const char *statedir)
+{
+	const char	*v;
+	size_t		 n, i, j;
+
+	settings.loop = l;
+	settings.store = store;
+	settings.state_dir = xstrdup(statedir);
+	settings.profiles = path_join(statedir, "profiles");
+	settings.tmp = path_join(statedir, "tmp");
+	if (path_mkdirs(settings.profiles, 0700) != 0 ||
+	    path_mkdirs(settings.tmp, 0700) != 0)
+		fatal("cannot create %s", settings.profiles);
+	settings.nix = "nix";
+	if ((v = getenv("HEARTH_NIX")) != NULL && *v != '\0')
+		settings.nix = v;
+	settings.timeout_sec = 600;
+	if ((v = getenv("HEARTH_EVAL_TIMEOUT")) != NULL && atoi(v) > 0)
+		settings.timeout_sec = (unsigned)atoi(v);
+	settings.nix_version = nix_identity(settings.nix);
+	settings.system = nix_system();
+	/*
+	 * Evaluations start from the daemon's own environment, less
+	 * hearth's variables; a dev shell's diff is taken against it.
+	 */
+	for (n = 0; environ[n] != NULL; n++)
+		;
+	settings.base_env = xcalloc(n + 1, sizeof *settings.base_env);
+	for (i = j = 0; i < n; i++) {
+		if (strncmp(environ[i], "HEARTH_", 7) != 0)
+			settings.base_env[j++] = xstrdup(environ[i]);
+	}
+	log_info("%s, system %s", settings.nix_version, settings.system);
+}
+
+static void
+settings_free(void)
+{
+	size_t	 i;
+
+	for (i = 0; settings.base_env != NULL && settings.base_env[i]; i++)
+		free(settings.base_env[i]);
+	free(settings.base_env);
+	free(settings.state_dir);
+	free(settings.profiles);
+	free(settings.tmp);
+	free(settings.nix_version);
+	free(settings.system);
+	memset(&settings, 0, sizeof settings);
 }
 
 /* The default cap on concurrent evaluations: half the cores, at least 1. */
@@ -222,7 +334,8 @@ main(int argc, char **argv)
 	if (server_start(loop, sock, &cause) != 0)
 		fatalx("%s", cause);
 	generation_init(rundir);
-	if (workspace_start(loop, store, statedir, &cause) != 0)
+	settings_init(loop, store, statedir);
+	if (workspace_start(&cause) != 0)
 		fatalx("%s", cause);
 	uv_signal_init(loop, &sig_term);
 	uv_signal_start(&sig_term, on_signal, SIGTERM);
@@ -247,6 +360,7 @@ main(int argc, char **argv)
 	workspace_stop();
 	scheduler_free();
 	generation_free();
+	settings_free();
 	store_close(store);
 	if (uv_loop_close(loop) != 0)
 		log_warnx("the loop still had handles open at exit");

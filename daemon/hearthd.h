@@ -15,8 +15,9 @@
 #include "hearth/protocol.h"
 
 struct client;
+struct devshell;
 struct eval;
-struct shell;
+struct inputs;
 struct store;
 struct watcher;
 struct workspace;
@@ -32,6 +33,39 @@ void		 generation_init(const char *);
 void		 generation_bump(const char *);
 void		 generation_free(void);
 
+/* config.c: a workspace's .hearth.ini. */
+struct config;
+/* Read a config file; a missing one is empty. Never NULL. */
+struct config	*config_load(const char *);
+void		 config_free(struct config *);
+/* Why the file could not be used, or NULL. */
+const char	*config_error(const struct config *);
+/* The shell mapped to a path relative to the root, or NULL. */
+const char	*config_shell_for(const struct config *, const char *);
+
+/* inputs.c: the files a shell depends on, and the key over them. */
+struct inputs	*inputs_new(void);
+void		 inputs_free(struct inputs *);
+/* Add an absolute path (kept sorted and unique). */
+void		 inputs_add(struct inputs *, const char *);
+/* Add every path of another set, with its recorded hash. */
+void		 inputs_merge(struct inputs *, const struct inputs *);
+size_t		 inputs_count(const struct inputs *);
+const char	*inputs_path(const struct inputs *, size_t);
+/* The key over the files as they are now, salted (shell, system, Nix). */
+void		 inputs_key(const struct inputs *, const char *,
+		     char [HASH_HEX_SIZE]);
+/* Remember each file's current hash (when an evaluation starts). */
+void		 inputs_record(struct inputs *);
+/* Append the names (relative to root) of files changed since recorded. */
+void		 inputs_changed(const struct inputs *, const char *,
+		     struct buf *);
+/* "path\0hash\0" pairs, for the store. */
+void		 inputs_encode(const struct inputs *, struct buf *);
+int		 inputs_decode(struct inputs *, const void *, size_t);
+/* Drop the stat cache (at shutdown). */
+void		 inputs_forget(void);
+
 /* store.c: the SQLite store; never sees libuv. */
 struct store_snapshot {
 	int64_t		 id;
@@ -39,7 +73,10 @@ struct store_snapshot {
 	struct buf	 env;		/* encoded envdiff */
 	struct buf	 hook_output;
 	struct buf	 notes;		/* variables some shell cannot get */
+	struct buf	 inputs;	/* encoded struct inputs */
+	char		*gcroot;	/* the profile generation rooting it */
 	int64_t		 created_at;
+	int64_t		 last_used;
 	uint32_t	 eval_ms;
 };
 struct store_eval {
@@ -51,6 +88,9 @@ struct store_eval {
 };
 typedef void	(*store_workspace_cb)(int64_t, const char *, const char *,
 		    void *);
+typedef void	(*store_gcroot_cb)(const char *);
+/* Called per snapshot; a non-zero return stops the walk. */
+typedef int	(*store_snapshot_cb)(const struct store_snapshot *, void *);
 
 /* Open (creating or migrating) the store; NULL with *cause on failure. */
 struct store	*store_open(const char *, char **);
@@ -71,11 +111,25 @@ int		 store_shell_ensure(struct store *, int64_t, const char *,
 int		 store_snapshot_current(struct store *, int64_t,
 		     struct store_snapshot *);
 /*
- * Store a new snapshot, make it the shell's current one and log the
- * evaluation, all in one transaction; the new id in snap->id.
+ * Store a new snapshot, make it the shell's current one, log the
+ * evaluation and evict the least recently used snapshots beyond the
+ * shell's cache (their GC roots go to the callback), all in one
+ * transaction; the new id in snap->id.
  */
 int		 store_snapshot_put(struct store *, int64_t,
-		     struct store_snapshot *, const struct store_eval *);
+		     struct store_snapshot *, const struct store_eval *,
+		     store_gcroot_cb);
+/* Walk a shell's snapshots, most recently used first. */
+int		 store_snapshots_each(struct store *, int64_t,
+		     store_snapshot_cb, void *);
+/* Make a cached snapshot the shell's current one, and mark it used. */
+int		 store_snapshot_use(struct store *, int64_t, int64_t);
+/* A workspace's devShell names (NUL-separated) and the key they were
+ * listed for; 1 if known, 0 if not, -1 on error. */
+int		 store_workspace_names(struct store *, int64_t, struct buf *,
+		     char [HASH_HEX_SIZE]);
+int		 store_workspace_set_names(struct store *, int64_t,
+		     const struct buf *, const char *);
 /* Log a failed evaluation. */
 int		 store_eval_failed(struct store *, int64_t,
 		     const struct store_eval *);
@@ -98,9 +152,16 @@ void		 watcher_remove(struct watcher *, int);
 void		 watcher_free(struct watcher *);
 
 /* eval.c: runs one evaluation (nix print-dev-env, then bash). */
+enum eval_mode {
+	EVAL_DEVENV,	/* a shell's environment: print-dev-env, then bash */
+	EVAL_LIST,	/* the names of a flake's devShells for a system */
+};
 struct eval_spec {
+	enum eval_mode	 mode;
 	const char	*root;		/* workspace root, the cwd */
+	const char	*top;		/* the flake's source root (git top) */
 	const char	*shell;		/* devShell name */
+	const char	*system;	/* e.g. x86_64-linux */
 	const char	*profile;	/* GC root for the dev environment */
 	const char	*tmpdir;	/* where the rc file is written */
 	const char	*nix;		/* the nix program */
@@ -124,28 +185,51 @@ const char	*eval_log(struct eval *);
 const struct buf *eval_base_env(struct eval *);
 const struct buf *eval_dev_env(struct eval *);
 const struct buf *eval_hook_output(struct eval *);
+/* The files the evaluation read or looked for, in the workspace. */
+struct inputs	*eval_inputs(struct eval *);
+/* EVAL_LIST: the devShell names, NULL-terminated. */
+char *const	*eval_names(struct eval *);
 uint32_t	 eval_ms(struct eval *);
 
 /* scheduler.c: when evaluations run; owns all timing. */
 /* Start the scheduler with a cap on concurrent evaluations. */
 void		 scheduler_init(uv_loop_t *, unsigned);
-/* Ask for an evaluation of a shell: one runs, at most one waits. */
-void		 scheduler_want(struct shell *);
+/*
+ * Ask for an evaluation of a shell: one runs, at most one waits. Urgent
+ * requests (the shell a user is in) go to the front of the queue.
+ */
+void		 scheduler_want(struct devshell *, int);
 /* Note that a workspace's files changed; refreshed after a short delay. */
 void		 scheduler_dirty(struct workspace *);
 /* 1 while the shell has an evaluation running or waiting. */
-int		 scheduler_busy(struct shell *);
+int		 scheduler_busy(struct devshell *);
 /* Cancel everything and release the timers. */
 void		 scheduler_shutdown(void);
 /* Free the job list once every evaluation has ended. */
 void		 scheduler_free(void);
 
-/* workspace.c: workspaces, their trust and their shells. */
+/* What the whole daemon shares, filled in once at start-up. */
+struct settings {
+	uv_loop_t	*loop;
+	struct store	*store;
+	char		*state_dir;
+	char		*profiles;	/* GC roots of the dev environments */
+	char		*tmp;		/* rc files of running evaluations */
+	const char	*nix;		/* the nix program */
+	char		*nix_version;	/* part of every snapshot's key */
+	char		*system;	/* e.g. x86_64-linux */
+	char		**base_env;	/* what evaluations start from */
+	unsigned	 timeout_sec;
+};
+extern struct settings settings;
+
+/* The state of a shell as a reply describes it. */
 struct shell_info {
 	enum shell_state state;
 	char		*root;
 	const char	*shell;
 	char		*message;
+	const char	*changed;	/* what changed for the last switch */
 	uint64_t	 snapshot_id;
 	uint64_t	 snapshot_made;
 	uint64_t	 last_eval;
@@ -153,9 +237,10 @@ struct shell_info {
 	const struct buf *env;		/* NULL when there is no snapshot */
 	const struct buf *hook_output;
 };
+
+/* workspace.c: workspaces, their trust, config and devShell names. */
 /* Load the allowed workspaces and start watching them. */
-int		 workspace_start(uv_loop_t *, struct store *, const char *,
-		     char **);
+int		 workspace_start(char **);
 /* Stop watching files (at shutdown, while evaluations wind down). */
 void		 workspace_unwatch(void);
 /* Free every workspace, once the loop has ended. */
@@ -168,12 +253,36 @@ int		 workspace_allow(const char *, char **, char **);
 int		 workspace_deny(const char *, char **, char **);
 /* Re-read a workspace's files after they changed (from the scheduler). */
 void		 workspace_refresh(struct workspace *);
+/* 1 if the workspace is allowed and its flake.nix still matches. */
+int		 workspace_trusted(struct workspace *);
+const char	*workspace_root(struct workspace *);
+/* The flake's source root: the git top directory, or the root. */
+const char	*workspace_top(struct workspace *);
+int64_t		 workspace_id(struct workspace *);
+/* The files every shell of the workspace depends on. */
+const struct inputs *workspace_base_inputs(struct workspace *);
+/* A shell's inputs changed: watch the directories holding them. */
+void		 workspace_rewatch(struct workspace *);
+
+/* devshell.c: one devShell of a workspace, its snapshots and evaluation. */
+struct devshell	*devshell_new(struct workspace *, const char *);
+void		 devshell_free(struct devshell *);
+const char	*devshell_name(struct devshell *);
+/*
+ * Bring a shell in line with its inputs on disk: its snapshot is current,
+ * or a cached one matches (switched to with no Nix call), or an
+ * evaluation is asked for (urgently for the shell a user is in).
+ */
+void		 devshell_refresh(struct devshell *, int);
 /* Start the evaluation of a shell (from the scheduler); -1 if it failed. */
-int		 shell_eval_start(struct shell *, void (*)(struct shell *));
+int		 devshell_eval_start(struct devshell *,
+		     void (*)(struct devshell *));
 /* Cancel a shell's running evaluation. */
-void		 shell_eval_cancel(struct shell *);
-/* A name for logs. */
-const char	*shell_name(struct shell *);
+void		 devshell_eval_cancel(struct devshell *);
+/* Fill in a reply's view of the shell. */
+void		 devshell_describe(struct devshell *, struct shell_info *);
+/* Add the files the shell depends on (current and failed run) to a set. */
+void		 devshell_inputs(struct devshell *, struct inputs *);
 
 /* server.c: the control socket and its clients. */
 /* Listen on the socket path; -1 with *cause. */

@@ -71,6 +71,7 @@ request_shell_reply(struct buf *b, const char *dir, uint64_t applied,
 	protocol_put_str(b, info.root);
 	protocol_put_str(b, info.shell);
 	protocol_put_str(b, info.message);
+	protocol_put_str(b, info.changed);
 	protocol_put_u64(b, info.snapshot_id);
 	protocol_put_u64(b, info.snapshot_made);
 	protocol_put_u64(b, info.last_eval);

@@ -17,7 +17,7 @@
 #define SCHEDULER_DEBOUNCE_MS	150
 
 struct job {
-	struct shell	*shell;
+	struct devshell	*shell;
 	int		 running;
 	int		 pending;	/* asked for again while running */
 };
@@ -43,7 +43,7 @@ scheduler_init(uv_loop_t *loop, unsigned cap)
 }
 
 static struct job *
-scheduler_find(struct shell *sh)
+scheduler_find(struct devshell *sh)
 {
 	size_t	 i;
 
@@ -65,7 +65,7 @@ scheduler_remove(struct job *j)
 }
 
 static void
-scheduler_done(struct shell *sh)
+scheduler_done(struct devshell *sh)
 {
 	struct job	*j;
 
@@ -94,7 +94,7 @@ scheduler_pump(void)
 		}
 		sched_jobs[i].running = 1;
 		sched_running++;
-		if (shell_eval_start(sched_jobs[i].shell, scheduler_done) != 0) {
+		if (devshell_eval_start(sched_jobs[i].shell, scheduler_done) != 0) {
 			sched_running--;
 			scheduler_remove(&sched_jobs[i]);
 			continue;
@@ -104,29 +104,41 @@ scheduler_pump(void)
 }
 
 void
-scheduler_want(struct shell *sh)
+scheduler_want(struct devshell *sh, int urgent)
 {
 	struct job	*j;
+	size_t		 at;
 
 	if (sched_stopping)
 		return;
 	if ((j = scheduler_find(sh)) != NULL) {
 		if (j->running)
 			j->pending = 1;
+		else if (urgent && j != sched_jobs) {
+			/* Move it to the front: a user is waiting for it. */
+			struct job	 tmp = *j;
+
+			memmove(&sched_jobs[1], &sched_jobs[0],
+			    (j - sched_jobs) * sizeof *sched_jobs);
+			sched_jobs[0] = tmp;
+		}
 		return;
 	}
 	sched_jobs = xrealloc(sched_jobs, (sched_njobs + 1) *
 	    sizeof *sched_jobs);
-	sched_jobs[sched_njobs].shell = sh;
-	sched_jobs[sched_njobs].running = 0;
-	sched_jobs[sched_njobs].pending = 0;
+	at = urgent ? 0 : sched_njobs;
+	memmove(&sched_jobs[at + 1], &sched_jobs[at],
+	    (sched_njobs - at) * sizeof *sched_jobs);
+	sched_jobs[at].shell = sh;
+	sched_jobs[at].running = 0;
+	sched_jobs[at].pending = 0;
 	sched_njobs++;
-	log_debug("%s: %s queued", __func__, shell_name(sh));
+	log_debug("%s: %s queued", __func__, devshell_name(sh));
 	scheduler_pump();
 }
 
 int
-scheduler_busy(struct shell *sh)
+scheduler_busy(struct devshell *sh)
 {
 	return (scheduler_find(sh) != NULL);
 }
@@ -185,7 +197,7 @@ scheduler_shutdown(void)
 	for (i = 0; i < sched_njobs; i++) {
 		sched_jobs[i].pending = 0;
 		if (sched_jobs[i].running)
-			shell_eval_cancel(sched_jobs[i].shell);
+			devshell_eval_cancel(sched_jobs[i].shell);
 	}
 	uv_close((uv_handle_t *)&sched_timer, scheduler_timer_closed);
 }

@@ -36,6 +36,8 @@ static const char *store_schema_v1 =
 	"  root TEXT NOT NULL UNIQUE,"
 	"  allowed_hash TEXT,"
 	"  allowed_at INTEGER,"
+	"  shell_names BLOB,"
+	"  names_key TEXT,"
 	"  created_at INTEGER NOT NULL);"
 	"CREATE TABLE shells ("
 	"  id INTEGER PRIMARY KEY,"
@@ -52,7 +54,10 @@ static const char *store_schema_v1 =
 	"  hook_output BLOB NOT NULL,"
 	"  created_at INTEGER NOT NULL,"
 	"  eval_ms INTEGER NOT NULL,"
-	"  notes TEXT NOT NULL);"
+	"  notes TEXT NOT NULL,"
+	"  inputs BLOB NOT NULL,"
+	"  gcroot TEXT NOT NULL,"
+	"  last_used INTEGER NOT NULL);"
 	"CREATE INDEX snapshots_shell ON snapshots(shell_id);"
 	"CREATE TABLE evals ("
 	"  id INTEGER PRIMARY KEY,"
@@ -314,6 +319,7 @@ store_snapshot_init(struct store_snapshot *snap)
 	buf_init(&snap->env);
 	buf_init(&snap->hook_output);
 	buf_init(&snap->notes);
+	buf_init(&snap->inputs);
 }
 
 void
@@ -322,6 +328,8 @@ store_snapshot_release(struct store_snapshot *snap)
 	buf_release(&snap->env);
 	buf_release(&snap->hook_output);
 	buf_release(&snap->notes);
+	buf_release(&snap->inputs);
+	free(snap->gcroot);
 	store_snapshot_init(snap);
 }
 
@@ -333,35 +341,50 @@ store_eval_release(struct store_eval *ev)
 	memset(ev, 0, sizeof *ev);
 }
 
+#define STORE_SNAPSHOT_COLUMNS \
+	"s.id, s.key, s.env, s.hook_output, s.created_at, s.eval_ms," \
+	" s.notes, s.inputs, s.gcroot, s.last_used"
+
+/* Fill a snapshot from a row of STORE_SNAPSHOT_COLUMNS. */
+static void
+store_snapshot_row(sqlite3_stmt *st, struct store_snapshot *snap)
+{
+	const char	*key, *gc;
+
+	store_snapshot_release(snap);
+	snap->id = sqlite3_column_int64(st, 0);
+	key = (const char *)sqlite3_column_text(st, 1);
+	snprintf(snap->key, sizeof snap->key, "%s", key ? key : "");
+	buf_add(&snap->env, sqlite3_column_blob(st, 2),
+	    sqlite3_column_bytes(st, 2));
+	buf_add(&snap->hook_output, sqlite3_column_blob(st, 3),
+	    sqlite3_column_bytes(st, 3));
+	snap->created_at = sqlite3_column_int64(st, 4);
+	snap->eval_ms = sqlite3_column_int(st, 5);
+	buf_adds(&snap->notes, (const char *)sqlite3_column_text(st, 6));
+	buf_add(&snap->inputs, sqlite3_column_blob(st, 7),
+	    sqlite3_column_bytes(st, 7));
+	gc = (const char *)sqlite3_column_text(st, 8);
+	snap->gcroot = xstrdup(gc != NULL ? gc : "");
+	snap->last_used = sqlite3_column_int64(st, 9);
+}
+
 int
 store_snapshot_current(struct store *s, int64_t shell,
     struct store_snapshot *snap)
 {
 	sqlite3_stmt	*st;
 	int		 rc;
-	const char	*key;
 
-	st = store_prepare(s, "SELECT s.id, s.key, s.env, s.hook_output,"
-	    " s.created_at, s.eval_ms, s.notes FROM shells h JOIN snapshots s"
+	st = store_prepare(s, "SELECT " STORE_SNAPSHOT_COLUMNS
+	    " FROM shells h JOIN snapshots s"
 	    " ON s.id = h.current_snapshot WHERE h.id = ?1");
 	if (st == NULL)
 		return (-1);
 	sqlite3_bind_int64(st, 1, shell);
 	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW) {
-		store_snapshot_release(snap);
-		snap->id = sqlite3_column_int64(st, 0);
-		key = (const char *)sqlite3_column_text(st, 1);
-		snprintf(snap->key, sizeof snap->key, "%s", key ? key : "");
-		buf_add(&snap->env, sqlite3_column_blob(st, 2),
-		    sqlite3_column_bytes(st, 2));
-		buf_add(&snap->hook_output, sqlite3_column_blob(st, 3),
-		    sqlite3_column_bytes(st, 3));
-		snap->created_at = sqlite3_column_int64(st, 4);
-		snap->eval_ms = sqlite3_column_int(st, 5);
-		buf_adds(&snap->notes, (const char *)sqlite3_column_text(st,
-		    6));
-	}
+	if (rc == SQLITE_ROW)
+		store_snapshot_row(st, snap);
 	sqlite3_finalize(st);
 	if (rc == SQLITE_ROW)
 		return (1);
@@ -403,9 +426,44 @@ store_eval_insert(struct store *s, int64_t shell, const struct store_eval *ev)
 	return (rc == SQLITE_DONE ? 0 : -1);
 }
 
+/*
+ * Keep the STORE_KEEP_SNAPSHOTS most recently used snapshots of a shell;
+ * the GC roots of the others go to cb, for the caller to remove.
+ */
+static int
+store_evict(struct store *s, int64_t shell, store_gcroot_cb cb)
+{
+	sqlite3_stmt	*st;
+	int		 rc;
+	const char	*sel = "SELECT gcroot FROM snapshots WHERE shell_id = ?1"
+	    " AND id NOT IN (SELECT id FROM snapshots WHERE shell_id = ?1"
+	    " ORDER BY last_used DESC, id DESC LIMIT ?2)";
+	const char	*del = "DELETE FROM snapshots WHERE shell_id = ?1"
+	    " AND id NOT IN (SELECT id FROM snapshots WHERE shell_id = ?1"
+	    " ORDER BY last_used DESC, id DESC LIMIT ?2)";
+
+	if ((st = store_prepare(s, sel)) == NULL)
+		return (-1);
+	sqlite3_bind_int64(st, 1, shell);
+	sqlite3_bind_int(st, 2, STORE_KEEP_SNAPSHOTS);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (cb != NULL && sqlite3_column_text(st, 0) != NULL)
+			cb((const char *)sqlite3_column_text(st, 0));
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE || (st = store_prepare(s, del)) == NULL)
+		return (-1);
+	sqlite3_bind_int64(st, 1, shell);
+	sqlite3_bind_int(st, 2, STORE_KEEP_SNAPSHOTS);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	return (rc == SQLITE_DONE ? 0 : -1);
+}
+
 int
 store_snapshot_put(struct store *s, int64_t shell,
-    struct store_snapshot *snap, const struct store_eval *ev)
+    struct store_snapshot *snap, const struct store_eval *ev,
+    store_gcroot_cb evicted)
 {
 	sqlite3_stmt	*st = NULL;
 	int		 rc;
@@ -413,8 +471,8 @@ store_snapshot_put(struct store *s, int64_t shell,
 	if (store_exec(s, "BEGIN IMMEDIATE") != 0)
 		return (-1);
 	st = store_prepare(s, "INSERT INTO snapshots (shell_id, key, env,"
-	    " hook_output, created_at, eval_ms, notes)"
-	    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
+	    " hook_output, created_at, eval_ms, notes, inputs, gcroot,"
+	    " last_used) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?5)");
 	if (st == NULL)
 		goto fail;
 	sqlite3_bind_int64(st, 1, shell);
@@ -426,6 +484,10 @@ store_snapshot_put(struct store *s, int64_t shell,
 	sqlite3_bind_int64(st, 5, snap->created_at);
 	sqlite3_bind_int(st, 6, (int)snap->eval_ms);
 	sqlite3_bind_text(st, 7, snap->notes.data, (int)snap->notes.len,
+	    SQLITE_STATIC);
+	sqlite3_bind_blob(st, 8, snap->inputs.data, (int)snap->inputs.len,
+	    SQLITE_STATIC);
+	sqlite3_bind_text(st, 9, snap->gcroot ? snap->gcroot : "", -1,
 	    SQLITE_STATIC);
 	rc = sqlite3_step(st);
 	sqlite3_finalize(st);
@@ -444,16 +506,7 @@ store_snapshot_put(struct store *s, int64_t shell,
 	if (rc != SQLITE_DONE)
 		goto fail;
 
-	st = store_prepare(s, "DELETE FROM snapshots WHERE shell_id = ?1 AND"
-	    " id NOT IN (SELECT id FROM snapshots WHERE shell_id = ?1"
-	    " ORDER BY id DESC LIMIT ?2)");
-	if (st == NULL)
-		goto fail;
-	sqlite3_bind_int64(st, 1, shell);
-	sqlite3_bind_int(st, 2, STORE_KEEP_SNAPSHOTS);
-	rc = sqlite3_step(st);
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE)
+	if (store_evict(s, shell, evicted) != 0)
 		goto fail;
 
 	if (store_eval_insert(s, shell, ev) != 0)
@@ -504,5 +557,107 @@ store_eval_last(struct store *s, int64_t shell, struct store_eval *ev)
 	sqlite3_finalize(st);
 	if (rc == SQLITE_ROW)
 		return (1);
+	return (rc == SQLITE_DONE ? 0 : -1);
+}
+
+int
+store_snapshots_each(struct store *s, int64_t shell, store_snapshot_cb cb,
+    void *arg)
+{
+	struct store_snapshot	 snap;
+	sqlite3_stmt		*st;
+	int			 rc, stop = 0;
+
+	st = store_prepare(s, "SELECT " STORE_SNAPSHOT_COLUMNS
+	    " FROM snapshots s WHERE s.shell_id = ?1"
+	    " ORDER BY s.last_used DESC, s.id DESC");
+	if (st == NULL)
+		return (-1);
+	sqlite3_bind_int64(st, 1, shell);
+	store_snapshot_init(&snap);
+	while (!stop && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		store_snapshot_row(st, &snap);
+		stop = cb(&snap, arg);
+	}
+	store_snapshot_release(&snap);
+	sqlite3_finalize(st);
+	return (stop || rc == SQLITE_DONE ? 0 : -1);
+}
+
+int
+store_snapshot_use(struct store *s, int64_t shell, int64_t snapshot)
+{
+	sqlite3_stmt	*st;
+	int		 rc;
+
+	if (store_exec(s, "BEGIN IMMEDIATE") != 0)
+		return (-1);
+	st = store_prepare(s, "UPDATE snapshots SET last_used = ?1"
+	    " WHERE id = ?2");
+	if (st == NULL)
+		goto fail;
+	sqlite3_bind_int64(st, 1, time(NULL));
+	sqlite3_bind_int64(st, 2, snapshot);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		goto fail;
+	st = store_prepare(s, "UPDATE shells SET current_snapshot = ?1"
+	    " WHERE id = ?2");
+	if (st == NULL)
+		goto fail;
+	sqlite3_bind_int64(st, 1, snapshot);
+	sqlite3_bind_int64(st, 2, shell);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE || store_exec(s, "COMMIT") != 0)
+		goto fail;
+	return (0);
+fail:
+	store_exec(s, "ROLLBACK");
+	return (-1);
+}
+
+int
+store_workspace_names(struct store *s, int64_t ws, struct buf *names,
+    char key[HASH_HEX_SIZE])
+{
+	sqlite3_stmt	*st;
+	int		 rc;
+	const char	*k;
+
+	st = store_prepare(s, "SELECT shell_names, names_key FROM workspaces"
+	    " WHERE id = ?1 AND names_key IS NOT NULL");
+	if (st == NULL)
+		return (-1);
+	sqlite3_bind_int64(st, 1, ws);
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		buf_add(names, sqlite3_column_blob(st, 0),
+		    sqlite3_column_bytes(st, 0));
+		k = (const char *)sqlite3_column_text(st, 1);
+		snprintf(key, HASH_HEX_SIZE, "%s", k ? k : "");
+	}
+	sqlite3_finalize(st);
+	if (rc == SQLITE_ROW)
+		return (1);
+	return (rc == SQLITE_DONE ? 0 : -1);
+}
+
+int
+store_workspace_set_names(struct store *s, int64_t ws, const struct buf *names,
+    const char *key)
+{
+	sqlite3_stmt	*st;
+	int		 rc;
+
+	st = store_prepare(s, "UPDATE workspaces SET shell_names = ?1,"
+	    " names_key = ?2 WHERE id = ?3");
+	if (st == NULL)
+		return (-1);
+	sqlite3_bind_blob(st, 1, names->data, (int)names->len, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, key, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 3, ws);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
 	return (rc == SQLITE_DONE ? 0 : -1);
 }

@@ -1,20 +1,27 @@
 /*
- * Workspaces, their trust, and their shells.
+ * Workspaces: directories holding flake.nix, their trust, their config
+ * (.hearth.ini) and their devShells.
  *
- * A workspace is a directory holding flake.nix. It is trusted once the
- * user runs `hearth allow`, which records the BLAKE2b hash of flake.nix;
- * when flake.nix no longer has that hash the workspace is blocked and
- * nothing of it is evaluated (or served) until the next `hearth allow`.
- * flake.lock is not part of the allowance, so a lock update keeps shells
- * warm.
+ * A workspace is trusted once the user runs `hearth allow`, which records
+ * the BLAKE2b hash of flake.nix and .hearth.ini; when either no longer has
+ * that hash the workspace is blocked and nothing of it is evaluated (or
+ * served) until the next `hearth allow`. flake.lock is not part of the
+ * allowance, so a lock update keeps shells warm.
  *
- * Each shell holds its current snapshot (the last good one) and the key of
- * its inputs as they are on disk. A shell whose snapshot was made from
- * other inputs is evaluated again; until that lands, the last good
- * snapshot stays in use (stale-while-revalidate). Only trusted workspaces
- * are kept in memory; they live until the daemon exits.
+ * Every devShell of a trusted workspace is kept warm: the names are listed
+ * with `nix eval` (again whenever flake.nix or flake.lock change), and each
+ * shell is evaluated in the background, the one a user is in first. A
+ * directory maps to a shell by .hearth.ini's [shells] first, then by the
+ * nearest enclosing directory named like a shell, then `default`.
+ *
+ * The root directory and the directories of every shell's inputs are
+ * watched (directories, so that rename-replace and checkouts are seen);
+ * any event there marks the workspace dirty, and the scheduler refreshes
+ * it after a quiet moment. Only trusted workspaces live in memory; they
+ * live until the daemon exits.
  */
 #include <sys/queue.h>
+#include <sys/stat.h>
 
 #include <errno.h>
 #include <stdlib.h>
@@ -22,147 +29,381 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "hearth/envdiff.h"
 #include "hearth/hash.h"
 #include "hearth/log.h"
 #include "hearth/path.h"
-#include "hearth/shellname.h"
 #include "hearth/xmalloc.h"
 #include "hearthd.h"
 
-/* The shell every directory maps to until per-package shells exist. */
-#define WORKSPACE_DEFAULT_SHELL	"default"
+#define WORKSPACE_CONFIG	".hearth.ini"
+#define WORKSPACE_DEFAULT	"default"
+/* A workspace with more directories to watch is watched at its root. */
+#define WORKSPACE_MAX_WATCHES	512
 
-struct shell {
-	struct workspace	*ws;
-	char			*name;
-	int64_t			 id;
-	struct store_snapshot	 snap;		/* last good; id 0 if none */
-	char			 key[HASH_HEX_SIZE];	/* inputs on disk */
-	char			 failed_key[HASH_HEX_SIZE];
-	char			*error;		/* why the last one failed */
-	int64_t			 last_eval;
-	uint32_t		 last_eval_ms;
-	struct eval		*eval;
-	char			 eval_key[HASH_HEX_SIZE];
-	int64_t			 eval_started;
-	void			(*eval_done)(struct shell *);
+struct shell_entry {
+	struct devshell		*sh;
+	TAILQ_ENTRY(shell_entry) entry;
 };
 
 struct workspace {
 	int64_t			 id;
 	char			*root;
+	char			*top;
 	char			*allowed_hash;	/* NULL: not allowed */
 	int			 blocked;
-	int			 wd;
-	struct shell		*shell;
+	struct inputs		*base;		/* flake.nix, flake.lock, ini */
+	struct config		*config;
+
+	char			**names;	/* devShell names; NULL unknown */
+	char			 names_key[HASH_HEX_SIZE];
+	struct eval		*list;		/* listing the names */
+	char			*list_error;
+
+	TAILQ_HEAD(, shell_entry) shells;
+
+	int			*wds;
+	size_t			 nwds;
 	TAILQ_ENTRY(workspace)	 entry;
 };
 
+struct settings settings;
+
 static TAILQ_HEAD(, workspace) workspaces =
     TAILQ_HEAD_INITIALIZER(workspaces);
-static uv_loop_t	*ws_loop;
-static struct store	*ws_store;
 static struct watcher	*ws_watcher;
-static char		*ws_state_dir;
-static char		*ws_profiles;
-static char		*ws_tmp;
-static char		**ws_base_env;
-static const char	*ws_nix = "nix";
-static unsigned		 ws_timeout = 600;
-
-extern char		**environ;
 
 static void	workspace_changed(void *, const char *);
+static void	workspace_list(struct workspace *);
 
 const char *
-shell_name(struct shell *sh)
+workspace_root(struct workspace *ws)
 {
-	return (sh->name);
+	return (ws->root);
 }
 
-/*
- * The environment evaluations start from: the daemon's own, less hearth's
- * variables. A dev shell's diff is taken against it, so only what the dev
- * shell changes reaches a user's shell.
- */
-static void
-workspace_make_base_env(void)
+const char *
+workspace_top(struct workspace *ws)
 {
-	size_t	 n, i, j;
-
-	for (n = 0; environ[n] != NULL; n++)
-		;
-	ws_base_env = xcalloc(n + 1, sizeof *ws_base_env);
-	for (i = j = 0; i < n; i++) {
-		if (strncmp(environ[i], "HEARTH_", 7) == 0)
-			continue;
-		ws_base_env[j++] = xstrdup(environ[i]);
-	}
+	return (ws->top);
 }
 
-/* Hash the files that can change a shell's result into its key. */
+int64_t
+workspace_id(struct workspace *ws)
+{
+	return (ws->id);
+}
+
+const struct inputs *
+workspace_base_inputs(struct workspace *ws)
+{
+	return (ws->base);
+}
+
+/* The allowance: flake.nix and .hearth.ini, as they are now. */
 static int
-shell_compute_key(struct shell *sh, char key[HASH_HEX_SIZE])
+workspace_trust_hash(const char *root, char hex[HASH_HEX_SIZE])
 {
-	struct hash_state	*h;
-	char			*flake, *lock;
+	struct hash_state	*h = hash_new();
+	char			*flake, *ini;
 	int			 rc = 0;
 
-	flake = path_join(sh->ws->root, PATH_FLAKE);
-	lock = path_join(sh->ws->root, PATH_LOCK);
-	h = hash_new();
-	hash_update(h, "hearth-inputs-1", 16);
-	hash_update(h, sh->name, strlen(sh->name) + 1);
-	if (hash_update_file(h, flake) != 0 || hash_update_file(h, lock) != 0)
+	flake = path_join(root, PATH_FLAKE);
+	ini = path_join(root, WORKSPACE_CONFIG);
+	hash_update(h, "hearth-trust-1", 15);
+	if (access(flake, R_OK) != 0 || hash_update_file(h, flake) != 0 ||
+	    hash_update_file(h, ini) != 0)
 		rc = -1;
-	hash_final(h, key);
+	hash_final(h, hex);
 	free(flake);
-	free(lock);
+	free(ini);
 	return (rc);
 }
 
-/* Re-read flake.nix; 1 if the workspace is (now) blocked. */
-static int
-workspace_check_trust(struct workspace *ws)
+int
+workspace_trusted(struct workspace *ws)
 {
-	char	*flake, hex[HASH_HEX_SIZE];
+	char	 hex[HASH_HEX_SIZE];
 	int	 was = ws->blocked;
 
-	flake = path_join(ws->root, PATH_FLAKE);
-	ws->blocked = hash_file(flake, hex) != 0 || ws->allowed_hash == NULL ||
+	if (ws->allowed_hash == NULL)
+		return (0);
+	ws->blocked = workspace_trust_hash(ws->root, hex) != 0 ||
 	    strcmp(hex, ws->allowed_hash) != 0;
-	free(flake);
-	if (ws->blocked && !was)
-		log_info("%s: flake.nix changed since it was allowed; blocked",
-		    ws->root);
-	if (ws->blocked != was)
+	if (ws->blocked != was) {
+		log_info("%s: %s", ws->root, ws->blocked ? "flake.nix or "
+		    ".hearth.ini changed since it was allowed; blocked" :
+		    "trusted again");
 		generation_bump("trust changed");
-	return (ws->blocked);
+	}
+	return (!ws->blocked);
 }
 
-static struct shell *
-shell_new(struct workspace *ws, const char *name)
+/* The git top directory holding root (the flake's source), or root. */
+static char *
+workspace_find_top(const char *root)
 {
-	struct shell	*sh;
+	char		*p, *git, *slash;
+	struct stat	 st;
 
-	sh = xcalloc(1, sizeof *sh);
-	sh->ws = ws;
-	sh->name = xstrdup(name);
-	store_snapshot_init(&sh->snap);
-	if (store_shell_ensure(ws_store, ws->id, name, &sh->id) == 0 &&
-	    store_snapshot_current(ws_store, sh->id, &sh->snap) < 0)
-		log_warnx("%s#%s: cannot load snapshot", ws->root, name);
-	return (sh);
+	p = xstrdup(root);
+	for (;;) {
+		git = path_join(p, ".git");
+		if (lstat(git, &st) == 0) {
+			free(git);
+			return (p);
+		}
+		free(git);
+		if ((slash = strrchr(p, '/')) == NULL || slash == p)
+			break;
+		*slash = '\0';
+	}
+	free(p);
+	return (xstrdup(root));
+}
+
+static struct devshell *
+workspace_shell(struct workspace *ws, const char *name)
+{
+	struct shell_entry	*e;
+
+	TAILQ_FOREACH(e, &ws->shells, entry) {
+		if (strcmp(devshell_name(e->sh), name) == 0)
+			return (e->sh);
+	}
+	return (NULL);
+}
+
+static struct devshell *
+workspace_add_shell(struct workspace *ws, const char *name)
+{
+	struct shell_entry	*e;
+
+	if (workspace_shell(ws, name) != NULL)
+		return (workspace_shell(ws, name));
+	e = xcalloc(1, sizeof *e);
+	e->sh = devshell_new(ws, name);
+	TAILQ_INSERT_TAIL(&ws->shells, e, entry);
+	return (e->sh);
 }
 
 static void
-shell_free(struct shell *sh)
+workspace_free_names(struct workspace *ws)
 {
-	store_snapshot_release(&sh->snap);
-	free(sh->name);
-	free(sh->error);
-	free(sh);
+	size_t	 i;
+
+	for (i = 0; ws->names != NULL && ws->names[i] != NULL; i++)
+		free(ws->names[i]);
+	free(ws->names);
+	ws->names = NULL;
+}
+
+/* Take a NUL-separated list of names; shells are made for new ones. */
+static void
+workspace_set_names(struct workspace *ws, const char *p, size_t len)
+{
+	const char	*end = p + len;
+	size_t		 n = 0;
+
+	workspace_free_names(ws);
+	ws->names = xcalloc(1, sizeof *ws->names);
+	while (p < end) {
+		ws->names = xrealloc(ws->names, (n + 2) * sizeof *ws->names);
+		ws->names[n++] = xstrndup(p, strnlen(p, end - p));
+		ws->names[n] = NULL;
+		workspace_add_shell(ws, ws->names[n - 1]);
+		p += strlen(ws->names[n - 1]) + 1;
+	}
+}
+
+static int
+workspace_has_name(struct workspace *ws, const char *name)
+{
+	size_t	 i;
+
+	for (i = 0; ws->names != NULL && ws->names[i] != NULL; i++) {
+		if (strcmp(ws->names[i], name) == 0)
+			return (1);
+	}
+	return (0);
+}
+
+/* The key the names are listed for: flake.nix and flake.lock, system. */
+static void
+workspace_names_key(struct workspace *ws, char key[HASH_HEX_SIZE])
+{
+	struct inputs	*in = inputs_new();
+	char		*p;
+
+	p = path_join(ws->root, PATH_FLAKE);
+	inputs_add(in, p);
+	free(p);
+	p = path_join(ws->root, PATH_LOCK);
+	inputs_add(in, p);
+	free(p);
+	inputs_key(in, settings.system, key);
+	inputs_free(in);
+}
+
+static void
+workspace_listed(struct eval *ev, void *arg)
+{
+	struct workspace	*ws = arg;
+	struct buf		 b = BUF_INIT;
+	char *const		*names;
+	size_t			 i;
+
+	ws->list = NULL;
+	free(ws->list_error);
+	ws->list_error = NULL;
+	if (!eval_ok(ev)) {
+		log_warnx("%s: cannot list its devShells: %s", ws->root,
+		    eval_reason(ev));
+		ws->list_error = xstrdup(eval_reason(ev));
+	} else if (workspace_trusted(ws)) {
+		names = eval_names(ev);
+		for (i = 0; names[i] != NULL; i++)
+			buf_add(&b, names[i], strlen(names[i]) + 1);
+		workspace_set_names(ws, b.data, b.len);
+		if (store_workspace_set_names(settings.store, ws->id, &b,
+		    ws->names_key) != 0)
+			log_warnx("%s: cannot store its devShell names",
+			    ws->root);
+		log_info("%s: %zu devShells", ws->root, i);
+	}
+	buf_release(&b);
+	eval_free(ev);
+	workspace_refresh(ws);
+	generation_bump("devShells listed");
+	server_notify();
+}
+
+/* List the devShell names with Nix (it evaluates: trusted only). */
+static void
+workspace_list(struct workspace *ws)
+{
+	struct eval_spec spec;
+	char		*cause = NULL;
+
+	if (ws->list != NULL)
+		return;
+	memset(&spec, 0, sizeof spec);
+	spec.mode = EVAL_LIST;
+	spec.root = ws->root;
+	spec.top = ws->top;
+	spec.system = settings.system;
+	spec.tmpdir = settings.tmp;
+	spec.nix = settings.nix;
+	spec.env = settings.base_env;
+	spec.timeout_sec = settings.timeout_sec;
+	ws->list = eval_start(settings.loop, &spec, workspace_listed, ws,
+	    &cause);
+	if (ws->list == NULL) {
+		log_warnx("%s: %s", ws->root, cause);
+		free(cause);
+	}
+}
+
+/* Watch the root and the directories of every shell's inputs. */
+void
+workspace_rewatch(struct workspace *ws)
+{
+	struct shell_entry	*e;
+	struct inputs		*in, *dirs;
+	char			*d, *slash;
+	size_t			 i;
+	int			 wd;
+
+	if (ws_watcher == NULL)
+		return;
+	in = inputs_new();
+	inputs_merge(in, ws->base);
+	TAILQ_FOREACH(e, &ws->shells, entry)
+		devshell_inputs(e->sh, in);
+	dirs = inputs_new();
+	inputs_add(dirs, ws->root);
+	for (i = 0; i < inputs_count(in); i++) {
+		d = xstrdup(inputs_path(in, i));
+		if ((slash = strrchr(d, '/')) != NULL && slash != d)
+			*slash = '\0';
+		/* Inputs outside the flake's source tree are pinned. */
+		if (strncmp(d, ws->top, strlen(ws->top)) == 0)
+			inputs_add(dirs, d);
+		free(d);
+	}
+	for (i = 0; i < ws->nwds; i++)
+		watcher_remove(ws_watcher, ws->wds[i]);
+	ws->nwds = 0;
+	for (i = 0; i < inputs_count(dirs) && i < WORKSPACE_MAX_WATCHES; i++) {
+		/* A missing directory is watched from its nearest parent. */
+		d = xstrdup(inputs_path(dirs, i));
+		while ((wd = watcher_add(ws_watcher, d, ws)) == -1 &&
+		    (slash = strrchr(d, '/')) != NULL && slash != d &&
+		    strlen(d) > strlen(ws->top))
+			*slash = '\0';
+		free(d);
+		if (wd == -1)
+			continue;
+		ws->wds = xrealloc(ws->wds, (ws->nwds + 1) * sizeof *ws->wds);
+		ws->wds[ws->nwds++] = wd;
+	}
+	inputs_free(in);
+	inputs_free(dirs);
+}
+
+static void
+workspace_unwatch_one(struct workspace *ws)
+{
+	size_t	 i;
+
+	for (i = 0; ws_watcher != NULL && i < ws->nwds; i++)
+		watcher_remove(ws_watcher, ws->wds[i]);
+	ws->nwds = 0;
+}
+
+void
+workspace_refresh(struct workspace *ws)
+{
+	struct shell_entry	*e;
+	char			 key[HASH_HEX_SIZE], *ini;
+
+	if (ws->allowed_hash == NULL)
+		return;
+	if (!workspace_trusted(ws)) {
+		/* Never let an evaluation of untrusted code finish. */
+		TAILQ_FOREACH(e, &ws->shells, entry)
+			devshell_eval_cancel(e->sh);
+		return;
+	}
+	ini = path_join(ws->root, WORKSPACE_CONFIG);
+	config_free(ws->config);
+	ws->config = config_load(ini);
+	free(ini);
+	/*
+	 * List the names when flake.nix or flake.lock changed; a listing
+	 * that failed is tried again only once they change.
+	 */
+	workspace_names_key(ws, key);
+	if (strcmp(key, ws->names_key) != 0 ||
+	    (ws->names == NULL && ws->list_error == NULL)) {
+		memcpy(ws->names_key, key, sizeof key);
+		free(ws->list_error);
+		ws->list_error = NULL;
+		workspace_list(ws);
+	}
+	/* Until the names are known, nothing is evaluated in vain. */
+	TAILQ_FOREACH(e, &ws->shells, entry) {
+		if (workspace_has_name(ws, devshell_name(e->sh)))
+			devshell_refresh(e->sh, 0);
+	}
+}
+
+static void
+workspace_changed(void *arg, const char *name)
+{
+	struct workspace	*ws = arg;
+
+	(void)name;
+	scheduler_dirty(ws);
 }
 
 static struct workspace *
@@ -181,67 +422,33 @@ static struct workspace *
 workspace_add(int64_t id, const char *root, const char *hash)
 {
 	struct workspace	*ws;
+	struct buf		 names = BUF_INIT;
+	char			*p;
 
 	ws = xcalloc(1, sizeof *ws);
 	ws->id = id;
 	ws->root = xstrdup(root);
+	ws->top = workspace_find_top(root);
 	ws->allowed_hash = hash != NULL ? xstrdup(hash) : NULL;
-	ws->wd = -1;
+	TAILQ_INIT(&ws->shells);
+	ws->base = inputs_new();
+	p = path_join(root, PATH_FLAKE);
+	inputs_add(ws->base, p);
+	free(p);
+	p = path_join(root, PATH_LOCK);
+	inputs_add(ws->base, p);
+	free(p);
+	p = path_join(root, WORKSPACE_CONFIG);
+	inputs_add(ws->base, p);
+	free(p);
+	ws->config = config_load("");
 	TAILQ_INSERT_TAIL(&workspaces, ws, entry);
-	ws->shell = shell_new(ws, WORKSPACE_DEFAULT_SHELL);
+	/* The names listed last time, until they are listed again. */
+	if (store_workspace_names(settings.store, id, &names,
+	    ws->names_key) > 0)
+		workspace_set_names(ws, names.data, names.len);
+	buf_release(&names);
 	return (ws);
-}
-
-static void
-workspace_watch(struct workspace *ws)
-{
-	if (ws->wd == -1 && ws_watcher != NULL)
-		ws->wd = watcher_add(ws_watcher, ws->root, ws);
-}
-
-void
-workspace_refresh(struct workspace *ws)
-{
-	struct shell	*sh = ws->shell;
-
-	if (ws->allowed_hash == NULL)
-		return;
-	/* A directory that was replaced needs its watch again. */
-	workspace_watch(ws);
-	if (workspace_check_trust(ws)) {
-		/* Never let an evaluation of untrusted code finish. */
-		shell_eval_cancel(sh);
-		return;
-	}
-	if (shell_compute_key(sh, sh->key) != 0)
-		log_warn("%s: cannot read its flake files", ws->root);
-	if (strcmp(sh->key, sh->snap.key) == 0 ||
-	    strcmp(sh->key, sh->failed_key) == 0) {
-		if (sh->eval == NULL)
-			return;
-		/* The inputs went back to what the snapshot has. */
-		if (strcmp(sh->key, sh->eval_key) != 0)
-			shell_eval_cancel(sh);
-		return;
-	}
-	if (sh->eval != NULL && strcmp(sh->key, sh->eval_key) == 0)
-		return;
-	scheduler_want(sh);
-}
-
-static void
-workspace_changed(void *arg, const char *name)
-{
-	struct workspace	*ws = arg;
-
-	/* "" means the directory itself changed, or events were lost. */
-	if (*name == '\0')
-		ws->wd = -1;
-	if (*name != '\0' && strcmp(name, PATH_FLAKE) != 0 &&
-	    strcmp(name, PATH_LOCK) != 0)
-		return;
-	log_debug("%s: %s changed", ws->root, *name ? name : ".");
-	scheduler_dirty(ws);
 }
 
 static void
@@ -251,35 +458,18 @@ workspace_load(int64_t id, const char *root, const char *hash, void *arg)
 
 	(void)arg;
 	ws = workspace_add(id, root, hash);
-	workspace_watch(ws);
+	workspace_rewatch(ws);
 	workspace_refresh(ws);
 }
 
 int
-workspace_start(uv_loop_t *loop, struct store *store, const char *state_dir,
-    char **cause)
+workspace_start(char **cause)
 {
-	const char	*v;
-
-	ws_loop = loop;
-	ws_store = store;
-	ws_state_dir = xstrdup(state_dir);
-	ws_profiles = path_join(state_dir, "profiles");
-	ws_tmp = path_join(state_dir, "tmp");
-	if (path_mkdirs(ws_profiles, 0700) != 0 ||
-	    path_mkdirs(ws_tmp, 0700) != 0) {
-		*cause = xasprintf("cannot create %s: %s", ws_profiles,
-		    strerror(errno));
+	if ((ws_watcher = watcher_new(settings.loop, workspace_changed,
+	    cause)) == NULL)
 		return (-1);
-	}
-	if ((v = getenv("HEARTH_NIX")) != NULL && *v != '\0')
-		ws_nix = v;
-	if ((v = getenv("HEARTH_EVAL_TIMEOUT")) != NULL && atoi(v) > 0)
-		ws_timeout = (unsigned)atoi(v);
-	workspace_make_base_env();
-	if ((ws_watcher = watcher_new(loop, workspace_changed, cause)) == NULL)
-		return (-1);
-	if (store_workspaces_allowed(store, workspace_load, NULL) != 0) {
+	if (store_workspaces_allowed(settings.store, workspace_load,
+	    NULL) != 0) {
 		*cause = xstrdup("cannot read workspaces from the store");
 		return (-1);
 	}
@@ -289,6 +479,12 @@ workspace_start(uv_loop_t *loop, struct store *store, const char *state_dir,
 void
 workspace_unwatch(void)
 {
+	struct workspace	*ws;
+
+	TAILQ_FOREACH(ws, &workspaces, entry) {
+		if (ws->list != NULL)
+			eval_cancel(ws->list);
+	}
 	watcher_free(ws_watcher);
 	ws_watcher = NULL;
 }
@@ -297,249 +493,69 @@ void
 workspace_stop(void)
 {
 	struct workspace	*ws;
-	size_t			 i;
+	struct shell_entry	*e;
 
 	while ((ws = TAILQ_FIRST(&workspaces)) != NULL) {
 		TAILQ_REMOVE(&workspaces, ws, entry);
-		shell_free(ws->shell);
+		while ((e = TAILQ_FIRST(&ws->shells)) != NULL) {
+			TAILQ_REMOVE(&ws->shells, e, entry);
+			devshell_free(e->sh);
+			free(e);
+		}
+		workspace_free_names(ws);
+		inputs_free(ws->base);
+		config_free(ws->config);
+		free(ws->wds);
+		free(ws->list_error);
 		free(ws->root);
+		free(ws->top);
 		free(ws->allowed_hash);
 		free(ws);
 	}
-	for (i = 0; ws_base_env != NULL && ws_base_env[i] != NULL; i++)
-		free(ws_base_env[i]);
-	free(ws_base_env);
-	ws_base_env = NULL;
-	free(ws_state_dir);
-	free(ws_profiles);
-	free(ws_tmp);
-}
-
-/* The GC root (a Nix profile) of a shell's dev environment. */
-static char *
-shell_profile(struct shell *sh)
-{
-	return (xasprintf("%s/shell-%lld", ws_profiles, (long long)sh->id));
+	inputs_forget();
 }
 
 /*
- * Say which of a diff's variables some shell will not get: names that are
- * no shell's identifiers (dropped already), and names special in one shell.
+ * The shell for a directory inside a workspace: .hearth.ini's mapping,
+ * else the nearest enclosing directory named like a devShell, else
+ * `default`. NULL when none applies.
  */
-static void
-shell_notes(const struct envdiff *d, struct buf *notes)
+static const char *
+workspace_shell_for(struct workspace *ws, const char *dir)
 {
-	const char *const	*sh;
-	size_t			 i, n;
+	const char	*rel, *name, *found = NULL;
+	char		*copy, *slash;
+	size_t		 n = strlen(ws->root), i;
 
-	if (d->skipped.len != 0)
-		buf_addf(notes, "not shell names, left out: %s",
-		    d->skipped.data);
-	for (sh = shellname_shells; *sh != NULL; sh++) {
-		for (i = n = 0; i < d->n; i++) {
-			if (shellname_settable(*sh, d->entries[i].name))
-				continue;
-			if (n++ == 0)
-				buf_addf(notes, "%snot set in %s:",
-				    notes->len != 0 ? "; " : "", *sh);
-			buf_addf(notes, " %s", d->entries[i].name);
+	rel = strncmp(dir, ws->root, n) == 0 && dir[n] == '/' ? dir + n + 1 :
+	    "";
+	if ((name = config_shell_for(ws->config, rel)) != NULL)
+		return (name);
+	copy = xstrdup(rel);
+	while (found == NULL && *copy != '\0') {
+		slash = strrchr(copy, '/');
+		name = slash != NULL ? slash + 1 : copy;
+		for (i = 0; ws->names != NULL && ws->names[i] != NULL; i++) {
+			if (strcmp(ws->names[i], name) == 0)
+				found = ws->names[i];
 		}
+		if (slash == NULL)
+			break;
+		*slash = '\0';
 	}
-}
-
-/* Store a finished evaluation's snapshot; the shell's new current one. */
-static void
-shell_save(struct shell *sh, struct eval *ev)
-{
-	struct envdiff		 d;
-	struct store_snapshot	 snap;
-	struct store_eval	 rec;
-	char			*cause = NULL, *profile, *gcroot;
-
-	envdiff_init(&d);
-	store_snapshot_init(&snap);
-	memset(&rec, 0, sizeof rec);
-	rec.started_at = sh->eval_started;
-	rec.duration_ms = eval_ms(ev);
-	rec.log = (char *)eval_log(ev);
-	if (envdiff_compute(&d, eval_base_env(ev)->data,
-	    eval_base_env(ev)->len, eval_dev_env(ev)->data,
-	    eval_dev_env(ev)->len, &cause) != 0) {
-		rec.reason = cause;
-		store_eval_failed(ws_store, sh->id, &rec);
-		memcpy(sh->failed_key, sh->eval_key, sizeof sh->failed_key);
-		free(sh->error);
-		sh->error = cause;
-		goto out;
-	}
-	/*
-	 * nix develop tells the shell which store path keeps it alive; the
-	 * profile hearth passed to print-dev-env points at the same one.
-	 */
-	profile = shell_profile(sh);
-	if ((gcroot = realpath(profile, NULL)) != NULL)
-		envdiff_add(&d, ENVDIFF_SET, "NIX_GCROOT", gcroot);
-	free(gcroot);
-	free(profile);
-	shell_notes(&d, &snap.notes);
-	if (snap.notes.len != 0)
-		log_info("%s#%s: %s", sh->ws->root, sh->name, snap.notes.data);
-	envdiff_encode(&d, &snap.env);
-	buf_add(&snap.hook_output, eval_hook_output(ev)->data,
-	    eval_hook_output(ev)->len);
-	memcpy(snap.key, sh->eval_key, sizeof snap.key);
-	snap.created_at = time(NULL);
-	snap.eval_ms = eval_ms(ev);
-	rec.ok = 1;
-	rec.reason = "";
-	if (store_snapshot_put(ws_store, sh->id, &snap, &rec) != 0) {
-		/* Keep the old snapshot; say why in status. */
-		free(sh->error);
-		sh->error = xstrdup("cannot save the snapshot (see the log)");
-		memcpy(sh->failed_key, sh->eval_key, sizeof sh->failed_key);
-		goto out;
-	}
-	store_snapshot_release(&sh->snap);
-	sh->snap = snap;
-	store_snapshot_init(&snap);
-	sh->failed_key[0] = '\0';
-	free(sh->error);
-	sh->error = NULL;
-	log_info("%s#%s: snapshot %lld ready (%u ms, %zu variables)",
-	    sh->ws->root, sh->name, (long long)sh->snap.id, eval_ms(ev), d.n);
-out:
-	store_snapshot_release(&snap);
-	envdiff_release(&d);
-}
-
-static void
-shell_eval_finished(struct eval *ev, void *arg)
-{
-	struct shell	*sh = arg;
-	struct store_eval rec;
-	char		 now[HASH_HEX_SIZE];
-	void		(*done)(struct shell *) = sh->eval_done;
-	int		 stale = 0;
-
-	sh->eval = NULL;
-	sh->last_eval = sh->eval_started;
-	sh->last_eval_ms = eval_ms(ev);
-	/*
-	 * Judge the result against the inputs as they are now: a result
-	 * whose inputs changed while it ran, or whose flake.nix is no longer
-	 * trusted, is never stored.
-	 */
-	if (sh->ws->allowed_hash == NULL || workspace_check_trust(sh->ws))
-		log_info("%s#%s: dropped an evaluation of an untrusted flake",
-		    sh->ws->root, sh->name);
-	else if (shell_compute_key(sh, now) != 0 ||
-	    strcmp(now, sh->eval_key) != 0) {
-		log_info("%s#%s: inputs changed during the evaluation; "
-		    "result dropped", sh->ws->root, sh->name);
-		stale = 1;
-	} else if (eval_ok(ev))
-		shell_save(sh, ev);
-	else {
-		log_warnx("%s#%s: evaluation failed: %s", sh->ws->root,
-		    sh->name, eval_reason(ev));
-		free(sh->error);
-		sh->error = xstrdup(eval_reason(ev));
-		memcpy(sh->failed_key, sh->eval_key, sizeof sh->failed_key);
-		memset(&rec, 0, sizeof rec);
-		rec.started_at = sh->eval_started;
-		rec.duration_ms = eval_ms(ev);
-		rec.reason = sh->error;
-		rec.log = (char *)eval_log(ev);
-		store_eval_failed(ws_store, sh->id, &rec);
-	}
-	eval_free(ev);
-	if (done != NULL)
-		done(sh);
-	/* Decide afresh, once the scheduler has seen this one end. */
-	if (stale)
-		workspace_refresh(sh->ws);
-	generation_bump("evaluation ended");
-	server_notify();
-}
-
-int
-shell_eval_start(struct shell *sh, void (*done)(struct shell *))
-{
-	struct eval_spec spec;
-	char		*profile, *cause = NULL;
-
-	if (sh->eval != NULL || sh->ws->allowed_hash == NULL ||
-	    workspace_check_trust(sh->ws))
-		return (-1);
-	if (shell_compute_key(sh, sh->eval_key) != 0)
-		log_warn("%s: cannot read its flake files", sh->ws->root);
-	memcpy(sh->key, sh->eval_key, sizeof sh->key);
-	profile = shell_profile(sh);
-	memset(&spec, 0, sizeof spec);
-	spec.root = sh->ws->root;
-	spec.shell = sh->name;
-	spec.profile = profile;
-	spec.tmpdir = ws_tmp;
-	spec.nix = ws_nix;
-	spec.env = ws_base_env;
-	spec.timeout_sec = ws_timeout;
-	sh->eval_started = time(NULL);
-	sh->eval_done = done;
-	sh->eval = eval_start(ws_loop, &spec, shell_eval_finished, sh, &cause);
-	free(profile);
-	if (sh->eval == NULL) {
-		log_warnx("%s#%s: %s", sh->ws->root, sh->name, cause);
-		free(cause);
-		return (-1);
-	}
-	return (0);
-}
-
-void
-shell_eval_cancel(struct shell *sh)
-{
-	if (sh->eval != NULL)
-		eval_cancel(sh->eval);
-}
-
-static void
-shell_describe(struct shell *sh, struct shell_info *info)
-{
-	struct workspace	*ws = sh->ws;
-
-	info->shell = sh->name;
-	info->last_eval = sh->last_eval;
-	info->last_eval_ms = sh->last_eval_ms;
-	if (ws->blocked) {
-		info->state = SHELL_BLOCKED;
-		info->message = xstrdup("flake.nix changed since it was "
-		    "allowed");
-		return;
-	}
-	if (sh->snap.id != 0) {
-		info->snapshot_id = sh->snap.id;
-		info->snapshot_made = sh->snap.created_at;
-		info->env = &sh->snap.env;
-		info->hook_output = &sh->snap.hook_output;
-	}
-	if (sh->eval != NULL || scheduler_busy(sh))
-		info->state = SHELL_EVALUATING;
-	else if (sh->failed_key[0] != '\0' &&
-	    strcmp(sh->failed_key, sh->key) == 0) {
-		info->state = SHELL_FAILED;
-		info->message = xstrdup(sh->error ? sh->error : "failed");
-	} else if (sh->snap.id != 0 && strcmp(sh->snap.key, sh->key) == 0) {
-		info->state = SHELL_READY;
-		if (sh->snap.notes.len != 0)
-			info->message = xstrdup(sh->snap.notes.data);
-	} else
-		info->state = SHELL_EVALUATING;
+	free(copy);
+	if (found == NULL && (ws->names == NULL ||
+	    workspace_has_name(ws, WORKSPACE_DEFAULT)))
+		found = WORKSPACE_DEFAULT;
+	return (found);
 }
 
 void
 workspace_describe(const char *dir, struct shell_info *info)
 {
 	struct workspace	*ws;
+	struct devshell		*sh;
+	const char		*name;
 
 	memset(info, 0, sizeof *info);
 	if ((info->root = path_find_workspace(dir)) == NULL) {
@@ -549,13 +565,51 @@ workspace_describe(const char *dir, struct shell_info *info)
 	if ((ws = workspace_find(info->root)) == NULL ||
 	    ws->allowed_hash == NULL) {
 		info->state = SHELL_UNTRUSTED;
-		info->shell = WORKSPACE_DEFAULT_SHELL;
+		info->shell = WORKSPACE_DEFAULT;
 		info->message = xstrdup("not allowed");
 		return;
 	}
 	/* Judge against the files as they are now, not the last event. */
 	workspace_refresh(ws);
-	shell_describe(ws->shell, info);
+	if (ws->blocked) {
+		info->state = SHELL_BLOCKED;
+		info->shell = WORKSPACE_DEFAULT;
+		info->message = xstrdup("flake.nix or .hearth.ini changed "
+		    "since it was allowed");
+		return;
+	}
+	if ((name = workspace_shell_for(ws, dir)) == NULL) {
+		info->state = SHELL_NONE;
+		info->shell = "";
+		info->message = xstrdup("no devShell for this directory");
+		return;
+	}
+	if (config_error(ws->config) != NULL) {
+		info->state = SHELL_FAILED;
+		info->shell = name;
+		info->message = xstrdup(config_error(ws->config));
+		return;
+	}
+	if (ws->names == NULL) {
+		/* Listing the devShells (or failed to). */
+		info->shell = name;
+		info->state = ws->list_error != NULL ? SHELL_FAILED :
+		    SHELL_EVALUATING;
+		if (ws->list_error != NULL)
+			info->message = xstrdup(ws->list_error);
+		return;
+	}
+	if (!workspace_has_name(ws, name)) {
+		info->state = SHELL_FAILED;
+		info->shell = name;
+		info->message = xasprintf("no devShell named %s (.hearth.ini "
+		    "maps this directory to it)", name);
+		return;
+	}
+	sh = workspace_add_shell(ws, name);
+	/* The shell a user is in goes first. */
+	devshell_refresh(sh, 1);
+	devshell_describe(sh, info);
 }
 
 void
@@ -570,7 +624,7 @@ int
 workspace_allow(const char *dir, char **msg, char **cause)
 {
 	struct workspace	*ws;
-	char			*root, *flake, hex[HASH_HEX_SIZE];
+	char			*root, hex[HASH_HEX_SIZE];
 	int64_t			 id;
 
 	if ((root = path_find_workspace(dir)) == NULL) {
@@ -578,17 +632,14 @@ workspace_allow(const char *dir, char **msg, char **cause)
 		    PATH_FLAKE, dir);
 		return (-1);
 	}
-	flake = path_join(root, PATH_FLAKE);
-	if (hash_file(flake, hex) != 0) {
-		*cause = xasprintf("cannot read %s: %s", flake,
+	if (workspace_trust_hash(root, hex) != 0) {
+		*cause = xasprintf("cannot read %s/%s: %s", root, PATH_FLAKE,
 		    strerror(errno));
-		free(flake);
 		free(root);
 		return (-1);
 	}
-	free(flake);
-	if (store_workspace_ensure(ws_store, root, &id) != 0 ||
-	    store_workspace_trust(ws_store, id, hex) != 0) {
+	if (store_workspace_ensure(settings.store, root, &id) != 0 ||
+	    store_workspace_trust(settings.store, id, hex) != 0) {
 		*cause = xasprintf("cannot record the allowance (see the "
 		    "daemon log)");
 		free(root);
@@ -601,10 +652,10 @@ workspace_allow(const char *dir, char **msg, char **cause)
 		ws->allowed_hash = xstrdup(hex);
 	}
 	ws->blocked = 0;
-	workspace_watch(ws);
+	workspace_rewatch(ws);
 	workspace_refresh(ws);
 	generation_bump("allowed");
-	*msg = xasprintf("allowed %s (flake.nix blake2b %.16s)", root, hex);
+	*msg = xasprintf("allowed %s (blake2b %.16s)", root, hex);
 	log_info("%s", *msg);
 	free(root);
 	server_notify();
@@ -615,6 +666,7 @@ int
 workspace_deny(const char *dir, char **msg, char **cause)
 {
 	struct workspace	*ws;
+	struct shell_entry	*e;
 	char			*root;
 	int64_t			 id;
 
@@ -623,8 +675,8 @@ workspace_deny(const char *dir, char **msg, char **cause)
 		    PATH_FLAKE, dir);
 		return (-1);
 	}
-	if (store_workspace_ensure(ws_store, root, &id) != 0 ||
-	    store_workspace_trust(ws_store, id, NULL) != 0) {
+	if (store_workspace_ensure(settings.store, root, &id) != 0 ||
+	    store_workspace_trust(settings.store, id, NULL) != 0) {
 		*cause = xasprintf("cannot record the denial (see the daemon "
 		    "log)");
 		free(root);
@@ -633,10 +685,11 @@ workspace_deny(const char *dir, char **msg, char **cause)
 	if ((ws = workspace_find(root)) != NULL) {
 		free(ws->allowed_hash);
 		ws->allowed_hash = NULL;
-		shell_eval_cancel(ws->shell);
-		if (ws->wd != -1 && ws_watcher != NULL)
-			watcher_remove(ws_watcher, ws->wd);
-		ws->wd = -1;
+		TAILQ_FOREACH(e, &ws->shells, entry)
+			devshell_eval_cancel(e->sh);
+		if (ws->list != NULL)
+			eval_cancel(ws->list);
+		workspace_unwatch_one(ws);
 	}
 	generation_bump("denied");
 	*msg = xasprintf("denied %s", root);

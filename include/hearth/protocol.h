@@ -18,7 +18,7 @@
 
 #include "hearth/buf.h"
 
-#define PROTOCOL_VERSION	1
+#define PROTOCOL_VERSION	2
 #define PROTOCOL_HEADER_SIZE	8
 /* No frame may be larger; a snapshot is far smaller than this. */
 #define PROTOCOL_MAX_PAYLOAD	(16U * 1024 * 1024)
@@ -33,7 +33,7 @@
  *  DENY	str dir				-> OK str message | ERROR
  *  STOP	(nothing)			-> OK str message
  *  ERROR	str message (a one-line error to show the user)
- *  SHELL	u8 state, str root, str shell, str message,
+ *  SHELL	u8 state, str root, str shell, str message, str changed,
  *		u64 snapshot id, u64 snapshot made (unix s),
  *		u64 last evaluation (unix s), u32 last evaluation ms,
  *		u8 has_env; if has_env: str envdiff, str hook output

@@ -70,7 +70,8 @@ test_header_checks(void **state)
 	assert_int_equal(protocol_header(hdr, &len, &type, &cause), -1);
 	assert_non_null(strstr(cause, "version"));
 	/* Too large. */
-	memcpy(hdr, "\xff\xff\xff\xff\0\x01\0\x01", 8);
+	memcpy(hdr, "\xff\xff\xff\xff\0\0\0\x01", 8);
+	hdr[5] = PROTOCOL_VERSION;
 	assert_int_equal(protocol_header(hdr, &len, &type, &cause), -1);
 	assert_non_null(strstr(cause, "too large"));
 }

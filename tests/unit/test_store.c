@@ -321,7 +321,7 @@ test_snapshot_roundtrip(void **state)
 	ev.duration_ms = 4321;
 	ev.ok = 1;
 	ev.log = "evaluating...\n";
-	assert_int_equal(store_snapshot_put(s, sh, &put, &ev), 0);
+	assert_int_equal(store_snapshot_put(s, sh, &put, &ev, NULL), 0);
 	assert_true(put.id > 0);
 
 	store_snapshot_init(&got);
@@ -372,7 +372,7 @@ test_snapshot_empty_hook(void **state)
 	snprintf(put.key, sizeof put.key, "k");
 	memset(&ev, 0, sizeof ev);
 	ev.ok = 1;
-	assert_int_equal(store_snapshot_put(s, sh, &put, &ev), 0);
+	assert_int_equal(store_snapshot_put(s, sh, &put, &ev, NULL), 0);
 	store_snapshot_init(&got);
 	assert_int_equal(store_snapshot_current(s, sh, &got), 1);
 	assert_int_equal(got.env.len, 0);
@@ -401,11 +401,11 @@ test_snapshot_prune(void **state)
 	ev.ok = 1;
 
 	make_snapshot(&put, 100);
-	assert_int_equal(store_snapshot_put(s, other, &put, &ev), 0);
+	assert_int_equal(store_snapshot_put(s, other, &put, &ev, NULL), 0);
 	store_snapshot_release(&put);
 	for (i = 0; i < 10; i++) {
 		make_snapshot(&put, i);
-		assert_int_equal(store_snapshot_put(s, sh, &put, &ev), 0);
+		assert_int_equal(store_snapshot_put(s, sh, &put, &ev, NULL), 0);
 		assert_true(put.id > last);
 		last = put.id;
 		store_snapshot_release(&put);
@@ -470,7 +470,7 @@ test_eval_failed(void **state)
 	ev.ok = 1;
 	ev.reason = NULL;
 	ev.log = NULL;
-	assert_int_equal(store_snapshot_put(s, sh, &put, &ev), 0);
+	assert_int_equal(store_snapshot_put(s, sh, &put, &ev, NULL), 0);
 	assert_int_equal(store_eval_last(s, sh, &last), 1);
 	assert_int_equal(last.ok, 1);
 	assert_string_equal(last.reason, "");
@@ -587,7 +587,7 @@ test_persists(void **state)
 	ev.ok = 1;
 	ev.duration_ms = 55;
 	ev.log = "done\n";
-	assert_int_equal(store_snapshot_put(s, sh, &put, &ev), 0);
+	assert_int_equal(store_snapshot_put(s, sh, &put, &ev, NULL), 0);
 	store_close(s);
 
 	assert_non_null(s = store_open(f->path, &cause));

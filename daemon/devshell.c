@@ -1,0 +1,522 @@
+/*
+ * One devShell of a workspace: its current snapshot (the last good one),
+ * the cache of earlier snapshots, and its evaluation.
+ *
+ * A snapshot is current while the key over its inputs, as they are on
+ * disk, equals the key it was made with (see inputs.c). When it is not,
+ * the shell first looks for a cached snapshot whose inputs match the disk
+ * (a branch switched back, a lock moved back): that is a hit, applied with
+ * no Nix call. Otherwise it asks the scheduler for an evaluation, and
+ * until that lands the last good snapshot stays in use
+ * (stale-while-revalidate). A failed evaluation keeps the last good
+ * snapshot and remembers the inputs it failed on, so that a fix, or going
+ * back, is noticed.
+ *
+ * A snapshot is applied only while its dev environment is still in the
+ * Nix store: each one is rooted by a generation of the shell's profile,
+ * and one whose store path is gone is evaluated again, never served.
+ */
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <libgen.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "hearth/envdiff.h"
+#include "hearth/log.h"
+#include "hearth/path.h"
+#include "hearth/shellname.h"
+#include "hearth/xmalloc.h"
+#include "hearthd.h"
+
+struct devshell {
+	struct workspace	*ws;
+	char			*name;
+	int64_t			 id;
+	char			*salt;		/* name, system, Nix version */
+
+	struct store_snapshot	 snap;		/* last good; id 0 if none */
+	struct inputs		*snap_inputs;
+	char			*changed;	/* why the last switch */
+
+	struct inputs		*failed_inputs;	/* of the failed run */
+	char			 failed_key[HASH_HEX_SIZE];
+	char			*error;
+	int64_t			 last_eval;
+	uint32_t		 last_eval_ms;
+
+	struct eval		*eval;
+	struct inputs		*eval_inputs;	/* recorded at the start */
+	int64_t			 eval_started;
+	void			(*eval_done)(struct devshell *);
+};
+
+const char *
+devshell_name(struct devshell *sh)
+{
+	return (sh->name);
+}
+
+/* Replace the current snapshot (taking over snap's contents). */
+static void
+devshell_set_snapshot(struct devshell *sh, struct store_snapshot *snap)
+{
+	store_snapshot_release(&sh->snap);
+	sh->snap = *snap;
+	store_snapshot_init(snap);
+	inputs_free(sh->snap_inputs);
+	sh->snap_inputs = inputs_new();
+	if (inputs_decode(sh->snap_inputs, sh->snap.inputs.data,
+	    sh->snap.inputs.len) != 0)
+		log_warnx("%s#%s: snapshot %lld has malformed inputs",
+		    workspace_root(sh->ws), sh->name, (long long)sh->snap.id);
+}
+
+struct devshell *
+devshell_new(struct workspace *ws, const char *name)
+{
+	struct devshell		*sh;
+	struct store_snapshot	 snap;
+
+	sh = xcalloc(1, sizeof *sh);
+	sh->ws = ws;
+	sh->name = xstrdup(name);
+	sh->salt = xasprintf("%s\n%s\n%s", name, settings.system,
+	    settings.nix_version);
+	sh->snap_inputs = inputs_new();
+	store_snapshot_init(&sh->snap);
+	store_snapshot_init(&snap);
+	if (store_shell_ensure(settings.store, workspace_id(ws), name,
+	    &sh->id) != 0)
+		log_warnx("%s#%s: cannot record the shell", workspace_root(ws),
+		    name);
+	else if (store_snapshot_current(settings.store, sh->id, &snap) > 0)
+		devshell_set_snapshot(sh, &snap);
+	store_snapshot_release(&snap);
+	return (sh);
+}
+
+void
+devshell_free(struct devshell *sh)
+{
+	if (sh == NULL)
+		return;
+	store_snapshot_release(&sh->snap);
+	inputs_free(sh->snap_inputs);
+	inputs_free(sh->failed_inputs);
+	inputs_free(sh->eval_inputs);
+	free(sh->changed);
+	free(sh->name);
+	free(sh->salt);
+	free(sh->error);
+	free(sh);
+}
+
+/* The GC root (a Nix profile) of the shell's dev environments. */
+static char *
+devshell_profile(struct devshell *sh)
+{
+	return (xasprintf("%s/shell-%lld", settings.profiles,
+	    (long long)sh->id));
+}
+
+/* 1 if a snapshot's dev environment is still in the store. */
+static int
+devshell_alive(const struct store_snapshot *snap)
+{
+	struct stat	 st;
+
+	/* The generation link resolves only while its store path exists. */
+	return (snap->gcroot != NULL && *snap->gcroot != '\0' &&
+	    stat(snap->gcroot, &st) == 0);
+}
+
+struct hit {
+	struct devshell		*sh;
+	struct store_snapshot	 found;
+};
+
+static int
+devshell_try_cached(const struct store_snapshot *snap, void *arg)
+{
+	struct hit	*hit = arg;
+	struct inputs	*in;
+	char		 key[HASH_HEX_SIZE];
+
+	if (snap->id == hit->sh->snap.id || !devshell_alive(snap))
+		return (0);
+	in = inputs_new();
+	if (inputs_decode(in, snap->inputs.data, snap->inputs.len) == 0) {
+		inputs_key(in, hit->sh->salt, key);
+		if (strcmp(key, snap->key) == 0) {
+			/* Copy: the walk reuses its record. */
+			store_snapshot_init(&hit->found);
+			hit->found.id = snap->id;
+			memcpy(hit->found.key, snap->key, sizeof snap->key);
+			buf_add(&hit->found.env, snap->env.data, snap->env.len);
+			buf_add(&hit->found.hook_output, snap->hook_output.data,
+			    snap->hook_output.len);
+			buf_add(&hit->found.notes, snap->notes.data,
+			    snap->notes.len);
+			buf_add(&hit->found.inputs, snap->inputs.data,
+			    snap->inputs.len);
+			hit->found.gcroot = xstrdup(snap->gcroot);
+			hit->found.created_at = snap->created_at;
+			hit->found.last_used = snap->last_used;
+			hit->found.eval_ms = snap->eval_ms;
+			inputs_free(in);
+			return (1);
+		}
+	}
+	inputs_free(in);
+	return (0);
+}
+
+/* Say which files changed since the current snapshot, for the switch. */
+static void
+devshell_note_change(struct devshell *sh)
+{
+	struct buf	 b = BUF_INIT;
+
+	inputs_changed(sh->snap_inputs, workspace_root(sh->ws), &b);
+	free(sh->changed);
+	sh->changed = b.len != 0 ? xasprintf("%s changed", b.data) : NULL;
+	buf_release(&b);
+}
+
+void
+devshell_refresh(struct devshell *sh, int urgent)
+{
+	struct hit	 hit;
+	char		 key[HASH_HEX_SIZE];
+
+	if (!workspace_trusted(sh->ws)) {
+		devshell_eval_cancel(sh);
+		return;
+	}
+	if (sh->snap.id != 0 && devshell_alive(&sh->snap)) {
+		inputs_key(sh->snap_inputs, sh->salt, key);
+		if (strcmp(key, sh->snap.key) == 0) {
+			/* Back to what the snapshot has: no evaluation. */
+			devshell_eval_cancel(sh);
+			return;
+		}
+	}
+	/* A cached snapshot made from the inputs on disk now is a hit. */
+	memset(&hit, 0, sizeof hit);
+	hit.sh = sh;
+	store_snapshot_init(&hit.found);
+	if (store_snapshots_each(settings.store, sh->id, devshell_try_cached,
+	    &hit) == 0 && hit.found.id != 0 &&
+	    store_snapshot_use(settings.store, sh->id, hit.found.id) == 0) {
+		log_info("%s#%s: cache hit, snapshot %lld (no evaluation)",
+		    workspace_root(sh->ws), sh->name, (long long)hit.found.id);
+		devshell_note_change(sh);
+		devshell_set_snapshot(sh, &hit.found);
+		devshell_eval_cancel(sh);
+		workspace_rewatch(sh->ws);
+		generation_bump("cache hit");
+		return;
+	}
+	store_snapshot_release(&hit.found);
+	/* Still failing on the same inputs: wait for them to change. */
+	if (sh->failed_inputs != NULL && sh->eval == NULL) {
+		inputs_key(sh->failed_inputs, sh->salt, key);
+		if (strcmp(key, sh->failed_key) == 0)
+			return;
+	}
+	scheduler_want(sh, urgent);
+}
+
+void
+devshell_inputs(struct devshell *sh, struct inputs *in)
+{
+	inputs_merge(in, sh->snap_inputs);
+	inputs_merge(in, sh->failed_inputs);
+}
+
+/*
+ * Say which of a diff's variables some shell will not get: names that are
+ * no shell's identifiers (dropped already), and names special in one shell.
+ */
+static void
+devshell_notes(const struct envdiff *d, struct buf *notes)
+{
+	const char *const	*shn;
+	size_t			 i, n;
+
+	if (d->skipped.len != 0)
+		buf_addf(notes, "not shell names, left out: %s",
+		    d->skipped.data);
+	for (shn = shellname_shells; *shn != NULL; shn++) {
+		for (i = n = 0; i < d->n; i++) {
+			if (shellname_settable(*shn, d->entries[i].name))
+				continue;
+			if (n++ == 0)
+				buf_addf(notes, "%snot set in %s:",
+				    notes->len != 0 ? "; " : "", *shn);
+			buf_addf(notes, " %s", d->entries[i].name);
+		}
+	}
+}
+
+/* A snapshot leaving the cache: drop the profile generation rooting it. */
+static void
+devshell_unroot(const char *gcroot)
+{
+	if (*gcroot != '\0' && unlink(gcroot) == -1 && errno != ENOENT)
+		log_warn("cannot remove %s", gcroot);
+}
+
+/* Store a finished evaluation's result; the shell's new current one. */
+static void
+devshell_save(struct devshell *sh, struct eval *ev, struct inputs *in)
+{
+	struct envdiff		 d;
+	struct store_snapshot	 snap;
+	struct store_eval	 rec;
+	char			*cause = NULL, *profile, *gen = NULL, *dir;
+	char			 link[PATH_MAX];
+	ssize_t			 n;
+
+	envdiff_init(&d);
+	store_snapshot_init(&snap);
+	memset(&rec, 0, sizeof rec);
+	rec.started_at = sh->eval_started;
+	rec.duration_ms = eval_ms(ev);
+	rec.log = (char *)eval_log(ev);
+	if (envdiff_compute(&d, eval_base_env(ev)->data,
+	    eval_base_env(ev)->len, eval_dev_env(ev)->data,
+	    eval_dev_env(ev)->len, &cause) != 0)
+		goto fail;
+	/*
+	 * The profile now points at a new generation link, which roots this
+	 * snapshot's environment for as long as the snapshot is cached. nix
+	 * develop tells the shell that store path as NIX_GCROOT.
+	 */
+	profile = devshell_profile(sh);
+	if ((n = readlink(profile, link, sizeof link - 1)) > 0) {
+		link[n] = '\0';
+		dir = xstrdup(profile);
+		gen = link[0] == '/' ? xstrdup(link) :
+		    xasprintf("%s/%s", dirname(dir), link);
+		free(dir);
+	}
+	free(profile);
+	if (gen == NULL) {
+		cause = xstrdup("nix print-dev-env made no profile");
+		goto fail;
+	}
+	snap.gcroot = gen;
+	if ((profile = realpath(gen, NULL)) != NULL)
+		envdiff_add(&d, ENVDIFF_SET, "NIX_GCROOT", profile);
+	free(profile);
+	devshell_notes(&d, &snap.notes);
+	if (snap.notes.len != 0)
+		log_info("%s#%s: %s", workspace_root(sh->ws), sh->name,
+		    snap.notes.data);
+	envdiff_encode(&d, &snap.env);
+	buf_add(&snap.hook_output, eval_hook_output(ev)->data,
+	    eval_hook_output(ev)->len);
+	inputs_encode(in, &snap.inputs);
+	inputs_key(in, sh->salt, snap.key);
+	snap.created_at = time(NULL);
+	snap.eval_ms = eval_ms(ev);
+	rec.ok = 1;
+	rec.reason = "";
+	if (store_snapshot_put(settings.store, sh->id, &snap, &rec,
+	    devshell_unroot) != 0) {
+		cause = xstrdup("cannot save the snapshot (see the log)");
+		goto fail;
+	}
+	if (sh->snap.id != 0)
+		devshell_note_change(sh);
+	devshell_set_snapshot(sh, &snap);
+	inputs_free(sh->failed_inputs);
+	sh->failed_inputs = NULL;
+	free(sh->error);
+	sh->error = NULL;
+	log_info("%s#%s: snapshot %lld ready (%u ms, %zu variables, %zu "
+	    "inputs)", workspace_root(sh->ws), sh->name,
+	    (long long)sh->snap.id, eval_ms(ev), d.n, inputs_count(in));
+	goto out;
+fail:
+	log_warnx("%s#%s: %s", workspace_root(sh->ws), sh->name, cause);
+	rec.ok = 0;
+	rec.reason = cause;
+	store_eval_failed(settings.store, sh->id, &rec);
+	free(sh->error);
+	sh->error = cause;
+	inputs_free(sh->failed_inputs);
+	sh->failed_inputs = inputs_new();
+	inputs_merge(sh->failed_inputs, in);
+	inputs_key(sh->failed_inputs, sh->salt, sh->failed_key);
+out:
+	store_snapshot_release(&snap);
+	envdiff_release(&d);
+}
+
+/*
+ * Were the inputs changed while the evaluation ran? Files known at the
+ * start must still hash as then; files the evaluation found on its way
+ * must not have been modified since it started (same second included:
+ * mtime has one-second resolution on some filesystems).
+ */
+static int
+devshell_inputs_moved(struct devshell *sh, const struct inputs *found)
+{
+	struct buf	 b = BUF_INIT;
+	struct stat	 st;
+	size_t		 i;
+	int		 moved;
+
+	inputs_changed(sh->eval_inputs, workspace_root(sh->ws), &b);
+	moved = b.len != 0;
+	buf_release(&b);
+	for (i = 0; !moved && i < inputs_count(found); i++) {
+		if (stat(inputs_path(found, i), &st) == 0 &&
+		    (st.st_mtim.tv_sec >= sh->eval_started ||
+		    st.st_ctim.tv_sec >= sh->eval_started))
+			moved = 1;
+	}
+	return (moved);
+}
+
+static void
+devshell_eval_finished(struct eval *ev, void *arg)
+{
+	struct devshell	*sh = arg;
+	struct inputs	*in;
+	struct store_eval rec;
+	void		(*done)(struct devshell *) = sh->eval_done;
+	int		 stale = 0;
+
+	sh->eval = NULL;
+	sh->last_eval = sh->eval_started;
+	sh->last_eval_ms = eval_ms(ev);
+	in = inputs_new();
+	inputs_merge(in, workspace_base_inputs(sh->ws));
+	inputs_merge(in, eval_inputs(ev));
+	if (!workspace_trusted(sh->ws))
+		log_info("%s#%s: dropped an evaluation of an untrusted flake",
+		    workspace_root(sh->ws), sh->name);
+	else if (devshell_inputs_moved(sh, eval_inputs(ev))) {
+		/* Never store a result whose inputs changed meanwhile. */
+		log_info("%s#%s: inputs changed during the evaluation; "
+		    "result dropped", workspace_root(sh->ws), sh->name);
+		stale = 1;
+	} else if (eval_ok(ev))
+		devshell_save(sh, ev, in);
+	else {
+		log_warnx("%s#%s: evaluation failed: %s",
+		    workspace_root(sh->ws), sh->name, eval_reason(ev));
+		free(sh->error);
+		sh->error = xstrdup(eval_reason(ev));
+		/* Watch what it read, and what the last good one read. */
+		inputs_free(sh->failed_inputs);
+		sh->failed_inputs = in;
+		in = NULL;
+		inputs_merge(sh->failed_inputs, sh->eval_inputs);
+		inputs_key(sh->failed_inputs, sh->salt, sh->failed_key);
+		memset(&rec, 0, sizeof rec);
+		rec.started_at = sh->eval_started;
+		rec.duration_ms = eval_ms(ev);
+		rec.reason = sh->error;
+		rec.log = (char *)eval_log(ev);
+		store_eval_failed(settings.store, sh->id, &rec);
+	}
+	inputs_free(in);
+	inputs_free(sh->eval_inputs);
+	sh->eval_inputs = NULL;
+	eval_free(ev);
+	if (done != NULL)
+		done(sh);
+	workspace_rewatch(sh->ws);
+	/* Decide afresh, once the scheduler has seen this one end. */
+	if (stale)
+		devshell_refresh(sh, 0);
+	generation_bump("evaluation ended");
+	server_notify();
+}
+
+int
+devshell_eval_start(struct devshell *sh, void (*done)(struct devshell *))
+{
+	struct eval_spec spec;
+	char		*profile, *cause = NULL;
+
+	if (sh->eval != NULL || !workspace_trusted(sh->ws))
+		return (-1);
+	/* What the result will be judged against when it lands. */
+	inputs_free(sh->eval_inputs);
+	sh->eval_inputs = inputs_new();
+	inputs_merge(sh->eval_inputs, workspace_base_inputs(sh->ws));
+	inputs_merge(sh->eval_inputs, sh->snap_inputs);
+	inputs_record(sh->eval_inputs);
+	profile = devshell_profile(sh);
+	memset(&spec, 0, sizeof spec);
+	spec.mode = EVAL_DEVENV;
+	spec.root = workspace_root(sh->ws);
+	spec.top = workspace_top(sh->ws);
+	spec.shell = sh->name;
+	spec.system = settings.system;
+	spec.profile = profile;
+	spec.tmpdir = settings.tmp;
+	spec.nix = settings.nix;
+	spec.env = settings.base_env;
+	spec.timeout_sec = settings.timeout_sec;
+	sh->eval_started = time(NULL);
+	sh->eval_done = done;
+	sh->eval = eval_start(settings.loop, &spec, devshell_eval_finished,
+	    sh, &cause);
+	free(profile);
+	if (sh->eval == NULL) {
+		log_warnx("%s#%s: %s", workspace_root(sh->ws), sh->name,
+		    cause);
+		free(cause);
+		return (-1);
+	}
+	return (0);
+}
+
+void
+devshell_eval_cancel(struct devshell *sh)
+{
+	if (sh->eval != NULL)
+		eval_cancel(sh->eval);
+}
+
+void
+devshell_describe(struct devshell *sh, struct shell_info *info)
+{
+	char	 key[HASH_HEX_SIZE];
+	int	 current = 0;
+
+	info->shell = sh->name;
+	info->last_eval = sh->last_eval;
+	info->last_eval_ms = sh->last_eval_ms;
+	if (sh->snap.id != 0 && devshell_alive(&sh->snap)) {
+		info->snapshot_id = sh->snap.id;
+		info->snapshot_made = sh->snap.created_at;
+		info->env = &sh->snap.env;
+		info->hook_output = &sh->snap.hook_output;
+		info->changed = sh->changed;
+		inputs_key(sh->snap_inputs, sh->salt, key);
+		current = strcmp(key, sh->snap.key) == 0;
+	}
+	if (current) {
+		info->state = SHELL_READY;
+		if (sh->snap.notes.len != 0)
+			info->message = xstrdup(sh->snap.notes.data);
+	} else if (sh->eval != NULL || scheduler_busy(sh))
+		info->state = SHELL_EVALUATING;
+	else if (sh->failed_inputs != NULL) {
+		info->state = SHELL_FAILED;
+		info->message = xstrdup(sh->error ? sh->error : "failed");
+	} else
+		info->state = SHELL_EVALUATING;
+}

@@ -1,0 +1,331 @@
+/*
+ * Inputs: the files a shell's result depends on, and the key over them.
+ *
+ * A snapshot records the files its evaluation read (Nix's -vvv log names
+ * every file it accessed, as paths in the store copy of the flake, which
+ * eval.c maps back to the workspace), including files it looked for and
+ * did not find, plus flake.nix, flake.lock and .hearth.ini. Its key is a
+ * BLAKE2b hash over those files' contents (or their absence), the shell
+ * name, the system and the Nix version. A snapshot is current exactly
+ * when the key over its inputs, as they are on disk now, equals the key it
+ * was made with; so going back to inputs already evaluated (switching
+ * back to a branch) finds the old snapshot again, with no Nix call.
+ *
+ * Rehashing is avoided with a per-file stat tuple (device, inode, size,
+ * mtime and ctime in nanoseconds), but a file whose mtime falls in the
+ * same second as its last hash is always rehashed: it may have changed
+ * again within that second (Git's "racy" rule).
+ */
+#include <sys/stat.h>
+
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "hearth/log.h"
+#include "hearth/xmalloc.h"
+#include "hearthd.h"
+
+/* A directory input is hashed recursively, up to this many entries. */
+#define INPUTS_MAX_TREE	20000
+
+struct input {
+	char	*path;			/* absolute */
+	char	 hash[HASH_HEX_SIZE];	/* as of the last key; "" unknown */
+};
+
+struct inputs {
+	struct input	*v;		/* sorted by path, unique */
+	size_t		 n;
+};
+
+/* What a file looked like when it was last hashed. */
+struct stat_entry {
+	char		*path;
+	dev_t		 dev;
+	ino_t		 ino;
+	off_t		 size;
+	struct timespec	 mtime;
+	struct timespec	 ctime;
+	time_t		 hashed_at;
+	char		 hash[HASH_HEX_SIZE];
+};
+
+static struct stat_entry	*stat_cache;
+static size_t			 stat_n, stat_alloc;
+
+struct inputs *
+inputs_new(void)
+{
+	return (xcalloc(1, sizeof(struct inputs)));
+}
+
+void
+inputs_free(struct inputs *in)
+{
+	size_t	 i;
+
+	if (in == NULL)
+		return;
+	for (i = 0; i < in->n; i++)
+		free(in->v[i].path);
+	free(in->v);
+	free(in);
+}
+
+/* Add a path with a recorded hash (NULL: unknown). */
+static void
+inputs_add_hash(struct inputs *in, const char *path, const char *hash)
+{
+	size_t	 lo = 0, hi = in->n, mid;
+	int	 c;
+
+	while (lo < hi) {
+		mid = (lo + hi) / 2;
+		if ((c = strcmp(in->v[mid].path, path)) == 0)
+			return;
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	in->v = xrealloc(in->v, (in->n + 1) * sizeof *in->v);
+	memmove(&in->v[lo + 1], &in->v[lo], (in->n - lo) * sizeof *in->v);
+	in->v[lo].path = xstrdup(path);
+	snprintf(in->v[lo].hash, sizeof in->v[lo].hash, "%s",
+	    hash != NULL ? hash : "");
+	in->n++;
+}
+
+void
+inputs_add(struct inputs *in, const char *path)
+{
+	inputs_add_hash(in, path, NULL);
+}
+
+size_t
+inputs_count(const struct inputs *in)
+{
+	return (in->n);
+}
+
+const char *
+inputs_path(const struct inputs *in, size_t i)
+{
+	return (in->v[i].path);
+}
+
+void
+inputs_merge(struct inputs *to, const struct inputs *from)
+{
+	size_t	 i;
+
+	for (i = 0; from != NULL && i < from->n; i++)
+		inputs_add_hash(to, from->v[i].path, from->v[i].hash);
+}
+
+void
+inputs_encode(const struct inputs *in, struct buf *b)
+{
+	size_t	 i;
+
+	for (i = 0; i < in->n; i++) {
+		buf_add(b, in->v[i].path, strlen(in->v[i].path) + 1);
+		buf_add(b, in->v[i].hash, strlen(in->v[i].hash) + 1);
+	}
+}
+
+int
+inputs_decode(struct inputs *in, const void *data, size_t len)
+{
+	const char	*p = data, *end = p + len, *path, *hash;
+
+	while (p < end) {
+		path = p;
+		if ((p = memchr(p, '\0', end - p)) == NULL || *path != '/')
+			return (-1);
+		hash = ++p;
+		if (p >= end || (p = memchr(p, '\0', end - p)) == NULL ||
+		    p - hash >= HASH_HEX_SIZE)
+			return (-1);
+		p++;
+		inputs_add_hash(in, path, hash);
+	}
+	return (0);
+}
+
+static struct stat_entry *
+stat_find(const char *path, int create)
+{
+	size_t	 lo = 0, hi = stat_n, mid;
+	int	 c;
+
+	while (lo < hi) {
+		mid = (lo + hi) / 2;
+		if ((c = strcmp(stat_cache[mid].path, path)) == 0)
+			return (&stat_cache[mid]);
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (!create)
+		return (NULL);
+	if (stat_n == stat_alloc) {
+		stat_alloc = stat_alloc ? stat_alloc * 2 : 64;
+		stat_cache = xrealloc(stat_cache, stat_alloc *
+		    sizeof *stat_cache);
+	}
+	memmove(&stat_cache[lo + 1], &stat_cache[lo],
+	    (stat_n - lo) * sizeof *stat_cache);
+	memset(&stat_cache[lo], 0, sizeof *stat_cache);
+	stat_cache[lo].path = xstrdup(path);
+	stat_n++;
+	return (&stat_cache[lo]);
+}
+
+static int
+ts_equal(const struct timespec *a, const struct timespec *b)
+{
+	return (a->tv_sec == b->tv_sec && a->tv_nsec == b->tv_nsec);
+}
+
+/* Hash a directory's entries, recursively, in name order. */
+static void
+hash_tree(struct hash_state *h, const char *dir, size_t *budget)
+{
+	struct dirent	**names = NULL;
+	struct stat	  st;
+	char		 *p;
+	int		  n, i;
+
+	if ((n = scandir(dir, &names, NULL, alphasort)) < 0) {
+		hash_update(h, "unreadable\0", 11);
+		return;
+	}
+	for (i = 0; i < n; i++) {
+		if (strcmp(names[i]->d_name, ".") == 0 ||
+		    strcmp(names[i]->d_name, "..") == 0 || *budget == 0) {
+			free(names[i]);
+			continue;
+		}
+		(*budget)--;
+		p = xasprintf("%s/%s", dir, names[i]->d_name);
+		hash_update(h, names[i]->d_name, strlen(names[i]->d_name) + 1);
+		if (lstat(p, &st) == 0 && S_ISDIR(st.st_mode)) {
+			hash_update(h, "dir\0", 4);
+			hash_tree(h, p, budget);
+			hash_update(h, "end\0", 4);
+		} else if (hash_update_file(h, p) != 0)
+			hash_update(h, "unreadable\0", 11);
+		free(p);
+		free(names[i]);
+	}
+	free(names);
+}
+
+/*
+ * The content hash of one input: a file's bytes, a directory's tree, or
+ * a marker for a missing file. Reuses the last hash while the stat tuple
+ * is unchanged and the file is not racily clean.
+ */
+static const char *
+inputs_hash_one(const char *path)
+{
+	struct stat_entry	*e;
+	struct stat		 st;
+	struct hash_state	*h;
+	size_t			 budget = INPUTS_MAX_TREE;
+
+	e = stat_find(path, 1);
+	if (stat(path, &st) != 0) {
+		memset(e->hash, 0, sizeof e->hash);
+		strcpy(e->hash, errno == ENOENT || errno == ENOTDIR ?
+		    "missing" : "unreadable");
+		e->ino = 0;
+		return (e->hash);
+	}
+	if (!S_ISDIR(st.st_mode) && e->ino == st.st_ino &&
+	    e->dev == st.st_dev && e->size == st.st_size &&
+	    ts_equal(&e->mtime, &st.st_mtim) &&
+	    ts_equal(&e->ctime, &st.st_ctim) &&
+	    st.st_mtim.tv_sec < e->hashed_at)
+		return (e->hash);
+	e->dev = st.st_dev;
+	e->ino = st.st_ino;
+	e->size = st.st_size;
+	e->mtime = st.st_mtim;
+	e->ctime = st.st_ctim;
+	e->hashed_at = time(NULL);
+	h = hash_new();
+	if (S_ISDIR(st.st_mode)) {
+		hash_update(h, "tree\0", 5);
+		hash_tree(h, path, &budget);
+	} else if (hash_update_file(h, path) != 0)
+		hash_update(h, "unreadable\0", 11);
+	hash_final(h, e->hash);
+	return (e->hash);
+}
+
+void
+inputs_key(const struct inputs *in, const char *salt,
+    char key[HASH_HEX_SIZE])
+{
+	struct hash_state	*h = hash_new();
+	const char		*fh;
+	size_t			 i;
+
+	hash_update(h, "hearth-inputs-2\0", 16);
+	hash_update(h, salt, strlen(salt) + 1);
+	for (i = 0; i < in->n; i++) {
+		fh = inputs_hash_one(in->v[i].path);
+		hash_update(h, in->v[i].path, strlen(in->v[i].path) + 1);
+		hash_update(h, fh, strlen(fh) + 1);
+	}
+	hash_final(h, key);
+}
+
+void
+inputs_record(struct inputs *in)
+{
+	size_t	 i;
+
+	for (i = 0; i < in->n; i++)
+		memcpy(in->v[i].hash, inputs_hash_one(in->v[i].path),
+		    sizeof in->v[i].hash);
+}
+
+void
+inputs_changed(const struct inputs *in, const char *root, struct buf *names)
+{
+	const char	*p;
+	size_t		 i, n = 0, rlen = strlen(root);
+
+	for (i = 0; i < in->n; i++) {
+		if (strcmp(inputs_hash_one(in->v[i].path), in->v[i].hash) == 0)
+			continue;
+		if (n++ == 3) {
+			buf_adds(names, ", ...");
+			break;
+		}
+		p = in->v[i].path;
+		if (strncmp(p, root, rlen) == 0 && p[rlen] == '/')
+			p += rlen + 1;
+		buf_addf(names, "%s%s", n > 1 ? ", " : "", p);
+	}
+}
+
+void
+inputs_forget(void)
+{
+	size_t	 i;
+
+	for (i = 0; i < stat_n; i++)
+		free(stat_cache[i].path);
+	free(stat_cache);
+	stat_cache = NULL;
+	stat_n = stat_alloc = 0;
+}
