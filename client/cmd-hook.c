@@ -21,7 +21,9 @@ const struct cmd_entry cmd_hook_entry = {
 	.summary = "print the prompt hook for SHELL's rc file",
 	.help =
 	    "bash: add this line to ~/.bashrc:\n"
-	    "  eval \"$(hearth hook bash)\"\n",
+	    "  eval \"$(hearth hook bash)\"\n"
+	    "zsh: add this line to ~/.zshrc:\n"
+	    "  eval \"$(hearth hook zsh)\"\n",
 	.exec = cmd_hook_exec,
 };
 

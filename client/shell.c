@@ -25,6 +25,7 @@ shell_quote_sh(struct buf *b, const char *s)
 
 static const struct shell *shells[] = {
 	&shell_bash,
+	&shell_zsh,
 };
 
 const struct shell *
@@ -36,6 +37,7 @@ shell_find(const char *name, char **cause)
 		if (strcmp(shells[i]->name, name) == 0)
 			return (shells[i]);
 	}
-	*cause = xasprintf("unsupported shell: %s (supported: bash)", name);
+	*cause = xasprintf("unsupported shell: %s (supported: bash, zsh)",
+	    name);
 	return (NULL);
 }
