@@ -23,7 +23,9 @@ const struct cmd_entry cmd_hook_entry = {
 	    "bash: add this line to ~/.bashrc:\n"
 	    "  eval \"$(hearth hook bash)\"\n"
 	    "zsh: add this line to ~/.zshrc:\n"
-	    "  eval \"$(hearth hook zsh)\"\n",
+	    "  eval \"$(hearth hook zsh)\"\n"
+	    "fish: add this line to ~/.config/fish/config.fish:\n"
+	    "  hearth hook fish | source\n",
 	.exec = cmd_hook_exec,
 };
 

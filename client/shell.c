@@ -26,6 +26,7 @@ shell_quote_sh(struct buf *b, const char *s)
 static const struct shell *shells[] = {
 	&shell_bash,
 	&shell_zsh,
+	&shell_fish,
 };
 
 const struct shell *
@@ -37,7 +38,7 @@ shell_find(const char *name, char **cause)
 		if (strcmp(shells[i]->name, name) == 0)
 			return (shells[i]);
 	}
-	*cause = xasprintf("unsupported shell: %s (supported: bash, zsh)",
-	    name);
+	*cause = xasprintf("unsupported shell: %s (supported: bash, zsh, "
+	    "fish)", name);
 	return (NULL);
 }

@@ -1,0 +1,76 @@
+/*
+ * fish: the hook text and the quoting of exported values.
+ *
+ * Inside fish's single quotes every byte is literal except \\ and \',
+ * which are escaped there. Control bytes and bytes >= 0x80 are written
+ * outside the quotes as \xHH and \XHH: fish decodes those itself, in any
+ * locale, so invalid UTF-8 comes back as the same bytes and no raw
+ * newline reaches the code. Any value without NUL reaches a child byte
+ * for byte.
+ *
+ * PATH is set as one word, like every other value. direnv splits PATH on
+ * ':' into a fish list, which fish 2 needed; fish 3 splits every path
+ * variable itself (PATH, CDPATH, MANPATH, any name ending in PATH, and
+ * the user's own `set --path` ones), by the same rule it applies to the
+ * environment it starts with, and joins the entries with ':' again for
+ * children. So fish's own command lookup sees the dev shell's entries and
+ * a child gets the bytes bash would give it. The one exception is fish's:
+ * an empty entry in PATH or CDPATH becomes ".", which means the same.
+ *
+ * Variables are set and erased in the global scope. A universal variable
+ * of the same name is shadowed while the dev shell is on, and is never
+ * erased on the way out: a plain `set -e` would take the first scope it
+ * finds and could delete the user's universal for every fish session.
+ */
+#include "hearth.h"
+
+extern const char hook_fish[];
+
+static void
+fish_quote(struct buf *b, const char *s)
+{
+	const unsigned char	*p;
+	int			 open = 0;
+
+	if (*s == '\0') {
+		buf_adds(b, "''");
+		return;
+	}
+	for (p = (const unsigned char *)s; *p != '\0'; p++) {
+		if (*p >= 0x20 && *p < 0x7f) {
+			if (!open)
+				buf_addc(b, '\'');
+			open = 1;
+			if (*p == '\'' || *p == '\\')
+				buf_addc(b, '\\');
+			buf_addc(b, *p);
+			continue;
+		}
+		if (open)
+			buf_addc(b, '\'');
+		open = 0;
+		/* fish documents \x for ASCII only, \X for any byte. */
+		buf_addf(b, "\\%c%02x", *p < 0x80 ? 'x' : 'X', *p);
+	}
+	if (open)
+		buf_addc(b, '\'');
+}
+
+static void
+fish_set(struct buf *b, const char *name, const char *value)
+{
+	if (value == NULL) {
+		buf_addf(b, "set -e -g %s\n", name);
+		return;
+	}
+	buf_addf(b, "set -gx %s ", name);
+	fish_quote(b, value);
+	buf_addc(b, '\n');
+}
+
+const struct shell shell_fish = {
+	.name = "fish",
+	.hook = hook_fish,
+	.set = fish_set,
+	.quote = fish_quote,
+};
