@@ -18,5 +18,5 @@ const struct cmd_entry cmd_deny_entry = {
 static int
 cmd_deny_exec(int argc, char **argv)
 {
-	return (cmd_trust(&cmd_deny_entry, MSG_DENY, argc, argv));
+	return (cmd_dir_text(&cmd_deny_entry, MSG_DENY, argc, argv));
 }

@@ -17,8 +17,14 @@ static const struct cmd_entry *cmd_table[] = {
 	&cmd_allow_entry,
 	&cmd_daemon_entry,
 	&cmd_deny_entry,
+	&cmd_exec_entry,
 	&cmd_export_entry,
+	&cmd_gc_entry,
 	&cmd_hook_entry,
+	&cmd_list_entry,
+	&cmd_log_entry,
+	&cmd_reload_entry,
+	&cmd_stats_entry,
 	&cmd_status_entry,
 	&cmd_wait_entry,
 };
@@ -130,4 +136,33 @@ cmd_dir(const char *arg, char **cause)
 	dir = path_resolve(cwd, cause);
 	free(cwd);
 	return (dir);
+}
+
+
+int
+cmd_dir_text(const struct cmd_entry *e, enum msg_type type, int argc,
+    char **argv)
+{
+	struct ipc_reply	 reply;
+	char			*dir, *cause = NULL, *text;
+
+	if (argc > 2)
+		return (cmd_usage_error(e, "too many arguments"));
+	if ((dir = cmd_dir(argc == 2 ? argv[1] : NULL, &cause)) == NULL) {
+		fprintf(stderr, "hearth %s: %s\n", e->name, cause);
+		free(cause);
+		return (EXIT_FAIL);
+	}
+	if (ipc_dir_request(type, dir, &reply, -1, &cause) != 0) {
+		fprintf(stderr, "hearth %s: %s\n", e->name, cause);
+		free(cause);
+		free(dir);
+		return (EXIT_FAIL);
+	}
+	text = reply_text(&reply);
+	printf(type == MSG_LOG ? "%s" : "hearth: %s\n", text);
+	free(text);
+	ipc_reply_release(&reply);
+	free(dir);
+	return (EXIT_OK);
 }

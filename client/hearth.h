@@ -38,15 +38,24 @@ int		 cmd_usage_error(const struct cmd_entry *, const char *, ...)
 		     __attribute__((format(printf, 2, 3)));
 /* The directory a command acts on: argv's DIR, or the current one. */
 char		*cmd_dir(const char *, char **);
-/* cmd-allow.c: send ALLOW or DENY for a command's DIR, print the answer. */
-int		 cmd_trust(const struct cmd_entry *, enum msg_type, int,
+/*
+ * Send a request carrying the command's DIR (allow, deny, reload, log)
+ * and print the text of the answer.
+ */
+int		 cmd_dir_text(const struct cmd_entry *, enum msg_type, int,
 		     char **);
 
 extern const struct cmd_entry cmd_allow_entry;
 extern const struct cmd_entry cmd_daemon_entry;
 extern const struct cmd_entry cmd_deny_entry;
+extern const struct cmd_entry cmd_exec_entry;
 extern const struct cmd_entry cmd_export_entry;
+extern const struct cmd_entry cmd_gc_entry;
 extern const struct cmd_entry cmd_hook_entry;
+extern const struct cmd_entry cmd_list_entry;
+extern const struct cmd_entry cmd_log_entry;
+extern const struct cmd_entry cmd_reload_entry;
+extern const struct cmd_entry cmd_stats_entry;
 extern const struct cmd_entry cmd_status_entry;
 extern const struct cmd_entry cmd_wait_entry;
 

@@ -19,6 +19,7 @@
 #include <sys/stat.h>
 
 #include <errno.h>
+#include <fcntl.h>
 #include <libgen.h>
 #include <limits.h>
 #include <stdlib.h>
@@ -51,6 +52,7 @@ struct devshell {
 
 	struct eval		*eval;
 	struct inputs		*eval_inputs;	/* recorded at the start */
+	int			 forced;	/* hearth reload asked */
 	int64_t			 eval_started;
 	void			(*eval_done)(struct devshell *);
 };
@@ -135,6 +137,33 @@ devshell_alive(const struct store_snapshot *snap)
 	    stat(snap->gcroot, &st) == 0);
 }
 
+/* 1 if the current snapshot was made from the inputs on disk now. */
+static int
+devshell_current(struct devshell *sh)
+{
+	char	 key[HASH_HEX_SIZE];
+
+	if (sh->snap.id == 0 || !devshell_alive(&sh->snap))
+		return (0);
+	inputs_key(sh->snap_inputs, sh->salt, key);
+	return (strcmp(key, sh->snap.key) == 0);
+}
+
+/* 1 if the running evaluation started from the inputs on disk now. */
+static int
+devshell_eval_fresh(struct devshell *sh)
+{
+	struct buf	 b = BUF_INIT;
+	int		 fresh;
+
+	if (sh->eval == NULL)
+		return (0);
+	inputs_changed(sh->eval_inputs, workspace_root(sh->ws), &b);
+	fresh = b.len == 0;
+	buf_release(&b);
+	return (fresh);
+}
+
 struct hit {
 	struct devshell		*sh;
 	struct store_snapshot	 found;
@@ -198,14 +227,16 @@ devshell_refresh(struct devshell *sh, int urgent)
 		devshell_eval_cancel(sh);
 		return;
 	}
-	if (sh->snap.id != 0 && devshell_alive(&sh->snap)) {
-		inputs_key(sh->snap_inputs, sh->salt, key);
-		if (strcmp(key, sh->snap.key) == 0) {
-			/* Back to what the snapshot has: no evaluation. */
-			devshell_eval_cancel(sh);
-			return;
-		}
+	if (sh->forced)
+		return;
+	if (devshell_current(sh)) {
+		/* Back to what the snapshot has: no evaluation. */
+		devshell_eval_cancel(sh);
+		return;
 	}
+	/* Already evaluating exactly these inputs. */
+	if (devshell_eval_fresh(sh))
+		return;
 	/* A cached snapshot made from the inputs on disk now is a hit. */
 	memset(&hit, 0, sizeof hit);
 	hit.sh = sh;
@@ -396,12 +427,15 @@ devshell_eval_finished(struct eval *ev, void *arg)
 	int		 stale = 0;
 
 	sh->eval = NULL;
-	sh->last_eval = sh->eval_started;
-	sh->last_eval_ms = eval_ms(ev);
+	sh->forced = 0;
 	in = inputs_new();
 	inputs_merge(in, workspace_base_inputs(sh->ws));
 	inputs_merge(in, eval_inputs(ev));
-	if (!workspace_trusted(sh->ws))
+	if (eval_cancelled(ev))
+		/* Superseded or stopped: neither a result nor a failure. */
+		log_debug("%s#%s: evaluation cancelled",
+		    workspace_root(sh->ws), sh->name);
+	else if (!workspace_trusted(sh->ws))
 		log_info("%s#%s: dropped an evaluation of an untrusted flake",
 		    workspace_root(sh->ws), sh->name);
 	else if (devshell_inputs_moved(sh, eval_inputs(ev))) {
@@ -409,9 +443,13 @@ devshell_eval_finished(struct eval *ev, void *arg)
 		log_info("%s#%s: inputs changed during the evaluation; "
 		    "result dropped", workspace_root(sh->ws), sh->name);
 		stale = 1;
-	} else if (eval_ok(ev))
+	} else if (eval_ok(ev)) {
+		sh->last_eval = sh->eval_started;
+		sh->last_eval_ms = eval_ms(ev);
 		devshell_save(sh, ev, in);
-	else {
+	} else {
+		sh->last_eval = sh->eval_started;
+		sh->last_eval_ms = eval_ms(ev);
 		log_warnx("%s#%s: evaluation failed: %s",
 		    workspace_root(sh->ws), sh->name, eval_reason(ev));
 		free(sh->error);
@@ -450,6 +488,9 @@ devshell_eval_start(struct devshell *sh, void (*done)(struct devshell *))
 	char		*profile, *cause = NULL;
 
 	if (sh->eval != NULL || !workspace_trusted(sh->ws))
+		return (-1);
+	/* Asked for earlier, but current again meanwhile: nothing to do. */
+	if (!sh->forced && devshell_current(sh))
 		return (-1);
 	/* What the result will be judged against when it lands. */
 	inputs_free(sh->eval_inputs);
@@ -508,7 +549,7 @@ devshell_describe(struct devshell *sh, struct shell_info *info)
 		inputs_key(sh->snap_inputs, sh->salt, key);
 		current = strcmp(key, sh->snap.key) == 0;
 	}
-	if (current) {
+	if (current && !sh->forced) {
 		info->state = SHELL_READY;
 		if (sh->snap.notes.len != 0)
 			info->message = xstrdup(sh->snap.notes.data);
@@ -519,4 +560,54 @@ devshell_describe(struct devshell *sh, struct shell_info *info)
 		info->message = xstrdup(sh->error ? sh->error : "failed");
 	} else
 		info->state = SHELL_EVALUATING;
+}
+
+void
+devshell_reload(struct devshell *sh)
+{
+	/* Forget the failure, and evaluate even if the snapshot is current. */
+	inputs_free(sh->failed_inputs);
+	sh->failed_inputs = NULL;
+	sh->forced = 1;
+	scheduler_want(sh, 1);
+}
+
+int
+devshell_log(struct devshell *sh, struct buf *out)
+{
+	struct store_eval	 ev;
+	char			 stamp[64];
+	time_t			 t;
+	struct tm		 tm;
+	int			 rc;
+
+	memset(&ev, 0, sizeof ev);
+	if ((rc = store_eval_last(settings.store, sh->id, &ev)) <= 0)
+		return (rc);
+	t = (time_t)ev.started_at;
+	localtime_r(&t, &tm);
+	strftime(stamp, sizeof stamp, "%Y-%m-%d %H:%M:%S", &tm);
+	buf_addf(out, "the %s shell of %s: evaluation of %s, %u ms, %s%s%s\n",
+	    sh->name, workspace_root(sh->ws), stamp, ev.duration_ms,
+	    ev.ok ? "ok" : "failed", ev.reason && *ev.reason ? ": " : "",
+	    ev.reason ? ev.reason : "");
+	buf_adds(out, ev.log != NULL ? ev.log : "");
+	store_eval_release(&ev);
+	return (1);
+}
+
+void
+devshell_used(struct devshell *sh)
+{
+	struct timespec	 now[2];
+
+	if (sh->snap.id == 0)
+		return;
+	store_snapshot_touch(settings.store, sh->snap.id);
+	store_workspace_used(settings.store, workspace_id(sh->ws));
+	/* Age-based cleaners (nh clean) look at the root's own mtime. */
+	clock_gettime(CLOCK_REALTIME, &now[0]);
+	now[1] = now[0];
+	if (sh->snap.gcroot != NULL && *sh->snap.gcroot != '\0')
+		utimensat(AT_FDCWD, sh->snap.gcroot, now, AT_SYMLINK_NOFOLLOW);
 }

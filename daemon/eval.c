@@ -118,6 +118,7 @@ struct eval {
 	struct buf	 base;
 	struct buf	 dev;
 	struct buf	 line;		/* a partial log line */
+	struct buf	 report;	/* the log less -vvv chatter */
 	char		*src;		/* the store copy of the flake */
 	struct inputs	*inputs;
 	char		**names;
@@ -676,6 +677,7 @@ eval_start(uv_loop_t *loop, const struct eval_spec *spec, eval_cb cb,
 	buf_init(&ev->base);
 	buf_init(&ev->dev);
 	buf_init(&ev->line);
+	buf_init(&ev->report);
 	ev->cb = cb;
 	ev->arg = arg;
 	ev->started = uv_now(loop);
@@ -729,6 +731,7 @@ eval_free(struct eval *ev)
 	buf_release(&ev->base);
 	buf_release(&ev->dev);
 	buf_release(&ev->line);
+	buf_release(&ev->report);
 	free(ev->reason);
 	free(ev);
 }
@@ -739,16 +742,44 @@ eval_ok(struct eval *ev)
 	return (ev->ok);
 }
 
+int
+eval_cancelled(struct eval *ev)
+{
+	return (ev->cancelled);
+}
+
 const char *
 eval_reason(struct eval *ev)
 {
 	return (ev->reason != NULL ? ev->reason : "");
 }
 
+/*
+ * Nix's output without the -vvv chatter: its warnings and traces, and
+ * everything from the first error on (the message and its code frame).
+ */
 const char *
 eval_log(struct eval *ev)
 {
-	return (ev->log.data);
+	const char	*p, *nl, *t;
+	int		 in_error = 0;
+
+	if (ev->report.len != 0 || ev->log.len == 0)
+		return (ev->report.data);
+	for (p = ev->log.data; *p != '\0'; p = nl != NULL ? nl + 1 : "") {
+		nl = strchr(p, '\n');
+		for (t = p; *t == ' '; t++)
+			;
+		if (strncmp(t, "error", 5) == 0)
+			in_error = 1;
+		if (in_error || strncmp(t, "warning:", 8) == 0 ||
+		    strncmp(t, "trace:", 6) == 0) {
+			buf_add(&ev->report, p, nl != NULL ? (size_t)(nl - p) :
+			    strlen(p));
+			buf_addc(&ev->report, '\n');
+		}
+	}
+	return (ev->report.data);
 }
 
 const struct buf *

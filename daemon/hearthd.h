@@ -89,6 +89,10 @@ struct store_eval {
 typedef void	(*store_workspace_cb)(int64_t, const char *, const char *,
 		    void *);
 typedef void	(*store_gcroot_cb)(const char *);
+typedef void	(*store_stats_cb)(const char *, uint32_t, uint32_t, uint32_t,
+		    uint32_t, uint32_t, void *);
+/* Keep a workspace (root, used recently)? Non-zero keeps it. */
+typedef int	(*store_gc_cb)(const char *, int, void *);
 /* Called per snapshot; a non-zero return stops the walk. */
 typedef int	(*store_snapshot_cb)(const struct store_snapshot *, void *);
 
@@ -130,6 +134,21 @@ int		 store_workspace_names(struct store *, int64_t, struct buf *,
 		     char [HASH_HEX_SIZE]);
 int		 store_workspace_set_names(struct store *, int64_t,
 		     const struct buf *, const char *);
+/* Mark a snapshot (and its workspace) used now: LRU and gc keep it. */
+int		 store_snapshot_touch(struct store *, int64_t);
+int		 store_workspace_used(struct store *, int64_t);
+/*
+ * Per workspace: root, shells, evaluations, failures, cache hits and the
+ * median of the recent successful evaluations' times.
+ */
+int		 store_stats(struct store *, store_stats_cb, void *);
+/*
+ * Forget the workspaces keep() refuses, given whether each was used since
+ * the time given; their snapshots' GC roots go to unroot(). One
+ * transaction; the count in *removed.
+ */
+int		 store_gc(struct store *, int64_t, store_gc_cb, store_gcroot_cb,
+		     void *, unsigned *);
 /* Log a failed evaluation. */
 int		 store_eval_failed(struct store *, int64_t,
 		     const struct store_eval *);
@@ -177,6 +196,8 @@ void		 eval_cancel(struct eval *);
 /* Free an evaluation from (or after) its callback. */
 void		 eval_free(struct eval *);
 int		 eval_ok(struct eval *);
+/* 1 if eval_cancel() ended it (not a failure of the flake). */
+int		 eval_cancelled(struct eval *);
 /* One line saying why it failed. */
 const char	*eval_reason(struct eval *);
 /* Nix's full output (stderr), for `hearth log`. */
@@ -251,6 +272,13 @@ void		 shell_info_release(struct shell_info *);
 /* Allow or deny the workspace holding a directory. */
 int		 workspace_allow(const char *, char **, char **);
 int		 workspace_deny(const char *, char **, char **);
+/* The shell of a directory, for reload/log/used; NULL with *cause. */
+struct devshell	*workspace_devshell(const char *, char **);
+/* Call cb with the description of every shell of every workspace. */
+void		 workspace_each(void (*)(const struct shell_info *, void *),
+		     void *);
+/* Drop vanished workspaces and those unused for days; a summary. */
+int		 workspace_gc(unsigned, char **, char **);
 /* Re-read a workspace's files after they changed (from the scheduler). */
 void		 workspace_refresh(struct workspace *);
 /* 1 if the workspace is allowed and its flake.nix still matches. */
@@ -283,6 +311,12 @@ void		 devshell_eval_cancel(struct devshell *);
 void		 devshell_describe(struct devshell *, struct shell_info *);
 /* Add the files the shell depends on (current and failed run) to a set. */
 void		 devshell_inputs(struct devshell *, struct inputs *);
+/* Evaluate again now, whatever the inputs say (`hearth reload`). */
+void		 devshell_reload(struct devshell *);
+/* Append the last evaluation's record and Nix's output; 0 if none. */
+int		 devshell_log(struct devshell *, struct buf *);
+/* The shell's snapshot was applied by a client: keep it warm and rooted. */
+void		 devshell_used(struct devshell *);
 
 /* server.c: the control socket and its clients. */
 /* Listen on the socket path; -1 with *cause. */
@@ -302,7 +336,12 @@ void		 server_notify(void);
 /* Handle one frame; -1 means the client sent something malformed. */
 int		 request_dispatch(struct client *, uint16_t, const void *,
 		     size_t);
-/* Encode a SHELL reply for a directory; 1 if it may still change. */
+/*
+ * Encode a SHELL reply for a directory, with the snapshot when asked and
+ * the shell has one other than applied. Returns REQUEST_* flags.
+ */
+#define REQUEST_UNSETTLED	0x1	/* the shell may still change */
+#define REQUEST_SENT_ENV	0x2	/* the reply carries the snapshot */
 int		 request_shell_reply(struct buf *, const char *, uint64_t,
 		     int);
 

@@ -62,10 +62,10 @@ request_shell_reply(struct buf *b, const char *dir, uint64_t applied,
 {
 	struct shell_info	 info;
 	size_t			 off;
-	int			 unsettled;
+	int			 flags;
 
 	workspace_describe(dir, &info);
-	unsettled = info.state == SHELL_EVALUATING;
+	flags = info.state == SHELL_EVALUATING ? REQUEST_UNSETTLED : 0;
 	off = protocol_begin(b, MSG_SHELL);
 	protocol_put_u8(b, info.state);
 	protocol_put_str(b, info.root);
@@ -79,6 +79,7 @@ request_shell_reply(struct buf *b, const char *dir, uint64_t applied,
 	/* A shell that already has this snapshot needs no copy of it. */
 	if (with_env && info.env != NULL && info.snapshot_id != applied) {
 		protocol_put_u8(b, 1);
+		flags |= REQUEST_SENT_ENV;
 		protocol_put_bytes(b, info.env->data, info.env->len);
 		protocol_put_bytes(b, info.hook_output->data,
 		    info.hook_output->len);
@@ -86,7 +87,7 @@ request_shell_reply(struct buf *b, const char *dir, uint64_t applied,
 		protocol_put_u8(b, 0);
 	protocol_end(b, off);
 	shell_info_release(&info);
-	return (unsettled);
+	return (flags);
 }
 
 static int
@@ -109,14 +110,22 @@ static int
 request_export(struct client *c, struct protocol_reader *r)
 {
 	struct buf	 b = BUF_INIT;
-	char		*dir;
+	struct devshell	*sh;
+	char		*dir, *cause = NULL;
 	uint64_t	 applied;
 
 	dir = protocol_get_str(r);
 	applied = protocol_get_u64(r);
 	if ((dir = request_dir_ok(r, dir)) == NULL)
 		return (-1);
-	request_shell_reply(&b, dir, applied, 1);
+	/*
+	 * A shell is about to apply a snapshot it did not have: mark it
+	 * used, so that the cache and `hearth gc` keep it.
+	 */
+	if (request_shell_reply(&b, dir, applied, 1) & REQUEST_SENT_ENV &&
+	    (sh = workspace_devshell(dir, &cause)) != NULL)
+		devshell_used(sh);
+	free(cause);
 	server_send(c, &b);
 	free(dir);
 	return (0);
@@ -145,7 +154,7 @@ request_wait(struct client *c, struct protocol_reader *r)
 	if ((dir = request_dir(r)) == NULL)
 		return (-1);
 	/* Answer now if settled; otherwise when the shell settles. */
-	if (request_shell_reply(&b, dir, 0, 0))
+	if (request_shell_reply(&b, dir, 0, 0) & REQUEST_UNSETTLED)
 		server_wait(c, dir);
 	else
 		server_send(c, &b);
@@ -184,6 +193,151 @@ request_deny(struct client *c, struct protocol_reader *r)
 	return (request_trust(c, r, workspace_deny));
 }
 
+static void
+request_list_one(const struct shell_info *info, void *arg)
+{
+	struct buf	*b = arg;
+
+	protocol_put_str(b, info->root);
+	protocol_put_str(b, info->shell);
+	protocol_put_u8(b, info->state);
+	protocol_put_u64(b, info->snapshot_made);
+	protocol_put_u64(b, info->last_eval);
+	protocol_put_u32(b, info->last_eval_ms);
+	protocol_put_str(b, info->message);
+}
+
+static void
+request_count_one(const struct shell_info *info, void *arg)
+{
+	(void)info;
+	(*(uint32_t *)arg)++;
+}
+
+static int
+request_list(struct client *c, struct protocol_reader *r)
+{
+	struct buf	 b = BUF_INIT;
+	uint32_t	 n = 0;
+	size_t		 off;
+
+	if (protocol_reader_done(r) != 0)
+		return (-1);
+	workspace_each(request_count_one, &n);
+	off = protocol_begin(&b, MSG_LIST_REPLY);
+	protocol_put_u32(&b, n);
+	workspace_each(request_list_one, &b);
+	protocol_end(&b, off);
+	server_send(c, &b);
+	return (0);
+}
+
+static int
+request_reload(struct client *c, struct protocol_reader *r)
+{
+	struct devshell	*sh;
+	char		*dir, *cause = NULL, *msg;
+
+	if ((dir = request_dir(r)) == NULL)
+		return (-1);
+	if ((sh = workspace_devshell(dir, &cause)) == NULL) {
+		request_reply_text(c, MSG_ERROR, cause);
+		free(cause);
+	} else {
+		devshell_reload(sh);
+		msg = xasprintf("evaluating the %s shell again",
+		    devshell_name(sh));
+		request_reply_text(c, MSG_OK, msg);
+		free(msg);
+	}
+	free(dir);
+	return (0);
+}
+
+static int
+request_log(struct client *c, struct protocol_reader *r)
+{
+	struct devshell	*sh;
+	struct buf	 text = BUF_INIT;
+	char		*dir, *cause = NULL;
+
+	if ((dir = request_dir(r)) == NULL)
+		return (-1);
+	if ((sh = workspace_devshell(dir, &cause)) == NULL) {
+		request_reply_text(c, MSG_ERROR, cause);
+		free(cause);
+	} else if (devshell_log(sh, &text) <= 0)
+		request_reply_text(c, MSG_ERROR, "no evaluation of this shell "
+		    "yet");
+	else
+		request_reply_text(c, MSG_OK, text.data);
+	buf_release(&text);
+	free(dir);
+	return (0);
+}
+
+struct stats_rows {
+	struct buf	 b;
+	uint32_t	 n;
+};
+
+static void
+request_stats_one(const char *root, uint32_t shells, uint32_t evals,
+    uint32_t failures, uint32_t hits, uint32_t median, void *arg)
+{
+	struct stats_rows	*rows = arg;
+	struct buf		*b = &rows->b;
+
+	rows->n++;
+	protocol_put_str(b, root);
+	protocol_put_u32(b, shells);
+	protocol_put_u32(b, evals);
+	protocol_put_u32(b, failures);
+	protocol_put_u32(b, hits);
+	protocol_put_u32(b, median);
+}
+
+static int
+request_stats(struct client *c, struct protocol_reader *r)
+{
+	struct stats_rows	 rows = { .b = BUF_INIT, .n = 0 };
+	struct buf		 b = BUF_INIT;
+	size_t			 off;
+
+	if (protocol_reader_done(r) != 0)
+		return (-1);
+	if (store_stats(settings.store, request_stats_one, &rows) != 0) {
+		request_reply_text(c, MSG_ERROR, "cannot read the statistics "
+		    "(see the daemon log)");
+		buf_release(&rows.b);
+		return (0);
+	}
+	off = protocol_begin(&b, MSG_STATS_REPLY);
+	protocol_put_u32(&b, rows.n);
+	buf_add(&b, rows.b.data, rows.b.len);
+	protocol_end(&b, off);
+	server_send(c, &b);
+	buf_release(&rows.b);
+	return (0);
+}
+
+static int
+request_gc(struct client *c, struct protocol_reader *r)
+{
+	uint32_t	 days = protocol_get_u32(r);
+	char		*msg = NULL, *cause = NULL;
+
+	if (protocol_reader_done(r) != 0)
+		return (-1);
+	if (workspace_gc(days, &msg, &cause) == 0)
+		request_reply_text(c, MSG_OK, msg);
+	else
+		request_reply_text(c, MSG_ERROR, cause);
+	free(msg);
+	free(cause);
+	return (0);
+}
+
 static int
 request_stop(struct client *c, struct protocol_reader *r)
 {
@@ -205,6 +359,11 @@ static const struct {
 	{ MSG_ALLOW, request_allow },
 	{ MSG_DENY, request_deny },
 	{ MSG_STOP, request_stop },
+	{ MSG_LIST, request_list },
+	{ MSG_RELOAD, request_reload },
+	{ MSG_LOG, request_log },
+	{ MSG_STATS, request_stats },
+	{ MSG_GC, request_gc },
 };
 
 int

@@ -313,7 +313,8 @@ server_notify(void)
 		if (c->wait_dir == NULL)
 			continue;
 		buf_init(&frame);
-		if (request_shell_reply(&frame, c->wait_dir, 0, 0) != 0) {
+		if (request_shell_reply(&frame, c->wait_dir, 0, 0) &
+		    REQUEST_UNSETTLED) {
 			buf_release(&frame);
 			continue;
 		}

@@ -38,6 +38,7 @@ static const char *store_schema_v1 =
 	"  allowed_at INTEGER,"
 	"  shell_names BLOB,"
 	"  names_key TEXT,"
+	"  last_used INTEGER,"
 	"  created_at INTEGER NOT NULL);"
 	"CREATE TABLE shells ("
 	"  id INTEGER PRIMARY KEY,"
@@ -45,6 +46,9 @@ static const char *store_schema_v1 =
 	"    REFERENCES workspaces(id) ON DELETE CASCADE,"
 	"  name TEXT NOT NULL,"
 	"  current_snapshot INTEGER,"
+	"  evaluations INTEGER NOT NULL DEFAULT 0,"
+	"  failures INTEGER NOT NULL DEFAULT 0,"
+	"  cache_hits INTEGER NOT NULL DEFAULT 0,"
 	"  UNIQUE (workspace_id, name));"
 	"CREATE TABLE snapshots ("
 	"  id INTEGER PRIMARY KEY,"
@@ -397,6 +401,17 @@ store_eval_insert(struct store *s, int64_t shell, const struct store_eval *ev)
 	sqlite3_stmt	*st;
 	int		 rc;
 
+	st = store_prepare(s, "UPDATE shells SET evaluations = evaluations"
+	    " + 1, failures = failures + ?1 WHERE id = ?2");
+	if (st == NULL)
+		return (-1);
+	sqlite3_bind_int(st, 1, ev->ok ? 0 : 1);
+	sqlite3_bind_int64(st, 2, shell);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return (-1);
+
 	st = store_prepare(s, "INSERT INTO evals (shell_id, started_at,"
 	    " duration_ms, ok, reason, log) VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
 	if (st == NULL)
@@ -602,8 +617,8 @@ store_snapshot_use(struct store *s, int64_t shell, int64_t snapshot)
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE)
 		goto fail;
-	st = store_prepare(s, "UPDATE shells SET current_snapshot = ?1"
-	    " WHERE id = ?2");
+	st = store_prepare(s, "UPDATE shells SET current_snapshot = ?1,"
+	    " cache_hits = cache_hits + 1 WHERE id = ?2");
 	if (st == NULL)
 		goto fail;
 	sqlite3_bind_int64(st, 1, snapshot);
@@ -657,6 +672,132 @@ store_workspace_set_names(struct store *s, int64_t ws, const struct buf *names,
 	sqlite3_bind_blob(st, 1, names->data, (int)names->len, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, key, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 3, ws);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	return (rc == SQLITE_DONE ? 0 : -1);
+}
+
+int
+store_snapshot_touch(struct store *s, int64_t snapshot)
+{
+	sqlite3_stmt	*st;
+	int		 rc;
+
+	st = store_prepare(s, "UPDATE snapshots SET last_used = ?1"
+	    " WHERE id = ?2");
+	if (st == NULL)
+		return (-1);
+	sqlite3_bind_int64(st, 1, time(NULL));
+	sqlite3_bind_int64(st, 2, snapshot);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	return (rc == SQLITE_DONE ? 0 : -1);
+}
+
+int
+store_stats(struct store *s, store_stats_cb cb, void *arg)
+{
+	sqlite3_stmt	*st, *med;
+	int		 rc, n;
+	uint32_t	 median;
+
+	st = store_prepare(s, "SELECT w.id, w.root, count(h.id),"
+	    " coalesce(sum(h.evaluations), 0), coalesce(sum(h.failures), 0),"
+	    " coalesce(sum(h.cache_hits), 0) FROM workspaces w"
+	    " LEFT JOIN shells h ON h.workspace_id = w.id"
+	    " GROUP BY w.id ORDER BY w.root");
+	med = store_prepare(s, "SELECT e.duration_ms FROM evals e"
+	    " JOIN shells h ON h.id = e.shell_id"
+	    " WHERE h.workspace_id = ?1 AND e.ok = 1"
+	    " ORDER BY e.duration_ms LIMIT 1 OFFSET ?2");
+	if (st == NULL || med == NULL) {
+		sqlite3_finalize(st);
+		sqlite3_finalize(med);
+		return (-1);
+	}
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		/* The median of the recent successful evaluations. */
+		n = sqlite3_column_int(st, 3) - sqlite3_column_int(st, 4);
+		median = 0;
+		sqlite3_reset(med);
+		sqlite3_bind_int64(med, 1, sqlite3_column_int64(st, 0));
+		sqlite3_bind_int(med, 2, n > 1 ? n / 2 : 0);
+		if (n > 0 && sqlite3_step(med) == SQLITE_ROW)
+			median = sqlite3_column_int(med, 0);
+		cb((const char *)sqlite3_column_text(st, 1),
+		    sqlite3_column_int(st, 2), sqlite3_column_int(st, 3),
+		    sqlite3_column_int(st, 4), sqlite3_column_int(st, 5),
+		    median, arg);
+	}
+	sqlite3_finalize(st);
+	sqlite3_finalize(med);
+	return (rc == SQLITE_DONE ? 0 : -1);
+}
+
+int
+store_gc(struct store *s, int64_t unused_before, store_gc_cb keep,
+    store_gcroot_cb unroot, void *arg, unsigned *removed)
+{
+	sqlite3_stmt	*st, *roots, *del;
+	int64_t		 id, last;
+	const char	*root;
+	int		 rc;
+
+	*removed = 0;
+	if (store_exec(s, "BEGIN IMMEDIATE") != 0)
+		return (-1);
+	st = store_prepare(s, "SELECT w.id, w.root, max(coalesce(w.last_used,"
+	    " 0), coalesce(max(sn.last_used), 0), w.created_at)"
+	    " FROM workspaces w LEFT JOIN shells h ON h.workspace_id = w.id"
+	    " LEFT JOIN snapshots sn ON sn.shell_id = h.id GROUP BY w.id");
+	roots = store_prepare(s, "SELECT sn.gcroot FROM snapshots sn"
+	    " JOIN shells h ON h.id = sn.shell_id WHERE h.workspace_id = ?1");
+	del = store_prepare(s, "DELETE FROM workspaces WHERE id = ?1");
+	if (st == NULL || roots == NULL || del == NULL)
+		goto fail;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		id = sqlite3_column_int64(st, 0);
+		root = (const char *)sqlite3_column_text(st, 1);
+		last = sqlite3_column_int64(st, 2);
+		if (keep(root, last >= unused_before, arg))
+			continue;
+		sqlite3_reset(roots);
+		sqlite3_bind_int64(roots, 1, id);
+		while (sqlite3_step(roots) == SQLITE_ROW)
+			unroot((const char *)sqlite3_column_text(roots, 0));
+		sqlite3_reset(del);
+		sqlite3_bind_int64(del, 1, id);
+		if (sqlite3_step(del) != SQLITE_DONE)
+			goto fail;
+		(*removed)++;
+	}
+	if (rc != SQLITE_DONE)
+		goto fail;
+	sqlite3_finalize(st);
+	sqlite3_finalize(roots);
+	sqlite3_finalize(del);
+	return (store_exec(s, "COMMIT"));
+fail:
+	log_warnx("store: gc: %s", sqlite3_errmsg(s->db));
+	sqlite3_finalize(st);
+	sqlite3_finalize(roots);
+	sqlite3_finalize(del);
+	store_exec(s, "ROLLBACK");
+	return (-1);
+}
+
+int
+store_workspace_used(struct store *s, int64_t ws)
+{
+	sqlite3_stmt	*st;
+	int		 rc;
+
+	st = store_prepare(s, "UPDATE workspaces SET last_used = ?1"
+	    " WHERE id = ?2");
+	if (st == NULL)
+		return (-1);
+	sqlite3_bind_int64(st, 1, time(NULL));
+	sqlite3_bind_int64(st, 2, ws);
 	rc = sqlite3_step(st);
 	sqlite3_finalize(st);
 	return (rc == SQLITE_DONE ? 0 : -1);

@@ -698,3 +698,123 @@ workspace_deny(const char *dir, char **msg, char **cause)
 	server_notify();
 	return (0);
 }
+
+struct devshell *
+workspace_devshell(const char *dir, char **cause)
+{
+	struct workspace	*ws;
+	const char		*name;
+	char			*root;
+
+	if ((root = path_find_workspace(dir)) == NULL) {
+		*cause = xasprintf("no %s in %s or any parent directory",
+		    PATH_FLAKE, dir);
+		return (NULL);
+	}
+	ws = workspace_find(root);
+	if (ws == NULL || ws->allowed_hash == NULL) {
+		*cause = xasprintf("%s is not allowed (run hearth allow)", root);
+		free(root);
+		return (NULL);
+	}
+	free(root);
+	if (!workspace_trusted(ws)) {
+		*cause = xasprintf("%s is blocked: flake.nix or .hearth.ini "
+		    "changed since it was allowed (run hearth allow)",
+		    ws->root);
+		return (NULL);
+	}
+	if ((name = workspace_shell_for(ws, dir)) == NULL ||
+	    (ws->names != NULL && !workspace_has_name(ws, name))) {
+		*cause = xasprintf("no devShell for %s", dir);
+		return (NULL);
+	}
+	return (workspace_add_shell(ws, name));
+}
+
+void
+workspace_each(void (*cb)(const struct shell_info *, void *), void *arg)
+{
+	struct workspace	*ws;
+	struct shell_entry	*e;
+	struct shell_info	 info;
+
+	TAILQ_FOREACH(ws, &workspaces, entry) {
+		if (ws->allowed_hash == NULL || !workspace_trusted(ws)) {
+			memset(&info, 0, sizeof info);
+			info.root = xstrdup(ws->root);
+			info.state = ws->allowed_hash == NULL ?
+			    SHELL_UNTRUSTED : SHELL_BLOCKED;
+			info.shell = "";
+			cb(&info, arg);
+			shell_info_release(&info);
+			continue;
+		}
+		TAILQ_FOREACH(e, &ws->shells, entry) {
+			if (ws->names != NULL &&
+			    !workspace_has_name(ws, devshell_name(e->sh)))
+				continue;
+			memset(&info, 0, sizeof info);
+			info.root = xstrdup(ws->root);
+			devshell_describe(e->sh, &info);
+			cb(&info, arg);
+			shell_info_release(&info);
+		}
+	}
+}
+
+/* gc: keep a workspace whose flake is still there and that was used. */
+static int
+workspace_gc_keep(const char *root, int recent, void *arg)
+{
+	struct buf		*b = arg;
+	struct workspace	*ws;
+	struct shell_entry	*e;
+	char			*flake;
+	int			 there;
+
+	flake = path_join(root, PATH_FLAKE);
+	there = access(flake, F_OK) == 0;
+	free(flake);
+	if (there && recent)
+		return (1);
+	buf_addf(b, "removed %s (%s)\n", root, there ? "unused" : "vanished");
+	if ((ws = workspace_find(root)) != NULL) {
+		/* It stays in memory, untrusted, until the daemon exits. */
+		free(ws->allowed_hash);
+		ws->allowed_hash = NULL;
+		TAILQ_FOREACH(e, &ws->shells, entry)
+			devshell_eval_cancel(e->sh);
+		workspace_unwatch_one(ws);
+	}
+	return (0);
+}
+
+static void
+workspace_gc_unroot(const char *gcroot)
+{
+	if (gcroot != NULL && *gcroot != '\0' && unlink(gcroot) == -1 &&
+	    errno != ENOENT)
+		log_warn("cannot remove %s", gcroot);
+}
+
+int
+workspace_gc(unsigned days, char **msg, char **cause)
+{
+	struct buf	 b = BUF_INIT;
+	unsigned	 removed;
+	int64_t		 before = time(NULL) - (int64_t)days * 86400;
+
+	if (store_gc(settings.store, before, workspace_gc_keep,
+	    workspace_gc_unroot, &b, &removed) != 0) {
+		buf_release(&b);
+		*cause = xstrdup("cannot clean the store (see the daemon log)");
+		return (-1);
+	}
+	buf_addf(&b, "%u workspace%s removed", removed, removed == 1 ? "" :
+	    "s");
+	*msg = buf_detach(&b, NULL);
+	log_info("gc: %s", *msg);
+	generation_bump("gc");
+	return (0);
+}

@@ -32,11 +32,21 @@
  *  ALLOW	str dir				-> OK str message | ERROR
  *  DENY	str dir				-> OK str message | ERROR
  *  STOP	(nothing)			-> OK str message
+ *  LIST	(nothing)			-> LIST_REPLY
+ *  RELOAD	str dir				-> OK str message | ERROR
+ *  LOG		str dir				-> OK str log | ERROR
+ *  STATS	(nothing)			-> STATS_REPLY
+ *  GC		u32 days unused			-> OK str summary | ERROR
  *  ERROR	str message (a one-line error to show the user)
  *  SHELL	u8 state, str root, str shell, str message, str changed,
  *		u64 snapshot id, u64 snapshot made (unix s),
  *		u64 last evaluation (unix s), u32 last evaluation ms,
  *		u8 has_env; if has_env: str envdiff, str hook output
+ *  LIST_REPLY	u32 n, then n times: str root, str shell, u8 state,
+ *		u64 snapshot made, u64 last evaluation, u32 its ms, str message
+ *  STATS_REPLY	u32 n, then n times: str root, u32 shells,
+ *		u32 evaluations, u32 failures, u32 cache hits,
+ *		u32 median evaluation ms
  * EXPORT gets has_env = 1 only when the snapshot differs from the one the
  * shell says it applied, so a prompt that changes nothing stays small.
  */
@@ -48,11 +58,18 @@ enum msg_type {
 	MSG_ALLOW = 5,
 	MSG_DENY = 6,
 	MSG_STOP = 7,
+	MSG_LIST = 8,
+	MSG_RELOAD = 9,
+	MSG_LOG = 10,
+	MSG_STATS = 11,
+	MSG_GC = 12,
 
 	MSG_OK = 100,
 	MSG_ERROR = 101,
 	MSG_PONG = 102,
 	MSG_SHELL = 103,
+	MSG_LIST_REPLY = 104,
+	MSG_STATS_REPLY = 105,
 };
 
 /* The state of the shell a directory maps to, as the SHELL reply says. */

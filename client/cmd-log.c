@@ -1,0 +1,21 @@
+/*
+ * `hearth log [DIR]`: the last evaluation of the shell for DIR, with
+ * Nix's full output (the prompt shows only the error's first line).
+ */
+#include "hearth.h"
+
+static int	cmd_log_exec(int, char **);
+
+const struct cmd_entry cmd_log_entry = {
+	.name = "log",
+	.args = "[DIR]",
+	.summary = "show the last evaluation's full Nix output",
+	.help = "DIR defaults to the current directory.\n",
+	.exec = cmd_log_exec,
+};
+
+static int
+cmd_log_exec(int argc, char **argv)
+{
+	return (cmd_dir_text(&cmd_log_entry, MSG_LOG, argc, argv));
+}
