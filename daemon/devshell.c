@@ -374,6 +374,7 @@ devshell_save(struct devshell *sh, struct eval *ev, struct inputs *in)
 	log_info("%s#%s: snapshot %lld ready (%u ms, %zu variables, %zu "
 	    "inputs)", workspace_root(sh->ws), sh->name,
 	    (long long)sh->snap.id, eval_ms(ev), d.n, inputs_count(in));
+	workspace_root_inputs(sh->ws);
 	goto out;
 fail:
 	log_warnx("%s#%s: %s", workspace_root(sh->ws), sh->name, cause);

@@ -18,6 +18,10 @@
  *
  * A second kind of job lists a flake's devShell names (`nix eval --json
  * ROOT#devShells.SYSTEM --apply builtins.attrNames`), without building.
+ * A third roots the flake's inputs, as nix-direnv does: `nix flake
+ * archive --json` names their store paths, and `nix build --out-link`
+ * makes each a GC root, so that a garbage collection cannot force a
+ * re-fetch (impossible offline) the next time the shell is evaluated.
  *
  * Every output has a size cap; the whole job has a timeout that kills its
  * process group. This file runs one job and knows nothing of when or why:
@@ -71,7 +75,8 @@ static const char eval_script[] =
 
 enum eval_stage {
 	EVAL_NIX,
-	EVAL_BASH,
+	EVAL_BASH,	/* EVAL_DEVENV: source the rc */
+	EVAL_LINK,	/* EVAL_ROOTS: nix build --out-link the inputs */
 	EVAL_DONE,
 };
 
@@ -132,6 +137,40 @@ struct eval {
 
 static void	eval_stage_start(struct eval *);
 static int	eval_parse_names(struct eval *);
+
+/*
+ * `nix build --out-link PROFILE P...` for every store path in the
+ * archive's JSON (stage 1's stdout); the count of argv entries.
+ */
+static int
+eval_link_argv(struct eval *ev, char ***out)
+{
+	const char	*p = ev->rc.data, *e;
+	char		**argv;
+	int		  n = 0, cap = 16;
+
+	argv = xcalloc(cap, sizeof *argv);
+	argv[n++] = xstrdup(ev->nix);
+	argv[n++] = xstrdup("--extra-experimental-features");
+	argv[n++] = xstrdup("nix-command flakes");
+	argv[n++] = xstrdup("build");
+	argv[n++] = xstrdup("--out-link");
+	argv[n++] = xstrdup(ev->profile);
+	while ((p = strstr(p, "\"/nix/store/")) != NULL) {
+		p++;
+		if ((e = strchr(p, '"')) == NULL)
+			break;
+		if (n + 2 >= cap) {
+			cap *= 2;
+			argv = xrealloc(argv, cap * sizeof *argv);
+		}
+		argv[n++] = xstrndup(p, e - p);
+		p = e;
+	}
+	argv[n] = NULL;
+	*out = argv;
+	return (n);
+}
 
 static void
 eval_fail(struct eval *ev, const char *fmt, ...)
@@ -241,6 +280,17 @@ eval_stage_done(struct eval *ev)
 		eval_fail(ev, "%s wrote more output than hearth accepts",
 		    ev->stage == EVAL_NIX ? "nix print-dev-env" : "shellHook");
 	if (ev->reason != NULL) {
+		eval_finish(ev);
+		return;
+	}
+	if (ev->mode == EVAL_ROOTS) {
+		if (ev->signal != 0 || ev->status != 0)
+			eval_nix_reason(ev);
+		else if (ev->stage == EVAL_NIX) {
+			ev->stage = EVAL_LINK;
+			eval_stage_start(ev);
+			return;
+		}
 		eval_finish(ev);
 		return;
 	}
@@ -524,7 +574,7 @@ eval_stage_start(struct eval *ev)
 {
 	uv_process_options_t	 opts;
 	uv_stdio_container_t	 stdio[4];
-	char			*flakeref = NULL, *argv[16];
+	char			*flakeref = NULL, *argv[16], **largv = NULL;
 	int			 rc, i, fd_of[2];
 
 	memset(&opts, 0, sizeof opts);
@@ -539,7 +589,13 @@ eval_stage_start(struct eval *ev)
 		argv[i++] = ev->nix;
 		argv[i++] = "--extra-experimental-features";
 		argv[i++] = "nix-command flakes";
-		if (ev->mode == EVAL_LIST) {
+		if (ev->mode == EVAL_ROOTS) {
+			argv[i++] = "flake";
+			argv[i++] = "archive";
+			argv[i++] = "--json";
+			argv[i++] = "--no-write-lock-file";
+			argv[i++] = ev->root;
+		} else if (ev->mode == EVAL_LIST) {
 			flakeref = xasprintf("%s#devShells.%s", ev->root,
 			    ev->system);
 			argv[i++] = "eval";
@@ -575,6 +631,19 @@ eval_stage_start(struct eval *ev)
 		ev->out[1].lines = ev->mode == EVAL_DEVENV;
 		fd_of[0] = 1;
 		fd_of[1] = 2;
+	} else if (ev->stage == EVAL_LINK) {
+		/* Every store path the archive named, rooted at profile. */
+		i = eval_link_argv(ev, &largv);
+		ev->out[0].to = &ev->hook;
+		ev->out[0].cap = EVAL_MAX_HOOK;
+		ev->out[0].keep_tail = 1;
+		ev->out[0].lines = 0;
+		ev->out[1].to = &ev->log;
+		ev->out[1].cap = EVAL_MAX_LOG;
+		ev->out[1].keep_tail = 1;
+		ev->out[1].lines = 0;
+		fd_of[0] = 1;
+		fd_of[1] = 2;
 	} else {
 		i = 0;
 		argv[i++] = "bash";
@@ -608,12 +677,12 @@ eval_stage_start(struct eval *ev)
 		stdio[fd_of[i]].flags = UV_CREATE_PIPE | UV_WRITABLE_PIPE;
 		stdio[fd_of[i]].data.stream = (uv_stream_t *)&ev->out[i].pipe;
 	}
-	opts.file = argv[0];
-	opts.args = argv;
+	opts.file = largv != NULL ? largv[0] : argv[0];
+	opts.args = largv != NULL ? largv : argv;
 	opts.env = ev->env;
 	opts.cwd = ev->root;
 	opts.stdio = stdio;
-	opts.stdio_count = ev->stage == EVAL_NIX ? 3 : 4;
+	opts.stdio_count = ev->stage == EVAL_BASH ? 4 : 3;
 	/* Its own session and process group, so a timeout kills it all. */
 	opts.flags = UV_PROCESS_DETACHED;
 	opts.exit_cb = eval_exited;
@@ -628,20 +697,26 @@ eval_stage_start(struct eval *ev)
 		 */
 		if (rc == UV_ENOENT)
 			eval_fail(ev, "%s: not found in PATH (is Nix "
-			    "installed?)", argv[0]);
+			    "installed?)", opts.file);
 		else
-			eval_fail(ev, "cannot run %s: %s", argv[0],
+			eval_fail(ev, "cannot run %s: %s", opts.file,
 			    uv_strerror(rc));
 		ev->exited = 1;
 		uv_close((uv_handle_t *)&ev->proc, eval_handle_closed);
 		for (i = 0; i < ev->nout; i++)
 			uv_close((uv_handle_t *)&ev->out[i].pipe,
 			    eval_pipe_closed);
-		return;
+		goto out;
 	}
 	for (i = 0; i < ev->nout; i++)
 		uv_read_start((uv_stream_t *)&ev->out[i].pipe, eval_alloc,
 		    eval_read);
+out:
+	if (largv != NULL) {
+		for (i = 0; largv[i] != NULL; i++)
+			free(largv[i]);
+		free(largv);
+	}
 }
 
 struct eval *
@@ -689,6 +764,8 @@ eval_start(uv_loop_t *loop, const struct eval_spec *spec, eval_cb cb,
 	    (uint64_t)spec->timeout_sec * 1000, 0);
 	if (ev->mode == EVAL_LIST)
 		log_info("listing the devShells of %s", ev->root);
+	else if (ev->mode == EVAL_ROOTS)
+		log_debug("rooting the inputs of %s", ev->root);
 	else
 		log_info("evaluating %s#%s", ev->root, ev->shell);
 	eval_stage_start(ev);

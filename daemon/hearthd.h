@@ -174,6 +174,7 @@ void		 watcher_free(struct watcher *);
 enum eval_mode {
 	EVAL_DEVENV,	/* a shell's environment: print-dev-env, then bash */
 	EVAL_LIST,	/* the names of a flake's devShells for a system */
+	EVAL_ROOTS,	/* GC roots for the flake's inputs, at profile */
 };
 struct eval_spec {
 	enum eval_mode	 mode;
@@ -291,6 +292,8 @@ int64_t		 workspace_id(struct workspace *);
 const struct inputs *workspace_base_inputs(struct workspace *);
 /* A shell's inputs changed: watch the directories holding them. */
 void		 workspace_rewatch(struct workspace *);
+/* After a good evaluation: make GC roots for the flake's inputs. */
+void		 workspace_root_inputs(struct workspace *);
 
 /* devshell.c: one devShell of a workspace, its snapshots and evaluation. */
 struct devshell	*devshell_new(struct workspace *, const char *);

@@ -23,6 +23,7 @@
 #include <sys/queue.h>
 #include <sys/stat.h>
 
+#include <dirent.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,6 +38,7 @@
 
 #define WORKSPACE_CONFIG	".hearth.ini"
 #define WORKSPACE_DEFAULT	"default"
+#define nitems(a)		(sizeof (a) / sizeof *(a))
 /* A workspace with more directories to watch is watched at its root. */
 #define WORKSPACE_MAX_WATCHES	512
 
@@ -58,6 +60,9 @@ struct workspace {
 	char			 names_key[HASH_HEX_SIZE];
 	struct eval		*list;		/* listing the names */
 	char			*list_error;
+	struct eval		*roots;		/* rooting the flake inputs */
+	char			*wanted[8];	/* dirs asked for while listing */
+	char			 roots_key[HASH_HEX_SIZE];
 
 	TAILQ_HEAD(, shell_entry) shells;
 
@@ -74,6 +79,7 @@ static struct watcher	*ws_watcher;
 
 static void	workspace_changed(void *, const char *);
 static void	workspace_list(struct workspace *);
+static const char *workspace_shell_for(struct workspace *, const char *);
 
 const char *
 workspace_root(struct workspace *ws)
@@ -250,6 +256,7 @@ workspace_listed(struct eval *ev, void *arg)
 	struct workspace	*ws = arg;
 	struct buf		 b = BUF_INIT;
 	char *const		*names;
+	const char		*name;
 	size_t			 i;
 
 	ws->list = NULL;
@@ -272,6 +279,14 @@ workspace_listed(struct eval *ev, void *arg)
 	}
 	buf_release(&b);
 	eval_free(ev);
+	/* The shells users asked for while listing go first. */
+	for (i = 0; i < nitems(ws->wanted) && ws->wanted[i] != NULL; i++) {
+		if (ws->names != NULL && (name = workspace_shell_for(ws,
+		    ws->wanted[i])) != NULL && workspace_has_name(ws, name))
+			devshell_refresh(workspace_add_shell(ws, name), 1);
+		free(ws->wanted[i]);
+		ws->wanted[i] = NULL;
+	}
 	workspace_refresh(ws);
 	generation_bump("devShells listed");
 	server_notify();
@@ -301,6 +316,112 @@ workspace_list(struct workspace *ws)
 		log_warnx("%s: %s", ws->root, cause);
 		free(cause);
 	}
+}
+
+/* Where a workspace's input roots live: one directory per lock. */
+static char *
+workspace_roots_dir(struct workspace *ws, const char *key)
+{
+	if (key == NULL)
+		return (xasprintf("%s/roots/ws-%lld", settings.state_dir,
+		    (long long)ws->id));
+	return (xasprintf("%s/roots/ws-%lld/%.16s", settings.state_dir,
+	    (long long)ws->id, key));
+}
+
+/* Remove every roots directory of a workspace but the one to keep. */
+static void
+workspace_unroot_inputs(struct workspace *ws, const char *keep)
+{
+	struct dirent	**ents = NULL;
+	char		 *dir, *sub, *link;
+	int		  n, i;
+
+	dir = workspace_roots_dir(ws, NULL);
+	if ((n = scandir(dir, &ents, NULL, alphasort)) > 0) {
+		for (i = 0; i < n; i++) {
+			if (ents[i]->d_name[0] == '.' || (keep != NULL &&
+			    strncmp(ents[i]->d_name, keep, 16) == 0)) {
+				free(ents[i]);
+				continue;
+			}
+			sub = path_join(dir, ents[i]->d_name);
+			/* Only hearth's own links: input, input-1, ... */
+			for (int k = 0; k < 4096; k++) {
+				link = k == 0 ? path_join(sub, "input") :
+				    xasprintf("%s/input-%d", sub, k);
+				if (unlink(link) == -1 && k > 0) {
+					free(link);
+					break;
+				}
+				free(link);
+			}
+			rmdir(sub);
+			free(sub);
+			free(ents[i]);
+		}
+	}
+	free(ents);
+	free(dir);
+}
+
+static void
+workspace_rooted(struct eval *ev, void *arg)
+{
+	struct workspace	*ws = arg;
+	char			 key[HASH_HEX_SIZE];
+
+	ws->roots = NULL;
+	if (eval_ok(ev)) {
+		memcpy(key, ws->roots_key, sizeof key);
+		workspace_unroot_inputs(ws, key);
+		log_info("%s: flake inputs rooted", ws->root);
+	} else if (!eval_cancelled(ev)) {
+		log_warnx("%s: cannot root its flake inputs: %s", ws->root,
+		    eval_reason(ev));
+		ws->roots_key[0] = '\0';
+	}
+	eval_free(ev);
+}
+
+/*
+ * Root the flake's inputs once per lock (after a successful evaluation:
+ * by then Nix has fetched them), so that nix-collect-garbage cannot take
+ * them and force a fetch, impossible offline, at the next evaluation.
+ */
+void
+workspace_root_inputs(struct workspace *ws)
+{
+	struct eval_spec spec;
+	char		*dir, *link, *cause = NULL;
+
+	if (ws->roots != NULL || strcmp(ws->roots_key, ws->names_key) == 0)
+		return;
+	memcpy(ws->roots_key, ws->names_key, sizeof ws->roots_key);
+	dir = workspace_roots_dir(ws, ws->roots_key);
+	if (path_mkdirs(dir, 0700) != 0) {
+		log_warn("cannot create %s", dir);
+		free(dir);
+		return;
+	}
+	link = path_join(dir, "input");
+	memset(&spec, 0, sizeof spec);
+	spec.mode = EVAL_ROOTS;
+	spec.root = ws->root;
+	spec.top = ws->top;
+	spec.profile = link;
+	spec.tmpdir = settings.tmp;
+	spec.nix = settings.nix;
+	spec.env = settings.base_env;
+	spec.timeout_sec = settings.timeout_sec;
+	ws->roots = eval_start(settings.loop, &spec, workspace_rooted, ws,
+	    &cause);
+	if (ws->roots == NULL) {
+		log_warnx("%s: %s", ws->root, cause);
+		free(cause);
+	}
+	free(link);
+	free(dir);
 }
 
 /* Watch the root and the directories of every shell's inputs. */
@@ -484,6 +605,8 @@ workspace_unwatch(void)
 	TAILQ_FOREACH(ws, &workspaces, entry) {
 		if (ws->list != NULL)
 			eval_cancel(ws->list);
+		if (ws->roots != NULL)
+			eval_cancel(ws->roots);
 	}
 	watcher_free(ws_watcher);
 	ws_watcher = NULL;
@@ -503,6 +626,8 @@ workspace_stop(void)
 			free(e);
 		}
 		workspace_free_names(ws);
+		for (size_t i = 0; i < nitems(ws->wanted); i++)
+			free(ws->wanted[i]);
 		inputs_free(ws->base);
 		config_free(ws->config);
 		free(ws->wds);
@@ -591,7 +716,15 @@ workspace_describe(const char *dir, struct shell_info *info)
 		return;
 	}
 	if (ws->names == NULL) {
-		/* Listing the devShells (or failed to). */
+		/* Listing the devShells (or failed to); remember who waits. */
+		for (size_t i = 0; i < nitems(ws->wanted); i++) {
+			if (ws->wanted[i] == NULL) {
+				ws->wanted[i] = xstrdup(dir);
+				break;
+			}
+			if (strcmp(ws->wanted[i], dir) == 0)
+				break;
+		}
 		info->shell = name;
 		info->state = ws->list_error != NULL ? SHELL_FAILED :
 		    SHELL_EVALUATING;
@@ -786,6 +919,7 @@ workspace_gc_keep(const char *root, int recent, void *arg)
 		TAILQ_FOREACH(e, &ws->shells, entry)
 			devshell_eval_cancel(e->sh);
 		workspace_unwatch_one(ws);
+		workspace_unroot_inputs(ws, NULL);
 	}
 	return (0);
 }
