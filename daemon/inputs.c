@@ -193,10 +193,17 @@ ts_equal(const struct timespec *a, const struct timespec *b)
 	return (a->tv_sec == b->tv_sec && a->tv_nsec == b->tv_nsec);
 }
 
-/* Hash a directory's entries, recursively, in name order. */
+static const char	*inputs_hash_one(const char *);
+
+/*
+ * Hash a directory's entries, recursively, in name order. Files go
+ * through the stat cache, so checking a directory again costs a walk and
+ * a stat per entry, not a read of every file.
+ */
 static void
 hash_tree(struct hash_state *h, const char *dir, size_t *budget)
 {
+	const char	*fh;
 	struct dirent	**names = NULL;
 	struct stat	  st;
 	char		 *p;
@@ -219,8 +226,10 @@ hash_tree(struct hash_state *h, const char *dir, size_t *budget)
 			hash_update(h, "dir\0", 4);
 			hash_tree(h, p, budget);
 			hash_update(h, "end\0", 4);
-		} else if (hash_update_file(h, p) != 0)
-			hash_update(h, "unreadable\0", 11);
+		} else {
+			fh = inputs_hash_one(p);
+			hash_update(h, fh, strlen(fh) + 1);
+		}
 		free(p);
 		free(names[i]);
 	}
@@ -264,6 +273,8 @@ inputs_hash_one(const char *path)
 	if (S_ISDIR(st.st_mode)) {
 		hash_update(h, "tree\0", 5);
 		hash_tree(h, path, &budget);
+		/* The walk added cache entries: e may have moved. */
+		e = stat_find(path, 1);
 	} else if (hash_update_file(h, path) != 0)
 		hash_update(h, "unreadable\0", 11);
 	hash_final(h, e->hash);
