@@ -126,3 +126,47 @@ it_finish() {
 	echo "$IT_NAME: $IT_PASS passed, $IT_FAIL failed"
 	[ "$IT_FAIL" -eq 0 ]
 }
+
+# The ~/.zshrc of the interactive zsh under test (ZDOTDIR=$T/zdot): a
+# prompt, the user's own settings, then hearth's hook. zsh also reads the
+# system's /etc/zsh files, as a user's does.
+IT_ZSHRC_EXTRA=""
+write_zshrc() {
+	mkdir -p "$T/zdot"
+	cat > "$T/zdot/.zshrc" <<RC
+PROMPT='PTYRUN_PROMPT> '
+unsetopt PROMPT_SP
+$IT_ZSHRC_EXTRA
+eval "\$(hearth hook zsh)"
+RC
+}
+
+# run_zsh < script: run_bash for zsh.
+run_zsh() {
+	write_zshrc
+	ZDOTDIR="$T/zdot" "$BUILD/ptyrun" -t 120 -- zsh -i
+}
+
+# The config.fish of the interactive fish under test: no greeting, a
+# prompt, the user's own settings, then hearth's hook. The generated
+# completions directory is there as after fish's first run, so fish does
+# not start generating them in the background.
+IT_FISH_CONFIG_EXTRA=""
+write_fish_config() {
+	mkdir -p "$XDG_CONFIG_HOME/fish" \
+	    "$HOME/.local/share/fish/generated_completions"
+	cat > "$XDG_CONFIG_HOME/fish/config.fish" <<RC
+set -g fish_greeting
+function fish_prompt
+    echo -n 'PTYRUN_PROMPT> '
+end
+$IT_FISH_CONFIG_EXTRA
+hearth hook fish | source
+RC
+}
+
+# run_fish < script: run_bash for fish.
+run_fish() {
+	write_fish_config
+	"$BUILD/ptyrun" -t 120 -- fish -i
+}
