@@ -170,3 +170,69 @@ run_fish() {
 	write_fish_config
 	"$BUILD/ptyrun" -t 120 -- fish -i
 }
+
+# nix_counter: make the daemon's nix a wrapper around the real one that
+# appends a line (its arguments) to $T/nix-calls on every run and, while
+# $T/nix-delay exists, first sleeps as many seconds as it says (a slow
+# evaluation). It exports HEARTH_NIX: start the daemon after calling it.
+nix_counter() {
+	local real
+	real=$(command -v nix)
+	cat > "$T/counting-nix" <<EOF
+#!/bin/sh
+# Real nix, counted; slow while $T/nix-delay exists.
+echo "\$*" >> "$T/nix-calls"
+[ -f "$T/nix-delay" ] && sleep "\$(cat "$T/nix-delay")"
+exec "$real" "\$@"
+EOF
+	chmod +x "$T/counting-nix"
+	: > "$T/nix-calls"
+	export HEARTH_NIX="$T/counting-nix"
+}
+
+# nix_calls: how many times the daemon has run nix (see nix_counter).
+nix_calls() {
+	wc -l < "$T/nix-calls" | tr -d ' '
+}
+
+# evals ROOT SHELL: how many evaluations of ROOT#SHELL the daemon started.
+evals() {
+	grep -c "evaluating $1#$2\$" "$HLOG" || true
+}
+
+# wait_log PATTERN [N]: wait up to 60 s until N (default 1) lines of the
+# daemon log match the grep pattern; false if they never do.
+wait_log() {
+	local i n
+	for i in $(seq 1 600); do
+		n=$(grep -c -- "$1" "$HLOG" 2>/dev/null)
+		[ "${n:-0}" -ge "${2:-1}" ] && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
+# shell_of DIR: the devShell `hearth status` maps DIR to.
+shell_of() {
+	hearth status "$1" 2>&1 | awk '$1 == "shell" { print $2 }'
+}
+
+# state_of DIR: the state `hearth status` gives for DIR.
+state_of() {
+	hearth status "$1" 2>&1 | awk '$1 == "state" { print $2 }'
+}
+
+# dev_var DIR NAME: NAME's value in the dev shell hearth gives DIR now
+# ("unset" if it has none), as `hearth export bash` applies it.
+dev_var() {
+	(cd "$1" && unset HEARTH_STATE && eval "$(hearth export bash 2>/dev/null)" &&
+	    printf '%s\n' "${!2-unset}")
+}
+
+# nix_var FLAKEREF NAME: NAME's value in `nix print-dev-env FLAKEREF`, as
+# `nix develop` would set it ("unset" if it does not).
+nix_var() {
+	nix print-dev-env --no-write-lock-file "$1" 2>/dev/null |
+	    awk -v n="$2" 'index($0, n "=") == 1 { v = substr($0, length(n) + 2); gsub(/^'\''|'\''$/, "", v); print v; f = 1 }
+	    END { if (!f) print "unset" }'
+}

@@ -9,6 +9,11 @@
 #   basic     DEST is the flake:  nix print-dev-env DEST#default
 #   lockbump  DEST/tools is the input repo, DEST/ws the flake (flake.lock
 #             committed):         nix print-dev-env DEST/ws#default
+#   monorepo  like lockbump (DEST/tools the input, DEST/ws the flake with
+#             devShells default, api and web, flake.lock committed), and
+#             DEST/ws/packages/nested a flake of its own in the same repo,
+#             with its own lib/:  nix print-dev-env DEST/ws#api
+#                                 nix print-dev-env DEST/ws/packages/nested
 # Any other fixture directory holding a flake.nix is laid like basic.
 # Pass DEST as an absolute path to nix: a bare word is a registry name.
 set -eu
@@ -75,6 +80,22 @@ lockbump)
 	    > "$dest/ws/flake.nix"
 	commit_repo "$dest/ws" "workspace"
 	# Commit the lock like a real project would.
+	run_nix flake lock "$dest/ws"
+	git -C "$dest/ws" add flake.lock
+	git -C "$dest/ws" commit -q --no-verify -m "lock tools v1"
+	;;
+monorepo)
+	mkdir -p "$dest/tools"		# the input needs no stdenv
+	cp -R "$fixtures/monorepo/tools/." "$dest/tools/"
+	commit_repo "$dest/tools" "tools v1"
+
+	lay "$fixtures/monorepo/ws" "$dest/ws"
+	sed "s|@TOOLS_REPO@|$dest/tools|" "$fixtures/monorepo/ws/flake.nix" \
+	    > "$dest/ws/flake.nix"
+	# The nested flake sees only its own directory: its own stdenv.
+	cp -R "$fixtures/../../contrib/example/nix" \
+	    "$dest/ws/packages/nested/lib"
+	commit_repo "$dest/ws" "monorepo"
 	run_nix flake lock "$dest/ws"
 	git -C "$dest/ws" add flake.lock
 	git -C "$dest/ws" commit -q --no-verify -m "lock tools v1"
