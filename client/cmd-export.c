@@ -33,7 +33,8 @@ const struct cmd_entry cmd_export_entry = {
 	.args = "SHELL",
 	.summary = "print code that applies the dev shell for this directory",
 	.help =
-	    "The prompt hook runs this; you do not need to. SHELL is bash.\n"
+	    "The prompt hook runs this; you do not need to. SHELL is bash,\n"
+	    "zsh or fish.\n"
 	    "Environment: HEARTH_TIMEOUT_MS, how long to wait for the daemon\n"
 	    "(default 50).\n",
 	.exec = cmd_export_exec,

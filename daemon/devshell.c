@@ -54,6 +54,7 @@ struct devshell {
 	struct inputs		*eval_inputs;	/* recorded at the start */
 	int			 forced;	/* hearth reload asked */
 	int64_t			 eval_started;
+	struct timespec		 eval_start_ts;
 	void			(*eval_done)(struct devshell *);
 };
 
@@ -61,6 +62,16 @@ const char *
 devshell_name(struct devshell *sh)
 {
 	return (sh->name);
+}
+
+/* A new input set, aware of the flake's git index. */
+static struct inputs *
+devshell_new_inputs(struct devshell *sh)
+{
+	struct inputs	*in = inputs_new();
+
+	inputs_set_top(in, workspace_top(sh->ws));
+	return (in);
 }
 
 /* Replace the current snapshot (taking over snap's contents). */
@@ -71,7 +82,7 @@ devshell_set_snapshot(struct devshell *sh, struct store_snapshot *snap)
 	sh->snap = *snap;
 	store_snapshot_init(snap);
 	inputs_free(sh->snap_inputs);
-	sh->snap_inputs = inputs_new();
+	sh->snap_inputs = devshell_new_inputs(sh);
 	if (inputs_decode(sh->snap_inputs, sh->snap.inputs.data,
 	    sh->snap.inputs.len) != 0)
 		log_warnx("%s#%s: snapshot %lld has malformed inputs",
@@ -89,7 +100,7 @@ devshell_new(struct workspace *ws, const char *name)
 	sh->name = xstrdup(name);
 	sh->salt = xasprintf("%s\n%s\n%s", name, settings.system,
 	    settings.nix_version);
-	sh->snap_inputs = inputs_new();
+	sh->snap_inputs = devshell_new_inputs(sh);
 	store_snapshot_init(&sh->snap);
 	store_snapshot_init(&snap);
 	if (store_shell_ensure(settings.store, workspace_id(ws), name,
@@ -178,7 +189,7 @@ devshell_try_cached(const struct store_snapshot *snap, void *arg)
 
 	if (snap->id == hit->sh->snap.id || !devshell_alive(snap))
 		return (0);
-	in = inputs_new();
+	in = devshell_new_inputs(hit->sh);
 	if (inputs_decode(in, snap->inputs.data, snap->inputs.len) == 0) {
 		inputs_key(in, hit->sh->salt, key);
 		if (strcmp(key, snap->key) == 0) {
@@ -353,6 +364,8 @@ devshell_save(struct devshell *sh, struct eval *ev, struct inputs *in)
 	envdiff_encode(&d, &snap.env);
 	buf_add(&snap.hook_output, eval_hook_output(ev)->data,
 	    eval_hook_output(ev)->len);
+	/* The hashes say, later, which of them changed. */
+	inputs_record(in);
 	inputs_encode(in, &snap.inputs);
 	inputs_key(in, sh->salt, snap.key);
 	snap.created_at = time(NULL);
@@ -384,7 +397,7 @@ fail:
 	free(sh->error);
 	sh->error = cause;
 	inputs_free(sh->failed_inputs);
-	sh->failed_inputs = inputs_new();
+	sh->failed_inputs = devshell_new_inputs(sh);
 	inputs_merge(sh->failed_inputs, in);
 	inputs_key(sh->failed_inputs, sh->salt, sh->failed_key);
 out:
@@ -398,6 +411,22 @@ out:
  * must not have been modified since it started (same second included:
  * mtime has one-second resolution on some filesystems).
  */
+/*
+ * Was a file written at or after the evaluation started? Nanosecond
+ * timestamps tell; a filesystem that keeps whole seconds only (nsec 0)
+ * cannot, so the start's second counts as after (Git's racy rule).
+ */
+static int
+devshell_after(const struct timespec *t, const struct timespec *start)
+{
+	if (t->tv_sec != start->tv_sec)
+		return (t->tv_sec > start->tv_sec);
+	return (t->tv_nsec == 0 || t->tv_nsec >= start->tv_nsec);
+}
+
+#define DEVSHELL_MOVED	1	/* an input changed during the evaluation */
+#define DEVSHELL_RACY	2	/* one was written in its first second */
+
 static int
 devshell_inputs_moved(struct devshell *sh, const struct inputs *found)
 {
@@ -407,13 +436,14 @@ devshell_inputs_moved(struct devshell *sh, const struct inputs *found)
 	int		 moved;
 
 	inputs_changed(sh->eval_inputs, workspace_root(sh->ws), &b);
-	moved = b.len != 0;
+	moved = b.len != 0 ? DEVSHELL_MOVED : 0;
 	buf_release(&b);
 	for (i = 0; !moved && i < inputs_count(found); i++) {
-		if (stat(inputs_path(found, i), &st) == 0 &&
-		    (st.st_mtim.tv_sec >= sh->eval_started ||
-		    st.st_ctim.tv_sec >= sh->eval_started))
-			moved = 1;
+		if (stat(inputs_path(found, i), &st) != 0)
+			continue;
+		if (devshell_after(&st.st_mtim, &sh->eval_start_ts) ||
+		    devshell_after(&st.st_ctim, &sh->eval_start_ts))
+			moved = DEVSHELL_RACY;
 	}
 	return (moved);
 }
@@ -429,7 +459,7 @@ devshell_eval_finished(struct eval *ev, void *arg)
 
 	sh->eval = NULL;
 	sh->forced = 0;
-	in = inputs_new();
+	in = devshell_new_inputs(sh);
 	inputs_merge(in, workspace_base_inputs(sh->ws));
 	inputs_merge(in, eval_inputs(ev));
 	if (eval_cancelled(ev))
@@ -439,11 +469,11 @@ devshell_eval_finished(struct eval *ev, void *arg)
 	else if (!workspace_trusted(sh->ws))
 		log_info("%s#%s: dropped an evaluation of an untrusted flake",
 		    workspace_root(sh->ws), sh->name);
-	else if (devshell_inputs_moved(sh, eval_inputs(ev))) {
+	else if ((stale = devshell_inputs_moved(sh, eval_inputs(ev))) != 0) {
 		/* Never store a result whose inputs changed meanwhile. */
-		log_info("%s#%s: inputs changed during the evaluation; "
-		    "result dropped", workspace_root(sh->ws), sh->name);
-		stale = 1;
+		log_info("%s#%s: inputs %s during the evaluation; result "
+		    "dropped", workspace_root(sh->ws), sh->name,
+		    stale == DEVSHELL_RACY ? "were written" : "changed");
 	} else if (eval_ok(ev)) {
 		sh->last_eval = sh->eval_started;
 		sh->last_eval_ms = eval_ms(ev);
@@ -475,8 +505,15 @@ devshell_eval_finished(struct eval *ev, void *arg)
 	if (done != NULL)
 		done(sh);
 	workspace_rewatch(sh->ws);
-	/* Decide afresh, once the scheduler has seen this one end. */
-	if (stale)
+	/*
+	 * Decide afresh, once the scheduler has seen this one end. A file
+	 * written in the evaluation's first second could look the same to
+	 * the next one: wait for the clock to move on first.
+	 */
+	if (stale == DEVSHELL_RACY)
+		scheduler_dirty_after(sh->ws, 1050 - uv_now(settings.loop) %
+		    1000);
+	else if (stale)
 		devshell_refresh(sh, 0);
 	generation_bump("evaluation ended");
 	server_notify();
@@ -495,7 +532,7 @@ devshell_eval_start(struct devshell *sh, void (*done)(struct devshell *))
 		return (-1);
 	/* What the result will be judged against when it lands. */
 	inputs_free(sh->eval_inputs);
-	sh->eval_inputs = inputs_new();
+	sh->eval_inputs = devshell_new_inputs(sh);
 	inputs_merge(sh->eval_inputs, workspace_base_inputs(sh->ws));
 	inputs_merge(sh->eval_inputs, sh->snap_inputs);
 	inputs_record(sh->eval_inputs);
@@ -511,7 +548,9 @@ devshell_eval_start(struct devshell *sh, void (*done)(struct devshell *))
 	spec.nix = settings.nix;
 	spec.env = settings.base_env;
 	spec.timeout_sec = settings.timeout_sec;
-	sh->eval_started = time(NULL);
+	/* Before the inputs are read: anything written later is "after". */
+	clock_gettime(CLOCK_REALTIME, &sh->eval_start_ts);
+	sh->eval_started = sh->eval_start_ts.tv_sec;
 	sh->eval_done = done;
 	sh->eval = eval_start(settings.loop, &spec, devshell_eval_finished,
 	    sh, &cause);

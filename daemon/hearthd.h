@@ -43,6 +43,11 @@ const char	*config_error(const struct config *);
 /* The shell mapped to a path relative to the root, or NULL. */
 const char	*config_shell_for(const struct config *, const char *);
 
+/* gitindex.c: which files a git repository tracks (its index). */
+/* 1 tracked, 0 untracked, -1 unknown (no git, unreadable index). */
+int		 gitindex_tracked(const char *, const char *);
+void		 gitindex_forget(void);
+
 /* inputs.c: the files a shell depends on, and the key over them. */
 struct inputs	*inputs_new(void);
 void		 inputs_free(struct inputs *);
@@ -52,6 +57,11 @@ void		 inputs_add(struct inputs *, const char *);
 void		 inputs_merge(struct inputs *, const struct inputs *);
 size_t		 inputs_count(const struct inputs *);
 const char	*inputs_path(const struct inputs *, size_t);
+/*
+ * The flake's source root, when it is a git repository: a file there
+ * that git does not track is invisible to Nix, and counts as such.
+ */
+void		 inputs_set_top(struct inputs *, const char *);
 /* The key over the files as they are now, salted (shell, system, Nix). */
 void		 inputs_key(const struct inputs *, const char *,
 		     char [HASH_HEX_SIZE]);
@@ -165,8 +175,8 @@ typedef void	(*watcher_cb)(void *, const char *);
 struct watcher	*watcher_new(uv_loop_t *, watcher_cb, char **);
 /* Watch a directory for changes to the files in it; a watch id or -1. */
 int		 watcher_add(struct watcher *, const char *, void *);
-/* Stop a watch. */
-void		 watcher_remove(struct watcher *, int);
+/* Stop one owner's watch (the directory stays watched for others). */
+void		 watcher_remove(struct watcher *, int, void *);
 /* Stop everything; the watcher is freed once its handle has closed. */
 void		 watcher_free(struct watcher *);
 
@@ -223,6 +233,8 @@ void		 scheduler_init(uv_loop_t *, unsigned);
 void		 scheduler_want(struct devshell *, int);
 /* Note that a workspace's files changed; refreshed after a short delay. */
 void		 scheduler_dirty(struct workspace *);
+/* The same, refreshed no sooner than ms from now. */
+void		 scheduler_dirty_after(struct workspace *, uint64_t);
 /* 1 while the shell has an evaluation running or waiting. */
 int		 scheduler_busy(struct devshell *);
 /* Cancel everything and release the timers. */

@@ -40,6 +40,7 @@ struct input {
 struct inputs {
 	struct input	*v;		/* sorted by path, unique */
 	size_t		 n;
+	char		*top;		/* git source root, or NULL */
 };
 
 /* What a file looked like when it was last hashed. */
@@ -73,7 +74,15 @@ inputs_free(struct inputs *in)
 	for (i = 0; i < in->n; i++)
 		free(in->v[i].path);
 	free(in->v);
+	free(in->top);
 	free(in);
+}
+
+void
+inputs_set_top(struct inputs *in, const char *top)
+{
+	free(in->top);
+	in->top = top != NULL ? xstrdup(top) : NULL;
 }
 
 /* Add a path with a recorded hash (NULL: unknown). */
@@ -281,18 +290,36 @@ inputs_hash_one(const char *path)
 	return (e->hash);
 }
 
+/*
+ * An input as Nix sees it: its content hash, but for a file git does not
+ * track in a git flake, which Nix does not see however it reads.
+ */
+static void
+inputs_effective(const struct inputs *in, size_t i, char out[HASH_HEX_SIZE])
+{
+	const char	*fh = inputs_hash_one(in->v[i].path);
+
+	if (in->top != NULL && strcmp(fh, "missing") != 0 &&
+	    gitindex_tracked(in->top, in->v[i].path) == 0) {
+		/* Keep the content in: creating it still counts as news. */
+		snprintf(out, HASH_HEX_SIZE, "untracked-%.54s", fh);
+		return;
+	}
+	snprintf(out, HASH_HEX_SIZE, "%s", fh);
+}
+
 void
 inputs_key(const struct inputs *in, const char *salt,
     char key[HASH_HEX_SIZE])
 {
 	struct hash_state	*h = hash_new();
-	const char		*fh;
+	char			 fh[HASH_HEX_SIZE];
 	size_t			 i;
 
 	hash_update(h, "hearth-inputs-2\0", 16);
 	hash_update(h, salt, strlen(salt) + 1);
 	for (i = 0; i < in->n; i++) {
-		fh = inputs_hash_one(in->v[i].path);
+		inputs_effective(in, i, fh);
 		hash_update(h, in->v[i].path, strlen(in->v[i].path) + 1);
 		hash_update(h, fh, strlen(fh) + 1);
 	}
@@ -305,8 +332,7 @@ inputs_record(struct inputs *in)
 	size_t	 i;
 
 	for (i = 0; i < in->n; i++)
-		memcpy(in->v[i].hash, inputs_hash_one(in->v[i].path),
-		    sizeof in->v[i].hash);
+		inputs_effective(in, i, in->v[i].hash);
 }
 
 void
@@ -315,8 +341,11 @@ inputs_changed(const struct inputs *in, const char *root, struct buf *names)
 	const char	*p;
 	size_t		 i, n = 0, rlen = strlen(root);
 
+	char		 fh[HASH_HEX_SIZE];
+
 	for (i = 0; i < in->n; i++) {
-		if (strcmp(inputs_hash_one(in->v[i].path), in->v[i].hash) == 0)
+		inputs_effective(in, i, fh);
+		if (strcmp(fh, in->v[i].hash) == 0)
 			continue;
 		if (n++ == 3) {
 			buf_adds(names, ", ...");
@@ -339,4 +368,5 @@ inputs_forget(void)
 	free(stat_cache);
 	stat_cache = NULL;
 	stat_n = stat_alloc = 0;
+	gitindex_forget();
 }

@@ -162,6 +162,12 @@ scheduler_debounced(uv_timer_t *t)
 void
 scheduler_dirty(struct workspace *ws)
 {
+	scheduler_dirty_after(ws, SCHEDULER_DEBOUNCE_MS);
+}
+
+void
+scheduler_dirty_after(struct workspace *ws, uint64_t ms)
+{
 	size_t	 i;
 
 	if (sched_stopping)
@@ -175,8 +181,11 @@ scheduler_dirty(struct workspace *ws)
 		    sizeof *sched_dirty);
 		sched_dirty[sched_ndirty++] = ws;
 	}
-	uv_timer_start(&sched_timer, scheduler_debounced,
-	    SCHEDULER_DEBOUNCE_MS, 0);
+	/* Never sooner than a delay already asked for. */
+	if (uv_is_active((uv_handle_t *)&sched_timer) &&
+	    uv_timer_get_due_in(&sched_timer) > ms)
+		ms = uv_timer_get_due_in(&sched_timer);
+	uv_timer_start(&sched_timer, scheduler_debounced, ms, 0);
 }
 
 static void

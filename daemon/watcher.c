@@ -23,9 +23,15 @@
 			 IN_CREATE | IN_DELETE | IN_ATTRIB | \
 			 IN_DELETE_SELF | IN_MOVE_SELF | IN_ONLYDIR)
 
+/*
+ * One inotify watch, shared by every owner that asked for its directory
+ * (a nested workspace and its parent may both watch one directory; inotify
+ * gives them the same watch descriptor).
+ */
 struct watch {
 	int			 wd;
-	void			*owner;
+	void			**owners;
+	size_t			 nowners;
 	LIST_ENTRY(watch)	 entry;
 };
 
@@ -36,7 +42,8 @@ struct watcher {
 	LIST_HEAD(, watch)	 watches;
 };
 
-static void	watcher_read(uv_poll_t *, int, int);
+static void		 watcher_read(uv_poll_t *, int, int);
+static struct watch	*watcher_find(struct watcher *, int);
 
 struct watcher *
 watcher_new(uv_loop_t *loop, watcher_cb cb, char **cause)
@@ -67,6 +74,7 @@ int
 watcher_add(struct watcher *w, const char *dir, void *owner)
 {
 	struct watch	*wa;
+	size_t		 i;
 	int		 wd;
 
 	if ((wd = inotify_add_watch(w->fd, dir, WATCHER_MASK)) == -1) {
@@ -74,16 +82,18 @@ watcher_add(struct watcher *w, const char *dir, void *owner)
 		return (-1);
 	}
 	/* inotify returns the same wd for a directory watched twice. */
-	LIST_FOREACH(wa, &w->watches, entry) {
-		if (wa->wd == wd) {
-			wa->owner = owner;
-			return (wd);
-		}
+	if ((wa = watcher_find(w, wd)) == NULL) {
+		wa = xcalloc(1, sizeof *wa);
+		wa->wd = wd;
+		LIST_INSERT_HEAD(&w->watches, wa, entry);
 	}
-	wa = xcalloc(1, sizeof *wa);
-	wa->wd = wd;
-	wa->owner = owner;
-	LIST_INSERT_HEAD(&w->watches, wa, entry);
+	for (i = 0; i < wa->nowners; i++) {
+		if (wa->owners[i] == owner)
+			return (wd);
+	}
+	wa->owners = xrealloc(wa->owners, (wa->nowners + 1) *
+	    sizeof *wa->owners);
+	wa->owners[wa->nowners++] = owner;
 	log_debug("%s: %s is wd %d", __func__, dir, wd);
 	return (wd);
 }
@@ -100,16 +110,51 @@ watcher_find(struct watcher *w, int wd)
 	return (NULL);
 }
 
+static void
+watch_free(struct watch *wa)
+{
+	LIST_REMOVE(wa, entry);
+	free(wa->owners);
+	free(wa);
+}
+
 void
-watcher_remove(struct watcher *w, int wd)
+watcher_remove(struct watcher *w, int wd, void *owner)
 {
 	struct watch	*wa;
+	size_t		 i;
 
 	if ((wa = watcher_find(w, wd)) == NULL)
 		return;
-	inotify_rm_watch(w->fd, wd);
-	LIST_REMOVE(wa, entry);
-	free(wa);
+	for (i = 0; i < wa->nowners; i++) {
+		if (wa->owners[i] == owner) {
+			wa->owners[i] = wa->owners[--wa->nowners];
+			break;
+		}
+	}
+	/* The last owner gone: the watch goes. */
+	if (wa->nowners == 0) {
+		inotify_rm_watch(w->fd, wd);
+		watch_free(wa);
+	}
+}
+
+/* Tell every owner of a watch; a callback may remove watches. */
+static void
+watcher_tell(struct watcher *w, int wd, const char *name)
+{
+	struct watch	*wa;
+	void		**owners;
+	size_t		  n, i;
+
+	if ((wa = watcher_find(w, wd)) == NULL || wa->nowners == 0)
+		return;
+	n = wa->nowners;
+	owners = xcalloc(n, sizeof *owners);
+	memcpy(owners, wa->owners, n * sizeof *owners);
+	for (i = 0; i < n; i++)
+		w->cb(owners[i], name);
+	free(owners);
 }
 
 static void
@@ -140,8 +185,10 @@ watcher_read(uv_poll_t *poll, int status, int events)
 			if (ev->mask & IN_Q_OVERFLOW) {
 				/* Events were lost: every owner rechecks. */
 				log_warnx("inotify queue overflow");
-				LIST_FOREACH(wa, &w->watches, entry)
-					w->cb(wa->owner, "");
+				LIST_FOREACH(wa, &w->watches, entry) {
+					for (size_t i = 0; i < wa->nowners; i++)
+						w->cb(wa->owners[i], "");
+				}
 				continue;
 			}
 			/*
@@ -151,13 +198,13 @@ watcher_read(uv_poll_t *poll, int status, int events)
 			if ((wa = watcher_find(w, ev->wd)) == NULL)
 				continue;
 			if (ev->mask & IN_IGNORED) {
-				/* The directory went away. */
-				LIST_REMOVE(wa, entry);
-				w->cb(wa->owner, "");
-				free(wa);
+				/* The directory went away: owners rewatch. */
+				watcher_tell(w, ev->wd, "");
+				if ((wa = watcher_find(w, ev->wd)) != NULL)
+					watch_free(wa);
 				continue;
 			}
-			w->cb(wa->owner, ev->len > 0 ? ev->name : "");
+			watcher_tell(w, ev->wd, ev->len > 0 ? ev->name : "");
 		}
 	}
 }
@@ -178,9 +225,7 @@ watcher_free(struct watcher *w)
 
 	if (w == NULL)
 		return;
-	while ((wa = LIST_FIRST(&w->watches)) != NULL) {
-		LIST_REMOVE(wa, entry);
-		free(wa);
-	}
+	while ((wa = LIST_FIRST(&w->watches)) != NULL)
+		watch_free(wa);
 	uv_close((uv_handle_t *)&w->poll, watcher_closed);
 }

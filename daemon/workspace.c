@@ -39,6 +39,8 @@
 #define WORKSPACE_CONFIG	".hearth.ini"
 #define WORKSPACE_DEFAULT	"default"
 #define nitems(a)		(sizeof (a) / sizeof *(a))
+/* Name lists remembered per flake.nix and flake.lock, for switching back. */
+#define WORKSPACE_NAMES_CACHE	8
 /* A workspace with more directories to watch is watched at its root. */
 #define WORKSPACE_MAX_WATCHES	512
 
@@ -58,6 +60,11 @@ struct workspace {
 
 	char			**names;	/* devShell names; NULL unknown */
 	char			 names_key[HASH_HEX_SIZE];
+	struct names_cache {
+		char		 key[HASH_HEX_SIZE];
+		struct buf	 names;		/* NUL-separated */
+	}			 listed[WORKSPACE_NAMES_CACHE];
+	unsigned		 nlisted;	/* next slot to replace */
 	struct eval		*list;		/* listing the names */
 	char			*list_error;
 	struct eval		*roots;		/* rooting the flake inputs */
@@ -68,6 +75,7 @@ struct workspace {
 
 	int			*wds;
 	size_t			 nwds;
+	int			 rewatch;	/* a watched directory went */
 	TAILQ_ENTRY(workspace)	 entry;
 };
 
@@ -233,6 +241,32 @@ workspace_has_name(struct workspace *ws, const char *name)
 	return (0);
 }
 
+/* Remember a listing, so that a lock switched back needs no Nix call. */
+static void
+workspace_cache_names(struct workspace *ws, const char *key,
+    const struct buf *names)
+{
+	struct names_cache	*c = &ws->listed[ws->nlisted++ %
+	    WORKSPACE_NAMES_CACHE];
+
+	memcpy(c->key, key, sizeof c->key);
+	buf_reset(&c->names);
+	buf_add(&c->names, names->data, names->len);
+}
+
+static const struct buf *
+workspace_cached_names(struct workspace *ws, const char *key)
+{
+	size_t	 i;
+
+	for (i = 0; i < WORKSPACE_NAMES_CACHE; i++) {
+		if (ws->listed[i].key[0] != '\0' &&
+		    strcmp(ws->listed[i].key, key) == 0)
+			return (&ws->listed[i].names);
+	}
+	return (NULL);
+}
+
 /* The key the names are listed for: flake.nix and flake.lock, system. */
 static void
 workspace_names_key(struct workspace *ws, char key[HASH_HEX_SIZE])
@@ -271,6 +305,7 @@ workspace_listed(struct eval *ev, void *arg)
 		for (i = 0; names[i] != NULL; i++)
 			buf_add(&b, names[i], strlen(names[i]) + 1);
 		workspace_set_names(ws, b.data, b.len);
+		workspace_cache_names(ws, ws->names_key, &b);
 		if (store_workspace_set_names(settings.store, ws->id, &b,
 		    ws->names_key) != 0)
 			log_warnx("%s: cannot store its devShell names",
@@ -431,8 +466,8 @@ workspace_rewatch(struct workspace *ws)
 	struct shell_entry	*e;
 	struct inputs		*in, *dirs;
 	char			*d, *slash;
-	size_t			 i;
-	int			 wd;
+	size_t			 i, j, nold;
+	int			 wd, *old;
 
 	if (ws_watcher == NULL)
 		return;
@@ -442,6 +477,11 @@ workspace_rewatch(struct workspace *ws)
 		devshell_inputs(e->sh, in);
 	dirs = inputs_new();
 	inputs_add(dirs, ws->root);
+	/* git add changes what Nix sees: watch the index. */
+	d = path_join(ws->top, ".git");
+	if (access(d, X_OK) == 0)
+		inputs_add(dirs, d);
+	free(d);
 	for (i = 0; i < inputs_count(in); i++) {
 		d = xstrdup(inputs_path(in, i));
 		if ((slash = strrchr(d, '/')) != NULL && slash != d)
@@ -451,8 +491,13 @@ workspace_rewatch(struct workspace *ws)
 			inputs_add(dirs, d);
 		free(d);
 	}
-	for (i = 0; i < ws->nwds; i++)
-		watcher_remove(ws_watcher, ws->wds[i]);
+	/*
+	 * Add the new watches before dropping the old ones, so that a
+	 * directory in both sets is never unwatched, even for a moment.
+	 */
+	old = ws->wds;
+	nold = ws->nwds;
+	ws->wds = NULL;
 	ws->nwds = 0;
 	for (i = 0; i < inputs_count(dirs) && i < WORKSPACE_MAX_WATCHES; i++) {
 		/* A missing directory is watched from its nearest parent. */
@@ -467,6 +512,13 @@ workspace_rewatch(struct workspace *ws)
 		ws->wds = xrealloc(ws->wds, (ws->nwds + 1) * sizeof *ws->wds);
 		ws->wds[ws->nwds++] = wd;
 	}
+	for (i = 0; i < nold; i++) {
+		for (j = 0; j < ws->nwds && ws->wds[j] != old[i]; j++)
+			;
+		if (j == ws->nwds)
+			watcher_remove(ws_watcher, old[i], ws);
+	}
+	free(old);
 	inputs_free(in);
 	inputs_free(dirs);
 }
@@ -477,7 +529,7 @@ workspace_unwatch_one(struct workspace *ws)
 	size_t	 i;
 
 	for (i = 0; ws_watcher != NULL && i < ws->nwds; i++)
-		watcher_remove(ws_watcher, ws->wds[i]);
+		watcher_remove(ws_watcher, ws->wds[i], ws);
 	ws->nwds = 0;
 }
 
@@ -485,10 +537,15 @@ void
 workspace_refresh(struct workspace *ws)
 {
 	struct shell_entry	*e;
+	const struct buf	*cached;
 	char			 key[HASH_HEX_SIZE], *ini;
 
 	if (ws->allowed_hash == NULL)
 		return;
+	if (ws->rewatch) {
+		ws->rewatch = 0;
+		workspace_rewatch(ws);
+	}
 	if (!workspace_trusted(ws)) {
 		/* Never let an evaluation of untrusted code finish. */
 		TAILQ_FOREACH(e, &ws->shells, entry)
@@ -509,7 +566,10 @@ workspace_refresh(struct workspace *ws)
 		memcpy(ws->names_key, key, sizeof key);
 		free(ws->list_error);
 		ws->list_error = NULL;
-		workspace_list(ws);
+		if ((cached = workspace_cached_names(ws, key)) != NULL)
+			workspace_set_names(ws, cached->data, cached->len);
+		else
+			workspace_list(ws);
 	}
 	/* Until the names are known, nothing is evaluated in vain. */
 	TAILQ_FOREACH(e, &ws->shells, entry) {
@@ -523,7 +583,12 @@ workspace_changed(void *arg, const char *name)
 {
 	struct workspace	*ws = arg;
 
-	(void)name;
+	/*
+	 * "" means a watched directory went away (or events were lost):
+	 * watch again at the refresh, not from inside the watcher's walk.
+	 */
+	if (*name == '\0')
+		ws->rewatch = 1;
 	scheduler_dirty(ws);
 }
 
@@ -565,9 +630,13 @@ workspace_add(int64_t id, const char *root, const char *hash)
 	ws->config = config_load("");
 	TAILQ_INSERT_TAIL(&workspaces, ws, entry);
 	/* The names listed last time, until they are listed again. */
+	for (size_t i = 0; i < WORKSPACE_NAMES_CACHE; i++)
+		buf_init(&ws->listed[i].names);
 	if (store_workspace_names(settings.store, id, &names,
-	    ws->names_key) > 0)
+	    ws->names_key) > 0) {
 		workspace_set_names(ws, names.data, names.len);
+		workspace_cache_names(ws, ws->names_key, &names);
+	}
 	buf_release(&names);
 	return (ws);
 }
@@ -628,6 +697,8 @@ workspace_stop(void)
 		workspace_free_names(ws);
 		for (size_t i = 0; i < nitems(ws->wanted); i++)
 			free(ws->wanted[i]);
+		for (size_t i = 0; i < WORKSPACE_NAMES_CACHE; i++)
+			buf_release(&ws->listed[i].names);
 		inputs_free(ws->base);
 		config_free(ws->config);
 		free(ws->wds);

@@ -18,7 +18,8 @@ for x in $EXCLUDED; do xargs_+=(-x "$x"); done
 
 # The base environment both get: what a login gives, nothing of hearth.
 base_env() {
-	env -i HOME="$HOME" USER=tester LOGNAME=tester LANG=C.UTF-8 \
+	# USER is the real one: fish resets it to the uid's name anyway.
+	env -i HOME="$HOME" USER="$(id -un)" LOGNAME="$(id -un)" LANG=C.UTF-8 \
 	    PATH=/usr/bin:/bin TERM=dumb NIX_CONFIG="$NIX_CONFIG" \
 	    XDG_RUNTIME_DIR="$XDG_RUNTIME_DIR" XDG_STATE_HOME="$XDG_STATE_HOME" \
 	    XDG_CACHE_HOME="$XDG_CACHE_HOME" XDG_CONFIG_HOME="$XDG_CONFIG_HOME" \

@@ -1,0 +1,241 @@
+/*
+ * Which files git tracks, read from the repository's index (.git/index).
+ *
+ * A git flake's source is the tracked files only: Nix copies what the
+ * index lists, with their working-tree contents. So a file the evaluation
+ * looked for that exists but is untracked is, to Nix, not there; and a
+ * `git add` of it changes the result without changing its content. The
+ * input key (inputs.c) therefore includes each input's tracked state, read
+ * here without running git. The parsed index is cached and read again
+ * when its stat tuple changes.
+ *
+ * Index versions 2, 3 and 4 (prefix-compressed paths) are understood; a
+ * malformed or unknown index makes every answer "unknown", never a crash.
+ */
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "hearth/log.h"
+#include "hearth/xmalloc.h"
+#include "hearthd.h"
+
+/* An index larger than this is not read (answers are "unknown"). */
+#define GITINDEX_MAX	(512U * 1024 * 1024)
+
+struct gitindex {
+	char		*top;
+	char		*file;		/* .../.git/index */
+	struct stat	 st;		/* when it was read */
+	int		 valid;
+	char		**paths;	/* sorted, as git keeps them */
+	size_t		 n;
+	struct gitindex	*next;
+};
+
+static struct gitindex	*indexes;
+
+static uint32_t
+be32(const unsigned char *p)
+{
+	return ((uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
+	    (uint32_t)p[2] << 8 | p[3]);
+}
+
+static void
+gitindex_clear(struct gitindex *gi)
+{
+	size_t	 i;
+
+	for (i = 0; i < gi->n; i++)
+		free(gi->paths[i]);
+	free(gi->paths);
+	gi->paths = NULL;
+	gi->n = 0;
+	gi->valid = 0;
+}
+
+/* Parse the index bytes; 0 on success. */
+static int
+gitindex_parse(struct gitindex *gi, const unsigned char *p, size_t len)
+{
+	const unsigned char	*end = p + len, *e, *name, *nul;
+	uint32_t		 version, count, i;
+	uint16_t		 flags;
+	size_t			 fixed, namelen, strip, prevlen = 0;
+	char			*prev = NULL, *path;
+	unsigned		 c;
+
+	if (len < 12 || memcmp(p, "DIRC", 4) != 0)
+		return (-1);
+	version = be32(p + 4);
+	count = be32(p + 8);
+	if (version < 2 || version > 4 || count > len / 40)
+		return (-1);
+	gi->paths = xcalloc(count + 1, sizeof *gi->paths);
+	e = p + 12;
+	for (i = 0; i < count; i++) {
+		/* 40 bytes of stat data, a 20-byte object id, 2 of flags. */
+		if ((size_t)(end - e) < 62)
+			return (-1);
+		flags = (uint16_t)(e[60] << 8 | e[61]);
+		fixed = 62;
+		if (version >= 3 && (flags & 0x4000))
+			fixed += 2;
+		if ((size_t)(end - e) < fixed)
+			return (-1);
+		name = e + fixed;
+		if (version == 4) {
+			/* A varint: bytes to strip from the previous path. */
+			strip = 0;
+			if (name >= end)
+				return (-1);
+			c = *name++;
+			strip = c & 127;
+			while (c & 128) {
+				if (name >= end || strip > GITINDEX_MAX)
+					return (-1);
+				c = *name++;
+				strip = ((strip + 1) << 7) | (c & 127);
+			}
+			if (strip > prevlen ||
+			    (nul = memchr(name, '\0', end - name)) == NULL)
+				return (-1);
+			namelen = nul - name;
+			path = xmalloc(prevlen - strip + namelen + 1);
+			memcpy(path, prev != NULL ? prev : "", prevlen - strip);
+			memcpy(path + prevlen - strip, name, namelen);
+			path[prevlen - strip + namelen] = '\0';
+			e = nul + 1;
+		} else {
+			if ((nul = memchr(name, '\0', end - name)) == NULL)
+				return (-1);
+			namelen = nul - name;
+			path = xstrndup((const char *)name, namelen);
+			/* Entries are NUL-padded to a multiple of 8 bytes. */
+			e += (fixed + namelen + 8) & ~(size_t)7;
+			if (e > end)
+				e = end;
+		}
+		gi->paths[gi->n++] = path;
+		prev = path;
+		prevlen = strlen(path);
+	}
+	return (0);
+}
+
+static void
+gitindex_load(struct gitindex *gi, const struct stat *st)
+{
+	unsigned char	*data;
+	ssize_t		 r;
+	size_t		 got = 0;
+	int		 fd;
+
+	gitindex_clear(gi);
+	gi->st = *st;
+	if (st->st_size <= 0 || (size_t)st->st_size > GITINDEX_MAX ||
+	    (fd = open(gi->file, O_RDONLY|O_CLOEXEC)) == -1)
+		return;
+	data = xmalloc(st->st_size);
+	while (got < (size_t)st->st_size) {
+		r = read(fd, data + got, st->st_size - got);
+		if (r == -1 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			break;
+		got += r;
+	}
+	close(fd);
+	if (got == (size_t)st->st_size && gitindex_parse(gi, data, got) == 0)
+		gi->valid = 1;
+	else {
+		log_warnx("cannot read the git index %s", gi->file);
+		gitindex_clear(gi);
+	}
+	free(data);
+}
+
+/* The index file of the repository at top (.git may be a gitdir file). */
+static char *
+gitindex_file(const char *top)
+{
+	char		*dotgit, *file = NULL, line[4096], *nl;
+	struct stat	 st;
+	FILE		*f;
+
+	dotgit = xasprintf("%s/.git", top);
+	if (stat(dotgit, &st) == 0 && S_ISDIR(st.st_mode))
+		file = xasprintf("%s/index", dotgit);
+	else if ((f = fopen(dotgit, "r")) != NULL) {
+		if (fgets(line, sizeof line, f) != NULL &&
+		    strncmp(line, "gitdir: ", 8) == 0) {
+			if ((nl = strchr(line, '\n')) != NULL)
+				*nl = '\0';
+			file = line[8] == '/' ? xasprintf("%s/index", line + 8) :
+			    xasprintf("%s/%s/index", top, line + 8);
+		}
+		fclose(f);
+	}
+	free(dotgit);
+	return (file);
+}
+
+static int
+path_cmp(const void *a, const void *b)
+{
+	return (strcmp(*(char *const *)a, *(char *const *)b));
+}
+
+int
+gitindex_tracked(const char *top, const char *path)
+{
+	struct gitindex	*gi;
+	struct stat	 st;
+	const char	*rel;
+	size_t		 n = strlen(top);
+
+	if (strncmp(path, top, n) != 0 || path[n] != '/')
+		return (-1);
+	rel = path + n + 1;
+	for (gi = indexes; gi != NULL; gi = gi->next) {
+		if (strcmp(gi->top, top) == 0)
+			break;
+	}
+	if (gi == NULL) {
+		gi = xcalloc(1, sizeof *gi);
+		gi->top = xstrdup(top);
+		gi->file = gitindex_file(top);
+		gi->next = indexes;
+		indexes = gi;
+	}
+	if (gi->file == NULL || stat(gi->file, &st) != 0)
+		return (-1);
+	if (st.st_ino != gi->st.st_ino || st.st_size != gi->st.st_size ||
+	    st.st_mtim.tv_sec != gi->st.st_mtim.tv_sec ||
+	    st.st_mtim.tv_nsec != gi->st.st_mtim.tv_nsec)
+		gitindex_load(gi, &st);
+	if (!gi->valid)
+		return (-1);
+	return (bsearch(&rel, gi->paths, gi->n, sizeof *gi->paths,
+	    path_cmp) != NULL);
+}
+
+void
+gitindex_forget(void)
+{
+	struct gitindex	*gi;
+
+	while ((gi = indexes) != NULL) {
+		indexes = gi->next;
+		gitindex_clear(gi);
+		free(gi->top);
+		free(gi->file);
+		free(gi);
+	}
+}
