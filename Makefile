@@ -46,7 +46,8 @@ CLIENT_LIB_OBJS := $(filter-out $(BUILD)/client/hearth.o,$(CLIENT_OBJS))
 DAEMON_LIB_OBJS := $(filter-out $(BUILD)/daemon/hearthd.o,$(DAEMON_OBJS))
 UNIT_BINS   := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
 
-all: $(BUILD)/hearth $(BUILD)/hearthd $(BUILD)/ptyrun $(BUILD)/envcmp
+all: $(BUILD)/hearth $(BUILD)/hearthd $(BUILD)/ptyrun $(BUILD)/envcmp \
+    $(BUILD)/sockpush
 
 $(BUILD)/common/%.o: common/%.c $(wildcard include/hearth/*.h)
 	@mkdir -p $(@D)
@@ -76,6 +77,10 @@ $(BUILD)/hearth: $(CLIENT_OBJS) $(BUILD)/libhearth.a
 
 $(BUILD)/hearthd: $(DAEMON_OBJS) $(BUILD)/libhearth.a
 	$(CC) $(LDFLAGS) -o $@ $^ $(call pkg_libs,$(DAEMON_PKGS))
+
+$(BUILD)/sockpush: tests/tools/sockpush.c
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -o $@ $< $(LDFLAGS)
 
 $(BUILD)/envcmp: tests/tools/envcmp.c
 	@mkdir -p $(@D)

@@ -266,8 +266,16 @@ ipc_request(struct buf *frame, struct ipc_reply *reply, int timeout_ms,
 		rc = -1;
 	}
 	fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
-	if (ipc_write_all(fd, frame->data, frame->len, deadline, cause) != 0)
-		goto out;
+	if (ipc_write_all(fd, frame->data, frame->len, deadline, cause) != 0) {
+		/*
+		 * A daemon that hung up at once (another user's, say) may
+		 * have said why before it did: read that, if it is there.
+		 */
+		if (errno != EPIPE && errno != ECONNRESET)
+			goto out;
+		free(*cause);
+		*cause = NULL;
+	}
 	if (ipc_read_n(fd, &hdr, PROTOCOL_HEADER_SIZE, deadline, cause) != 0)
 		goto out;
 	if (protocol_header(hdr.data, &len, &reply->type, &why) != 0) {

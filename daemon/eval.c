@@ -49,6 +49,9 @@
 #define EVAL_MAX_LINE	(64U * 1024)
 #define EVAL_MAX_NAMES	1024
 
+/* Set by the last line hearth appends to the rc. */
+#define EVAL_RC_DONE	"__hearth_rc_done=1"
+
 /* Marks the end of the "before" dump and of the "after" dump. */
 #define EVAL_MARK	"__HEARTH_DUMP_END__=1"
 
@@ -68,6 +71,10 @@ static const char eval_script[] =
 	"}\n"
 	"__hearth_dump\n"
 	"source \"$1\"\n"
+	"if [ -z \"${__hearth_rc_done-}\" ]; then\n"
+	"  echo 'the dev shell rc stopped before its end' >&2; exit 99\n"
+	"fi\n"
+	"unset __hearth_rc_done\n"
 	"__hearth_dump\n"
 	"case ${NIX_BUILD_TOP-} in\n"
 	"*/nix-shell.*) rm -rf -- \"$NIX_BUILD_TOP\" ;;\n"
@@ -317,6 +324,11 @@ eval_stage_done(struct eval *ev)
 			eval_finish(ev);
 			return;
 		}
+		/*
+		 * A mark after Nix's rc tells a complete run from one that
+		 * stopped early (a truncated rc, or one that is not bash).
+		 */
+		buf_adds(&ev->rc, "\n" EVAL_RC_DONE "\n");
 		fd = open(ev->rcfile, O_WRONLY|O_CREAT|O_TRUNC|O_CLOEXEC,
 		    0600);
 		if (fd == -1 || write(fd, ev->rc.data, ev->rc.len) !=
@@ -335,9 +347,14 @@ eval_stage_done(struct eval *ev)
 	}
 	if (ev->signal != 0)
 		eval_fail(ev, "bash was killed by signal %d", ev->signal);
+	else if (ev->status == 99)
+		eval_fail(ev, "sourcing the dev shell failed: its rc stopped "
+		    "early (truncated, or not bash): %.*s",
+		    (int)strcspn(ev->hook.data, "\n"), ev->hook.data);
 	else if (ev->status != 0)
 		eval_fail(ev, "sourcing the dev shell failed (status %lld): "
-		    "%.200s", (long long)ev->status, ev->hook.data);
+		    "%.*s", (long long)ev->status,
+		    (int)strcspn(ev->hook.data, "\n"), ev->hook.data);
 	else
 		eval_split_dump(ev);
 	eval_finish(ev);

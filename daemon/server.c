@@ -63,6 +63,24 @@ client_shut(uv_shutdown_t *req, int status)
 	uv_close((uv_handle_t *)&c->pipe, client_closed);
 }
 
+/* Close a client once its queued replies (an error, STOP's answer) left. */
+static void
+server_hangup(struct client *c)
+{
+	if (c->closing)
+		return;
+	if (c->pending == 0) {
+		server_drop(c, NULL);
+		return;
+	}
+	c->closing = 1;
+	TAILQ_REMOVE(&clients, c, entry);
+	c->shutdown.data = c;
+	if (uv_shutdown(&c->shutdown, (uv_stream_t *)&c->pipe,
+	    client_shut) != 0)
+		uv_close((uv_handle_t *)&c->pipe, client_closed);
+}
+
 void
 server_drop(struct client *c, const char *why)
 {
@@ -173,23 +191,36 @@ server_read(uv_stream_t *s, ssize_t n, const uv_buf_t *b)
 	free(b->base);
 }
 
-/* Only the daemon's own user may talk to it. */
+/*
+ * Only the daemon's own user may talk to it. Anyone else is told why, in
+ * one line, and disconnected.
+ */
 static int
 server_peer_ok(struct client *c)
 {
 	struct ucred	 cred;
 	socklen_t	 len = sizeof cred;
 	uv_os_fd_t	 fd;
+	struct buf	 b = BUF_INIT;
+	size_t		 off;
+	char		*msg;
 
 	if (uv_fileno((uv_handle_t *)&c->pipe, &fd) != 0 ||
 	    getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) != 0)
 		return (0);
-	if (cred.uid != getuid()) {
-		log_warnx("refused a connection from uid %u (pid %d)",
-		    (unsigned)cred.uid, (int)cred.pid);
-		return (0);
-	}
-	return (1);
+	if (cred.uid == getuid())
+		return (1);
+	log_warnx("refused a connection from uid %u (pid %d)",
+	    (unsigned)cred.uid, (int)cred.pid);
+	msg = xasprintf("permission denied: this hearthd serves uid %u only; "
+	    "run hearth as that user", (unsigned)getuid());
+	off = protocol_begin(&b, MSG_ERROR);
+	protocol_put_str(&b, msg);
+	protocol_end(&b, off);
+	server_send(c, &b);
+	free(msg);
+	server_hangup(c);
+	return (0);
 }
 
 static void
@@ -206,9 +237,12 @@ server_accept(uv_stream_t *s, int status)
 	uv_pipe_init(s->loop, &c->pipe, 0);
 	c->pipe.data = c;
 	TAILQ_INSERT_TAIL(&clients, c, entry);
-	if (uv_accept(s, (uv_stream_t *)&c->pipe) != 0 ||
-	    !server_peer_ok(c)) {
+	if (uv_accept(s, (uv_stream_t *)&c->pipe) != 0) {
 		server_drop(c, NULL);
+		return;
+	}
+	if (!server_peer_ok(c)) {
+		server_hangup(c);
 		return;
 	}
 	uv_read_start((uv_stream_t *)&c->pipe, server_alloc, server_read);
@@ -279,19 +313,8 @@ server_stop(void)
 		free(server_path);
 		server_path = NULL;
 	}
-	while ((c = TAILQ_FIRST(&clients)) != NULL) {
-		if (c->pending == 0) {
-			server_drop(c, NULL);
-			continue;
-		}
-		/* Let queued replies (the STOP answer) reach the client. */
-		c->closing = 1;
-		TAILQ_REMOVE(&clients, c, entry);
-		c->shutdown.data = c;
-		if (uv_shutdown(&c->shutdown, (uv_stream_t *)&c->pipe,
-		    client_shut) != 0)
-			uv_close((uv_handle_t *)&c->pipe, client_closed);
-	}
+	while ((c = TAILQ_FIRST(&clients)) != NULL)
+		server_hangup(c);
 }
 
 void

@@ -188,6 +188,12 @@ store_open(const char *path, char **cause)
 		return (s);
 	/* The store is a cache: move the bad file aside and start afresh. */
 	aside = xasprintf("%s.broken-%lld", path, (long long)time(NULL));
+	/* Never overwrite an earlier broken file kept for a look. */
+	for (int n = 2; access(aside, F_OK) == 0 && n < 1000; n++) {
+		free(aside);
+		aside = xasprintf("%s.broken-%lld-%d", path,
+		    (long long)time(NULL), n);
+	}
 	log_warnx("store unusable (%s); moving it to %s and starting a new "
 	    "one", why, aside);
 	free(why);
