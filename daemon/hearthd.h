@@ -235,6 +235,9 @@ void		 scheduler_want(struct devshell *, int);
 void		 scheduler_dirty(struct workspace *);
 /* The same, refreshed no sooner than ms from now. */
 void		 scheduler_dirty_after(struct workspace *, uint64_t);
+/* Check a workspace every SCHEDULER_POLL_MS (it could not be watched). */
+#define SCHEDULER_POLL_MS	2000
+void		 scheduler_poll(struct workspace *, int);
 /* 1 while the shell has an evaluation running or waiting. */
 int		 scheduler_busy(struct devshell *);
 /* Cancel everything and release the timers. */

@@ -30,6 +30,9 @@ static size_t		  sched_njobs;
 static struct workspace	**sched_dirty;
 static size_t		  sched_ndirty;
 static uv_timer_t	  sched_timer;
+static uv_timer_t	  sched_poll_timer;
+static struct workspace	**sched_polled;
+static size_t		  sched_npolled;
 static int		  sched_stopping;
 
 static void	scheduler_pump(void);
@@ -40,6 +43,37 @@ scheduler_init(uv_loop_t *loop, unsigned cap)
 	sched_loop = loop;
 	sched_cap = cap == 0 ? 1 : cap;
 	uv_timer_init(loop, &sched_timer);
+	uv_timer_init(loop, &sched_poll_timer);
+}
+
+static void
+scheduler_polls(uv_timer_t *t)
+{
+	size_t	 i;
+
+	(void)t;
+	for (i = 0; i < sched_npolled; i++)
+		scheduler_dirty(sched_polled[i]);
+}
+
+void
+scheduler_poll(struct workspace *ws, int on)
+{
+	size_t	 i;
+
+	for (i = 0; i < sched_npolled && sched_polled[i] != ws; i++)
+		;
+	if (on && i == sched_npolled) {
+		sched_polled = xrealloc(sched_polled, (sched_npolled + 1) *
+		    sizeof *sched_polled);
+		sched_polled[sched_npolled++] = ws;
+	} else if (!on && i < sched_npolled)
+		sched_polled[i] = sched_polled[--sched_npolled];
+	if (sched_npolled != 0 && !sched_stopping)
+		uv_timer_start(&sched_poll_timer, scheduler_polls,
+		    SCHEDULER_POLL_MS, SCHEDULER_POLL_MS);
+	else
+		uv_timer_stop(&sched_poll_timer);
 }
 
 static struct job *
@@ -209,6 +243,7 @@ scheduler_shutdown(void)
 			devshell_eval_cancel(sched_jobs[i].shell);
 	}
 	uv_close((uv_handle_t *)&sched_timer, scheduler_timer_closed);
+	uv_close((uv_handle_t *)&sched_poll_timer, NULL);
 }
 
 void
@@ -217,4 +252,7 @@ scheduler_free(void)
 	free(sched_jobs);
 	sched_jobs = NULL;
 	sched_njobs = 0;
+	free(sched_polled);
+	sched_polled = NULL;
+	sched_npolled = 0;
 }

@@ -37,6 +37,8 @@ struct watch {
 
 struct watcher {
 	int			 fd;
+	size_t			 count;		/* watch descriptors in use */
+	size_t			 limit;		/* HEARTH_MAX_WATCHES, 0: none */
 	uv_poll_t		 poll;
 	watcher_cb		 cb;
 	LIST_HEAD(, watch)	 watches;
@@ -53,6 +55,8 @@ watcher_new(uv_loop_t *loop, watcher_cb cb, char **cause)
 
 	w = xcalloc(1, sizeof *w);
 	w->cb = cb;
+	if (getenv("HEARTH_MAX_WATCHES") != NULL)
+		w->limit = strtoul(getenv("HEARTH_MAX_WATCHES"), NULL, 10);
 	LIST_INIT(&w->watches);
 	if ((w->fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC)) == -1) {
 		*cause = xasprintf("inotify_init1: %s", strerror(errno));
@@ -77,8 +81,15 @@ watcher_add(struct watcher *w, const char *dir, void *owner)
 	size_t		 i;
 	int		 wd;
 
+	/* A cap below the system's, for users who share a low limit. */
+	if (w->limit != 0 && w->count >= w->limit) {
+		errno = ENOSPC;
+		return (-1);
+	}
 	if ((wd = inotify_add_watch(w->fd, dir, WATCHER_MASK)) == -1) {
-		log_warn("cannot watch %s", dir);
+		/* The caller decides what a full table means. */
+		if (errno != ENOSPC && errno != ENOENT && errno != ENOTDIR)
+			log_warn("cannot watch %s", dir);
 		return (-1);
 	}
 	/* inotify returns the same wd for a directory watched twice. */
@@ -86,6 +97,7 @@ watcher_add(struct watcher *w, const char *dir, void *owner)
 		wa = xcalloc(1, sizeof *wa);
 		wa->wd = wd;
 		LIST_INSERT_HEAD(&w->watches, wa, entry);
+		w->count++;
 	}
 	for (i = 0; i < wa->nowners; i++) {
 		if (wa->owners[i] == owner)
@@ -111,11 +123,12 @@ watcher_find(struct watcher *w, int wd)
 }
 
 static void
-watch_free(struct watch *wa)
+watch_free(struct watcher *w, struct watch *wa)
 {
 	LIST_REMOVE(wa, entry);
 	free(wa->owners);
 	free(wa);
+	w->count--;
 }
 
 void
@@ -135,7 +148,7 @@ watcher_remove(struct watcher *w, int wd, void *owner)
 	/* The last owner gone: the watch goes. */
 	if (wa->nowners == 0) {
 		inotify_rm_watch(w->fd, wd);
-		watch_free(wa);
+		watch_free(w, wa);
 	}
 }
 
@@ -201,7 +214,7 @@ watcher_read(uv_poll_t *poll, int status, int events)
 				/* The directory went away: owners rewatch. */
 				watcher_tell(w, ev->wd, "");
 				if ((wa = watcher_find(w, ev->wd)) != NULL)
-					watch_free(wa);
+					watch_free(w, wa);
 				continue;
 			}
 			watcher_tell(w, ev->wd, ev->len > 0 ? ev->name : "");
@@ -226,6 +239,6 @@ watcher_free(struct watcher *w)
 	if (w == NULL)
 		return;
 	while ((wa = LIST_FIRST(&w->watches)) != NULL)
-		watch_free(wa);
+		watch_free(w, wa);
 	uv_close((uv_handle_t *)&w->poll, watcher_closed);
 }

@@ -76,6 +76,7 @@ struct workspace {
 	int			*wds;
 	size_t			 nwds;
 	int			 rewatch;	/* a watched directory went */
+	int			 polled;	/* out of watches: polled */
 	TAILQ_ENTRY(workspace)	 entry;
 };
 
@@ -467,7 +468,7 @@ workspace_rewatch(struct workspace *ws)
 	struct inputs		*in, *dirs;
 	char			*d, *slash;
 	size_t			 i, j, nold;
-	int			 wd, *old;
+	int			 wd, *old, full;
 
 	if (ws_watcher == NULL)
 		return;
@@ -499,14 +500,17 @@ workspace_rewatch(struct workspace *ws)
 	nold = ws->nwds;
 	ws->wds = NULL;
 	ws->nwds = 0;
+	full = 0;
 	for (i = 0; i < inputs_count(dirs) && i < WORKSPACE_MAX_WATCHES; i++) {
 		/* A missing directory is watched from its nearest parent. */
 		d = xstrdup(inputs_path(dirs, i));
 		while ((wd = watcher_add(ws_watcher, d, ws)) == -1 &&
-		    (slash = strrchr(d, '/')) != NULL && slash != d &&
-		    strlen(d) > strlen(ws->top))
+		    errno != ENOSPC && (slash = strrchr(d, '/')) != NULL &&
+		    slash != d && strlen(d) > strlen(ws->top))
 			*slash = '\0';
 		free(d);
+		if (wd == -1 && errno == ENOSPC)
+			full = 1;
 		if (wd == -1)
 			continue;
 		ws->wds = xrealloc(ws->wds, (ws->nwds + 1) * sizeof *ws->wds);
@@ -519,6 +523,19 @@ workspace_rewatch(struct workspace *ws)
 			watcher_remove(ws_watcher, old[i], ws);
 	}
 	free(old);
+	/*
+	 * Out of inotify watches: rather than go stale in silence, check
+	 * the workspace periodically, and say so once.
+	 */
+	if (full && !ws->polled)
+		log_warnx("%s: the inotify watch limit is reached "
+		    "(fs.inotify.max_user_watches); checking it every %d s "
+		    "instead", ws->root, SCHEDULER_POLL_MS / 1000);
+	else if (!full && ws->polled)
+		log_info("%s: watched again", ws->root);
+	if (full != ws->polled)
+		scheduler_poll(ws, full);
+	ws->polled = full;
 	inputs_free(in);
 	inputs_free(dirs);
 }
