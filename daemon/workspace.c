@@ -959,6 +959,7 @@ workspace_each(void (*cb)(const struct shell_info *, void *), void *arg)
 	struct workspace	*ws;
 	struct shell_entry	*e;
 	struct shell_info	 info;
+	size_t			 n;
 
 	TAILQ_FOREACH(ws, &workspaces, entry) {
 		if (ws->allowed_hash == NULL || !workspace_trusted(ws)) {
@@ -971,13 +972,27 @@ workspace_each(void (*cb)(const struct shell_info *, void *), void *arg)
 			shell_info_release(&info);
 			continue;
 		}
+		n = 0;
 		TAILQ_FOREACH(e, &ws->shells, entry) {
-			if (ws->names != NULL &&
+			if (ws->names == NULL ||
 			    !workspace_has_name(ws, devshell_name(e->sh)))
 				continue;
 			memset(&info, 0, sizeof info);
 			info.root = xstrdup(ws->root);
 			devshell_describe(e->sh, &info);
+			cb(&info, arg);
+			shell_info_release(&info);
+			n++;
+		}
+		if (n == 0) {
+			/* Still listing its devShells, or failed to. */
+			memset(&info, 0, sizeof info);
+			info.root = xstrdup(ws->root);
+			info.shell = "";
+			info.state = ws->list_error != NULL ? SHELL_FAILED :
+			    SHELL_EVALUATING;
+			if (ws->list_error != NULL)
+				info.message = xstrdup(ws->list_error);
 			cb(&info, arg);
 			shell_info_release(&info);
 		}
