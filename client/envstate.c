@@ -53,6 +53,7 @@ struct envchange {
 struct envset {
 	struct envchange	*c;
 	size_t			 n;
+	struct envset		*base;	/* what it lies over; NULL: environ */
 };
 
 extern char	**environ;
@@ -138,10 +139,9 @@ envstate_parse(struct envstate *st, const char *p, size_t len)
 }
 
 struct envstate *
-envstate_from_env(void)
+envstate_decode(const char *v)
 {
 	struct envstate	*st;
-	const char	*v = getenv(ENVSTATE_VAR);
 	unsigned char	*bin;
 	size_t		 len, binlen;
 
@@ -166,6 +166,12 @@ envstate_from_env(void)
 	}
 	free(bin);
 	return (st);
+}
+
+struct envstate *
+envstate_from_env(void)
+{
+	return (envstate_decode(getenv(ENVSTATE_VAR)));
 }
 
 void
@@ -353,6 +359,26 @@ envstate_apply(struct envstate *st, struct envset *set,
 	}
 }
 
+const char **
+envstate_prepended(struct envstate *st)
+{
+	const char	**names;
+	size_t		  i, j, n = 0;
+
+	names = xcalloc(st->nundo + 1, sizeof *names);
+	for (i = 0; i < st->nundo; i++) {
+		if (st->undo[i].op != 'P' && st->undo[i].op != 'Q')
+			continue;
+		for (j = 0; j < n; j++) {
+			if (strcmp(names[j], st->undo[i].name) == 0)
+				break;
+		}
+		if (j == n)
+			names[n++] = st->undo[i].name;
+	}
+	return (names);
+}
+
 char *
 envstate_encode(struct envstate *st)
 {
@@ -401,6 +427,15 @@ envset_new(void)
 	return (xcalloc(1, sizeof(struct envset)));
 }
 
+struct envset *
+envset_over(struct envset *base)
+{
+	struct envset	*set = envset_new();
+
+	set->base = base;
+	return (set);
+}
+
 void
 envset_free(struct envset *set)
 {
@@ -435,6 +470,8 @@ envset_get(struct envset *set, const char *name)
 
 	if ((c = envset_find(set, name)) != NULL)
 		return (c->value);
+	if (set->base != NULL)
+		return (envset_get(set->base, name));
 	return (getenv(name));
 }
 

@@ -116,6 +116,8 @@ struct envstate;
 struct envset;
 /* Read the state from its variable (a missing or bad one is empty). */
 struct envstate	*envstate_from_env(void);
+/* The same from a value of that variable (NULL: unset). */
+struct envstate	*envstate_decode(const char *);
 void		 envstate_free(struct envstate *);
 const char	*envstate_root(struct envstate *);
 const char	*envstate_shell(struct envstate *);
@@ -132,6 +134,12 @@ void		 envstate_revert(struct envstate *, struct envset *);
 void		 envstate_apply(struct envstate *, struct envset *,
 		     const struct envdiff *, const char *, const char *,
 		     uint64_t);
+/*
+ * The names whose undo depends on their value at the time (the PATH-like
+ * ones hearth prepended to), each once: a NULL-terminated array to free,
+ * of strings the state owns.
+ */
+const char	**envstate_prepended(struct envstate *);
 /* The state's encoding, for the HEARTH_STATE variable. */
 char		*envstate_encode(struct envstate *);
 /* 1 if encoding the state would give something other than what was read. */
@@ -145,6 +153,11 @@ void		 envstate_free_environ(char **);
 
 /* A set of pending environment changes over the process environment. */
 struct envset	*envset_new(void);
+/*
+ * The same over another set's result (which must outlive it): what would
+ * change after that set's changes were made. Not for envset_environ.
+ */
+struct envset	*envset_over(struct envset *);
 void		 envset_free(struct envset *);
 /* The value through the pending changes; NULL if unset. */
 const char	*envset_get(struct envset *, const char *);

@@ -2,6 +2,8 @@
  * Unit tests for client/envstate.c: applying a diff and undoing it
  * restores the environment exactly, PATH entries the user added survive,
  * and the state variable survives a round trip through the environment.
+ * What the client computes ahead for leaving (a revert over the pending
+ * changes, from the state's encoding) equals the revert done later.
  */
 #include "harness.h"
 
@@ -236,6 +238,179 @@ test_base_environ(void **state)
 	envdiff_release(&d);
 }
 
+static void
+test_decode(void **state)
+{
+	struct envdiff	 d;
+	struct envstate	*st, *again;
+	char		*enc, *enc2;
+
+	(void)state;
+	envdiff_init(&d);
+	envdiff_add(&d, ENVDIFF_SET, "ADDED", "x");
+	envdiff_add(&d, ENVDIFF_PREPEND, "PATH", "/nix/a/bin");
+	apply(&d, 9);
+	st = envstate_from_env();
+	envstate_set_notice(st, "evaluating:/ws");
+	envstate_set_hook_shown(st, 9);
+	enc = envstate_encode(st);
+	again = envstate_decode(enc);
+	assert_true(envstate_applied(again));
+	assert_true(envstate_snapshot(again) == 9);
+	assert_string_equal(envstate_root(again), "/ws");
+	assert_string_equal(envstate_notice(again), "evaluating:/ws");
+	assert_true(envstate_hook_shown(again) == 9);
+	assert_false(envstate_changed(again));
+	enc2 = envstate_encode(again);
+	assert_string_equal(enc, enc2);
+	free(enc2);
+	envstate_free(again);
+	again = envstate_decode(NULL);
+	assert_false(envstate_applied(again));
+	envstate_free(again);
+	free(enc);
+	envstate_free(st);
+	revert();
+	envdiff_release(&d);
+}
+
+static void
+test_envset_over(void **state)
+{
+	struct envset	*base = envset_new(), *over;
+	const char	*name, *value;
+
+	(void)state;
+	envset_set(base, "ADDED", "base");
+	envset_set(base, "CHANGED", NULL);
+	over = envset_over(base);
+	assert_string_equal(envset_get(over, "ADDED"), "base");
+	assert_null(envset_get(over, "CHANGED"));
+	assert_string_equal(envset_get(over, "REMOVED"), "present");
+	envset_set(over, "ADDED", "over");
+	envset_set(over, "REMOVED", NULL);
+	assert_string_equal(envset_get(over, "ADDED"), "over");
+	assert_null(envset_get(over, "REMOVED"));
+	/* Only its own changes, and the base is untouched. */
+	assert_int_equal(envset_count(over), 2);
+	envset_item(over, 0, &name, &value);
+	assert_string_equal(name, "ADDED");
+	assert_string_equal(value, "over");
+	assert_string_equal(envset_get(base, "ADDED"), "base");
+	assert_string_equal(envset_get(base, "REMOVED"), "present");
+	envset_free(over);
+	envset_free(base);
+}
+
+static void
+test_prepended(void **state)
+{
+	struct envdiff	 d;
+	struct envstate	*st;
+	const char	**names;
+
+	(void)state;
+	envdiff_init(&d);
+	envdiff_add(&d, ENVDIFF_SET, "ADDED", "x");
+	envdiff_add(&d, ENVDIFF_PREPEND, "PATH", "/nix/a/bin");
+	envdiff_add(&d, ENVDIFF_UNSET, "REMOVED", NULL);
+	envdiff_add(&d, ENVDIFF_PREPEND, "MANPATH", "/nix/a/man");
+	envdiff_add(&d, ENVDIFF_PREPEND, "PATH", "/nix/b/bin");
+	apply(&d, 4);
+	st = envstate_from_env();
+	names = envstate_prepended(st);
+	assert_string_equal(names[0], "PATH");
+	assert_string_equal(names[1], "MANPATH");
+	assert_null(names[2]);
+	free(names);
+	envstate_free(st);
+	revert();
+	st = envstate_from_env();
+	names = envstate_prepended(st);
+	assert_null(names[0]);
+	free(names);
+	envstate_free(st);
+	envdiff_release(&d);
+}
+
+/*
+ * The client's leave code: revert, over the changes this run makes and
+ * from the state it leaves, gives what a revert after those changes are
+ * made gives (the PATH-like values unchanged meanwhile).
+ */
+static void
+test_leave_ahead(void **state)
+{
+	struct envdiff	 d;
+	struct envstate	*st, *left;
+	struct envset	*set, *leave;
+	const char	*name, *value;
+	char		*enc, **want_name = NULL, **want_value = NULL;
+	size_t		 i, n;
+
+	(void)state;
+	envdiff_init(&d);
+	envdiff_add(&d, ENVDIFF_SET, "ADDED", "new");
+	envdiff_add(&d, ENVDIFF_SET, "CHANGED", "dev value");
+	envdiff_add(&d, ENVDIFF_UNSET, "REMOVED", NULL);
+	envdiff_add(&d, ENVDIFF_PREPEND, "PATH", "/nix/a/bin:/usr/bin");
+	envdiff_add(&d, ENVDIFF_PREPEND, "MANPATH", "/nix/a/man");
+
+	/* Ahead: the changes pending, not made. */
+	st = envstate_from_env();
+	set = envset_new();
+	envstate_revert(st, set);
+	envstate_apply(st, set, &d, "/ws", "default", 5);
+	enc = envstate_encode(st);
+	left = envstate_decode(enc);
+	leave = envset_over(set);
+	envstate_revert(left, leave);
+	n = envset_count(leave);
+	want_name = calloc(n, sizeof *want_name);
+	want_value = calloc(n, sizeof *want_value);
+	for (i = 0; i < n; i++) {
+		envset_item(leave, i, &name, &value);
+		want_name[i] = strdup(name);
+		want_value[i] = value != NULL ? strdup(value) : NULL;
+	}
+	assert_false(envstate_applied(left));
+	envset_free(leave);
+	envstate_free(left);
+	free(enc);
+
+	/* Later: the changes made, then the revert. */
+	commit_set(set);
+	commit_state(st);
+	envset_free(set);
+	envstate_free(st);
+	st = envstate_from_env();
+	set = envset_new();
+	envstate_revert(st, set);
+	assert_int_equal(envset_count(set), n);
+	for (i = 0; i < n; i++) {
+		envset_item(set, i, &name, &value);
+		assert_string_equal(name, want_name[i]);
+		if (want_value[i] == NULL)
+			assert_null(value);
+		else
+			assert_string_equal(value, want_value[i]);
+		free(want_name[i]);
+		free(want_value[i]);
+	}
+	free(want_name);
+	free(want_value);
+	commit_set(set);
+	assert_string_equal(getenv("PATH"), "/usr/bin:/bin");
+	assert_null(getenv("MANPATH"));
+	assert_string_equal(getenv("CHANGED"), "user's value");
+	assert_string_equal(getenv("REMOVED"), "present");
+	assert_null(getenv("ADDED"));
+	envset_free(set);
+	envstate_free(st);
+	unsetenv(ENVSTATE_VAR);
+	envdiff_release(&d);
+}
+
 static const struct CMUnitTest tests[] = {
 	cmocka_unit_test_setup(test_apply_revert, setup),
 	cmocka_unit_test_setup(test_switch_snapshots, setup),
@@ -243,6 +418,10 @@ static const struct CMUnitTest tests[] = {
 	cmocka_unit_test_setup(test_damaged_state, setup),
 	cmocka_unit_test_setup(test_state_stays_small, setup),
 	cmocka_unit_test_setup(test_base_environ, setup),
+	cmocka_unit_test_setup(test_decode, setup),
+	cmocka_unit_test_setup(test_envset_over, setup),
+	cmocka_unit_test_setup(test_prepended, setup),
+	cmocka_unit_test_setup(test_leave_ahead, setup),
 };
 
 HARNESS_MAIN(tests)
