@@ -176,6 +176,16 @@ struct shell {
 	const char	*hook;		/* the hook text, with @HEARTH@ */
 	/* Append code that exports name=value (or unsets, value NULL). */
 	void		(*set)(struct buf *, const char *, const char *);
+	/*
+	 * Append code that sets a plain, unexported global variable of the
+	 * shell: the hook's own (_hearth_root, _hearth_undo, _hearth_guard).
+	 */
+	void		(*setvar)(struct buf *, const char *, const char *);
+	/*
+	 * Append a test, with builtins only, that the variable has the value
+	 * (value NULL: is unset), joined by "and" to the tests b holds.
+	 */
+	void		(*guard)(struct buf *, const char *, const char *);
 	/* Append a string quoted for this shell (hook placeholders). */
 	void		(*quote)(struct buf *, const char *);
 };

@@ -21,6 +21,11 @@
  * of the same name is shadowed while the dev shell is on, and is never
  * erased on the way out: a plain `set -e` would take the first scope it
  * finds and could delete the user's universal for every fish session.
+ *
+ * A guard test compares "$NAME", which is what a child gets: fish joins
+ * a path variable's list with ':' there, any other with ' ', as it does
+ * when it exports them. Where fish rewrote a value (an empty PATH entry
+ * became "."), the test fails, and the hook runs the client instead.
  */
 #include "hearth.h"
 
@@ -68,9 +73,32 @@ fish_set(struct buf *b, const char *name, const char *value)
 	buf_addc(b, '\n');
 }
 
+static void
+fish_setvar(struct buf *b, const char *name, const char *value)
+{
+	buf_addf(b, "set -g %s ", name);
+	fish_quote(b, value);
+	buf_addc(b, '\n');
+}
+
+static void
+fish_guard(struct buf *b, const char *name, const char *value)
+{
+	if (b->len > 0)
+		buf_adds(b, "; and ");
+	if (value == NULL) {
+		buf_addf(b, "not set -q %s", name);
+		return;
+	}
+	buf_addf(b, "set -q %s; and test \"$%s\" = ", name, name);
+	fish_quote(b, value);
+}
+
 const struct shell shell_fish = {
 	.name = "fish",
 	.hook = hook_fish,
 	.set = fish_set,
+	.setvar = fish_setvar,
+	.guard = fish_guard,
 	.quote = fish_quote,
 };

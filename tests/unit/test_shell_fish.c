@@ -5,6 +5,8 @@
  * bytes, invalid UTF-8, 100 KB) and in any locale; no value can run code;
  * path variables become lists that fish's command lookup uses while a
  * child still gets the exact bytes; erasing never touches a universal.
+ * The hook's plain variables hold any value and are not exported; a guard
+ * test holds exactly when the variable has the value a child would get.
  */
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -248,6 +250,117 @@ test_unset(void **state)
 	buf_release(&code);
 }
 
+/*
+ * Set NAME to value; G, the guard that NAME has it; H, that it has other;
+ * U, that it is unset. As the hook does, in a function, print y or n for
+ * each test (eval $G), then again with NAME erased.
+ */
+static void
+check_guard(const char *name, const char *value, const char *other,
+    const char *want)
+{
+	struct buf	 code = BUF_INIT, g = BUF_INIT;
+	char		*file, *got, *script;
+	size_t		 len;
+
+	shell_fish.set(&code, name, value);
+	shell_fish.guard(&g, name, value);
+	shell_fish.setvar(&code, "G", g.data);
+	buf_reset(&g);
+	shell_fish.guard(&g, name, other);
+	shell_fish.setvar(&code, "H", g.data);
+	buf_reset(&g);
+	shell_fish.guard(&g, name, NULL);
+	shell_fish.setvar(&code, "U", g.data);
+	file = write_code(code.data, code.len);
+	assert_true(asprintf(&script, APPLY "; function t; for g in $G $H $U; "
+	    "eval $g; and printf y; or printf n; end; set -e -g %s; "
+	    "for g in $G $U; eval $g; and printf y; or printf n; end; end; t",
+	    name) > 0);
+	got = fish_run("fish -N", script, file, &len);
+	assert_string_equal(got, want);
+	free(got);
+	free(script);
+	unlink(file);
+	free(file);
+	buf_release(&g);
+	buf_release(&code);
+}
+
+static void
+test_guard(void **state)
+{
+	static const char *values[] = {
+		"", "plain", "it's", "\\'", "\"dq\"", "back\\slash\\",
+		"$HOME (touch " MARKER ") $(touch " MARKER ")",
+		"line1\nline2\n", "\xff\xfe\x80", "\xef\x98\x80", "-n", "!",
+		"(", "=", "*", "{a,b}", "a ] b", "end",
+		"/nix/a/bin:/usr/bin:/bin",
+	};
+	struct buf	 g = BUF_INIT;
+	char		 other[64];
+	size_t		 i;
+
+	(void)state;
+	unlink(MARKER);
+	for (i = 0; i < sizeof values / sizeof *values; i++) {
+		snprintf(other, sizeof other, "%sx", values[i]);
+		check_guard("V", values[i], other, "ynnny");
+		if (*values[i] != '\0')
+			check_guard("V", values[i], "", "ynnny");
+	}
+	assert_int_equal(access(MARKER, F_OK), -1);
+	/* Path variables: "$NAME" joins their lists with ':'. */
+	check_guard("PATH", "/nix/a/bin:/usr/bin:/bin", "/nix/a/bin", "ynnny");
+	check_guard("FOO_PATH", "a::b:", "a:b", "ynnny");
+	check_guard("XDG_DATA_DIRS", "/a:/b", "/a /b", "ynnny");
+	/*
+	 * fish rewrote this one ("." for the empty entry): the test for the
+	 * value set fails (the hook runs the client), that for what a child
+	 * gets holds.
+	 */
+	check_guard("PATH", "/usr/bin::/bin", "/usr/bin:.:/bin", "nynny");
+
+	/* Several tests, joined: all must hold. */
+	shell_fish.guard(&g, "A", "1");
+	shell_fish.guard(&g, "B", NULL);
+	assert_string_equal(g.data, "set -q A; and test \"$A\" = '1'; and "
+	    "not set -q B");
+	buf_release(&g);
+}
+
+/* A plain variable: global, any value back exactly, and not exported. */
+static void
+test_setvar(void **state)
+{
+	static const char *values[] = {
+		"", "it's", "line1\nline2\n", "(touch " MARKER ")",
+		"\xff\x01", "set -gx V 'x'\nset -e -g W\n",
+	};
+	struct buf	 code = BUF_INIT;
+	char		*file, *got;
+	size_t		 i, len;
+
+	(void)state;
+	unlink(MARKER);
+	for (i = 0; i < sizeof values / sizeof *values; i++) {
+		buf_reset(&code);
+		shell_fish.setvar(&code, "_hearth_undo", values[i]);
+		file = write_code(code.data, code.len);
+		got = fish_run("fish -N", APPLY "; printf %s \"$_hearth_undo\"; "
+		    "/usr/bin/printenv _hearth_undo; or printf \"\\0\"", file,
+		    &len);
+		assert_int_equal(len, strlen(values[i]) + 1);
+		assert_memory_equal(got, values[i], len - 1);
+		assert_int_equal(got[len - 1], '\0');
+		free(got);
+		unlink(file);
+		free(file);
+	}
+	assert_int_equal(access(MARKER, F_OK), -1);
+	buf_release(&code);
+}
+
 /* The hook text parses and holds any path in its placeholders. */
 static void
 test_hook(void **state)
@@ -301,6 +414,8 @@ static const struct CMUnitTest tests[] = {
 	cmocka_unit_test(test_large_value),
 	cmocka_unit_test(test_path_variables),
 	cmocka_unit_test(test_unset),
+	cmocka_unit_test(test_guard),
+	cmocka_unit_test(test_setvar),
 	cmocka_unit_test(test_hook),
 };
 

@@ -3,8 +3,10 @@
  * come back byte for byte from a real zsh, both as the shell sees it and
  * as a child gets it, whatever it holds (quotes, backslashes, $, backticks,
  * newlines, invalid UTF-8, 100 KB), under the user options that trip up
- * hooks, and no value can run code. The hook text must parse, with
- * placeholders holding any path.
+ * hooks, and no value can run code. The hook's plain variables hold any
+ * value and are not exported; a guard test holds exactly when the
+ * variable has the value. The hook text must parse, with placeholders
+ * holding any path.
  */
 #include <sys/wait.h>
 
@@ -162,6 +164,115 @@ test_unset(void **state)
 	buf_release(&code);
 }
 
+/*
+ * Set V to value; G, the guard that V has it; H, that V has other; U,
+ * that V is unset. Under the user's options, the hook's function prints y
+ * or n for each test (eval "$G"), then again with V unset.
+ */
+#define GUARD_SCRIPT \
+	"setopt ksh_arrays no_unset warn_create_global rc_quotes " \
+	"sh_word_split glob_subst nocaseglob extended_glob; " \
+	"f() { emulate -L zsh; eval \"$(<$1)\"; }; f $1; " \
+	"g() { emulate -L zsh; local t; for t in \"$G\" \"$H\" \"$U\"; do " \
+	"eval \"$t\" && printf y || printf n; done; unset V; " \
+	"for t in \"$G\" \"$U\"; do eval \"$t\" && printf y || printf n; " \
+	"done; }; g"
+
+static void
+check_guard(const char *value, const char *other)
+{
+	struct buf	 code = BUF_INIT, g = BUF_INIT;
+	char		*file, *got;
+	size_t		 len;
+
+	shell_zsh.set(&code, "V", value);
+	shell_zsh.guard(&g, "V", value);
+	shell_zsh.setvar(&code, "G", g.data);
+	buf_reset(&g);
+	shell_zsh.guard(&g, "V", other);
+	shell_zsh.setvar(&code, "H", g.data);
+	buf_reset(&g);
+	shell_zsh.guard(&g, "V", NULL);
+	shell_zsh.setvar(&code, "U", g.data);
+	file = write_code(code.data, code.len);
+	got = zsh_run(GUARD_SCRIPT, file, &len);
+	assert_string_equal(got, "ynnny");
+	free(got);
+	unlink(file);
+	free(file);
+	buf_release(&g);
+	buf_release(&code);
+}
+
+static void
+test_guard(void **state)
+{
+	static const char *values[] = {
+		"", "plain", "it's", "'''", "\"dq\"", "back\\slash\\",
+		"$HOME $(touch " MARKER ") `touch " MARKER "`",
+		"line1\nline2\n", "\xff\xfe\x80", "\x83\x9f\xa0", "-n", "!",
+		"(", "=", "*", "[a-z]?", "^x", "x~y", "(#i)ABC", "a ]] b",
+		"/nix/a/bin:/usr/bin:/bin",
+	};
+	struct buf	 g = BUF_INIT;
+	char		 other[64];
+	size_t		 i;
+
+	(void)state;
+	unlink(MARKER);
+	for (i = 0; i < sizeof values / sizeof *values; i++) {
+		snprintf(other, sizeof other, "%sx", values[i]);
+		check_guard(values[i], other);
+		if (*values[i] != '\0')
+			check_guard(values[i], "");
+	}
+	check_guard("ABC", "abc");
+	assert_int_equal(access(MARKER, F_OK), -1);
+
+	/* Several tests, joined: all must hold. */
+	shell_zsh.guard(&g, "A", "1");
+	shell_zsh.guard(&g, "B", NULL);
+	assert_string_equal(g.data, "[[ ${+A} == 1 && $A == '1' ]] && "
+	    "[[ ${+B} == 0 ]]");
+	buf_release(&g);
+}
+
+/*
+ * A plain variable, set as the hook does (in a function, under emulate):
+ * global, any value back exactly, and not exported.
+ */
+static void
+test_setvar(void **state)
+{
+	static const char *values[] = {
+		"", "it's", "line1\nline2\n", "$(touch " MARKER ")",
+		"\xff\x01\x83", "export V='x'\nunset W\n",
+	};
+	struct buf	 code = BUF_INIT;
+	char		*file, *got;
+	size_t		 i, len;
+
+	(void)state;
+	unlink(MARKER);
+	for (i = 0; i < sizeof values / sizeof *values; i++) {
+		buf_reset(&code);
+		shell_zsh.setvar(&code, "_hearth_undo", values[i]);
+		file = write_code(code.data, code.len);
+		got = zsh_run("setopt no_unset warn_create_global rc_quotes; "
+		    "f() { emulate -L zsh; eval \"$(<$1)\"; }; f $1; "
+		    "printf %s \"$_hearth_undo\"; printenv _hearth_undo || "
+		    "printf \"\\0\"", file, &len);
+		assert_int_equal(len, strlen(values[i]) + 1);
+		assert_memory_equal(got, values[i], len - 1);
+		assert_int_equal(got[len - 1], '\0');
+		free(got);
+		unlink(file);
+		free(file);
+	}
+	assert_int_equal(access(MARKER, F_OK), -1);
+	buf_release(&code);
+}
+
 /* The hook text parses and holds any path in its placeholders. */
 static void
 test_hook(void **state)
@@ -208,6 +319,8 @@ static const struct CMUnitTest tests[] = {
 	cmocka_unit_test(test_random_values),
 	cmocka_unit_test(test_large_value),
 	cmocka_unit_test(test_unset),
+	cmocka_unit_test(test_guard),
+	cmocka_unit_test(test_setvar),
 	cmocka_unit_test(test_hook),
 };
 
