@@ -10,6 +10,16 @@
  * workspace, with nothing applied, it prints nothing and does not contact
  * the daemon at all. Notices ("not allowed", "failed") are printed once
  * per change, not at every prompt; the state variable remembers the last.
+ *
+ * It also tells the hook, in plain shell variables, what it would print
+ * on leaving, so that a cd out of a workspace runs no process:
+ *  _hearth_root   the workspace of this directory (physical, as seen
+ *                 here); empty outside every workspace
+ *  _hearth_undo   the code a run outside every workspace would print now:
+ *                 each variable restored, the PATH-like ones computed from
+ *                 their values now, and the state that leaves behind
+ *  _hearth_guard  a test that the PATH-like variables still have those
+ *                 values (if the user changed one, the hook runs us)
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -224,6 +234,67 @@ export_ask(struct envstate *st, struct envset *set, const char *dir,
 	return (-1);
 }
 
+/*
+ * Set the hook's three variables: what a later run outside every
+ * workspace would print, computed now over the environment this run
+ * leaves (set) and the state it leaves (st), as that run would compute it.
+ */
+static void
+export_leave(const struct shell *sh, struct buf *out, struct envstate *st,
+    struct envset *set, const char *root)
+{
+	struct envstate	 *left;
+	struct envset	 *leave;
+	struct buf	  undo = BUF_INIT, guard = BUF_INIT, msg = BUF_INIT;
+	const char	**names, *name, *value;
+	char		 *enc;
+	size_t		  i;
+
+	if (root == NULL) {
+		/* Outside, nothing applied and no notice: nothing to undo. */
+		sh->setvar(out, "_hearth_root", "");
+		sh->setvar(out, "_hearth_undo", "");
+		sh->setvar(out, "_hearth_guard", "");
+		return;
+	}
+	enc = envstate_encode(st);
+	left = envstate_decode(enc);
+	free(enc);
+	leave = envset_over(set);
+	/* export_unload() and notice(st, "", NULL), as printed code. */
+	if (envstate_applied(left)) {
+		buf_addf(&msg, "hearth: unloaded the %s shell of %s",
+		    envstate_shell(left), envstate_root(left));
+		buf_adds(&undo, "printf '%s\\n' ");
+		sh->quote(&undo, msg.data);
+		buf_adds(&undo, " >&2\n");
+		envstate_revert(left, leave);
+	}
+	envstate_set_notice(left, "");
+	for (i = 0; i < envset_count(leave); i++) {
+		envset_item(leave, i, &name, &value);
+		sh->set(&undo, name, value);
+	}
+	/* Last: cut short, the state still says what is applied. */
+	enc = envstate_encode(left);
+	sh->set(&undo, ENVSTATE_VAR, *enc != '\0' ? enc : NULL);
+	free(enc);
+
+	names = envstate_prepended(st);
+	for (i = 0; names[i] != NULL; i++)
+		sh->guard(&guard, names[i], envset_get(set, names[i]));
+	free(names);
+
+	sh->setvar(out, "_hearth_root", root);
+	sh->setvar(out, "_hearth_undo", undo.data);
+	sh->setvar(out, "_hearth_guard", guard.data);
+	buf_release(&msg);
+	buf_release(&guard);
+	buf_release(&undo);
+	envset_free(leave);
+	envstate_free(left);
+}
+
 static int
 cmd_export_exec(int argc, char **argv)
 {
@@ -271,6 +342,7 @@ cmd_export_exec(int argc, char **argv)
 		sh->set(&out, ENVSTATE_VAR, *enc != '\0' ? enc : NULL);
 		free(enc);
 	}
+	export_leave(sh, &out, st, set, root);
 	fwrite(out.data, 1, out.len, stdout);
 	buf_release(&out);
 	envset_free(set);
