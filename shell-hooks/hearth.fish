@@ -10,11 +10,17 @@
 # alone. Only interactive shells get it: config.fish is read by scripts
 # too, and a script that cds about should not run the client. Needs fish
 # 3.1 or later (string collect, $pipestatus, PATH split on ':').
+#
+# A cd out of a workspace, or between directories outside every one, runs
+# no process either: the client leaves in plain variables the workspace
+# root, the code it would print on leaving (_hearth_undo) and a test that
+# the PATH-like variables that code depends on are still as it saw them
+# (_hearth_guard); see _hearth_leave.
 if status is-interactive
     set -g _hearth_genfile @GENFILE@
 
-    # Run the client if $PWD or the generation changed; 1 if it did not.
-    # An erased _hearth_gen (hearth export got no answer) means: ask again,
+    # Act if $PWD or the generation changed (0); 1 if neither did. An
+    # erased _hearth_gen (hearth export got no answer) means: ask again,
     # and so does a client that failed.
     function _hearth_export
         set -l __hearth_gen
@@ -22,8 +28,11 @@ if status is-interactive
         test -r "$_hearth_genfile"
         and read __hearth_gen <"$_hearth_genfile"
         if set -q _hearth_gen
-            and test "$PWD" = "$_hearth_pwd" -a "$__hearth_gen" = "$_hearth_gen"
-            return 1
+            and test "$__hearth_gen" = "$_hearth_gen"
+            test "$PWD" = "$_hearth_pwd"
+            and return 1
+            _hearth_leave
+            and return 0
         end
         # fish cannot ignore SIGINT (a handler does not stop it from
         # cancelling the running code), so the client's output is taken
@@ -34,6 +43,49 @@ if status is-interactive
             set -g _hearth_gen $__hearth_gen
             eval $__hearth_code
         end
+        return 0
+    end
+
+    # $PWD changed, the generation did not. If $PWD is outside every
+    # workspace (no flake.nix in its physical path or above it), do what
+    # the client would do there: nothing, or, if it left code to undo a
+    # workspace and the guard holds, that code. 1 (run the client) if $PWD
+    # is in a workspace, the guard fails, or the client has not run yet.
+    function _hearth_leave
+        set -q _hearth_root
+        or return 1
+        # The physical path, as the client sees it. A newline in it would
+        # split the command substitutions below: leave that to the client.
+        set -l __hearth_dir (builtin realpath -- $PWD 2>/dev/null)
+        or return 1
+        string match -q -- '/*' "$__hearth_dir"
+        and not string match -q -- '*'\n'*' "$__hearth_dir"
+        or return 1
+        if test -n "$_hearth_root"
+            # Inside: "$dir/" begins with "$root/".
+            set -l __hearth_r "$_hearth_root/"
+            set -l __hearth_p (string sub -l (string length -- "$__hearth_r") -- "$__hearth_dir/")
+            test "$__hearth_p" = "$__hearth_r"
+            and return 1
+        end
+        while test -n "$__hearth_dir"
+            test -e "$__hearth_dir/flake.nix"
+            and return 1
+            set __hearth_dir (string replace -r -- '/[^/]*$' '' "$__hearth_dir")
+        end
+        test -e /flake.nix
+        and return 1
+        if test -n "$_hearth_root"
+            if test -n "$_hearth_guard"
+                eval $_hearth_guard
+                or return 1
+            end
+            eval $_hearth_undo
+        end
+        set -g _hearth_root ''
+        set -g _hearth_undo ''
+        set -g _hearth_guard ''
+        set -g _hearth_pwd $PWD
         return 0
     end
 

@@ -7,8 +7,10 @@
 # values and PATH, the user's own additions kept, and leaves the user's
 # universal variable alone; shellHook output is shown once; $status and
 # the user's handler are kept; the hook sourced twice runs once; a prompt
-# where nothing changed runs no process (strace); and a generation bump
-# reaches the open shell at its next prompt.
+# where nothing changed runs no process (strace), nor does a cd out of the
+# workspace or between directories outside, which restores the
+# environment exactly; and a generation bump reaches the open shell at its
+# next prompt.
 . "$(dirname "$0")/lib.sh"
 it_setup
 
@@ -104,7 +106,7 @@ chmod +x "$T/fake-hearth"
 hearth hook fish | sed "s|'$BUILD/hearth'|'$T/fake-hearth'|" > "$T/fake.fish"
 cat > "$T/script" <<EOF
 source $T/fake.fish
-cd /
+cd $T/ws
 echo done
 EOF
 rm -f "$T/fake-runs"
@@ -123,7 +125,7 @@ kill -INT \$\$
 EOF
 cat > "$T/script" <<EOF
 source $T/fake.fish
-cd /
+cd $T/ws
 echo "half:["(set -q HALF; and echo \$HALF; or echo unset)"]"
 true
 EOF
@@ -134,9 +136,10 @@ n=$(wc -l < "$T/fake-runs")
 check "and the next prompt asks again" test "$n" -ge 3
 
 # No process on a prompt where nothing changed: between the two marker
-# files (opened by builtins), hearth export runs for the two cds only,
-# once each although both the PWD and the prompt handlers fire, and
-# nothing else forks.
+# files (opened by builtins), hearth export runs for the cd into the
+# workspace only, once although both the PWD and the prompt handlers fire;
+# the cd out of it runs nothing (the hook undoes it itself), and nothing
+# else forks.
 : > "$T/mark-begin"
 : > "$T/mark-end"
 cat > "$T/script" <<EOF
@@ -161,14 +164,14 @@ awk '/mark-begin/ { on = 1 } on { print } /mark-end/ { on = 0 }' \
     "$T/trace" > "$T/region"
 check "the markers are in the trace" grep -q mark-end "$T/region"
 n=$(grep -c "execve(\"$BUILD/hearth\", \[\"[^\"]*\", \"export\"" "$T/region")
-expect_eq "hearth export ran once per directory change" 2 "$n"
+expect_eq "hearth export ran once, for the cd into the workspace" 1 "$n"
 others=$(grep 'execve(' "$T/region" |
     grep -v "hearth\", \[\"[^\"]*\", \"export\"" | grep -v ENOENT || true)
 expect_eq "no other process ran" "" "$others"
 # fish's own threads are clones too, but not processes.
 n=$(grep -E '^[0-9]+ +(fork|vfork|clone|clone3)\(' "$T/region" |
     grep -cv CLONE_THREAD)
-expect_eq "no fork on a prompt where nothing changed" 2 "$n"
+expect_eq "no fork on a prompt where nothing changed" 1 "$n"
 # The shell itself reads the generation file (the client does not).
 pid=$(sed -n 's/^\([0-9]*\) .*mark-begin.*/\1/p' "$T/region" | head -1)
 n=$(grep -cE "^$pid +openat\(.*/generation\"" "$T/region")
@@ -178,6 +181,102 @@ else
 	fail "the shell read the generation file $n times, not at every prompt" \
 	    "$(grep -e generation -e mark- "$T/region")"
 fi
+
+# region A B: the lines of $T/trace from the one that opens $T/A (the
+# shell's `true < $T/A`) to the one that opens $T/B.
+region() {
+	awk -v a="$T/$1\"" -v b="$T/$2\"" 'index($0, a) { on = 1 }
+	    on { print } index($0, b) { on = 0 }' "$T/trace"
+}
+
+# count_in REGION: "E O", the hearth exports and the other processes (execs
+# that are not the client's, forks that are not for it) in a region.
+count_in() {
+	local e o f
+	e=$(printf '%s\n' "$1" |
+	    grep -c "execve(\"$BUILD/hearth\", \[\"[^\"]*\", \"export\"")
+	o=$(printf '%s\n' "$1" | grep 'execve(' |
+	    grep -v "hearth\", \[\"[^\"]*\", \"export\"" | grep -vc ENOENT)
+	f=$(printf '%s\n' "$1" | grep -E '^[0-9]+ +(fork|vfork|clone|clone3)\(' |
+	    grep -cv CLONE_THREAD)
+	echo "$e $((o + f - e))"
+}
+
+# env_sorted DUMP: an `env -0` dump, sorted, without the shell's own
+# bookkeeping and HEARTH_STATE.
+env_sorted() {
+	grep -zvE '^(HEARTH_STATE|OLDPWD|PWD|_)=' "$1" | sort -z
+}
+
+# A cd out of the workspace, and between directories outside every one,
+# runs no process: the hook undoes the dev shell itself, with the code the
+# client left it, and the environment is then exactly what it was; but a
+# user who changed PATH inside gets the client, which keeps the change.
+# A symbolic link into the workspace is inside it (the hook compares
+# physical paths, as the client does).
+mkdir -p "$T/out1" "$T/out2"
+ln -s "$T/ws/sub" "$T/sublink"
+for m in a b c d e f; do : > "$T/mark-$m"; done
+IT_FISH_CONFIG_EXTRA="set -gx FIXTURE_VAR user-value
+set -gx PATH \$PATH $T/userbin"
+cat > "$T/script" <<SCRIPT
+cd $T/out1
+true < $T/mark-a
+cd $T/out2
+cd $T/out1
+true < $T/mark-b
+env -0 > $T/env.before
+cd $T/ws
+echo "inside:[\$FIXTURE_VAR]"
+true < $T/mark-c
+cd $T/out1
+cd $T/out2
+cd /
+true < $T/mark-d
+env -0 > $T/env.after
+echo "left:[\$FIXTURE_VAR]["(set -q FIXTURE_HOOK; and echo set; or echo unset)"]"
+cd $T/ws
+echo "again:[\$FIXTURE_VAR]"
+cd $T/sublink
+echo "via-link:[\$FIXTURE_VAR]"
+set -gx PATH \$PATH /user/added
+true < $T/mark-e
+cd $T/out1
+true < $T/mark-f
+echo "after:[\$FIXTURE_VAR][\$PATH]"
+SCRIPT
+write_fish_config
+out=$(ASAN_OPTIONS="$ASAN_OPTIONS:detect_leaks=0" strace -f -o "$T/trace" \
+    -e trace=execve,fork,vfork,clone,clone3,openat \
+    "$BUILD/ptyrun" -t 120 -- fish -i < "$T/script")
+check "the markers are in the trace" grep -q "$T/mark-f" "$T/trace"
+expect_eq "cd between directories outside, nothing applied: no process" \
+    "0 0" "$(count_in "$(region mark-a mark-b)")"
+expect_in "entered" "inside:[fixture-value]" "$out"
+expect_eq "cd out of the workspace and about outside: no process" \
+    "0 0" "$(count_in "$(region mark-c mark-d)")"
+if cmp -s <(env_sorted "$T/env.before") <(env_sorted "$T/env.after"); then
+	ok "leaving restores the environment exactly"
+else
+	fail "leaving did not restore the environment" \
+	    "$(diff <(env_sorted "$T/env.before" | tr '\0' '\n') \
+	    <(env_sorted "$T/env.after" | tr '\0' '\n'))"
+fi
+expect_in "the user's values are back" "left:[user-value][unset]" "$out"
+n=$(printf '%s\n' "$out" |
+    grep -c "hearth: unloaded the default shell of $T/ws")
+expect_eq "it said so, once each time it left" 2 "$n"
+expect_in "entering again works" "again:[fixture-value]" "$out"
+expect_in "a link into the workspace is inside it" \
+    "via-link:[fixture-value]" "$out"
+n=$(printf '%s\n' "$out" | grep -c '^fixture hook output')
+expect_eq "shellHook output still shown once" 1 "$n"
+expect_eq "PATH changed inside: the client runs on leaving" \
+    "1 0" "$(count_in "$(region mark-e mark-f)")"
+expect_in "and keeps the user's PATH entry" \
+    "after:[user-value][$BUILD:/usr/bin:/bin:$T/userbin:/user/added]" "$out"
+expect_not_in "no error from the hook" "_hearth" "$out"
+IT_FISH_CONFIG_EXTRA=""
 
 # A generation bump (flake.nix changes, the workspace is blocked) makes
 # the next prompt run the client, without a cd.
