@@ -27,6 +27,8 @@
  * when it exports them. Where fish rewrote a value (an empty PATH entry
  * became "."), the test fails, and the hook runs the client instead.
  */
+#include <string.h>
+
 #include "hearth.h"
 
 extern const char hook_fish[];
@@ -64,7 +66,25 @@ fish_quote(struct buf *b, const char *s)
 static void
 fish_set(struct buf *b, const char *name, const char *value)
 {
+	size_t	 line;
+
 	if (value == NULL) {
+		/*
+		 * Erases in a row become one `set -e -g A B ...`: fish runs
+		 * one command, not one for each (the hook's undo is mostly
+		 * erases). A value never holds a raw newline, so the last
+		 * line is the last command.
+		 */
+		if (b->len > 0 && b->data[b->len - 1] == '\n') {
+			line = b->len - 1;
+			while (line > 0 && b->data[line - 1] != '\n')
+				line--;
+			if (strncmp(b->data + line, "set -e -g ", 10) == 0) {
+				buf_truncate(b, b->len - 1);
+				buf_addf(b, " %s\n", name);
+				return;
+			}
+		}
 		buf_addf(b, "set -e -g %s\n", name);
 		return;
 	}

@@ -47,34 +47,35 @@ if status is-interactive
     end
 
     # $PWD changed, the generation did not. If $PWD is outside every
-    # workspace (no flake.nix in its physical path or above it), do what
-    # the client would do there: nothing, or, if it left code to undo a
-    # workspace and the guard holds, that code. 1 (run the client) if $PWD
-    # is in a workspace, the guard fails, or the client has not run yet.
+    # workspace (no flake.nix in it or above it), do what the client would
+    # do there: nothing, or, if it left code to undo a workspace and the
+    # guard holds, that code. 1 (run the client) if $PWD is in a
+    # workspace, the guard fails, or the client has not run yet.
+    #
+    # Every command costs fish a few microseconds, and a command
+    # substitution tens: so the walk goes up by "..", which the kernel
+    # resolves as the client's physical path has it, four directories to a
+    # test, until one has a flake.nix or the fourth is the root; and it
+    # does not look at _hearth_root, which the walk makes needless.
     function _hearth_leave
         set -q _hearth_root
         or return 1
-        # The physical path, as the client sees it. A newline in it would
-        # split the command substitutions below: leave that to the client.
-        set -l __hearth_dir (builtin realpath -- $PWD 2>/dev/null)
-        or return 1
-        string match -q -- '/*' "$__hearth_dir"
-        and not string match -q -- '*'\n'*' "$__hearth_dir"
-        or return 1
-        if test -n "$_hearth_root"
-            # Inside: "$dir/" begins with "$root/".
-            set -l __hearth_r "$_hearth_root/"
-            set -l __hearth_p (string sub -l (string length -- "$__hearth_r") -- "$__hearth_dir/")
-            test "$__hearth_p" = "$__hearth_r"
-            and return 1
+        set -l __hearth_dir $PWD
+        while test -d "$__hearth_dir" -a ! "$__hearth_dir/../../.." -ef / \
+                -a ! -e "$__hearth_dir/flake.nix" \
+                -a ! -e "$__hearth_dir/../flake.nix" \
+                -a ! -e "$__hearth_dir/../../flake.nix" \
+                -a ! -e "$__hearth_dir/../../../flake.nix"
+            set __hearth_dir "$__hearth_dir/../../../.."
         end
-        while test -n "$__hearth_dir"
-            test -e "$__hearth_dir/flake.nix"
-            and return 1
-            set __hearth_dir (string replace -r -- '/[^/]*$' '' "$__hearth_dir")
+        # Stopped by a flake.nix, by a directory that is gone, or at the top.
+        if test -e "$__hearth_dir/flake.nix" \
+                -o -e "$__hearth_dir/../flake.nix" \
+                -o -e "$__hearth_dir/../../flake.nix" \
+                -o -e "$__hearth_dir/../../../flake.nix" \
+                -o ! "$__hearth_dir/../../.." -ef /
+            return 1
         end
-        test -e /flake.nix
-        and return 1
         if test -n "$_hearth_root"
             if test -n "$_hearth_guard"
                 eval $_hearth_guard

@@ -223,6 +223,23 @@ test_unset(void **state)
 	    "set -q NAME_1; or printf unset", file, &len);
 	assert_string_equal(got, "unset");
 	free(got);
+	unlink(file);
+	free(file);
+
+	/* Erases in a row are one command, whichever names are set. */
+	shell_fish.set(&code, "NAME_2", NULL);
+	shell_fish.set(&code, "NAME_3", NULL);
+	assert_string_equal(code.data, "set -e -g NAME_1 NAME_2 NAME_3\n");
+	shell_fish.set(&code, "NAME_4", "v");
+	shell_fish.set(&code, "NAME_1", NULL);
+	assert_string_equal(code.data, "set -e -g NAME_1 NAME_2 NAME_3\n"
+	    "set -gx NAME_4 'v'\nset -e -g NAME_1\n");
+	file = write_code(code.data, code.len);
+	got = fish_run("NAME_1=x NAME_3=z fish -N", APPLY "; printf %s "
+	    "\"$NAME_1$NAME_2$NAME_3$NAME_4\"; set -q NAME_1; or set -q NAME_2; "
+	    "or set -q NAME_3; or printf unset", file, &len);
+	assert_string_equal(got, "vunset");
+	free(got);
 
 	unlink(file);
 	free(file);
@@ -234,6 +251,7 @@ test_unset(void **state)
 	buf_reset(&code);
 	shell_fish.set(&code, "UNI", "dev");
 	shell_fish.set(&code, "UNI", NULL);
+	shell_fish.set(&code, "OTHER", NULL);
 	file = write_code(code.data, code.len);
 	got = fish_run(fish, "set -Ux UNI mine; " APPLY "; printf %s, $UNI; "
 	    "/usr/bin/printenv UNI", file, &len);
