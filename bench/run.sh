@@ -87,3 +87,7 @@ echo "Machine: $(nproc) cores; $(bash --version | head -n 1 | sed 's/ (.*//')," 
 for n in "${notes[@]}"; do
 	echo "Note: $n"
 done
+
+# The "monorepos and warm shells" table: lock bumps, switching back, a
+# busy daemon, many workspaces (bench/warm.sh, in sandboxes of its own).
+bash "$BENCH_DIR/warm.sh"
