@@ -14,12 +14,20 @@
 #include "hearthd.h"
 
 /* Quiet time after the last file event before a workspace is re-read. */
-#define SCHEDULER_DEBOUNCE_MS	150
+/*
+ * File events are acted on after a short quiet moment: enough to see a
+ * switched-back lock as a cache hit at once. Evaluations nobody waits for
+ * start only after a longer quiet time, so that a checkout touching
+ * hundreds of files gives one evaluation per shell, not one per event.
+ */
+#define SCHEDULER_DEBOUNCE_MS	15
+#define SCHEDULER_QUIET_MS	150
 
 struct job {
 	struct devshell	*shell;
 	int		 running;
 	int		 pending;	/* asked for again while running */
+	int		 urgent;	/* a user waits: no quiet time */
 };
 
 static uv_loop_t	 *sched_loop;
@@ -31,6 +39,8 @@ static struct workspace	**sched_dirty;
 static size_t		  sched_ndirty;
 static uv_timer_t	  sched_timer;
 static uv_timer_t	  sched_poll_timer;
+static uv_timer_t	  sched_quiet_timer;
+static uint64_t		  sched_last_event;	/* uv_now of the last event */
 static struct workspace	**sched_polled;
 static size_t		  sched_npolled;
 static int		  sched_stopping;
@@ -44,6 +54,7 @@ scheduler_init(uv_loop_t *loop, unsigned cap)
 	sched_cap = cap == 0 ? 1 : cap;
 	uv_timer_init(loop, &sched_timer);
 	uv_timer_init(loop, &sched_poll_timer);
+	uv_timer_init(loop, &sched_quiet_timer);
 }
 
 static void
@@ -116,13 +127,29 @@ scheduler_done(struct devshell *sh)
 
 /* Start waiting jobs, oldest first, while there is room under the cap. */
 static void
+scheduler_quiet(uv_timer_t *t)
+{
+	(void)t;
+	scheduler_pump();
+}
+
+static void
 scheduler_pump(void)
 {
-	size_t	 i = 0;
+	size_t		 i = 0;
+	uint64_t	 quiet_at = sched_last_event + SCHEDULER_QUIET_MS;
+	uint64_t	 now = uv_now(sched_loop);
 
 	while (!sched_stopping && sched_running < sched_cap &&
 	    i < sched_njobs) {
 		if (sched_jobs[i].running) {
+			i++;
+			continue;
+		}
+		/* Files still moving: wait for them, unless a user waits. */
+		if (!sched_jobs[i].urgent && now < quiet_at) {
+			uv_timer_start(&sched_quiet_timer, scheduler_quiet,
+			    quiet_at - now, 0);
 			i++;
 			continue;
 		}
@@ -146,6 +173,7 @@ scheduler_want(struct devshell *sh, int urgent)
 	if (sched_stopping)
 		return;
 	if ((j = scheduler_find(sh)) != NULL) {
+		j->urgent |= urgent;
 		if (j->running)
 			j->pending = 1;
 		else if (urgent && j != sched_jobs) {
@@ -166,6 +194,7 @@ scheduler_want(struct devshell *sh, int urgent)
 	sched_jobs[at].shell = sh;
 	sched_jobs[at].running = 0;
 	sched_jobs[at].pending = 0;
+	sched_jobs[at].urgent = urgent;
 	sched_njobs++;
 	log_debug("%s: %s queued", __func__, devshell_name(sh));
 	scheduler_pump();
@@ -206,6 +235,7 @@ scheduler_dirty_after(struct workspace *ws, uint64_t ms)
 
 	if (sched_stopping)
 		return;
+	sched_last_event = uv_now(sched_loop);
 	for (i = 0; i < sched_ndirty; i++) {
 		if (sched_dirty[i] == ws)
 			break;
@@ -244,6 +274,7 @@ scheduler_shutdown(void)
 	}
 	uv_close((uv_handle_t *)&sched_timer, scheduler_timer_closed);
 	uv_close((uv_handle_t *)&sched_poll_timer, NULL);
+	uv_close((uv_handle_t *)&sched_quiet_timer, NULL);
 }
 
 void

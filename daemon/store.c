@@ -455,6 +455,8 @@ static int
 store_evict(struct store *s, int64_t shell, store_gcroot_cb cb)
 {
 	sqlite3_stmt	*st;
+	struct buf	 roots = BUF_INIT;
+	const char	*p, *end;
 	int		 rc;
 	const char	*sel = "SELECT gcroot FROM snapshots WHERE shell_id = ?1"
 	    " AND id NOT IN (SELECT id FROM snapshots WHERE shell_id = ?1"
@@ -468,16 +470,36 @@ store_evict(struct store *s, int64_t shell, store_gcroot_cb cb)
 	sqlite3_bind_int64(st, 1, shell);
 	sqlite3_bind_int(st, 2, STORE_KEEP_SNAPSHOTS);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (cb != NULL && sqlite3_column_text(st, 0) != NULL)
-			cb((const char *)sqlite3_column_text(st, 0));
+		if (sqlite3_column_text(st, 0) != NULL)
+			buf_add(&roots, sqlite3_column_text(st, 0),
+			    strlen((const char *)sqlite3_column_text(st, 0)) +
+			    1);
 	}
 	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE || (st = store_prepare(s, del)) == NULL)
+	if (rc != SQLITE_DONE || (st = store_prepare(s, del)) == NULL) {
+		buf_release(&roots);
 		return (-1);
+	}
 	sqlite3_bind_int64(st, 1, shell);
 	sqlite3_bind_int(st, 2, STORE_KEEP_SNAPSHOTS);
 	rc = sqlite3_step(st);
 	sqlite3_finalize(st);
+	/*
+	 * Nix reuses a profile generation for an identical environment, so
+	 * snapshots can share a root: drop only the ones no kept snapshot
+	 * still needs.
+	 */
+	st = store_prepare(s, "SELECT count(*) FROM snapshots WHERE gcroot = ?1");
+	for (p = roots.data, end = p + roots.len; rc == SQLITE_DONE &&
+	    st != NULL && p < end; p += strlen(p) + 1) {
+		sqlite3_reset(st);
+		sqlite3_bind_text(st, 1, p, -1, SQLITE_STATIC);
+		if (sqlite3_step(st) == SQLITE_ROW &&
+		    sqlite3_column_int(st, 0) == 0 && cb != NULL)
+			cb(p);
+	}
+	sqlite3_finalize(st);
+	buf_release(&roots);
 	return (rc == SQLITE_DONE ? 0 : -1);
 }
 

@@ -49,4 +49,21 @@ expect_in "status says evaluating meanwhile" "evaluating" "$out"
 expect_in "wait returns once it lands" "waited ok" "$out"
 expect_in "the next prompt switches" "lockbump-tool v3" "$out"
 expect_in "and says so" "was updated" "$out"
+
+# 3. Reloading an unchanged shell more times than the cache keeps: Nix
+# reuses one profile generation for them all, and evicting an old
+# snapshot must not unroot the current one (that once looped forever).
+hearth daemon stop >/dev/null
+hearth daemon start >/dev/null
+hearth wait --timeout 120 "$ws" >/dev/null
+before=$(grep -c "snapshot .* ready" "$HLOG")
+for i in $(seq 1 12); do
+	hearth reload "$ws" >/dev/null
+	hearth wait --timeout 60 "$ws" >/dev/null || fail "reload $i: wait"
+done
+sleep 1
+after=$(grep -c "snapshot .* ready" "$HLOG")
+expect_eq "12 reloads make 12 snapshots, no more" 12 $((after - before))
+expect_eq "the shell still works" "lockbump-tool v3" \
+    "$(hearth exec "$ws" -- lockbump-tool)"
 it_finish
