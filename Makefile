@@ -7,6 +7,8 @@
 #   make demo       run hearth's main job on contrib/example
 #   make deps       install (as root) or name the missing Debian packages
 #   make bench      benchmarks (see bench/)
+#   make fuzz       each libFuzzer harness (tests/fuzz) for FUZZ_SECONDS (60)
+#   make fuzz-short the same for 10 s each, as CI runs it
 
 CC	?= cc
 PKG_CONFIG ?= pkg-config
@@ -140,3 +142,59 @@ clean:
 
 .PHONY: all deps unit integration check check-asan check-valgrind demo bench \
 	clean
+
+# Fuzzing: a libFuzzer harness per parser, tests/fuzz/fuzz_NAME.c, built
+# by clang under ASan and UBSan with the sources it parses compiled in.
+#   make fuzz        run each harness for FUZZ_SECONDS (60); fail on a crash
+#   make fuzz-short  the same for 10 s each, as CI does
+# Warnings are shown but not fatal here: the cc build is the strict one.
+FUZZ_CC              ?= clang
+FUZZ_SECONDS         ?= 60
+FUZZ_BUILD           := build-fuzz
+FUZZ_NAMES           := $(patsubst tests/fuzz/fuzz_%.c,%, \
+		$(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_BINS            := $(FUZZ_NAMES:%=$(FUZZ_BUILD)/fuzz_%)
+FUZZ_CFLAGS          := -std=c11 -D_GNU_SOURCE -g -O1 -fno-omit-frame-pointer \
+		-Wall -Wextra -Wvla -Wmissing-prototypes -Wstrict-prototypes \
+		-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
+		-Iinclude -Iclient -Idaemon -Itests/fuzz
+# What every harness needs, then each one's parser; the pkg-config names
+# each needs for its headers (daemon sources include all of hearthd's) and
+# for linking.
+FUZZ_BASE            := common/buf.c common/log.c common/xmalloc.c
+FUZZ_SRCS_protocol   := common/protocol.c
+FUZZ_SRCS_reply      := common/protocol.c common/envdiff.c client/reply.c
+FUZZ_SRCS_envdiff    := common/envdiff.c
+FUZZ_SRCS_envstate   := common/envdiff.c common/shellname.c client/envstate.c
+FUZZ_SRCS_config     := daemon/config.c
+FUZZ_SRCS_gitindex   := daemon/gitindex.c
+FUZZ_CPKGS_envstate  := libsodium
+FUZZ_CPKGS_config    := $(DAEMON_PKGS)
+FUZZ_CPKGS_gitindex  := $(DAEMON_PKGS)
+FUZZ_LPKGS_envstate  := libsodium
+FUZZ_LPKGS_config    := inih
+
+$(FUZZ_BUILD)/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz.h $(COMMON_SRCS) \
+    $(CLIENT_SRCS) $(DAEMON_SRCS) $(wildcard include/hearth/*.h client/*.h \
+    daemon/*.h)
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) $(call pkg_cflags,$(FUZZ_CPKGS_$*)) -o $@ \
+	    $< $(FUZZ_BASE) $(FUZZ_SRCS_$*) $(call pkg_libs,$(FUZZ_LPKGS_$*))
+
+fuzz-build: deps
+	@sh tests/tools/deps.sh clang libclang-rt-dev
+	@$(MAKE) --no-print-directory $(FUZZ_BINS)
+
+fuzz: fuzz-build
+	@FUZZ_BUILD=$(FUZZ_BUILD) FUZZ_SECONDS=$(FUZZ_SECONDS) \
+	    sh tests/fuzz/run.sh $(FUZZ_NAMES)
+
+fuzz-short:
+	@$(MAKE) --no-print-directory FUZZ_SECONDS=10 fuzz
+
+clean-fuzz:
+	rm -rf $(FUZZ_BUILD)
+
+clean: clean-fuzz
+
+.PHONY: fuzz fuzz-build fuzz-short clean-fuzz

@@ -4,7 +4,7 @@
 set -eu
 pkgs="gcc make pkg-config libc6-dev libuv1-dev libsqlite3-dev libsodium-dev
 libcmocka-dev libinih-dev nix-bin bash zsh fish git sqlite3 procps strace"
-# Extra packages for one target (make bench passes its own).
+# Extra packages for one target (make bench and make fuzz pass their own).
 [ $# -gt 0 ] && pkgs="$*"
 missing=""
 for p in $pkgs; do

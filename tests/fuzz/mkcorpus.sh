@@ -1,0 +1,98 @@
+#!/bin/sh
+# Write the fuzz harnesses' seed corpora, tests/fuzz/corpus/NAME/, a few
+# small valid inputs each (and a near miss or two), in the input format
+# each harness's top comment gives. The git indexes come from real git.
+# Run from the top of the tree; the output is committed.
+set -eu
+export LC_ALL=C
+out=tests/fuzz/corpus
+version=$(sed -n 's/^#define PROTOCOL_VERSION[[:space:]]*//p' \
+    include/hearth/protocol.h)
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+u8() { printf "\\$(printf '%03o' $(($1 & 255)))"; }
+u16() { u8 $(($1 >> 8)); u8 "$1"; }
+u32() { u16 $(($1 >> 16)); u16 "$1"; }
+u64() { u32 $(($1 >> 32)); u32 "$1"; }
+size() { wc -c < "$1" | tr -d ' '; }
+# A protocol string; a byte string held in a file.
+str() { u32 ${#1}; printf '%s' "$1"; }
+blob() { u32 "$(size "$1")"; cat "$1"; }
+# A frame of type $1 around the payload in file $2.
+frame() { u32 "$(size "$2")"; u16 "$version"; u16 "$1"; cat "$2"; }
+seed() { mkdir -p "$out/$1"; cat > "$out/$1/$2"; }
+# Each argument followed by a NUL byte.
+fields() { for f; do printf '%s\0' "$f"; done; }
+
+# --- envdiff encodings and dumps, shared below
+fields S CC gcc P PATH /nix/store/a-gcc/bin:/nix/store/b-make/bin \
+    U GOPATH '' > "$tmp/diff"
+fields PATH=/usr/bin:/bin GOPATH=/go LANG=C.UTF-8 > "$tmp/base"
+fields PATH=/nix/store/a/bin:/usr/bin:/bin LANG=C.UTF-8 CC=gcc HOME=/x \
+    > "$tmp/next"
+printf 'hook says hi\n' > "$tmp/hook"
+
+# --- protocol: streams of frames
+: > "$tmp/empty"
+frame 1 "$tmp/empty" | seed protocol ping
+{ str /home/u/proj; u64 7; } > "$tmp/p"; frame 2 "$tmp/p" | seed protocol export
+str /home/u/proj > "$tmp/p"; frame 3 "$tmp/p" | seed protocol status
+u32 30 > "$tmp/p"; frame 12 "$tmp/p" | seed protocol gc
+str 'allowed /home/u/proj' > "$tmp/p"; frame 100 "$tmp/p" | seed protocol ok
+{ u32 4242; str 0.1.0; } > "$tmp/p"; frame 102 "$tmp/p" | seed protocol pong
+{ u8 4; str /w; str default; str ''; str 'flake.lock changed'; u64 3
+  u64 1700000000; u64 1700000100; u32 812; u8 1; blob "$tmp/diff"
+  blob "$tmp/hook"; } > "$tmp/shell"
+frame 103 "$tmp/shell" | seed protocol shell
+{ u32 2; str /w; str default; u8 4; u64 1700000000; u64 1700000100; u32 9
+  str ''; str /v; str api; u8 5; u64 0; u64 0; u32 0; str 'eval failed'
+  } > "$tmp/p"
+frame 104 "$tmp/p" | seed protocol list
+{ u32 1; str /w; u32 2; u32 10; u32 1; u32 4; u32 800; } > "$tmp/p"
+frame 105 "$tmp/p" | seed protocol stats
+{ frame 1 "$tmp/empty"; str /w > "$tmp/p"; frame 4 "$tmp/p"; u32 0; u16 1
+  u16 8; } | seed protocol stream
+
+# --- reply: a type byte, then the payload
+{ u8 0; cat "$tmp/shell"; } | seed reply shell-env
+{ u8 0; u8 1; str /w; str default; str ''; str ''; u64 0; u64 0; u64 0
+  u32 0; u8 0; } | seed reply shell-untrusted
+{ u8 2; str 'no such workspace'; } | seed reply error
+{ u8 3; str 'stopping'; } | seed reply other
+
+# --- envdiff: 0 and an encoding, or 1, the base's length and two dumps
+{ u8 0; cat "$tmp/diff"; } | seed envdiff decode
+{ u8 1; u16 "$(size "$tmp/base")"; cat "$tmp/base" "$tmp/next"; } |
+    seed envdiff compute
+{ u8 1; u16 0; cat "$tmp/next"; } | seed envdiff compute-nobase
+
+# --- envstate: 0 and state bytes or 1 and its text, then a diff to apply
+fields hearth1 /w default 3 "$(printf 'ready:/w\t3')" V CC cc \
+    P PATH /nix/store/a/bin N GOPATH '' > "$tmp/state"
+{ u8 0; u16 "$(size "$tmp/state")"; cat "$tmp/state" "$tmp/diff"; } |
+    seed envstate applied
+base64 < "$tmp/state" | tr -d '\n=' | tr '+/' '-_' > "$tmp/text"
+{ u8 1; u16 "$(size "$tmp/text")"; cat "$tmp/text"; } | seed envstate text
+fields hearth1 '' '' 0 "$(printf 'starting\t0')" > "$tmp/state"
+{ u8 0; u16 "$(size "$tmp/state")"; cat "$tmp/state" "$tmp/diff"; } |
+    seed envstate notice
+
+# --- config: .hearth.ini files
+printf '[shells]\nservices/api = api\ntools = default\n' | seed config shells
+printf '; a comment\n[shells]\n./ = root\nweb/ = web\n[other]\nx = y\n' |
+    seed config mixed
+printf '[shells]\n../escape = api\n' | seed config escape
+
+# --- gitindex: indexes git wrote, versions 2, 3 and 4
+git init -q "$tmp/repo"
+mkdir -p "$tmp/repo/a/deep"
+touch "$tmp/repo/flake.nix" "$tmp/repo/a/deep/x.nix" "$tmp/repo/b.nix"
+git -C "$tmp/repo" add flake.nix
+seed gitindex one < "$tmp/repo/.git/index"
+git -C "$tmp/repo" add a
+seed gitindex v2 < "$tmp/repo/.git/index"
+git -C "$tmp/repo" add -N b.nix
+seed gitindex v3 < "$tmp/repo/.git/index"
+git -C "$tmp/repo" update-index --index-version 4
+seed gitindex v4 < "$tmp/repo/.git/index"
