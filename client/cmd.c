@@ -17,6 +17,7 @@ static const struct cmd_entry *cmd_table[] = {
 	&cmd_allow_entry,
 	&cmd_daemon_entry,
 	&cmd_deny_entry,
+	&cmd_doctor_entry,
 	&cmd_exec_entry,
 	&cmd_export_entry,
 	&cmd_gc_entry,

@@ -48,6 +48,7 @@ int		 cmd_dir_text(const struct cmd_entry *, enum msg_type, int,
 extern const struct cmd_entry cmd_allow_entry;
 extern const struct cmd_entry cmd_daemon_entry;
 extern const struct cmd_entry cmd_deny_entry;
+extern const struct cmd_entry cmd_doctor_entry;
 extern const struct cmd_entry cmd_exec_entry;
 extern const struct cmd_entry cmd_export_entry;
 extern const struct cmd_entry cmd_gc_entry;

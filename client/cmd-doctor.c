@@ -1,0 +1,691 @@
+/*
+ * `hearth doctor`: check what hearth needs, one line per check, with the
+ * fix for each one that fails: Nix and its version, flakes, the runtime
+ * directory, the daemon and its version, inotify limits and the shell
+ * hook. It sees only what this process can: its own environment (a
+ * running daemon keeps the one it started with), the user's rc files (not
+ * what the running shell has loaded) and /proc.
+ */
+#include <sys/stat.h>
+#include <sys/wait.h>
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "hearth/path.h"
+#include "hearth/xmalloc.h"
+#include "hearth.h"
+
+#ifndef HEARTH_VERSION
+#define HEARTH_VERSION "0.1.0"
+#endif
+
+/* What a check may read of a program's output, and how long it may run. */
+#define DOCTOR_MAX_OUTPUT	(64 * 1024)
+#define DOCTOR_NIX_TIMEOUT_MS	10000
+#define DOCTOR_EVAL_TIMEOUT_MS	30000
+/* inotify: fail when the daemon alone uses this share of the limit. */
+#define DOCTOR_WATCH_PERCENT	90
+
+static int	cmd_doctor_exec(int, char **);
+
+const struct cmd_entry cmd_doctor_entry = {
+	.name = "doctor",
+	.args = "",
+	.summary = "check Nix, the daemon, inotify and the shell hook",
+	.help =
+	    "One line per check: ok, FAIL (with the fix) or skip (when an\n"
+	    "earlier failure leaves nothing to check). Exits 1 when any\n"
+	    "check fails. The checks see this shell's environment (PATH,\n"
+	    "HEARTH_NIX); a running hearthd keeps the environment it was\n"
+	    "started with. The hook check reads the rc files of $SHELL: it\n"
+	    "cannot see what the running shell has loaded. hearthd is\n"
+	    "started if it is not running, as any command would.\n",
+	.exec = cmd_doctor_exec,
+};
+
+struct doctor {
+	int		 failed;
+	int		 passed;
+	int		 skipped;
+	char		*nix;		/* the nix program found, or NULL */
+	int		 rundir_ok;
+	uint32_t	 daemon_pid;	/* 0: no daemon answered */
+};
+
+static void
+doctor_ok(struct doctor *d, const char *what, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static void
+doctor_fail(struct doctor *d, const char *what, const char *fix,
+    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+static void
+doctor_skip(struct doctor *d, const char *what, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static void
+doctor_ok(struct doctor *d, const char *what, const char *fmt, ...)
+{
+	va_list	 ap;
+
+	d->passed++;
+	printf("ok   %s: ", what);
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	printf("\n");
+}
+
+static void
+doctor_fail(struct doctor *d, const char *what, const char *fix,
+    const char *fmt, ...)
+{
+	va_list	 ap;
+
+	d->failed++;
+	printf("FAIL %s: ", what);
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	printf("; fix: %s\n", fix);
+}
+
+static void
+doctor_skip(struct doctor *d, const char *what, const char *fmt, ...)
+{
+	va_list	 ap;
+
+	d->skipped++;
+	printf("skip %s: ", what);
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	printf("\n");
+}
+
+static int64_t
+doctor_now_ms(void)
+{
+	struct timespec	 ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ((int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000);
+}
+
+/*
+ * Run a program with stdout and stderr into out (at most
+ * DOCTOR_MAX_OUTPUT bytes). Its exit status, 127 if it could not run, or
+ * -1 when it ran past timeout_ms: then its whole process group is killed.
+ */
+static int
+doctor_run(char *const argv[], int timeout_ms, struct buf *out)
+{
+	struct pollfd	 pfd;
+	char		 chunk[4096];
+	int64_t		 deadline = doctor_now_ms() + timeout_ms, left;
+	int		 p[2], fd, rc, status, timedout = 0;
+	ssize_t		 n;
+	pid_t		 pid;
+
+	if (pipe2(p, O_CLOEXEC) == -1)
+		return (127);
+	switch ((pid = fork())) {
+	case -1:
+		close(p[0]);
+		close(p[1]);
+		return (127);
+	case 0:
+		setpgid(0, 0);
+		if ((fd = open("/dev/null", O_RDONLY)) != -1)
+			dup2(fd, STDIN_FILENO);
+		dup2(p[1], STDOUT_FILENO);
+		dup2(p[1], STDERR_FILENO);
+		execvp(argv[0], argv);
+		fprintf(stderr, "cannot run %s: %s\n", argv[0],
+		    strerror(errno));
+		_exit(127);
+	}
+	/* Both sides set it, so that the kill below never misses. */
+	setpgid(pid, pid);
+	close(p[1]);
+	pfd.fd = p[0];
+	pfd.events = POLLIN;
+	for (;;) {
+		if ((left = deadline - doctor_now_ms()) <= 0) {
+			timedout = 1;
+			break;
+		}
+		if ((rc = poll(&pfd, 1, (int)left)) == 0 ||
+		    (rc == -1 && errno == EINTR))
+			continue;
+		if (rc == -1)
+			break;
+		if ((n = read(p[0], chunk, sizeof chunk)) == -1 &&
+		    errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		if (out->len < DOCTOR_MAX_OUTPUT)
+			buf_add(out, chunk, (size_t)n);
+	}
+	close(p[0]);
+	if (timedout)
+		kill(-pid, SIGKILL);
+	while (waitpid(pid, &status, 0) == -1 && errno == EINTR)
+		;
+	if (timedout)
+		return (-1);
+	if (WIFEXITED(status))
+		return (WEXITSTATUS(status));
+	return (128 + (WIFSIGNALED(status) ? WTERMSIG(status) : 0));
+}
+
+/* The first line of a program's output, for a one-line report. */
+static char *
+doctor_first_line(const struct buf *out)
+{
+	const char	*p = out->data, *e;
+
+	while (*p == '\n' || *p == ' ')
+		p++;
+	if ((e = strchr(p, '\n')) == NULL)
+		e = p + strlen(p);
+	if (e == p)
+		return (xstrdup("no output"));
+	return (xstrndup(p, (size_t)(e - p)));
+}
+
+/* The executable a command name runs, searched in PATH; NULL if none. */
+static char *
+doctor_which(const char *name)
+{
+	const char	*path = getenv("PATH");
+	char		*dirs, *d, *save = NULL, *cand, *found = NULL;
+	struct stat	 st;
+
+	if (strchr(name, '/') != NULL) {
+		if (stat(name, &st) == 0 && S_ISREG(st.st_mode) &&
+		    access(name, X_OK) == 0)
+			return (xstrdup(name));
+		return (NULL);
+	}
+	if (path == NULL)
+		return (NULL);
+	dirs = xstrdup(path);
+	for (d = strtok_r(dirs, ":", &save); d != NULL && found == NULL;
+	    d = strtok_r(NULL, ":", &save)) {
+		cand = path_join(*d != '\0' ? d : ".", name);
+		if (stat(cand, &st) == 0 && S_ISREG(st.st_mode) &&
+		    access(cand, X_OK) == 0)
+			found = cand;
+		else
+			free(cand);
+	}
+	free(dirs);
+	return (found);
+}
+
+static void
+doctor_check_nix(struct doctor *d)
+{
+	static const char	 fix[] = "install Nix (Debian: apt-get install "
+	    "nix-bin; elsewhere see nixos.org/download), or point HEARTH_NIX "
+	    "at the nix program";
+	struct buf		 out = BUF_INIT;
+	const char		*env = getenv("HEARTH_NIX");
+	char			*line, *argv[3];
+	int			 rc;
+
+	if (env != NULL && *env != '\0') {
+		if ((d->nix = doctor_which(env)) == NULL) {
+			doctor_fail(d, "nix", fix, "HEARTH_NIX=%s is not an "
+			    "executable program", env);
+			return;
+		}
+	} else if ((d->nix = doctor_which("nix")) == NULL) {
+		doctor_fail(d, "nix", fix, "nix is not in PATH");
+		return;
+	}
+	argv[0] = d->nix;
+	argv[1] = "--version";
+	argv[2] = NULL;
+	rc = doctor_run(argv, DOCTOR_NIX_TIMEOUT_MS, &out);
+	line = doctor_first_line(&out);
+	if (rc == -1)
+		doctor_fail(d, "nix", "check the Nix installation (run nix "
+		    "--version)", "%s --version did not finish in %d s",
+		    d->nix, DOCTOR_NIX_TIMEOUT_MS / 1000);
+	else if (rc != 0)
+		doctor_fail(d, "nix", "check the Nix installation (run nix "
+		    "--version)", "%s --version failed: %s", d->nix, line);
+	else
+		doctor_ok(d, "nix", "%s, %s", d->nix, line);
+	if (rc != 0) {
+		free(d->nix);
+		d->nix = NULL;
+	}
+	free(line);
+	buf_release(&out);
+}
+
+static void
+doctor_check_flakes(struct doctor *d)
+{
+	struct buf	 out = BUF_INIT;
+	char		*line, *argv[] = { d->nix, "--extra-experimental-features",
+			    "nix-command flakes", "eval", "--expr", "1", NULL };
+	int		 rc;
+
+	if (d->nix == NULL) {
+		doctor_skip(d, "flakes", "no working nix to ask");
+		return;
+	}
+	rc = doctor_run(argv, DOCTOR_EVAL_TIMEOUT_MS, &out);
+	line = doctor_first_line(&out);
+	if (rc == 0 && strcmp(line, "1") == 0)
+		doctor_ok(d, "flakes", "usable (hearth passes "
+		    "--extra-experimental-features 'nix-command flakes' "
+		    "itself: nix.conf need not enable them)");
+	else if (rc == -1)
+		doctor_fail(d, "flakes", "check that the Nix store and daemon "
+		    "work (nix eval --expr 1)", "nix eval --expr 1 did not "
+		    "finish in %d s", DOCTOR_EVAL_TIMEOUT_MS / 1000);
+	else
+		doctor_fail(d, "flakes", "hearth needs Nix 2.4 or newer "
+		    "(flakes and the nix command); upgrade Nix",
+		    "nix --extra-experimental-features 'nix-command flakes' "
+		    "eval --expr 1 failed: %s", line);
+	free(line);
+	buf_release(&out);
+}
+
+/* Show a path under $HOME as ~/...: shorter, and what users type. */
+static const char *
+doctor_tilde(const char *path, char *out, size_t n)
+{
+	const char	*home = getenv("HOME");
+	size_t		 len;
+
+	if (home != NULL && (len = strlen(home)) > 1 &&
+	    strncmp(path, home, len) == 0 && path[len] == '/') {
+		snprintf(out, n, "~%s", path + len);
+		return (out);
+	}
+	return (path);
+}
+
+static void
+doctor_check_rundir(struct doctor *d)
+{
+	const char	*base = getenv("XDG_RUNTIME_DIR");
+	struct stat	 st;
+	char		*dir, *fix;
+
+	if (base != NULL && base[0] == '/')
+		dir = path_join(base, "hearth");
+	else
+		dir = xasprintf("/tmp/hearth-%u", (unsigned)getuid());
+	if (lstat(dir, &st) == -1) {
+		if (errno == ENOENT) {
+			doctor_ok(d, "runtime directory", "%s does not exist "
+			    "yet (hearth creates it with mode 0700)", dir);
+			d->rundir_ok = 1;
+		} else
+			doctor_fail(d, "runtime directory", "check the "
+			    "permissions of its parent", "%s: %s", dir,
+			    strerror(errno));
+	} else if (!S_ISDIR(st.st_mode)) {
+		fix = xasprintf("remove it (rm %s); hearth creates the "
+		    "directory", dir);
+		doctor_fail(d, "runtime directory", fix, "%s is not a "
+		    "directory", dir);
+		free(fix);
+	} else if (st.st_uid != getuid()) {
+		doctor_fail(d, "runtime directory", "have it removed (it is "
+		    "not yours), or set XDG_RUNTIME_DIR to a directory of your "
+		    "own", "%s is owned by uid %u, not by you (uid %u)", dir,
+		    (unsigned)st.st_uid, (unsigned)getuid());
+	} else if ((st.st_mode & 077) != 0) {
+		fix = xasprintf("chmod 700 %s", dir);
+		doctor_fail(d, "runtime directory", fix, "%s has mode %04o; "
+		    "it holds the socket and must be 0700", dir,
+		    (unsigned)(st.st_mode & 07777));
+		free(fix);
+	} else {
+		doctor_ok(d, "runtime directory", "%s is yours, mode 0700",
+		    dir);
+		d->rundir_ok = 1;
+	}
+	free(dir);
+}
+
+/* PING: the daemon's pid and version; -1 with *cause. */
+static int
+doctor_ping(uint32_t *pid, char **version, char **cause)
+{
+	struct buf		 b = BUF_INIT;
+	struct ipc_reply	 reply;
+	struct protocol_reader	 r;
+	size_t			 off;
+	int			 rc;
+
+	off = protocol_begin(&b, MSG_PING);
+	protocol_end(&b, off);
+	rc = ipc_request(&b, &reply, 5000, 0, cause);
+	buf_release(&b);
+	if (rc != 0)
+		return (-1);
+	if (reply.type == MSG_ERROR) {
+		*cause = reply_text(&reply);
+		ipc_reply_release(&reply);
+		return (-1);
+	}
+	protocol_reader_init(&r, reply.payload.data, reply.payload.len);
+	*pid = protocol_get_u32(&r);
+	*version = protocol_get_str(&r);
+	rc = reply.type == MSG_PONG && protocol_reader_done(&r) == 0 ? 0 : -1;
+	if (rc != 0) {
+		free(*version);
+		*version = NULL;
+		*cause = xstrdup("hearthd sent a malformed reply");
+	}
+	ipc_reply_release(&reply);
+	return (rc);
+}
+
+static void
+doctor_check_daemon(struct doctor *d)
+{
+	static const char	 logfix[] = "run `hearthd -f` to see why it "
+	    "does not start; its log is $XDG_STATE_HOME/hearth/hearthd.log";
+	uint32_t		 pid;
+	char			*version = NULL, *cause = NULL, **env, *fix;
+	const char		*started = "";
+	int			 rc;
+
+	if (!d->rundir_ok) {
+		doctor_skip(d, "hearthd", "not reachable while the runtime "
+		    "directory is unusable (see above)");
+		return;
+	}
+	if (doctor_ping(&pid, &version, &cause) != 0) {
+		/* The frame header carries the protocol version. */
+		if (cause != NULL &&
+		    strstr(cause, "protocol version mismatch") != NULL) {
+			doctor_fail(d, "hearthd", "stop the old hearthd by "
+			    "hand (kill $(pgrep -u \"$USER\" -x hearthd)); the "
+			    "next command starts this version", "the running "
+			    "hearthd speaks another protocol than this hearth "
+			    "(protocol %d)", PROTOCOL_VERSION);
+			free(cause);
+			return;
+		}
+		if (ipc_daemon_alive()) {
+			doctor_fail(d, "hearthd", logfix, "%s", cause ? cause :
+			    "no answer");
+			free(cause);
+			return;
+		}
+		free(cause);
+		cause = NULL;
+		env = envstate_base_environ();
+		rc = ipc_start_daemon(5000, env, &cause);
+		envstate_free_environ(env);
+		if (rc != 0 || doctor_ping(&pid, &version, &cause) != 0) {
+			doctor_fail(d, "hearthd", logfix, "not running, and "
+			    "it did not start: %s", cause ? cause :
+			    "no answer");
+			free(cause);
+			return;
+		}
+		started = "; it was not running: doctor started it";
+	}
+	d->daemon_pid = pid;
+	if (strcmp(version, HEARTH_VERSION) != 0) {
+		fix = xasprintf("hearth daemon stop (the next command starts "
+		    "hearthd %s)", HEARTH_VERSION);
+		doctor_fail(d, "hearthd", fix, "the running hearthd is %s, "
+		    "this hearth is %s (pid %u)", version, HEARTH_VERSION,
+		    pid);
+		free(fix);
+	} else
+		doctor_ok(d, "hearthd", "%s answers, pid %u, protocol %d%s",
+		    version, pid, PROTOCOL_VERSION, started);
+	free(version);
+}
+
+/* The inotify watches one process holds: `inotify wd:` lines in fdinfo. */
+static long
+doctor_count_watches(uint32_t pid)
+{
+	char		*dir, *path, line[512];
+	DIR		*dp;
+	struct dirent	*de;
+	FILE		*f;
+	long		 n = 0;
+
+	dir = xasprintf("/proc/%u/fdinfo", pid);
+	if ((dp = opendir(dir)) == NULL) {
+		free(dir);
+		return (-1);
+	}
+	while ((de = readdir(dp)) != NULL) {
+		if (de->d_name[0] == '.')
+			continue;
+		path = path_join(dir, de->d_name);
+		if ((f = fopen(path, "re")) != NULL) {
+			while (fgets(line, sizeof line, f) != NULL) {
+				if (strncmp(line, "inotify wd:", 11) == 0)
+					n++;
+			}
+			fclose(f);
+		}
+		free(path);
+	}
+	closedir(dp);
+	free(dir);
+	return (n);
+}
+
+static void
+doctor_check_inotify(struct doctor *d)
+{
+	static const char	 fix[] = "raise the limit: echo "
+	    "fs.inotify.max_user_watches=524288 | sudo tee "
+	    "/etc/sysctl.d/90-inotify.conf && sudo sysctl --system";
+	FILE			*f;
+	long			 limit = -1, used;
+
+	if ((f = fopen("/proc/sys/fs/inotify/max_user_watches", "re")) !=
+	    NULL) {
+		if (fscanf(f, "%ld", &limit) != 1)
+			limit = -1;
+		fclose(f);
+	}
+	if (limit <= 0) {
+		doctor_skip(d, "inotify", "cannot read "
+		    "/proc/sys/fs/inotify/max_user_watches");
+		return;
+	}
+	if (d->daemon_pid == 0) {
+		doctor_skip(d, "inotify", "max_user_watches is %ld; no hearthd "
+		    "to count the watches of", limit);
+		return;
+	}
+	if ((used = doctor_count_watches(d->daemon_pid)) < 0) {
+		doctor_skip(d, "inotify", "max_user_watches is %ld; cannot "
+		    "read /proc/%u/fdinfo", limit, d->daemon_pid);
+		return;
+	}
+	if (used * 100 >= limit * DOCTOR_WATCH_PERCENT)
+		doctor_fail(d, "inotify", fix, "hearthd uses %ld watches of "
+		    "max_user_watches %ld (past it, hearth checks workspaces "
+		    "every few seconds instead)", used, limit);
+	else
+		doctor_ok(d, "inotify", "hearthd uses %ld watches of "
+		    "max_user_watches %ld (the limit is shared by all your "
+		    "programs)", used, limit);
+}
+
+/* 1 if the file has an uncommented line running `hearth hook SHELL`. */
+static int
+doctor_file_hooks(const char *path, const char *needle)
+{
+	FILE	*f;
+	char	 line[4096];
+	char	*p;
+	int	 found = 0;
+
+	if ((f = fopen(path, "re")) == NULL)
+		return (0);
+	while (!found && fgets(line, sizeof line, f) != NULL) {
+		for (p = line; *p == ' ' || *p == '\t'; p++)
+			;
+		if (*p != '#' && strstr(p, needle) != NULL)
+			found = 1;
+	}
+	fclose(f);
+	return (found);
+}
+
+/* The rc files a shell reads, NULL-terminated, as new strings. */
+static char **
+doctor_rc_files(const char *shell)
+{
+	const char	*home = getenv("HOME"), *zdot, *config;
+	char		**v, *fishdir, *confd;
+	struct dirent	*de;
+	DIR		*dp;
+	size_t		 n = 0, len;
+
+	v = xcalloc(64, sizeof *v);
+	if (home == NULL)
+		home = "";
+	if (strcmp(shell, "bash") == 0) {
+		v[n++] = path_join(home, ".bashrc");
+		v[n++] = path_join(home, ".bash_profile");
+		v[n++] = path_join(home, ".bash_login");
+		v[n++] = path_join(home, ".profile");
+	} else if (strcmp(shell, "zsh") == 0) {
+		if ((zdot = getenv("ZDOTDIR")) == NULL || *zdot == '\0')
+			zdot = home;
+		v[n++] = path_join(zdot, ".zshrc");
+		v[n++] = path_join(zdot, ".zshenv");
+		v[n++] = path_join(zdot, ".zprofile");
+		v[n++] = path_join(zdot, ".zlogin");
+	} else if (strcmp(shell, "fish") == 0) {
+		if ((config = getenv("XDG_CONFIG_HOME")) != NULL &&
+		    config[0] == '/')
+			fishdir = path_join(config, "fish");
+		else
+			fishdir = xasprintf("%s/.config/fish", home);
+		v[n++] = path_join(fishdir, "config.fish");
+		confd = path_join(fishdir, "conf.d");
+		free(fishdir);
+		if ((dp = opendir(confd)) != NULL) {
+			while ((de = readdir(dp)) != NULL && n < 63) {
+				len = strlen(de->d_name);
+				if (len > 5 && strcmp(de->d_name + len - 5,
+				    ".fish") == 0)
+					v[n++] = path_join(confd, de->d_name);
+			}
+			closedir(dp);
+		}
+		free(confd);
+	}
+	return (v);
+}
+
+static void
+doctor_check_hook(struct doctor *d)
+{
+	const char	*sh = getenv("SHELL"), *base, *state;
+	char		**files, *needle, *fix, *list = NULL, *tmp;
+	char		 t[4096];
+	const char	*hit = NULL;
+	size_t		 i;
+
+	if (sh == NULL || *sh == '\0') {
+		doctor_skip(d, "hook", "$SHELL is not set, so there is no "
+		    "shell to check");
+		return;
+	}
+	base = (base = strrchr(sh, '/')) != NULL ? base + 1 : sh;
+	if (strcmp(base, "bash") != 0 && strcmp(base, "zsh") != 0 &&
+	    strcmp(base, "fish") != 0) {
+		doctor_fail(d, "hook", "use bash, zsh or fish, with the line "
+		    "`hearth hook SHELL --help` gives", "$SHELL is %s; hearth "
+		    "has hooks for bash, zsh and fish", sh);
+		return;
+	}
+	needle = xasprintf("hearth hook %s", base);
+	files = doctor_rc_files(base);
+	for (i = 0; files[i] != NULL && hit == NULL; i++) {
+		if (doctor_file_hooks(files[i], needle))
+			hit = files[i];
+	}
+	state = getenv(ENVSTATE_VAR);
+	if (hit != NULL)
+		doctor_ok(d, "hook", "%s runs `%s` ($SHELL is %s; doctor reads "
+		    "rc files and cannot see whether this shell loaded it%s)",
+		    doctor_tilde(hit, t, sizeof t), needle, sh,
+		    state != NULL && *state != '\0' ? "; HEARTH_STATE is set, "
+		    "so a hook applied a dev shell here" : "");
+	else {
+		for (i = 0; files[i] != NULL; i++) {
+			tmp = xasprintf("%s%s%s", list ? list : "",
+			    list ? ", " : "", doctor_tilde(files[i], t,
+			    sizeof t));
+			free(list);
+			list = tmp;
+		}
+		if (strcmp(base, "fish") == 0)
+			fix = xasprintf("echo 'hearth hook fish | source' >> "
+			    "%s", doctor_tilde(files[0], t, sizeof t));
+		else
+			fix = xasprintf("echo 'eval \"$(hearth hook %s)\"' >> "
+			    "%s", base, doctor_tilde(files[0], t, sizeof t));
+		doctor_fail(d, "hook", fix, "no `%s` in %s ($SHELL is %s; a "
+		    "hook set up some other way is not visible to doctor)",
+		    needle, list, sh);
+		free(fix);
+		free(list);
+	}
+	for (i = 0; files[i] != NULL; i++)
+		free(files[i]);
+	free(files);
+	free(needle);
+}
+
+static int
+cmd_doctor_exec(int argc, char **argv)
+{
+	struct doctor	 d;
+
+	(void)argv;
+	if (argc != 1)
+		return (cmd_usage_error(&cmd_doctor_entry, "unexpected "
+		    "argument"));
+	memset(&d, 0, sizeof d);
+	/* Each line must be out before a slow check starts. */
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	doctor_check_nix(&d);
+	doctor_check_flakes(&d);
+	doctor_check_rundir(&d);
+	doctor_check_daemon(&d);
+	doctor_check_inotify(&d);
+	doctor_check_hook(&d);
+	free(d.nix);
+	printf("hearth doctor: %d passed, %d failed, %d skipped\n", d.passed,
+	    d.failed, d.skipped);
+	return (d.failed != 0 ? EXIT_FAIL : EXIT_OK);
+}

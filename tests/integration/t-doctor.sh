@@ -1,0 +1,132 @@
+#!/usr/bin/env bash
+# hearth doctor: in a good set-up every check passes and it exits 0; with
+# nix missing, a runtime directory of mode 0755, a daemon that cannot
+# start, a nix that hangs or a shell without the hook, the failing lines
+# say how to fix them and it exits 1.
+. "$(dirname "$0")/lib.sh"
+it_setup
+rundir="$XDG_RUNTIME_DIR/hearth"
+export SHELL=/bin/bash
+echo 'eval "$(hearth hook bash)"' > "$HOME/.bashrc"
+
+# line OUTPUT NAME: the line of check NAME.
+line() {
+	printf '%s\n' "$1" | grep -E "^(ok  |FAIL|skip) $2:"
+}
+
+# The good set-up: the daemon is not running yet, doctor starts it.
+out=$(hearth doctor 2>&1)
+expect_eq "good set-up: exit 0" 0 "$?"
+for c in nix flakes "runtime directory" hearthd inotify hook; do
+	expect_in "good set-up: $c passes" "ok   $c: " "$(line "$out" "$c")"
+done
+expect_in "nix version shown" "nix (Nix) " "$(line "$out" nix)"
+expect_in "flakes: hearth passes the flag itself" "hearth passes" \
+    "$(line "$out" flakes)"
+expect_in "runtime directory: not there yet" \
+    "$rundir does not exist yet (hearth creates it with mode 0700)" \
+    "$(line "$out" "runtime directory")"
+expect_in "hearthd: doctor started it" "doctor started it" \
+    "$(line "$out" hearthd)"
+expect_in "hook: says which file and which shell" \
+    "~/.bashrc runs \`hearth hook bash\` (\$SHELL is /bin/bash" \
+    "$(line "$out" hook)"
+expect_in "hook: says what it cannot see" "cannot see" "$(line "$out" hook)"
+expect_in "summary" "6 passed, 0 failed, 0 skipped" "$out"
+
+# inotify: the count is the daemon's watches, read from /proc.
+fixture basic "$T/ws" >/dev/null
+hearth allow "$T/ws" >/dev/null
+wait_ready "$T/ws"
+pid=$(hearth daemon status | sed -n 's/.*(pid \([0-9]*\),.*/\1/p')
+n=$(cat /proc/"$pid"/fdinfo/* 2>/dev/null | grep -c '^inotify wd:')
+limit=$(cat /proc/sys/fs/inotify/max_user_watches)
+out=$(hearth doctor 2>&1)
+check "the daemon watches something" test "$n" -gt 0
+expect_in "inotify: the daemon's watches against the limit" \
+    "hearthd uses $n watches of max_user_watches $limit" \
+    "$(line "$out" inotify)"
+expect_in "runtime directory: mode shown" "$rundir is yours, mode 0700" \
+    "$(line "$out" "runtime directory")"
+expect_in "hearthd: running, pid and version" \
+    "0.1.0 answers, pid $pid, protocol" "$(line "$out" hearthd)"
+
+# zsh and fish: their own rc files.
+mkdir -p "$T/zdot" "$XDG_CONFIG_HOME/fish/conf.d"
+out=$(SHELL=/usr/bin/zsh ZDOTDIR="$T/zdot" hearth doctor 2>&1)
+expect_eq "zsh without the hook: exit 1" 1 "$?"
+expect_in "zsh: the fix" \
+    "fix: echo 'eval \"\$(hearth hook zsh)\"' >> $T/zdot/.zshrc" \
+    "$(line "$out" hook)"
+echo 'eval "$(hearth hook zsh)"' > "$T/zdot/.zshrc"
+out=$(SHELL=/usr/bin/zsh ZDOTDIR="$T/zdot" hearth doctor 2>&1)
+expect_in "zsh with the hook" "ok   hook: $T/zdot/.zshrc runs" \
+    "$(line "$out" hook)"
+out=$(SHELL=/usr/bin/fish hearth doctor 2>&1)
+expect_in "fish without the hook: the fix" \
+    "fix: echo 'hearth hook fish | source' >> $XDG_CONFIG_HOME/fish/config.fish" \
+    "$(line "$out" hook)"
+echo 'hearth hook fish | source' > "$XDG_CONFIG_HOME/fish/conf.d/hearth.fish"
+out=$(SHELL=/usr/bin/fish hearth doctor 2>&1)
+expect_in "fish: a conf.d file counts" "ok   hook: " "$(line "$out" hook)"
+out=$(SHELL=/bin/tcsh hearth doctor 2>&1)
+expect_in "an unsupported shell fails" "FAIL hook: \$SHELL is /bin/tcsh" \
+    "$(line "$out" hook)"
+# A commented-out hook is no hook.
+echo '# eval "$(hearth hook bash)"' > "$HOME/.bashrc"
+out=$(hearth doctor 2>&1)
+expect_in "a commented-out hook fails" "FAIL hook: no \`hearth hook bash\`" \
+    "$(line "$out" hook)"
+expect_in "and says what it cannot see" "not visible to doctor" \
+    "$(line "$out" hook)"
+echo 'eval "$(hearth hook bash)"' > "$HOME/.bashrc"
+
+# The broken set-up: no nix, a runtime directory anyone can enter.
+chmod 0755 "$rundir"
+out=$(HEARTH_NIX=/nonexistent hearth doctor 2>&1)
+expect_eq "broken set-up: exit 1" 1 "$?"
+expect_in "nix missing, with the fix" \
+    "FAIL nix: HEARTH_NIX=/nonexistent is not an executable program; fix: install Nix" \
+    "$(line "$out" nix)"
+expect_in "flakes skipped" "skip flakes: no working nix" \
+    "$(line "$out" flakes)"
+expect_in "runtime directory mode, with the fix" \
+    "FAIL runtime directory: $rundir has mode 0755; it holds the socket and must be 0700; fix: chmod 700 $rundir" \
+    "$(line "$out" "runtime directory")"
+expect_in "daemon skipped" "skip hearthd:" "$(line "$out" hearthd)"
+expect_in "summary" "failed" "$(printf '%s\n' "$out" | tail -1)"
+chmod 0700 "$rundir"
+
+# nix not in PATH (no HEARTH_NIX).
+out=$(PATH="$BUILD" hearth doctor 2>&1)
+expect_in "nix not in PATH" "FAIL nix: nix is not in PATH; fix: " \
+    "$(line "$out" nix)"
+
+# A nix that hangs: the check gives up after its timeout and kills it.
+cat > "$T/slow-nix" <<EOF
+#!/bin/sh
+echo \$\$ > "$T/slow-nix.pid"
+exec sleep 300
+EOF
+chmod +x "$T/slow-nix"
+start=$(date +%s)
+out=$(HEARTH_NIX="$T/slow-nix" hearth doctor 2>&1)
+took=$(($(date +%s) - start))
+expect_in "a hanging nix times out" "did not finish in 10 s" \
+    "$(line "$out" nix)"
+check "within the timeout ($took s)" test "$took" -lt 30
+check "and is killed" bash -c "! kill -0 $(cat "$T/slow-nix.pid") 2>/dev/null"
+
+# A daemon that cannot start.
+hearth daemon stop >/dev/null
+out=$(HEARTHD=/bin/false hearth doctor 2>&1)
+expect_in "a daemon that does not start, with the fix" \
+    "FAIL hearthd: not running, and it did not start" "$(line "$out" hearthd)"
+expect_in "the fix names hearthd -f" "fix: run \`hearthd -f\`" \
+    "$(line "$out" hearthd)"
+expect_in "inotify skipped without a daemon" "skip inotify:" \
+    "$(line "$out" inotify)"
+
+out=$(hearth doctor extra 2>&1)
+expect_eq "an argument is a usage error" 2 "$?"
+it_finish
