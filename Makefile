@@ -137,6 +137,13 @@ bench: deps
 	@$(MAKE) --no-print-directory all
 	@BUILD=$(abspath $(BUILD)) bash bench/run.sh
 
+# Socket activation in the tests: a listening socket passed as fd 3.
+all: $(BUILD)/listenfd
+
+$(BUILD)/listenfd: tests/tools/listenfd.c
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -o $@ $< $(LDFLAGS)
+
 clean:
 	rm -rf build build-san
 

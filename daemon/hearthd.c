@@ -37,7 +37,9 @@ usage(FILE *f)
 	    "\n"
 	    "The hearth daemon: evaluates the dev shells of allowed Nix\n"
 	    "flake workspaces in the background and serves them to `hearth`.\n"
-	    "It is started on demand by `hearth`; run it by hand to debug.\n"
+	    "It is started on demand by `hearth`, or by systemd through\n"
+	    "hearthd.socket (then it stays in the foreground); run it by\n"
+	    "hand to debug.\n"
 	    "\n"
 	    "  -f, --foreground  stay in the foreground and log to stderr\n"
 	    "  -v, --verbose     log debug messages\n"
@@ -63,6 +65,7 @@ hearthd_shutdown(void)
 	stopping = 1;
 	log_info("shutting down");
 	server_stop();
+	nixprobe_stop();
 	scheduler_shutdown();
 	workspace_unwatch();
 	uv_close((uv_handle_t *)&sig_term, signal_closed);
@@ -262,7 +265,7 @@ main(int argc, char **argv)
 	char		*dbpath;
 	char		*logpath, *cause = NULL;
 	int		 ch, foreground = 0, verbose = 0, lockfd, ready = -1, rc;
-	int		 devnull;
+	int		 devnull, listenfd;
 
 	opterr = 0;
 	while ((ch = getopt_long(argc, argv, "fvh", longopts, NULL)) != -1) {
@@ -290,6 +293,18 @@ main(int argc, char **argv)
 	log_init("hearthd", NULL, LOG_STDERR_ALL, verbose);
 	signal(SIGPIPE, SIG_IGN);
 	umask(077);
+	/*
+	 * Socket activation: the descriptor is meant for this pid, so look
+	 * before detaching. A service manager supervises the daemon, which
+	 * must not fork away from it.
+	 */
+	if (server_inherited(&listenfd, &cause) != 0) {
+		fprintf(stderr, "hearthd: %s\n", cause);
+		free(cause);
+		return (1);
+	}
+	if (listenfd != -1)
+		foreground = 1;
 
 	if ((rundir = path_runtime_dir(&cause)) == NULL ||
 	    (statedir = path_state_dir(&cause)) == NULL) {
@@ -331,10 +346,11 @@ main(int argc, char **argv)
 		fatalx("cannot open the store: %s", cause);
 	scheduler_init(loop, max_evals());
 	sock = path_socket(rundir);
-	if (server_start(loop, sock, &cause) != 0)
+	if (server_start(loop, sock, listenfd, &cause) != 0)
 		fatalx("%s", cause);
 	generation_init(rundir);
 	settings_init(loop, store, statedir);
+	nixprobe_start(loop, settings.nix, settings.base_env);
 	if (workspace_start(&cause) != 0)
 		fatalx("%s", cause);
 	uv_signal_init(loop, &sig_term);

@@ -337,8 +337,17 @@ int		 devshell_log(struct devshell *, struct buf *);
 void		 devshell_used(struct devshell *);
 
 /* server.c: the control socket and its clients. */
-/* Listen on the socket path; -1 with *cause. */
-int		 server_start(uv_loop_t *, const char *, char **);
+/*
+ * The listening socket a service manager passed (sd_listen_fds(3)) in *fd,
+ * or -1 when there is none; -1 with *cause when it is not a usable one.
+ * Unsets LISTEN_PID and LISTEN_FDS.
+ */
+int		 server_inherited(int *, char **);
+/*
+ * Listen on the inherited socket fd, or (fd -1) bind the socket path;
+ * -1 with *cause.
+ */
+int		 server_start(uv_loop_t *, const char *, int, char **);
 /* Stop listening and drop every client. */
 void		 server_stop(void);
 /* Queue a frame to a client. */

@@ -3,7 +3,9 @@
  * accepting only peers of the daemon's own uid (SO_PEERCRED). Each client
  * sends frames (see include/hearth/protocol.h); this file reassembles them,
  * checks their header and hands them to request.c. Anything malformed
- * disconnects that one client and never stops the daemon.
+ * disconnects that one client and never stops the daemon. Under systemd
+ * (socket activation) the listening socket is inherited instead of bound,
+ * and it stays when the daemon stops, so that the next client starts it.
  */
 #include <sys/queue.h>
 #include <sys/socket.h>
@@ -11,6 +13,7 @@
 #include <sys/un.h>
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -268,8 +271,97 @@ server_alive(const char *path)
 	return (rc == 0);
 }
 
+/* The first descriptor a service manager passes (SD_LISTEN_FDS_START). */
+#define SERVER_LISTEN_FDS_START	3
+
+/* An integer socket option of fd, or -1. */
+static int
+server_sockopt(int fd, int opt)
+{
+	int		 v;
+	socklen_t	 len = sizeof v;
+
+	if (getsockopt(fd, SOL_SOCKET, opt, &v, &len) != 0)
+		return (-1);
+	return (v);
+}
+
 int
-server_start(uv_loop_t *loop, const char *path, char **cause)
+server_inherited(int *fdp, char **cause)
+{
+	const char	*pid = getenv("LISTEN_PID"), *fds = getenv("LISTEN_FDS");
+	char		*end;
+	long		 mine = 0, n = 0, i;
+	int		 fd = SERVER_LISTEN_FDS_START;
+
+	*fdp = -1;
+	if (pid == NULL || fds == NULL)
+		return (0);
+	/*
+	 * As sd_listen_fds(3) does: the descriptors are for the process
+	 * LISTEN_PID names only, and the variables are unset so that
+	 * evaluations never see them. Parse them before they are unset.
+	 */
+	errno = 0;
+	if (strtol(pid, &end, 10) == (long)getpid() && *end == '\0' &&
+	    errno == 0) {
+		mine = 1;
+		n = strtol(fds, &end, 10);
+		if (*end != '\0' || errno != 0)
+			n = 0;
+	}
+	unsetenv("LISTEN_PID");
+	unsetenv("LISTEN_FDS");
+	unsetenv("LISTEN_FDNAMES");
+	if (!mine || n < 1)
+		return (0);
+	/* Only the first is used; none of them may reach an evaluation. */
+	for (i = 0; i < n && i < 1024; i++)
+		fcntl(fd + i, F_SETFD, FD_CLOEXEC);
+	if (server_sockopt(fd, SO_DOMAIN) != AF_UNIX ||
+	    server_sockopt(fd, SO_TYPE) != SOCK_STREAM ||
+	    server_sockopt(fd, SO_ACCEPTCONN) != 1) {
+		*cause = xasprintf("LISTEN_FDS is set, but fd %d is not a "
+		    "listening Unix stream socket", fd);
+		return (-1);
+	}
+	*fdp = fd;
+	return (0);
+}
+
+/*
+ * Listen on a socket the service manager bound. Its path is the manager's
+ * to keep: it is neither checked for staleness nor removed on stop.
+ */
+static int
+server_adopt(uv_loop_t *loop, const char *path, int fd, char **cause)
+{
+	struct sockaddr_un	 sun;
+	socklen_t		 len = sizeof sun;
+	int			 rc;
+
+	memset(&sun, 0, sizeof sun);
+	if (getsockname(fd, (struct sockaddr *)&sun, &len) == 0 &&
+	    strncmp(sun.sun_path, path, sizeof sun.sun_path) != 0)
+		log_warnx("the inherited socket is %.*s, but hearth connects "
+		    "to %s", (int)sizeof sun.sun_path, sun.sun_path, path);
+	uv_pipe_init(loop, &server_pipe, 0);
+	if ((rc = uv_pipe_open(&server_pipe, fd)) == 0)
+		rc = uv_listen((uv_stream_t *)&server_pipe, 64, server_accept);
+	if (rc != 0) {
+		*cause = xasprintf("cannot listen on the inherited socket "
+		    "(fd %d): %s", fd, uv_strerror(rc));
+		uv_close((uv_handle_t *)&server_pipe, NULL);
+		return (-1);
+	}
+	log_info("using the listening socket passed by the service manager "
+	    "(fd %d)", fd);
+	server_listening = 1;
+	return (0);
+}
+
+int
+server_start(uv_loop_t *loop, const char *path, int fd, char **cause)
 {
 	int	 rc;
 	mode_t	 old;
@@ -278,6 +370,8 @@ server_start(uv_loop_t *loop, const char *path, char **cause)
 		*cause = xasprintf("socket path too long: %s", path);
 		return (-1);
 	}
+	if (fd != -1)
+		return (server_adopt(loop, path, fd, cause));
 	if (server_alive(path)) {
 		*cause = xasprintf("another hearthd answers on %s", path);
 		return (-1);
@@ -309,7 +403,8 @@ server_stop(void)
 	if (server_listening) {
 		uv_close((uv_handle_t *)&server_pipe, NULL);
 		server_listening = 0;
-		unlink(server_path);
+		if (server_path != NULL)
+			unlink(server_path);
 		free(server_path);
 		server_path = NULL;
 	}
