@@ -7,6 +7,9 @@
 #   make demo       run hearth's main job on contrib/example
 #   make deps       install (as root) or name the missing Debian packages
 #   make bench      benchmarks (see bench/)
+#   make man        the man pages, from docs/*.scd (scdoc)
+#   make install    install into $(DESTDIR)$(PREFIX) (default /usr/local);
+#                   make uninstall removes exactly what it installed
 #   make fuzz       each libFuzzer harness (tests/fuzz) for FUZZ_SECONDS (60)
 #   make fuzz-short the same for 10 s each, as CI runs it
 
@@ -143,6 +146,79 @@ all: $(BUILD)/listenfd
 $(BUILD)/listenfd: tests/tools/listenfd.c
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -o $@ $< $(LDFLAGS)
+
+# Installing: the programs, the hook templates, man pages, completions for
+# bash, zsh and fish, the systemd user units and the launchd agent. The
+# units name the installed hearthd, so they are generated with BINDIR.
+PREFIX	?= /usr/local
+DESTDIR	?=
+BINDIR	?= $(PREFIX)/bin
+DATADIR	?= $(PREFIX)/share
+MANDIR	?= $(DATADIR)/man
+SYSTEMDUSERDIR ?= $(PREFIX)/lib/systemd/user
+BASHCOMPDIR ?= $(DATADIR)/bash-completion/completions
+ZSHCOMPDIR ?= $(DATADIR)/zsh/site-functions
+FISHCOMPDIR ?= $(DATADIR)/fish/vendor_completions.d
+INSTALL	?= install
+SCDOC	?= scdoc
+
+MAN1	:= hearth.1 hearthd.1
+MAN5	:= hearth.ini.5
+MANS	:= $(addprefix $(BUILD)/man/,$(MAN1) $(MAN5))
+UNITS	:= $(BUILD)/contrib/hearthd.service
+PLIST	:= $(BUILD)/contrib/org.hearth.hearthd.plist
+
+man: $(MANS)
+
+$(BUILD)/man/%: docs/%.scd
+	@mkdir -p $(@D)
+	@command -v $(SCDOC) >/dev/null || { echo "make: the man pages need" \
+	    "scdoc (Debian: apt-get install scdoc)" >&2; exit 1; }
+	$(SCDOC) < $< > $@.tmp && mv $@.tmp $@
+
+$(BUILD)/contrib/hearthd.service: contrib/systemd/hearthd.service
+	@mkdir -p $(@D)
+	sed 's|@BINDIR@|$(BINDIR)|g' $< > $@.tmp && mv $@.tmp $@
+
+$(BUILD)/contrib/org.hearth.hearthd.plist: contrib/launchd/org.hearth.hearthd.plist
+	@mkdir -p $(@D)
+	sed 's|@BINDIR@|$(BINDIR)|g' $< > $@.tmp && mv $@.tmp $@
+
+# BINDIR is baked into the units: regenerate them whenever install runs.
+install: $(BUILD)/hearth $(BUILD)/hearthd man
+	@rm -f $(UNITS) $(PLIST)
+	@$(MAKE) --no-print-directory $(UNITS) $(PLIST)
+	$(INSTALL) -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR)/hearth \
+	    $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 \
+	    $(DESTDIR)$(BASHCOMPDIR) $(DESTDIR)$(ZSHCOMPDIR) \
+	    $(DESTDIR)$(FISHCOMPDIR) $(DESTDIR)$(SYSTEMDUSERDIR)
+	$(INSTALL) -m 755 $(BUILD)/hearth $(BUILD)/hearthd $(DESTDIR)$(BINDIR)/
+	$(INSTALL) -m 644 $(HOOKS) $(PLIST) $(DESTDIR)$(DATADIR)/hearth/
+	$(INSTALL) -m 644 $(addprefix $(BUILD)/man/,$(MAN1)) \
+	    $(DESTDIR)$(MANDIR)/man1/
+	$(INSTALL) -m 644 $(addprefix $(BUILD)/man/,$(MAN5)) \
+	    $(DESTDIR)$(MANDIR)/man5/
+	$(INSTALL) -m 644 contrib/completions/hearth.bash \
+	    $(DESTDIR)$(BASHCOMPDIR)/hearth
+	$(INSTALL) -m 644 contrib/completions/_hearth $(DESTDIR)$(ZSHCOMPDIR)/
+	$(INSTALL) -m 644 contrib/completions/hearth.fish \
+	    $(DESTDIR)$(FISHCOMPDIR)/
+	$(INSTALL) -m 644 contrib/systemd/hearthd.socket $(UNITS) \
+	    $(DESTDIR)$(SYSTEMDUSERDIR)/
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/hearth $(DESTDIR)$(BINDIR)/hearthd
+	rm -f $(addprefix $(DESTDIR)$(DATADIR)/hearth/,$(notdir $(HOOKS)) \
+	    org.hearth.hearthd.plist)
+	-rmdir $(DESTDIR)$(DATADIR)/hearth 2>/dev/null
+	rm -f $(addprefix $(DESTDIR)$(MANDIR)/man1/,$(MAN1)) \
+	    $(addprefix $(DESTDIR)$(MANDIR)/man5/,$(MAN5))
+	rm -f $(DESTDIR)$(BASHCOMPDIR)/hearth $(DESTDIR)$(ZSHCOMPDIR)/_hearth \
+	    $(DESTDIR)$(FISHCOMPDIR)/hearth.fish
+	rm -f $(DESTDIR)$(SYSTEMDUSERDIR)/hearthd.socket \
+	    $(DESTDIR)$(SYSTEMDUSERDIR)/hearthd.service
+
+.PHONY: man install uninstall
 
 clean:
 	rm -rf build build-san

@@ -3,7 +3,7 @@
 # root; otherwise print the exact apt-get line and fail.
 set -eu
 pkgs="gcc make pkg-config libc6-dev libuv1-dev libsqlite3-dev libsodium-dev
-libcmocka-dev libinih-dev nix-bin bash zsh fish git sqlite3 procps strace"
+libcmocka-dev libinih-dev nix-bin bash zsh fish git sqlite3 procps strace scdoc man-db"
 # Extra packages for one target (make bench and make fuzz pass their own).
 [ $# -gt 0 ] && pkgs="$*"
 missing=""
