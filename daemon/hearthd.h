@@ -26,6 +26,12 @@ struct workspace;
 /* Begin an orderly shutdown: stop listening, cancel evaluations, exit. */
 void		 hearthd_shutdown(void);
 
+/* nixprobe.c: whether the daemon's Nix can use flakes, for the client. */
+/* Probe the nix program (unless a fresh answer is cached) and record it. */
+void		 nixprobe_start(uv_loop_t *, const char *, char *const *);
+/* Kill a probe still running (at shutdown). */
+void		 nixprobe_stop(void);
+
 /* generation.c: the number prompt hooks compare to skip the client. */
 /* Write the first generation into the runtime directory. */
 void		 generation_init(const char *);
