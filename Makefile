@@ -29,8 +29,10 @@ CFLAGS	+= -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wvla \
 	   $(SANFLAGS)
 LDFLAGS	+= $(SANFLAGS)
 
-# The client runs at every prompt: it links libsodium (base64) and libc only.
-CLIENT_PKGS := libsodium
+# The client runs at every prompt: it links libsodium (base64), inih (the
+# workspace's .hearth.ini, read the daemon's way for hearth fallback) and
+# libc only.
+CLIENT_PKGS := libsodium inih
 DAEMON_PKGS := libuv sqlite3 libsodium inih
 TEST_PKGS   := cmocka libuv sqlite3 libsodium inih
 
