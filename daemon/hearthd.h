@@ -290,6 +290,12 @@ void		 workspace_unwatch(void);
 void		 workspace_stop(void);
 /* Describe the shell for a directory, refreshing its inputs first. */
 void		 workspace_describe(const char *, struct shell_info *);
+/*
+ * The same for a devShell named by the caller (its string must outlive
+ * the description) rather than the one the directory maps to.
+ */
+void		 workspace_describe_named(const char *, const char *,
+		     struct shell_info *);
 void		 shell_info_release(struct shell_info *);
 /* Allow or deny the workspace holding a directory. */
 int		 workspace_allow(const char *, char **, char **);

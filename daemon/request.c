@@ -56,36 +56,47 @@ request_dir(struct protocol_reader *r)
 	return (request_dir_ok(r, protocol_get_str(r)));
 }
 
+/* Encode a SHELL reply; the REQUEST_* flags. */
+static int
+request_shell_encode(struct buf *b, struct shell_info *info,
+    uint64_t applied, int with_env)
+{
+	size_t	 off;
+	int	 flags;
+
+	flags = info->state == SHELL_EVALUATING ? REQUEST_UNSETTLED : 0;
+	off = protocol_begin(b, MSG_SHELL);
+	protocol_put_u8(b, info->state);
+	protocol_put_str(b, info->root);
+	protocol_put_str(b, info->shell);
+	protocol_put_str(b, info->message);
+	protocol_put_str(b, info->changed);
+	protocol_put_u64(b, info->snapshot_id);
+	protocol_put_u64(b, info->snapshot_made);
+	protocol_put_u64(b, info->last_eval);
+	protocol_put_u32(b, info->last_eval_ms);
+	/* A shell that already has this snapshot needs no copy of it. */
+	if (with_env && info->env != NULL && info->snapshot_id != applied) {
+		protocol_put_u8(b, 1);
+		flags |= REQUEST_SENT_ENV;
+		protocol_put_bytes(b, info->env->data, info->env->len);
+		protocol_put_bytes(b, info->hook_output->data,
+		    info->hook_output->len);
+	} else
+		protocol_put_u8(b, 0);
+	protocol_end(b, off);
+	return (flags);
+}
+
 int
 request_shell_reply(struct buf *b, const char *dir, uint64_t applied,
     int with_env)
 {
 	struct shell_info	 info;
-	size_t			 off;
 	int			 flags;
 
 	workspace_describe(dir, &info);
-	flags = info.state == SHELL_EVALUATING ? REQUEST_UNSETTLED : 0;
-	off = protocol_begin(b, MSG_SHELL);
-	protocol_put_u8(b, info.state);
-	protocol_put_str(b, info.root);
-	protocol_put_str(b, info.shell);
-	protocol_put_str(b, info.message);
-	protocol_put_str(b, info.changed);
-	protocol_put_u64(b, info.snapshot_id);
-	protocol_put_u64(b, info.snapshot_made);
-	protocol_put_u64(b, info.last_eval);
-	protocol_put_u32(b, info.last_eval_ms);
-	/* A shell that already has this snapshot needs no copy of it. */
-	if (with_env && info.env != NULL && info.snapshot_id != applied) {
-		protocol_put_u8(b, 1);
-		flags |= REQUEST_SENT_ENV;
-		protocol_put_bytes(b, info.env->data, info.env->len);
-		protocol_put_bytes(b, info.hook_output->data,
-		    info.hook_output->len);
-	} else
-		protocol_put_u8(b, 0);
-	protocol_end(b, off);
+	flags = request_shell_encode(b, &info, applied, with_env);
 	shell_info_release(&info);
 	return (flags);
 }
@@ -159,6 +170,34 @@ request_wait(struct client *c, struct protocol_reader *r)
 	else
 		server_send(c, &b);
 	buf_release(&b);
+	free(dir);
+	return (0);
+}
+
+/*
+ * DEVSHELL: one named devShell of the workspace holding dir, with its
+ * snapshot (`hearth tools` asks for each in turn).
+ */
+static int
+request_devshell(struct client *c, struct protocol_reader *r)
+{
+	struct buf		 b = BUF_INIT;
+	struct shell_info	 info;
+	char			*dir, *name;
+
+	dir = protocol_get_str(r);
+	name = protocol_get_str(r);
+	if ((dir = request_dir_ok(r, dir)) == NULL || name == NULL ||
+	    *name == '\0' || strlen(name) > REQUEST_MAX_DIR) {
+		free(dir);
+		free(name);
+		return (-1);
+	}
+	workspace_describe_named(dir, name, &info);
+	request_shell_encode(&b, &info, 0, 1);
+	shell_info_release(&info);
+	server_send(c, &b);
+	free(name);
 	free(dir);
 	return (0);
 }
@@ -364,6 +403,7 @@ static const struct {
 	{ MSG_LOG, request_log },
 	{ MSG_STATS, request_stats },
 	{ MSG_GC, request_gc },
+	{ MSG_DEVSHELL, request_devshell },
 };
 
 int

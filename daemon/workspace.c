@@ -766,6 +766,13 @@ workspace_shell_for(struct workspace *ws, const char *dir)
 void
 workspace_describe(const char *dir, struct shell_info *info)
 {
+	workspace_describe_named(dir, NULL, info);
+}
+
+void
+workspace_describe_named(const char *dir, const char *want,
+    struct shell_info *info)
+{
 	struct workspace	*ws;
 	struct devshell		*sh;
 	const char		*name;
@@ -791,7 +798,8 @@ workspace_describe(const char *dir, struct shell_info *info)
 		    "since it was allowed");
 		return;
 	}
-	if ((name = workspace_shell_for(ws, dir)) == NULL) {
+	if ((name = want) == NULL &&
+	    (name = workspace_shell_for(ws, dir)) == NULL) {
 		info->state = SHELL_NONE;
 		info->shell = "";
 		info->message = xstrdup("no devShell for this directory");
@@ -805,7 +813,8 @@ workspace_describe(const char *dir, struct shell_info *info)
 	}
 	if (ws->names == NULL) {
 		/* Listing the devShells (or failed to); remember who waits. */
-		for (size_t i = 0; i < nitems(ws->wanted); i++) {
+		for (size_t i = 0; want == NULL && i < nitems(ws->wanted);
+		    i++) {
 			if (ws->wanted[i] == NULL) {
 				ws->wanted[i] = xstrdup(dir);
 				break;
@@ -823,7 +832,8 @@ workspace_describe(const char *dir, struct shell_info *info)
 	if (!workspace_has_name(ws, name)) {
 		info->state = SHELL_FAILED;
 		info->shell = name;
-		info->message = xasprintf("no devShell named %s (.hearth.ini "
+		info->message = want != NULL ? xasprintf("no devShell named "
+		    "%s", name) : xasprintf("no devShell named %s (.hearth.ini "
 		    "maps this directory to it)", name);
 		return;
 	}

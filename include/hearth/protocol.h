@@ -37,6 +37,7 @@
  *  LOG		str dir				-> OK str log | ERROR
  *  STATS	(nothing)			-> STATS_REPLY
  *  GC		u32 days unused			-> OK str summary | ERROR
+ *  DEVSHELL	str dir, str devShell name	-> SHELL, with the snapshot
  *  ERROR	str message (a one-line error to show the user)
  *  SHELL	u8 state, str root, str shell, str message, str changed,
  *		u64 snapshot id, u64 snapshot made (unix s),
@@ -47,6 +48,8 @@
  *  STATS_REPLY	u32 n, then n times: str root, u32 shells,
  *		u32 evaluations, u32 failures, u32 cache hits,
  *		u32 median evaluation ms
+ * DEVSHELL describes a devShell of the workspace holding dir by name,
+ * whichever shell dir itself maps to.
  * EXPORT gets has_env = 1 only when the snapshot differs from the one the
  * shell says it applied, so a prompt that changes nothing stays small.
  */
@@ -63,6 +66,7 @@ enum msg_type {
 	MSG_LOG = 10,
 	MSG_STATS = 11,
 	MSG_GC = 12,
+	MSG_DEVSHELL = 13,
 
 	MSG_OK = 100,
 	MSG_ERROR = 101,
