@@ -1,6 +1,6 @@
 /*
  * The client's internal interfaces, one section per file. The client runs
- * at prompts, so it links only libhearth, libsodium and libc.
+ * at prompts, so it links only libhearth, libsodium, inih and libc.
  */
 #ifndef HEARTH_CLIENT_H
 #define HEARTH_CLIENT_H
@@ -196,5 +196,103 @@ void		 shell_quote_sh(struct buf *, const char *);
 const struct shell *shell_find(const char *, char **);
 extern const struct shell shell_bash;
 extern const struct shell shell_zsh, shell_fish;
+
+/* runner.c: run a program, collecting its output, with a deadline. */
+struct runner_result {
+	int		 status;	/* as waitpid gives it */
+	int		 timed_out;	/* killed at the deadline */
+	int		 truncated;	/* stdout went past its cap */
+	uint32_t	 ms;
+	struct buf	 out;		/* stdout, up to the cap */
+	struct buf	 err;		/* the end of stderr */
+};
+void		 runner_result_init(struct runner_result *);
+void		 runner_result_release(struct runner_result *);
+/*
+ * Run argv (PATH lookup) in cwd (NULL: here) for at most timeout seconds,
+ * keeping up to out_cap bytes of stdout. -1 with *cause only when it
+ * could not be started; how it ended is in the result.
+ */
+int		 runner_run(char *const [], const char *, unsigned, size_t,
+		     struct runner_result *, char **);
+/* 1 if it ran in time and exited 0. */
+int		 runner_ok(const struct runner_result *);
+/* One line on why it failed: its first error line, or how it ended. */
+char		*runner_why(const struct runner_result *, unsigned);
+
+/* nixcheck.c: is there a Nix hearth can use, without waiting for Nix. */
+enum nixcheck_state {
+	NIXCHECK_OK,		/* it can use flakes */
+	NIXCHECK_MISSING,	/* not installed */
+	NIXCHECK_NOFLAKES,	/* too old for flakes, or cannot run */
+	NIXCHECK_UNKNOWN,	/* not probed yet: assume it works */
+};
+/* The nix program hearth runs: HEARTH_NIX, else "nix". */
+const char	*nixcheck_program(void);
+/* That program's path through PATH (access(2) only), or NULL. */
+char		*nixcheck_find(void);
+/*
+ * The state, with *why for MISSING and NOFLAKES (to free) and the
+ * program's path in *prog (may be NULL). At a prompt (at_prompt 1) it
+ * runs nothing: what is not cached yet (the daemon probes its Nix) is
+ * UNKNOWN. Otherwise it probes what is not cached, and records it.
+ */
+enum nixcheck_state nixcheck_state(int, char **, char **);
+
+/* toolslist.c: the tools each devShell provides; .hearth-tools. */
+#define TOOLSLIST_FILE	".hearth-tools"
+struct toolslist_tool {
+	char		*shell;
+	char		*tool;
+	char		*package;
+	char		*version;	/* "" if none */
+};
+struct toolslist;
+struct toolslist *toolslist_new(void);
+void		 toolslist_free(struct toolslist *);
+/* Split a derivation name into package and version, as Nix's DrvName. */
+void		 toolslist_split(const char *, char **, char **);
+/* 1 with package and version if the path is in the Nix store. */
+int		 toolslist_storepath(const char *, char **, char **);
+/* Record a devShell (which may provide no tools). */
+void		 toolslist_add_shell(struct toolslist *, const char *);
+/* Add a tool (shell, tool, package, version); -1 if a field is bad. */
+int		 toolslist_add(struct toolslist *, const char *, const char *,
+		     const char *, const char *);
+/* Add the executables of a PATH value's store entries to a shell. */
+void		 toolslist_add_path(struct toolslist *, const char *,
+		     const char *);
+size_t		 toolslist_count(const struct toolslist *);
+const struct toolslist_tool *toolslist_get(const struct toolslist *, size_t);
+/* The devShells, NULL-terminated. */
+char *const	*toolslist_shells(const struct toolslist *);
+/* Sort by shell, then tool. */
+void		 toolslist_sort(struct toolslist *);
+/* The file's text (sorts the list first). */
+void		 toolslist_encode(struct toolslist *, struct buf *);
+/* Parse the file's text into the list; -1 with *cause. */
+int		 toolslist_decode(struct toolslist *, const char *, size_t,
+		     char **);
+/* Read the file; -1 with *cause (errno ENOENT if it is missing). */
+int		 toolslist_read(struct toolslist *, const char *, char **);
+/* Append one line per difference (want: the file, got: now); count. */
+size_t		 toolslist_diff(struct toolslist *, struct toolslist *,
+		     struct buf *);
+/* The PATH a `nix print-dev-env` script sets, or NULL. */
+char		*toolslist_devenv_path(const char *, size_t);
+
+/* junit.c: a JUnit XML report. */
+struct junit;
+struct junit	*junit_new(const char *);
+void		 junit_free(struct junit *);
+/* Add a test case: name, ms, and a failure (or skip) message or NULL. */
+void		 junit_pass(struct junit *, const char *, uint32_t);
+void		 junit_fail(struct junit *, const char *, uint32_t,
+		     const char *, const char *);
+void		 junit_skip(struct junit *, const char *, const char *);
+/* The XML document. */
+void		 junit_encode(const struct junit *, struct buf *);
+/* Append text escaped for XML (and made valid XML 1.0 UTF-8). */
+void		 junit_escape(struct buf *, const char *, size_t);
 
 #endif
