@@ -16,7 +16,7 @@ static void
 bash_set(struct buf *b, const char *name, const char *value)
 {
 	if (value == NULL) {
-		buf_addf(b, "unset %s\n", name);
+		buf_addf(b, "unset -v %s\n", name);
 		return;
 	}
 	buf_addf(b, "export %s=", name);

@@ -167,6 +167,9 @@ parse_dump(const char *p, size_t len, struct var **out, size_t *n,
 static const struct var *
 find_var(const struct var *v, size_t n, const struct var *key)
 {
+	/* An empty dump has no array at all: bsearch must not see NULL. */
+	if (n == 0)
+		return (NULL);
 	return (bsearch(key, v, n, sizeof *v, var_cmp));
 }
 
@@ -203,6 +206,7 @@ envdiff_compute(struct envdiff *d, const char *base, size_t baselen,
     const char *next, size_t nextlen, char **cause)
 {
 	struct var	*bv = NULL, *nv = NULL;
+	struct buf	 enc = BUF_INIT;
 	const struct var *f;
 	size_t		 bn, nn, i;
 	char		*name = NULL, *bval;
@@ -235,8 +239,18 @@ envdiff_compute(struct envdiff *d, const char *base, size_t baselen,
 		if (find_var(nv, nn, &bv[i]) == NULL)
 			envdiff_add(d, ENVDIFF_UNSET, name, "");
 	}
+	/* Never store what the client's decoder would refuse. */
+	buf_reset(&enc);
+	envdiff_encode(d, &enc);
+	if (d->n > ENVDIFF_MAX_ENTRIES || enc.len > ENVDIFF_MAX_SIZE) {
+		*cause = xasprintf("the dev shell changes too much: %zu "
+		    "variables, %zu bytes (at most %u and %u)", d->n, enc.len,
+		    ENVDIFF_MAX_ENTRIES, ENVDIFF_MAX_SIZE);
+		goto out;
+	}
 	rc = 0;
 out:
+	buf_release(&enc);
 	free(name);
 	free(bv);
 	free(nv);

@@ -19,9 +19,6 @@
 /* Past this many variables the (quadratic) meaning check is skipped. */
 #define CHECK_MAX_VARS	256
 
-/* Set from FUZZ_KNOWN_BUGS: stop on the bugs reported but not fixed. */
-static int	 known_bugs;
-
 struct var {
 	char	*name;
 	char	*value;
@@ -192,14 +189,6 @@ fuzz_compute(const uint8_t *data, size_t size)
 	if (blen > size)
 		blen = size;
 	nlen = size - blen;
-	/*
-	 * Known bug (tests/fuzz/crashes/README): an empty dump makes
-	 * find_var() call bsearch() with a NULL array, undefined behaviour
-	 * that UBSan stops on. Skipped so the fuzzer looks past it, unless
-	 * FUZZ_KNOWN_BUGS is set; drop this once it is fixed.
-	 */
-	if ((blen == 0 || nlen == 0) && !known_bugs)
-		return;
 	/* Each dump in its own allocation, so ASan sees over-reads. */
 	bp = xmalloc(blen);
 	np = xmalloc(nlen);
@@ -250,7 +239,6 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 {
 	(void)argc;
 	(void)argv;
-	known_bugs = getenv("FUZZ_KNOWN_BUGS") != NULL;
 	return (0);
 }
 

@@ -23,13 +23,14 @@ struct var {
 struct env {
 	struct var	*v;
 	size_t		 n;
+	char		*data;
 };
 
 static void
 env_load(struct env *e, const char *path)
 {
 	FILE	*f;
-	char	*data = NULL, *p, *end, *eq;
+	char	*data = NULL, *p, *end, *eq, *next;
 	size_t	 len = 0, cap = 0, r;
 
 	if ((f = fopen(path, "r")) == NULL) {
@@ -49,9 +50,12 @@ env_load(struct env *e, const char *path)
 	fclose(f);
 	e->v = NULL;
 	e->n = 0;
-	for (p = data, end = data + len; p < end; p += strlen(p) + 1) {
+	e->data = data;
+	for (p = data, end = data + len; p < end; p = next) {
 		if (memchr(p, '\0', end - p) == NULL)
 			break;
+		/* The next record, before the '=' below is cut. */
+		next = p + strlen(p) + 1;
 		if ((eq = strchr(p, '=')) == NULL)
 			continue;
 		if ((e->v = realloc(e->v, (e->n + 1) * sizeof *e->v)) == NULL)
@@ -148,5 +152,12 @@ main(int argc, char **argv)
 	}
 	printf("envcmp: %zu variables equal, %zu excluded names\n", equal,
 	    nexcl);
+	/* The dumps live until exit; free them for LeakSanitizer. */
+	free(nix.data);
+	free(hearth.data);
+	free(outside.data);
+	free(nix.v);
+	free(hearth.v);
+	free(outside.v);
 	return (bad);
 }

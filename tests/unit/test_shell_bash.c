@@ -226,7 +226,7 @@ test_unset(void **state)
 
 	(void)state;
 	shell_bash.set(&code, "NAME_1", NULL);
-	assert_string_equal(code.data, "unset NAME_1\n");
+	assert_string_equal(code.data, "unset -v NAME_1\n");
 	buf_release(&code);
 }
 
