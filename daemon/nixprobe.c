@@ -6,7 +6,8 @@
  * at `hearth fallback` instead of asking us for shells we cannot make.
  *
  * One probe (nix eval --expr 'builtins ? getFlake', with hearth's usual
- * flags), run in the background like an evaluation, with a deadline; a
+ * flags), run in the background like an evaluation, with a deadline no
+ * longer than an evaluation's (HEARTH_EVAL_TIMEOUT); a
  * fresh answer already cached is not asked again. When the answer is no,
  * the generation is bumped so that the next prompt hears of it.
  */
@@ -38,6 +39,16 @@ static struct {
 	int		 timed_out;
 } probe;
 
+/* Seconds a probe may take: no more than an evaluation may. */
+static unsigned
+nixprobe_deadline(void)
+{
+	if (settings.timeout_sec > 0 &&
+	    settings.timeout_sec < NIXCACHE_PROBE_TIMEOUT)
+		return (settings.timeout_sec);
+	return (NIXCACHE_PROBE_TIMEOUT);
+}
+
 static void
 nixprobe_timer_closed(uv_handle_t *h)
 {
@@ -62,8 +73,8 @@ nixprobe_timer_closed(uv_handle_t *h)
 		}
 		free(why);
 	} else if (probe.timed_out)
-		log_warnx("%s: no answer in %d s to whether it can use flakes",
-		    probe.path, NIXCACHE_PROBE_TIMEOUT);
+		log_warnx("%s: no answer in %u s to whether it can use flakes",
+		    probe.path, nixprobe_deadline());
 	buf_release(&probe.out[0]);
 	buf_release(&probe.out[1]);
 	free(probe.key);
@@ -197,7 +208,7 @@ nixprobe_start(uv_loop_t *loop, const char *nix, char *const *env)
 		uv_read_start((uv_stream_t *)&probe.pipe[i], nixprobe_alloc,
 		    nixprobe_read);
 	uv_timer_start(&probe.timer, nixprobe_timeout,
-	    NIXCACHE_PROBE_TIMEOUT * 1000, 0);
+	    (uint64_t)nixprobe_deadline() * 1000, 0);
 }
 
 void
