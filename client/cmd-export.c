@@ -235,6 +235,36 @@ export_ask(struct envstate *st, struct envset *set, const char *dir,
 }
 
 /*
+ * Without a Nix that can use flakes there is no dev shell to load and no
+ * daemon to ask: say so once per shell session (HEARTH_NONIX remembers
+ * it), pointing at `hearth fallback`. 1 if so. Only access(2) and a
+ * cache file: nixcheck never makes a prompt wait for Nix.
+ */
+static int
+export_nonix(const struct shell *sh, struct buf *out, struct envstate *st,
+    struct envset *set, const char *root)
+{
+	const char		*shown = getenv("HEARTH_NONIX");
+	enum nixcheck_state	 state;
+	char			*why, *key;
+
+	state = nixcheck_state(1, NULL, &why);
+	if (state != NIXCHECK_MISSING && state != NIXCHECK_NOFLAKES)
+		return (0);
+	if (envstate_applied(st) && strcmp(envstate_root(st), root) != 0)
+		export_unload(st, set);
+	key = xasprintf("%d:%s", (int)state, why);
+	if (shown == NULL || strcmp(shown, key) != 0) {
+		fprintf(stderr, "hearth: %s; `hearth fallback` shows how to "
+		    "work on %s without it\n", why, root);
+		sh->set(out, "HEARTH_NONIX", key);
+	}
+	free(key);
+	free(why);
+	return (1);
+}
+
+/*
  * Set the hook's three variables: what a later run outside every
  * workspace would print, computed now over the environment this run
  * leaves (set) and the state it leaves (st), as that run would compute it.
@@ -322,6 +352,8 @@ cmd_export_exec(int argc, char **argv)
 	if (root == NULL) {
 		export_unload(st, set);
 		notice(st, "", NULL);
+	} else if (export_nonix(sh, &out, st, set, root)) {
+		/* No usable Nix here: nothing to ask the daemon. */
 	} else if (export_ask(st, set, cwd, root, &r) == 0) {
 		export_reply(sh, st, set, &r);
 		shell_reply_release(&r);

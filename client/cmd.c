@@ -15,11 +15,13 @@
 
 static const struct cmd_entry *cmd_table[] = {
 	&cmd_allow_entry,
+	&cmd_check_entry,
 	&cmd_daemon_entry,
 	&cmd_deny_entry,
 	&cmd_doctor_entry,
 	&cmd_exec_entry,
 	&cmd_export_entry,
+	&cmd_fallback_entry,
 	&cmd_gc_entry,
 	&cmd_hook_entry,
 	&cmd_list_entry,
@@ -27,6 +29,7 @@ static const struct cmd_entry *cmd_table[] = {
 	&cmd_reload_entry,
 	&cmd_stats_entry,
 	&cmd_status_entry,
+	&cmd_tools_entry,
 	&cmd_wait_entry,
 };
 #define CMD_COUNT	(sizeof cmd_table / sizeof *cmd_table)
@@ -79,7 +82,7 @@ cmd_usage(FILE *f)
 	    "\n"
 	    "Commands:\n");
 	for (i = 0; i < CMD_COUNT; i++)
-		fprintf(f, "  %-7s %-26s %s\n", cmd_table[i]->name,
+		fprintf(f, "  %-8s %-26s %s\n", cmd_table[i]->name,
 		    cmd_table[i]->args, cmd_table[i]->summary);
 	fprintf(f, "\nRun `hearth COMMAND --help` for more on one command.\n");
 }

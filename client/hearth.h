@@ -46,11 +46,13 @@ int		 cmd_dir_text(const struct cmd_entry *, enum msg_type, int,
 		     char **);
 
 extern const struct cmd_entry cmd_allow_entry;
+extern const struct cmd_entry cmd_check_entry;
 extern const struct cmd_entry cmd_daemon_entry;
 extern const struct cmd_entry cmd_deny_entry;
 extern const struct cmd_entry cmd_doctor_entry;
 extern const struct cmd_entry cmd_exec_entry;
 extern const struct cmd_entry cmd_export_entry;
+extern const struct cmd_entry cmd_fallback_entry;
 extern const struct cmd_entry cmd_gc_entry;
 extern const struct cmd_entry cmd_hook_entry;
 extern const struct cmd_entry cmd_list_entry;
@@ -58,6 +60,7 @@ extern const struct cmd_entry cmd_log_entry;
 extern const struct cmd_entry cmd_reload_entry;
 extern const struct cmd_entry cmd_stats_entry;
 extern const struct cmd_entry cmd_status_entry;
+extern const struct cmd_entry cmd_tools_entry;
 extern const struct cmd_entry cmd_wait_entry;
 
 /* ipc.c: one request, one reply, over the daemon's socket. */

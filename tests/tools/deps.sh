@@ -4,6 +4,7 @@
 set -eu
 pkgs="gcc make pkg-config libc6-dev libuv1-dev libsqlite3-dev libsodium-dev
 libcmocka-dev libinih-dev nix-bin bash zsh fish git sqlite3 procps strace scdoc man-db"
+pkgs="$pkgs libxml2-utils"	# xmllint: t-check.sh checks hearth check --junit
 # Extra packages for one target (make bench and make fuzz pass their own).
 [ $# -gt 0 ] && pkgs="$*"
 missing=""
