@@ -68,10 +68,11 @@ expect_in "status gives the error" "undefined variable" "$out"
 # A Nix that hangs (a fault real Nix cannot be made to produce): wait
 # times out with 2; the daemon's timeout kills the whole process group.
 hearth daemon stop >/dev/null
-cat > "$T/hang-nix" <<'EOF'
+cat > "$T/hang-nix" <<EOF
 #!/bin/sh
 sleep 300 &
-sleep 301
+echo \$! \$\$ >> $T/hang-pids
+exec sleep 301
 EOF
 chmod +x "$T/hang-nix"
 HEARTH_NIX="$T/hang-nix" HEARTH_EVAL_TIMEOUT=3 hearth daemon start >/dev/null
@@ -83,6 +84,9 @@ out=$(hearth wait --timeout 60 "$T/slow" 2>&1)
 expect_eq "a hung evaluation fails after the daemon's timeout" 1 "$?"
 expect_in "status says it timed out" "timed out" "$out"
 sleep 0.5
-check "the hung process group is gone" \
-    bash -c '! pgrep -f "^sleep 30[01]$" >/dev/null'
+alive=""
+for p in $(cat "$T/hang-pids"); do
+	kill -0 "$p" 2>/dev/null && alive="$alive $p"
+done
+expect_eq "the hung process group is gone" "" "$alive"
 it_finish
