@@ -257,11 +257,15 @@ FUZZ_SRCS_envdiff    := common/envdiff.c
 FUZZ_SRCS_envstate   := common/envdiff.c common/shellname.c client/envstate.c
 FUZZ_SRCS_config     := daemon/config.c
 FUZZ_SRCS_gitindex   := daemon/gitindex.c
+FUZZ_SRCS_wsconfig   := common/wsconfig.c daemon/config.c
+FUZZ_SRCS_tools      := common/path.c client/toolslist.c client/junit.c
 FUZZ_CPKGS_envstate  := libsodium
 FUZZ_CPKGS_config    := $(DAEMON_PKGS)
 FUZZ_CPKGS_gitindex  := $(DAEMON_PKGS)
 FUZZ_LPKGS_envstate  := libsodium
 FUZZ_LPKGS_config    := inih
+FUZZ_CPKGS_wsconfig  := $(DAEMON_PKGS)
+FUZZ_LPKGS_wsconfig  := inih
 
 $(FUZZ_BUILD)/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz.h $(COMMON_SRCS) \
     $(CLIENT_SRCS) $(DAEMON_SRCS) $(wildcard include/hearth/*.h client/*.h \

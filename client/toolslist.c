@@ -228,7 +228,8 @@ toolslist_add_dir(struct toolslist *tl, const char *shell, const char *dir,
 		free(p);
 	}
 	closedir(d);
-	qsort(names, n, sizeof *names, toolslist_cmp_name);
+	if (n > 0)
+		qsort(names, n, sizeof *names, toolslist_cmp_name);
 	for (i = 0; i < n; i++) {
 		toolslist_add(tl, shell, names[i], package, version);
 		free(names[i]);
@@ -288,8 +289,12 @@ toolslist_cmp_tool(const void *a, const void *b)
 void
 toolslist_sort(struct toolslist *tl)
 {
-	qsort(tl->t, tl->n, sizeof *tl->t, toolslist_cmp_tool);
-	qsort(tl->shells, tl->nshells, sizeof *tl->shells, toolslist_cmp_name);
+	/* qsort wants a non-NULL array even when it is empty. */
+	if (tl->n > 0)
+		qsort(tl->t, tl->n, sizeof *tl->t, toolslist_cmp_tool);
+	if (tl->nshells > 0)
+		qsort(tl->shells, tl->nshells, sizeof *tl->shells,
+		    toolslist_cmp_name);
 }
 
 void

@@ -84,6 +84,19 @@ printf '; a comment\n[shells]\n./ = root\nweb/ = web\n[other]\nx = y\n' |
     seed config mixed
 printf '[shells]\n../escape = api\n' | seed config escape
 
+# --- wsconfig: .hearth.ini files with [fallback]
+printf '[shells]\nservices/api = api\n[fallback]\napi = services/api/SETUP.md\ndefault = docs/setup.md\n' |
+    seed wsconfig fallback
+printf '[fallback]\nweb = ../../etc/passwd\ndefault =\n' | seed wsconfig bad
+
+# --- tools: a .hearth-tools file, a print-dev-env script, a store name,
+# text to escape for JUnit
+printf '# c\napi\tapi-cli\tapi-cli\t2.0\ndocs\t-\t-\t-\n' | seed tools list
+printf "A='x\\ny'\\nPATH='/nix/store/a-b/bin:/it'\\\\''s'\\nexport PATH\\n" |
+    seed tools devenv
+printf 'python3.11-requests-2.31.0-bin' | seed tools name
+printf '\033[31merror:\033[0m <x> & "y" \303\251 \377' | seed tools junit
+
 # --- gitindex: indexes git wrote, versions 2, 3 and 4
 git init -q "$tmp/repo"
 mkdir -p "$tmp/repo/a/deep"

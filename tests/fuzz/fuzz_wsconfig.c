@@ -1,0 +1,101 @@
+/*
+ * Fuzzing .hearth.ini as the client reads it (common/wsconfig.c, over
+ * inih), beside the daemon's reader. The input is the file, written to a
+ * memfd opened by its /proc/self/fd path. Invariants: a config is always
+ * returned, and an error names the line; both readers accept or refuse
+ * the same files and map every directory (a few fixed ones, and each line
+ * of the input taken as one) to the same shell; the mapping rule gives a
+ * name from the list, from the file, or default; a [fallback] file is a
+ * path inside the workspace.
+ */
+#include <sys/mman.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "hearth/log.h"
+#include "hearth/wsconfig.h"
+#include "hearth/xmalloc.h"
+#include "hearthd.h"
+#include "fuzz.h"
+
+#define CHECK_MAX_LINES	64
+
+static int	 memfd = -1;
+static char	 path[64];
+static char	*names[] = { "default", "api", "web", NULL };
+
+static const char *fixed[] = {
+	"", "a", "a/b", "services", "services/api", "services/api/x",
+	"api", "web/api", "tools", "tools/", ".", "..",
+};
+
+static void
+lookup(const struct wsconfig *w, const struct config *c, const char *rel)
+{
+	const char	*x, *y, *s;
+
+	x = wsconfig_mapped(w, rel);
+	y = config_shell_for(c, rel);
+	fuzz_check((x == NULL) == (y == NULL));
+	fuzz_check(x == NULL || strcmp(x, y) == 0);
+	s = wsconfig_shell_for(w, rel, names);
+	fuzz_check(s != NULL && *s != '\0');
+	fuzz_check(x != NULL || strcmp(s, "default") == 0 ||
+	    strcmp(s, "api") == 0 || strcmp(s, "web") == 0);
+	s = wsconfig_fallback(w, rel);
+	fuzz_check(s == NULL || (*s != '\0' && *s != '/' &&
+	    strcmp(s, "..") != 0 && strncmp(s, "../", 3) != 0));
+}
+
+int
+LLVMFuzzerInitialize(int *argc, char ***argv)
+{
+	(void)argc;
+	(void)argv;
+	log_init("fuzz_wsconfig", NULL, LOG_STDERR_NONE, 0);
+	memfd = memfd_create("hearth.ini", MFD_CLOEXEC);
+	fuzz_check(memfd != -1);
+	snprintf(path, sizeof path, "/proc/self/fd/%d", memfd);
+	return (0);
+}
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct wsconfig	 *w;
+	struct config	 *c;
+	const char	 *err, *p, *end, *nl, **all;
+	char		 *line;
+	size_t		  i, lines = 0;
+
+	fuzz_check(ftruncate(memfd, 0) == 0);
+	fuzz_check(pwrite(memfd, data, size, 0) == (ssize_t)size);
+	w = wsconfig_load(path);
+	c = config_load(path);
+	fuzz_check(w != NULL && c != NULL);
+	fuzz_check((wsconfig_error(w) == NULL) == (config_error(c) == NULL));
+	if ((err = wsconfig_error(w)) != NULL)
+		fuzz_check(strncmp(err, ".hearth.ini line ", 17) == 0);
+	for (i = 0; i < sizeof fixed / sizeof *fixed; i++)
+		lookup(w, c, fixed[i]);
+	p = (const char *)data;
+	end = p + size;
+	while (p < end && lines++ < CHECK_MAX_LINES) {
+		if ((nl = memchr(p, '\n', end - p)) == NULL)
+			nl = end;
+		line = xstrndup(p, nl - p);
+		lookup(w, c, line);
+		free(line);
+		p = nl + 1;
+	}
+	all = wsconfig_names(w);
+	for (i = 0; all[i] != NULL; i++)
+		fuzz_check(*all[i] != '\0');
+	free(all);
+	config_free(c);
+	wsconfig_free(w);
+	return (0);
+}
