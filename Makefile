@@ -132,6 +132,10 @@ check: deps
 check-asan: deps
 	@$(MAKE) --no-print-directory SANITIZE=address,undefined check
 
+# 50 interactive shells against one daemon for 30 s (tests/load/run.sh).
+check-load: deps all
+	@BUILD=$(abspath $(BUILD)) bash tests/load/run.sh
+
 # The integration tests with every hearthd under valgrind memcheck.
 check-valgrind: deps all
 	@sh tests/tools/deps.sh valgrind
@@ -229,8 +233,8 @@ uninstall:
 clean:
 	rm -rf build build-san
 
-.PHONY: all deps unit integration check check-asan check-valgrind demo bench \
-	clean
+.PHONY: all deps unit integration check check-asan check-valgrind check-load \
+	demo bench clean
 
 # Fuzzing: a libFuzzer harness per parser, tests/fuzz/fuzz_NAME.c, built
 # by clang under ASan and UBSan with the sources it parses compiled in.
