@@ -184,6 +184,9 @@ scheduler_want(struct devshell *sh, int urgent)
 			    (j - sched_jobs) * sizeof *sched_jobs);
 			sched_jobs[0] = tmp;
 		}
+		/* A waiting job that became urgent need not wait for quiet. */
+		if (urgent)
+			scheduler_pump();
 		return;
 	}
 	sched_jobs = xrealloc(sched_jobs, (sched_njobs + 1) *
