@@ -1,11 +1,9 @@
 /*
- * A workspace's .hearth.ini for the client: [shells] (directory to
- * devShell) and [fallback] (devShell to the instructions for working
- * without Nix), read with inih so that the client and the daemon take the
- * file the same way (comments, continuation lines, inline `;`).
+ * A workspace's .hearth.ini, for the daemon and the client alike:
+ * [shells] (directory to devShell) and [fallback] (devShell to the
+ * instructions for working without Nix), read with inih.
  *
- * [shells] is read exactly as daemon/config.c reads it: a bad entry makes
- * the file unusable. [fallback] is only documentation: a bad entry there
+ * A bad [shells] entry makes the file unusable. [fallback] is only documentation: a bad entry there
  * is reported by `hearth fallback` and leaves the rest usable.
  */
 #include <stdlib.h>

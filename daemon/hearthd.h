@@ -39,16 +39,6 @@ void		 generation_init(const char *);
 void		 generation_bump(const char *);
 void		 generation_free(void);
 
-/* config.c: a workspace's .hearth.ini. */
-struct config;
-/* Read a config file; a missing one is empty. Never NULL. */
-struct config	*config_load(const char *);
-void		 config_free(struct config *);
-/* Why the file could not be used, or NULL. */
-const char	*config_error(const struct config *);
-/* The shell mapped to a path relative to the root, or NULL. */
-const char	*config_shell_for(const struct config *, const char *);
-
 /* gitindex.c: which files a git repository tracks (its index). */
 /* 1 tracked, 0 untracked, -1 unknown (no git, unreadable index). */
 int		 gitindex_tracked(const char *, const char *);

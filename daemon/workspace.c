@@ -33,10 +33,11 @@
 #include "hearth/hash.h"
 #include "hearth/log.h"
 #include "hearth/path.h"
+#include "hearth/wsconfig.h"
 #include "hearth/xmalloc.h"
 #include "hearthd.h"
 
-#define WORKSPACE_CONFIG	".hearth.ini"
+#define WORKSPACE_CONFIG	WSCONFIG_FILE
 #define WORKSPACE_DEFAULT	"default"
 #define nitems(a)		(sizeof (a) / sizeof *(a))
 /* Name lists remembered per flake.nix and flake.lock, for switching back. */
@@ -56,7 +57,7 @@ struct workspace {
 	char			*allowed_hash;	/* NULL: not allowed */
 	int			 blocked;
 	struct inputs		*base;		/* flake.nix, flake.lock, ini */
-	struct config		*config;
+	struct wsconfig		*config;
 
 	char			**names;	/* devShell names; NULL unknown */
 	char			 names_key[HASH_HEX_SIZE];
@@ -570,8 +571,8 @@ workspace_refresh(struct workspace *ws)
 		return;
 	}
 	ini = path_join(ws->root, WORKSPACE_CONFIG);
-	config_free(ws->config);
-	ws->config = config_load(ini);
+	wsconfig_free(ws->config);
+	ws->config = wsconfig_load(ini);
 	free(ini);
 	/*
 	 * List the names when flake.nix or flake.lock changed; a listing
@@ -644,7 +645,7 @@ workspace_add(int64_t id, const char *root, const char *hash)
 	p = path_join(root, WORKSPACE_CONFIG);
 	inputs_add(ws->base, p);
 	free(p);
-	ws->config = config_load("");
+	ws->config = wsconfig_load("");
 	TAILQ_INSERT_TAIL(&workspaces, ws, entry);
 	/* The names listed last time, until they are listed again. */
 	for (size_t i = 0; i < WORKSPACE_NAMES_CACHE; i++)
@@ -717,7 +718,7 @@ workspace_stop(void)
 		for (size_t i = 0; i < WORKSPACE_NAMES_CACHE; i++)
 			buf_release(&ws->listed[i].names);
 		inputs_free(ws->base);
-		config_free(ws->config);
+		wsconfig_free(ws->config);
 		free(ws->wds);
 		free(ws->list_error);
 		free(ws->root);
@@ -742,7 +743,7 @@ workspace_shell_for(struct workspace *ws, const char *dir)
 
 	rel = strncmp(dir, ws->root, n) == 0 && dir[n] == '/' ? dir + n + 1 :
 	    "";
-	if ((name = config_shell_for(ws->config, rel)) != NULL)
+	if ((name = wsconfig_mapped(ws->config, rel)) != NULL)
 		return (name);
 	copy = xstrdup(rel);
 	while (found == NULL && *copy != '\0') {
@@ -805,10 +806,10 @@ workspace_describe_named(const char *dir, const char *want,
 		info->message = xstrdup("no devShell for this directory");
 		return;
 	}
-	if (config_error(ws->config) != NULL) {
+	if (wsconfig_error(ws->config) != NULL) {
 		info->state = SHELL_FAILED;
 		info->shell = name;
-		info->message = xstrdup(config_error(ws->config));
+		info->message = xstrdup(wsconfig_error(ws->config));
 		return;
 	}
 	if (ws->names == NULL) {

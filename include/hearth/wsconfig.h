@@ -1,6 +1,6 @@
 /*
- * wsconfig: a workspace's .hearth.ini as the client reads it, with inih,
- * the parser the daemon uses too:
+ * wsconfig: a workspace's .hearth.ini, read with inih, by the daemon and
+ * the client alike:
  *
  *   [shells]                     which devShell a directory gets
  *   services/api = api
@@ -12,8 +12,7 @@
  * Paths are relative to the workspace root and may not leave it. An
  * error in [shells] (or the file's syntax) makes the whole file unusable,
  * as it does for the daemon; an error in [fallback] only affects
- * `hearth fallback`. The daemon keeps its own [shells] reader
- * (daemon/config.c); tests/unit/test_wsconfig.c checks that they agree.
+ * `hearth fallback`.
  */
 #ifndef HEARTH_WSCONFIG_H
 #define HEARTH_WSCONFIG_H

@@ -1,6 +1,6 @@
 /*
- * Fuzzing a workspace's .hearth.ini (daemon/config.c, over inih). The
- * input is the file: it is written to a memfd, which config_load() opens
+ * Fuzzing a workspace's .hearth.ini (common/wsconfig.c, over inih, as the daemon maps directories). The
+ * input is the file: it is written to a memfd, which wsconfig_load() opens
  * by its /proc/self/fd path, so no file is left behind. Invariants: a
  * config is always returned; an error names the line; and every lookup,
  * of a few fixed directories and of each line of the input taken as one,
@@ -17,7 +17,7 @@
 
 #include "hearth/log.h"
 #include "hearth/xmalloc.h"
-#include "hearthd.h"
+#include "hearth/wsconfig.h"
 #include "fuzz.h"
 
 /* At most this many lines of an input are looked up as directories. */
@@ -32,15 +32,15 @@ static const char *fixed[] = {
 };
 
 static void
-lookup(const struct config *c, const char *rel)
+lookup(const struct wsconfig *c, const char *rel)
 {
 	const char	*shell;
 	char		*below;
 
-	shell = config_shell_for(c, rel);
+	shell = wsconfig_mapped(c, rel);
 	fuzz_check(shell == NULL || *shell != '\0');
 	below = xasprintf("%s/=", rel);
-	fuzz_check(config_shell_for(c, below) == shell);
+	fuzz_check(wsconfig_mapped(c, below) == shell);
 	free(below);
 }
 
@@ -59,7 +59,7 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct config	*c;
+	struct wsconfig	*c;
 	const char	*err, *p, *end, *nl;
 	char		*line;
 	size_t		 i, lines = 0;
@@ -67,9 +67,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	fuzz_check(ftruncate(memfd, 0) == 0);
 	fuzz_check(pwrite(memfd, data, size, 0) == (ssize_t)size);
 
-	c = config_load(path);
+	c = wsconfig_load(path);
 	fuzz_check(c != NULL);
-	if ((err = config_error(c)) != NULL)
+	if ((err = wsconfig_error(c)) != NULL)
 		fuzz_check(strncmp(err, ".hearth.ini line ", 17) == 0);
 	for (i = 0; i < sizeof fixed / sizeof *fixed; i++)
 		lookup(c, fixed[i]);
@@ -83,6 +83,6 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		p = nl + 1;
 		free(line);
 	}
-	config_free(c);
+	wsconfig_free(c);
 	return (0);
 }

@@ -1,7 +1,10 @@
-/* Unit tests for daemon/config.c: .hearth.ini's [shells] mapping. */
+/*
+ * Unit tests for the [shells] mapping of .hearth.ini as the daemon uses
+ * it (common/wsconfig.c; test_wsconfig.c covers the rest).
+ */
 #include "harness.h"
 
-#include "hearthd.h"
+#include "hearth/wsconfig.h"
 
 static char *
 write_ini(const char *dir, const char *text)
@@ -19,7 +22,7 @@ write_ini(const char *dir, const char *text)
 static void
 test_mapping(void **state)
 {
-	struct config	*c;
+	struct wsconfig	*c;
 	char		*dir = harness_tmpdir(), *p;
 
 	(void)state;
@@ -31,19 +34,19 @@ test_mapping(void **state)
 	    "services/api = api\n"
 	    "./services/api/legacy/ = old\n"
 	    "tools = web\n");
-	c = config_load(p);
-	assert_null(config_error(c));
-	assert_string_equal(config_shell_for(c, "services/api"), "api");
-	assert_string_equal(config_shell_for(c, "services/api/src/x"), "api");
+	c = wsconfig_load(p);
+	assert_null(wsconfig_error(c));
+	assert_string_equal(wsconfig_mapped(c, "services/api"), "api");
+	assert_string_equal(wsconfig_mapped(c, "services/api/src/x"), "api");
 	/* The longest mapped path wins. */
-	assert_string_equal(config_shell_for(c, "services/api/legacy/y"),
+	assert_string_equal(wsconfig_mapped(c, "services/api/legacy/y"),
 	    "old");
-	assert_string_equal(config_shell_for(c, "tools"), "web");
+	assert_string_equal(wsconfig_mapped(c, "tools"), "web");
 	/* Whole components only: "toolshed" is not under "tools". */
-	assert_null(config_shell_for(c, "toolshed"));
-	assert_null(config_shell_for(c, ""));
-	assert_null(config_shell_for(c, "services"));
-	config_free(c);
+	assert_null(wsconfig_mapped(c, "toolshed"));
+	assert_null(wsconfig_mapped(c, ""));
+	assert_null(wsconfig_mapped(c, "services"));
+	wsconfig_free(c);
 	free(p);
 	harness_rmtree(dir);
 	free(dir);
@@ -52,19 +55,19 @@ test_mapping(void **state)
 static void
 test_root_and_missing(void **state)
 {
-	struct config	*c;
+	struct wsconfig	*c;
 	char		*dir = harness_tmpdir(), *p;
 
 	(void)state;
-	c = config_load("/nonexistent/.hearth.ini");
-	assert_null(config_error(c));
-	assert_null(config_shell_for(c, "anything"));
-	config_free(c);
+	c = wsconfig_load("/nonexistent/.hearth.ini");
+	assert_null(wsconfig_error(c));
+	assert_null(wsconfig_mapped(c, "anything"));
+	wsconfig_free(c);
 	p = write_ini(dir, "[shells]\n. = base\n");
-	c = config_load(p);
-	assert_string_equal(config_shell_for(c, ""), "base");
-	assert_string_equal(config_shell_for(c, "a/b"), "base");
-	config_free(c);
+	c = wsconfig_load(p);
+	assert_string_equal(wsconfig_mapped(c, ""), "base");
+	assert_string_equal(wsconfig_mapped(c, "a/b"), "base");
+	wsconfig_free(c);
 	free(p);
 	harness_rmtree(dir);
 	free(dir);
@@ -79,17 +82,17 @@ test_errors(void **state)
 		"[shells]\nnovalue =\n",
 		"[shells\nbroken\n",
 	};
-	struct config	*c;
+	struct wsconfig	*c;
 	char		*dir = harness_tmpdir(), *p;
 	size_t		 i;
 
 	(void)state;
 	for (i = 0; i < sizeof bad / sizeof *bad; i++) {
 		p = write_ini(dir, bad[i]);
-		c = config_load(p);
-		assert_non_null(config_error(c));
-		assert_non_null(strstr(config_error(c), ".hearth.ini line"));
-		config_free(c);
+		c = wsconfig_load(p);
+		assert_non_null(wsconfig_error(c));
+		assert_non_null(strstr(wsconfig_error(c), ".hearth.ini line"));
+		wsconfig_free(c);
 		free(p);
 	}
 	harness_rmtree(dir);

@@ -1,12 +1,11 @@
 /*
  * Unit tests for common/wsconfig.c: .hearth.ini as the client reads it,
- * [fallback] and the shell mapping rules, and that its [shells] agrees
- * with the daemon's reader (daemon/config.c) entry for entry.
+ * [fallback] and the shell mapping rules ([shells] as the daemon maps
+ * it is also in test_config.c).
  */
 #include "harness.h"
 
 #include "hearth/wsconfig.h"
-#include "hearthd.h"
 
 static char *
 write_ini(const char *dir, const char *text)
@@ -133,47 +132,44 @@ test_shell_for(void **state)
 	free(dir);
 }
 
-/* Both readers on the same files: the same mapping for every path. */
+/*
+ * inih's reading of edge cases, which the daemon's mapping follows too:
+ * inline comments, a leading slash, an indented line (a continuation of
+ * the value before it, not a new entry), and [fallback] errors that leave
+ * [shells] usable.
+ */
 static void
-test_agrees_with_daemon(void **state)
+test_inih_details(void **state)
 {
-	static const char *files[] = {
-		"[shells]\nservices/api = api\n./services/api/legacy/ = old\n"
-		    "tools = web\n",
-		"[shells]\n. = base\nsub = x\n",
-		"[shells]\n/abs/path/ = a ; c\n#c\n  spaced/dir  =  s  \n",
-		"[shells]\na = 1\n  continued\n",
-		"[shells]\n../outside = x\n",
-		"[shells]\nnovalue =\n",
-		"[fallback]\nx = ../y\n[shells]\na = b\n",
-	};
-	static const char *rels[] = {
-		"", "services", "services/api", "services/api/x",
-		"services/api/legacy/y", "tools", "toolshed", "sub/q", "abs",
-		"abs/path/z", "spaced/dir", "a", "a/b", NULL,
+	static const struct {
+		const char	*file;
+		const char	*rel;
+		const char	*want;
+	} cases[] = {
+		{ "[shells]\n/abs/path/ = a ; c\n#c\n  spaced/dir  =  s  \n",
+		    "abs/path/z", "a" },
+		{ "[shells]\n/abs/path/ = a ; c\n#c\n  spaced/dir  =  s  \n",
+		    "abs", NULL },
+		{ "[shells]\n/abs/path/ = a ; c\n#c\n  spaced/dir  =  s  \n",
+		    "spaced/dir", NULL },
+		{ "[shells]\na = 1\n  continued\n", "a/b", "1" },
+		{ "[fallback]\nx = ../y\n[shells]\na = b\n", "a", "b" },
 	};
 	struct wsconfig	*w;
-	struct config	*c;
-	const char	*x, *y;
+	const char	*x;
 	char		*dir = harness_tmpdir(), *p;
-	size_t		 i, j;
+	size_t		 i;
 
 	(void)state;
-	for (i = 0; i < sizeof files / sizeof *files; i++) {
-		p = write_ini(dir, files[i]);
+	for (i = 0; i < sizeof cases / sizeof *cases; i++) {
+		p = write_ini(dir, cases[i].file);
 		w = wsconfig_load(p);
-		c = config_load(p);
-		assert_int_equal(wsconfig_error(w) == NULL,
-		    config_error(c) == NULL);
-		for (j = 0; rels[j] != NULL && config_error(c) == NULL; j++) {
-			x = wsconfig_mapped(w, rels[j]);
-			y = config_shell_for(c, rels[j]);
-			if (x == NULL || y == NULL)
-				assert_ptr_equal(x, y);
-			else
-				assert_string_equal(x, y);
-		}
-		config_free(c);
+		assert_null(wsconfig_error(w));
+		x = wsconfig_mapped(w, cases[i].rel);
+		if (cases[i].want == NULL)
+			assert_null(x);
+		else
+			assert_string_equal(x, cases[i].want);
 		wsconfig_free(w);
 		free(p);
 	}
@@ -201,7 +197,7 @@ static const struct CMUnitTest tests[] = {
 	cmocka_unit_test(test_fallback),
 	cmocka_unit_test(test_fallback_missing_and_bad),
 	cmocka_unit_test(test_shell_for),
-	cmocka_unit_test(test_agrees_with_daemon),
+	cmocka_unit_test(test_inih_details),
 	cmocka_unit_test(test_path),
 };
 
