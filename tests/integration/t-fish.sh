@@ -156,7 +156,7 @@ echo "var:[\$FIXTURE_VAR]"
 EOF
 write_fish_config
 # LeakSanitizer cannot run under ptrace; the other sessions check leaks.
-out=$(ASAN_OPTIONS="$ASAN_OPTIONS:detect_leaks=0" strace -f -o "$T/trace" \
+out=$(ASAN_OPTIONS="$ASAN_OPTIONS:detect_leaks=0" strace -f -s 4096 -o "$T/trace" \
     -e trace=execve,fork,vfork,clone,clone3,openat \
     "$BUILD/ptyrun" -t 120 -- fish -i < "$T/script")
 expect_in "the shell still works" "var:[fixture-value]" "$out"
@@ -246,7 +246,7 @@ true < $T/mark-f
 echo "after:[\$FIXTURE_VAR][\$PATH]"
 SCRIPT
 write_fish_config
-out=$(ASAN_OPTIONS="$ASAN_OPTIONS:detect_leaks=0" strace -f -o "$T/trace" \
+out=$(ASAN_OPTIONS="$ASAN_OPTIONS:detect_leaks=0" strace -f -s 4096 -o "$T/trace" \
     -e trace=execve,fork,vfork,clone,clone3,openat \
     "$BUILD/ptyrun" -t 120 -- fish -i < "$T/script")
 check "the markers are in the trace" grep -q "$T/mark-f" "$T/trace"

@@ -30,7 +30,7 @@ echo "var:[\$FIXTURE_VAR]"
 EOF
 write_bashrc
 # LeakSanitizer cannot run under strace (sanitizer builds).
-out=$(ASAN_OPTIONS="$ASAN_OPTIONS:detect_leaks=0" strace -f -e trace=execve,fork,vfork,clone,clone3 -o "$T/trace" "$BUILD/ptyrun" -t 120 -- \
+out=$(ASAN_OPTIONS="$ASAN_OPTIONS:detect_leaks=0" strace -f -s 4096 -e trace=execve,fork,vfork,clone,clone3 -o "$T/trace" "$BUILD/ptyrun" -t 120 -- \
     bash --noprofile --rcfile "$T/bashrc" -i < "$T/script")
 expect_in "the shell still works" "var:[fixture-value]" "$out"
 n=$(grep -c "execve(\"$BUILD/hearth\", \[\"[^\"]*\", \"export\"" "$T/trace")
@@ -107,7 +107,7 @@ cd $T/out1
 : < $T/mark-f
 echo "after:[\$FIXTURE_VAR][\$PATH]"
 SCRIPT
-out=$(ASAN_OPTIONS="$ASAN_OPTIONS:detect_leaks=0" strace -f -o "$T/trace" \
+out=$(ASAN_OPTIONS="$ASAN_OPTIONS:detect_leaks=0" strace -f -s 4096 -o "$T/trace" \
     -e trace=execve,fork,vfork,clone,clone3,openat \
     "$BUILD/ptyrun" -t 120 -- \
     bash --noprofile --rcfile "$T/bashrc" -i < "$T/script")

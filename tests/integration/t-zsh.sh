@@ -134,7 +134,7 @@ EOF
 write_zshrc
 # LeakSanitizer cannot run under ptrace; the other sessions check leaks.
 out=$(ASAN_OPTIONS="$ASAN_OPTIONS:detect_leaks=0" ZDOTDIR="$T/zdot" \
-    strace -f -o "$T/trace" \
+    strace -f -s 4096 -o "$T/trace" \
     -e trace=execve,fork,vfork,clone,clone3,openat \
     "$BUILD/ptyrun" -t 120 -- zsh -i < "$T/script")
 expect_in "the shell still works" "var:[fixture-value]" "$out"
@@ -227,7 +227,7 @@ echo "after:[\$FIXTURE_VAR][\$PATH]"
 SCRIPT
 write_zshrc
 out=$(ASAN_OPTIONS="$ASAN_OPTIONS:detect_leaks=0" ZDOTDIR="$T/zdot" \
-    strace -f -o "$T/trace" \
+    strace -f -s 4096 -o "$T/trace" \
     -e trace=execve,fork,vfork,clone,clone3,openat \
     "$BUILD/ptyrun" -t 120 -- zsh -i < "$T/script")
 check "the markers are in the trace" grep -q "$T/mark-f" "$T/trace"
