@@ -55,7 +55,7 @@ struct devshell {
 	int			 forced;	/* hearth reload asked */
 	int64_t			 eval_started;
 	struct timespec		 eval_start_ts;
-	void			(*eval_done)(struct devshell *);
+	void			(*eval_done)(void *);
 };
 
 const char *
@@ -271,7 +271,7 @@ devshell_refresh(struct devshell *sh, int urgent)
 		if (strcmp(key, sh->failed_key) == 0)
 			return;
 	}
-	scheduler_want(sh, urgent);
+	scheduler_want(JOB_SHELL, sh, urgent);
 }
 
 void
@@ -454,7 +454,7 @@ devshell_eval_finished(struct eval *ev, void *arg)
 	struct devshell	*sh = arg;
 	struct inputs	*in;
 	struct store_eval rec;
-	void		(*done)(struct devshell *) = sh->eval_done;
+	void		(*done)(void *) = sh->eval_done;
 	int		 stale = 0;
 
 	sh->eval = NULL;
@@ -520,7 +520,7 @@ devshell_eval_finished(struct eval *ev, void *arg)
 }
 
 int
-devshell_eval_start(struct devshell *sh, void (*done)(struct devshell *))
+devshell_eval_start(struct devshell *sh, void (*done)(void *))
 {
 	struct eval_spec spec;
 	char		*profile, *cause = NULL;
@@ -593,7 +593,7 @@ devshell_describe(struct devshell *sh, struct shell_info *info)
 		info->state = SHELL_READY;
 		if (sh->snap.notes.len != 0)
 			info->message = xstrdup(sh->snap.notes.data);
-	} else if (sh->eval != NULL || scheduler_busy(sh))
+	} else if (sh->eval != NULL || scheduler_busy(JOB_SHELL, sh))
 		info->state = SHELL_EVALUATING;
 	else if (sh->failed_inputs != NULL) {
 		info->state = SHELL_FAILED;
@@ -609,7 +609,7 @@ devshell_reload(struct devshell *sh)
 	inputs_free(sh->failed_inputs);
 	sh->failed_inputs = NULL;
 	sh->forced = 1;
-	scheduler_want(sh, 1);
+	scheduler_want(JOB_SHELL, sh, 1);
 }
 
 int

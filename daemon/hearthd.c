@@ -48,7 +48,7 @@ usage(FILE *f)
 	    "Socket: $XDG_RUNTIME_DIR/hearth/hearthd.sock\n"
 	    "State:  $XDG_STATE_HOME/hearth/ (store.db, hearthd.log)\n"
 	    "Environment: HEARTH_NIX (the nix program), HEARTH_EVAL_TIMEOUT\n"
-	    "(seconds), HEARTH_MAX_EVALS (concurrent evaluations).\n");
+	    "(seconds), HEARTH_MAX_EVALS (concurrent Nix runs).\n");
 }
 
 static void

@@ -219,14 +219,21 @@ struct inputs	*eval_inputs(struct eval *);
 char *const	*eval_names(struct eval *);
 uint32_t	 eval_ms(struct eval *);
 
-/* scheduler.c: when evaluations run; owns all timing. */
-/* Start the scheduler with a cap on concurrent evaluations. */
+/* scheduler.c: when Nix runs; owns all timing. */
+enum job_kind {
+	JOB_SHELL,	/* evaluate a devshell */
+	JOB_LIST,	/* list a workspace's devShells */
+	JOB_ROOTS,	/* root a workspace's flake inputs */
+};
+/* Start the scheduler with a cap on concurrent Nix runs. */
 void		 scheduler_init(uv_loop_t *, unsigned);
 /*
- * Ask for an evaluation of a shell: one runs, at most one waits. Urgent
- * requests (the shell a user is in) go to the front of the queue.
+ * Ask for a job (owner: the devshell or the workspace): one runs, at most
+ * one waits. Urgent requests (what a user waits for) go first.
  */
-void		 scheduler_want(struct devshell *, int);
+void		 scheduler_want(enum job_kind, void *, int);
+/* Make a waiting job urgent; nothing if none waits. */
+void		 scheduler_hurry(enum job_kind, void *);
 /* Note that a workspace's files changed; refreshed after a short delay. */
 void		 scheduler_dirty(struct workspace *);
 /* The same, refreshed no sooner than ms from now. */
@@ -234,8 +241,8 @@ void		 scheduler_dirty_after(struct workspace *, uint64_t);
 /* Check a workspace every SCHEDULER_POLL_MS (it could not be watched). */
 #define SCHEDULER_POLL_MS	2000
 void		 scheduler_poll(struct workspace *, int);
-/* 1 while the shell has an evaluation running or waiting. */
-int		 scheduler_busy(struct devshell *);
+/* 1 while the job is running or waiting. */
+int		 scheduler_busy(enum job_kind, void *);
 /* Cancel everything and release the timers. */
 void		 scheduler_shutdown(void);
 /* Free the job list once every evaluation has ended. */
@@ -311,6 +318,11 @@ const struct inputs *workspace_base_inputs(struct workspace *);
 void		 workspace_rewatch(struct workspace *);
 /* After a good evaluation: make GC roots for the flake's inputs. */
 void		 workspace_root_inputs(struct workspace *);
+/* 1 once the devShell names are known. */
+int		 workspace_names_known(struct workspace *);
+/* Start listing the devShells / rooting the inputs (from the scheduler). */
+int		 workspace_list_start(struct workspace *, void (*)(void *));
+int		 workspace_roots_start(struct workspace *, void (*)(void *));
 
 /* devshell.c: one devShell of a workspace, its snapshots and evaluation. */
 struct devshell	*devshell_new(struct workspace *, const char *);
@@ -323,8 +335,7 @@ const char	*devshell_name(struct devshell *);
  */
 void		 devshell_refresh(struct devshell *, int);
 /* Start the evaluation of a shell (from the scheduler); -1 if it failed. */
-int		 devshell_eval_start(struct devshell *,
-		     void (*)(struct devshell *));
+int		 devshell_eval_start(struct devshell *, void (*)(void *));
 /* Cancel a shell's running evaluation. */
 void		 devshell_eval_cancel(struct devshell *);
 /* Fill in a reply's view of the shell. */

@@ -1,10 +1,13 @@
 /*
- * The scheduler decides when evaluations run; it owns all of hearthd's
- * timing. Per shell at most one evaluation runs and at most one waits
- * (a burst of requests collapses into that one); across shells a cap
- * bounds how many run at once, since one evaluation can take hundreds of
- * megabytes. File events are debounced: a git checkout touching many files
- * gives one refresh per workspace after the burst.
+ * The scheduler decides when Nix runs; it owns all of hearthd's timing.
+ * A job is one Nix run: a shell's evaluation, a workspace's listing of its
+ * devShells, or the rooting of its flake inputs. Per job at most one run
+ * goes on and at most one waits (a burst of requests collapses into that
+ * one); across all jobs a cap bounds how many run at once, since one Nix
+ * evaluation can take hundreds of megabytes, and a daemon starting with a
+ * hundred workspaces must not start a hundred listings at once. File
+ * events are debounced: a git checkout touching many files gives one
+ * refresh per workspace after the burst.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -24,7 +27,8 @@
 #define SCHEDULER_QUIET_MS	150
 
 struct job {
-	struct devshell	*shell;
+	enum job_kind	 kind;
+	void		*owner;		/* the devshell, or the workspace */
 	int		 running;
 	int		 pending;	/* asked for again while running */
 	int		 urgent;	/* a user waits: no quiet time */
@@ -88,15 +92,38 @@ scheduler_poll(struct workspace *ws, int on)
 }
 
 static struct job *
-scheduler_find(struct devshell *sh)
+scheduler_find(enum job_kind kind, void *owner)
 {
 	size_t	 i;
 
 	for (i = 0; i < sched_njobs; i++) {
-		if (sched_jobs[i].shell == sh)
+		if (sched_jobs[i].kind == kind && sched_jobs[i].owner == owner)
 			return (&sched_jobs[i]);
 	}
 	return (NULL);
+}
+
+/*
+ * Which waiting job goes first (lowest): what a user waits for; then the
+ * listing of a workspace whose shells are not known yet, since nothing
+ * there can start without it; then evaluations; then re-listings (they
+ * only add or drop shells); the inputs' GC roots last. In arrival order
+ * within a rank.
+ */
+static int
+scheduler_rank(const struct job *j)
+{
+	if (j->urgent)
+		return (0);
+	switch (j->kind) {
+	case JOB_LIST:
+		return (workspace_names_known(j->owner) ? 3 : 1);
+	case JOB_SHELL:
+		return (2);
+	case JOB_ROOTS:
+		break;
+	}
+	return (4);
 }
 
 static void
@@ -110,12 +137,12 @@ scheduler_remove(struct job *j)
 }
 
 static void
-scheduler_done(struct devshell *sh)
+scheduler_done(enum job_kind kind, void *owner)
 {
 	struct job	*j;
 
 	sched_running--;
-	if ((j = scheduler_find(sh)) != NULL) {
+	if ((j = scheduler_find(kind, owner)) != NULL) {
 		j->running = 0;
 		if (j->pending && !sched_stopping)
 			j->pending = 0;
@@ -125,7 +152,38 @@ scheduler_done(struct devshell *sh)
 	scheduler_pump();
 }
 
-/* Start waiting jobs, oldest first, while there is room under the cap. */
+static void
+scheduler_shell_done(void *owner)
+{
+	scheduler_done(JOB_SHELL, owner);
+}
+
+static void
+scheduler_list_done(void *owner)
+{
+	scheduler_done(JOB_LIST, owner);
+}
+
+static void
+scheduler_roots_done(void *owner)
+{
+	scheduler_done(JOB_ROOTS, owner);
+}
+
+static int
+scheduler_start(struct job *j)
+{
+	switch (j->kind) {
+	case JOB_SHELL:
+		return (devshell_eval_start(j->owner, scheduler_shell_done));
+	case JOB_LIST:
+		return (workspace_list_start(j->owner, scheduler_list_done));
+	case JOB_ROOTS:
+		break;
+	}
+	return (workspace_roots_start(j->owner, scheduler_roots_done));
+}
+
 static void
 scheduler_quiet(uv_timer_t *t)
 {
@@ -133,57 +191,59 @@ scheduler_quiet(uv_timer_t *t)
 	scheduler_pump();
 }
 
+/* Start waiting jobs, best rank first, while there is room under the cap. */
 static void
 scheduler_pump(void)
 {
-	size_t		 i = 0;
+	struct job	*j;
+	size_t		 i, best;
 	uint64_t	 quiet_at = sched_last_event + SCHEDULER_QUIET_MS;
 	uint64_t	 now = uv_now(sched_loop);
+	int		 rank, best_rank, held = 0;
 
-	while (!sched_stopping && sched_running < sched_cap &&
-	    i < sched_njobs) {
-		if (sched_jobs[i].running) {
-			i++;
-			continue;
+	while (!sched_stopping && sched_running < sched_cap) {
+		best = sched_njobs;
+		best_rank = 5;
+		for (i = 0; i < sched_njobs; i++) {
+			j = &sched_jobs[i];
+			if (j->running)
+				continue;
+			/* Files still moving: wait, unless a user waits. */
+			if (!j->urgent && now < quiet_at) {
+				held = 1;
+				continue;
+			}
+			if ((rank = scheduler_rank(j)) < best_rank) {
+				best = i;
+				best_rank = rank;
+			}
 		}
-		/* Files still moving: wait for them, unless a user waits. */
-		if (!sched_jobs[i].urgent && now < quiet_at) {
-			uv_timer_start(&sched_quiet_timer, scheduler_quiet,
-			    quiet_at - now, 0);
-			i++;
-			continue;
-		}
-		sched_jobs[i].running = 1;
+		if (best == sched_njobs)
+			break;
+		j = &sched_jobs[best];
+		j->running = 1;
 		sched_running++;
-		if (devshell_eval_start(sched_jobs[i].shell, scheduler_done) != 0) {
+		if (scheduler_start(j) != 0) {
 			sched_running--;
-			scheduler_remove(&sched_jobs[i]);
-			continue;
+			scheduler_remove(j);
 		}
-		i++;
 	}
+	if (held)
+		uv_timer_start(&sched_quiet_timer, scheduler_quiet,
+		    quiet_at - now, 0);
 }
 
 void
-scheduler_want(struct devshell *sh, int urgent)
+scheduler_want(enum job_kind kind, void *owner, int urgent)
 {
 	struct job	*j;
-	size_t		 at;
 
 	if (sched_stopping)
 		return;
-	if ((j = scheduler_find(sh)) != NULL) {
+	if ((j = scheduler_find(kind, owner)) != NULL) {
 		j->urgent |= urgent;
 		if (j->running)
 			j->pending = 1;
-		else if (urgent && j != sched_jobs) {
-			/* Move it to the front: a user is waiting for it. */
-			struct job	 tmp = *j;
-
-			memmove(&sched_jobs[1], &sched_jobs[0],
-			    (j - sched_jobs) * sizeof *sched_jobs);
-			sched_jobs[0] = tmp;
-		}
 		/* A waiting job that became urgent need not wait for quiet. */
 		if (urgent)
 			scheduler_pump();
@@ -191,22 +251,31 @@ scheduler_want(struct devshell *sh, int urgent)
 	}
 	sched_jobs = xrealloc(sched_jobs, (sched_njobs + 1) *
 	    sizeof *sched_jobs);
-	at = urgent ? 0 : sched_njobs;
-	memmove(&sched_jobs[at + 1], &sched_jobs[at],
-	    (sched_njobs - at) * sizeof *sched_jobs);
-	sched_jobs[at].shell = sh;
-	sched_jobs[at].running = 0;
-	sched_jobs[at].pending = 0;
-	sched_jobs[at].urgent = urgent;
-	sched_njobs++;
-	log_debug("%s: %s queued", __func__, devshell_name(sh));
+	j = &sched_jobs[sched_njobs++];
+	j->kind = kind;
+	j->owner = owner;
+	j->running = 0;
+	j->pending = 0;
+	j->urgent = urgent;
 	scheduler_pump();
 }
 
-int
-scheduler_busy(struct devshell *sh)
+void
+scheduler_hurry(enum job_kind kind, void *owner)
 {
-	return (scheduler_find(sh) != NULL);
+	struct job	*j;
+
+	if ((j = scheduler_find(kind, owner)) != NULL && !j->running &&
+	    !j->urgent) {
+		j->urgent = 1;
+		scheduler_pump();
+	}
+}
+
+int
+scheduler_busy(enum job_kind kind, void *owner)
+{
+	return (scheduler_find(kind, owner) != NULL);
 }
 
 static void
@@ -270,10 +339,11 @@ scheduler_shutdown(void)
 	size_t	 i;
 
 	sched_stopping = 1;
+	/* Listings and roots are cancelled with their workspaces. */
 	for (i = 0; i < sched_njobs; i++) {
 		sched_jobs[i].pending = 0;
-		if (sched_jobs[i].running)
-			devshell_eval_cancel(sched_jobs[i].shell);
+		if (sched_jobs[i].running && sched_jobs[i].kind == JOB_SHELL)
+			devshell_eval_cancel(sched_jobs[i].owner);
 	}
 	uv_close((uv_handle_t *)&sched_timer, scheduler_timer_closed);
 	uv_close((uv_handle_t *)&sched_poll_timer, NULL);

@@ -67,8 +67,11 @@ struct workspace {
 	}			 listed[WORKSPACE_NAMES_CACHE];
 	unsigned		 nlisted;	/* next slot to replace */
 	struct eval		*list;		/* listing the names */
+	char			 list_key[HASH_HEX_SIZE]; /* names_key it lists */
+	void			(*list_done)(void *);
 	char			*list_error;
 	struct eval		*roots;		/* rooting the flake inputs */
+	void			(*roots_done)(void *);
 	char			*wanted[8];	/* dirs asked for while listing */
 	char			 roots_key[HASH_HEX_SIZE];
 
@@ -88,7 +91,6 @@ static TAILQ_HEAD(, workspace) workspaces =
 static struct watcher	*ws_watcher;
 
 static void	workspace_changed(void *, const char *);
-static void	workspace_list(struct workspace *);
 static const char *workspace_shell_for(struct workspace *, const char *);
 
 const char *
@@ -293,33 +295,44 @@ workspace_listed(struct eval *ev, void *arg)
 	struct buf		 b = BUF_INIT;
 	char *const		*names;
 	const char		*name;
+	void			(*done)(void *) = ws->list_done;
 	size_t			 i;
+	int			 current;
 
 	ws->list = NULL;
-	free(ws->list_error);
-	ws->list_error = NULL;
+	ws->list_done = NULL;
+	/* The files moved on while it ran: a new listing is queued. */
+	current = strcmp(ws->list_key, ws->names_key) == 0;
 	if (!eval_ok(ev)) {
 		log_warnx("%s: cannot list its devShells: %s", ws->root,
 		    eval_reason(ev));
-		ws->list_error = xstrdup(eval_reason(ev));
+		if (current) {
+			free(ws->list_error);
+			ws->list_error = xstrdup(eval_reason(ev));
+		}
 	} else if (workspace_trusted(ws)) {
 		names = eval_names(ev);
 		for (i = 0; names[i] != NULL; i++)
 			buf_add(&b, names[i], strlen(names[i]) + 1);
-		workspace_set_names(ws, b.data, b.len);
-		workspace_cache_names(ws, ws->names_key, &b);
-		if (store_workspace_set_names(settings.store, ws->id, &b,
-		    ws->names_key) != 0)
-			log_warnx("%s: cannot store its devShell names",
-			    ws->root);
+		workspace_cache_names(ws, ws->list_key, &b);
+		if (current) {
+			free(ws->list_error);
+			ws->list_error = NULL;
+			workspace_set_names(ws, b.data, b.len);
+			if (store_workspace_set_names(settings.store, ws->id,
+			    &b, ws->names_key) != 0)
+				log_warnx("%s: cannot store its devShell "
+				    "names", ws->root);
+		}
 		log_info("%s: %zu devShells", ws->root, i);
 	}
 	buf_release(&b);
 	eval_free(ev);
 	/* The shells users asked for while listing go first. */
-	for (i = 0; i < nitems(ws->wanted) && ws->wanted[i] != NULL; i++) {
-		if (ws->names != NULL && (name = workspace_shell_for(ws,
-		    ws->wanted[i])) != NULL && workspace_has_name(ws, name))
+	for (i = 0; ws->names != NULL && i < nitems(ws->wanted) &&
+	    ws->wanted[i] != NULL; i++) {
+		if ((name = workspace_shell_for(ws, ws->wanted[i])) != NULL &&
+		    workspace_has_name(ws, name))
 			devshell_refresh(workspace_add_shell(ws, name), 1);
 		free(ws->wanted[i]);
 		ws->wanted[i] = NULL;
@@ -327,17 +340,25 @@ workspace_listed(struct eval *ev, void *arg)
 	workspace_refresh(ws);
 	generation_bump("devShells listed");
 	server_notify();
+	if (done != NULL)
+		done(ws);
+}
+
+int
+workspace_names_known(struct workspace *ws)
+{
+	return (ws->names != NULL);
 }
 
 /* List the devShell names with Nix (it evaluates: trusted only). */
-static void
-workspace_list(struct workspace *ws)
+int
+workspace_list_start(struct workspace *ws, void (*done)(void *))
 {
 	struct eval_spec spec;
 	char		*cause = NULL;
 
-	if (ws->list != NULL)
-		return;
+	if (ws->list != NULL || !workspace_trusted(ws))
+		return (-1);
 	memset(&spec, 0, sizeof spec);
 	spec.mode = EVAL_LIST;
 	spec.root = ws->root;
@@ -347,12 +368,17 @@ workspace_list(struct workspace *ws)
 	spec.nix = settings.nix;
 	spec.env = settings.base_env;
 	spec.timeout_sec = settings.timeout_sec;
+	memcpy(ws->list_key, ws->names_key, sizeof ws->list_key);
 	ws->list = eval_start(settings.loop, &spec, workspace_listed, ws,
 	    &cause);
 	if (ws->list == NULL) {
 		log_warnx("%s: %s", ws->root, cause);
-		free(cause);
+		free(ws->list_error);
+		ws->list_error = cause;
+		return (-1);
 	}
+	ws->list_done = done;
+	return (0);
 }
 
 /* Where a workspace's input roots live: one directory per lock. */
@@ -406,9 +432,11 @@ static void
 workspace_rooted(struct eval *ev, void *arg)
 {
 	struct workspace	*ws = arg;
+	void			(*done)(void *) = ws->roots_done;
 	char			 key[HASH_HEX_SIZE];
 
 	ws->roots = NULL;
+	ws->roots_done = NULL;
 	if (eval_ok(ev)) {
 		memcpy(key, ws->roots_key, sizeof key);
 		workspace_unroot_inputs(ws, key);
@@ -419,6 +447,8 @@ workspace_rooted(struct eval *ev, void *arg)
 		ws->roots_key[0] = '\0';
 	}
 	eval_free(ev);
+	if (done != NULL)
+		done(ws);
 }
 
 /*
@@ -429,17 +459,26 @@ workspace_rooted(struct eval *ev, void *arg)
 void
 workspace_root_inputs(struct workspace *ws)
 {
+	if (strcmp(ws->roots_key, ws->names_key) != 0)
+		scheduler_want(JOB_ROOTS, ws, 0);
+}
+
+int
+workspace_roots_start(struct workspace *ws, void (*done)(void *))
+{
 	struct eval_spec spec;
 	char		*dir, *link, *cause = NULL;
 
-	if (ws->roots != NULL || strcmp(ws->roots_key, ws->names_key) == 0)
-		return;
+	/* Rooted already for this lock (or asked twice): nothing to do. */
+	if (ws->roots != NULL || !workspace_trusted(ws) ||
+	    strcmp(ws->roots_key, ws->names_key) == 0)
+		return (-1);
 	memcpy(ws->roots_key, ws->names_key, sizeof ws->roots_key);
 	dir = workspace_roots_dir(ws, ws->roots_key);
 	if (path_mkdirs(dir, 0700) != 0) {
 		log_warn("cannot create %s", dir);
 		free(dir);
-		return;
+		return (-1);
 	}
 	link = path_join(dir, "input");
 	memset(&spec, 0, sizeof spec);
@@ -453,12 +492,15 @@ workspace_root_inputs(struct workspace *ws)
 	spec.timeout_sec = settings.timeout_sec;
 	ws->roots = eval_start(settings.loop, &spec, workspace_rooted, ws,
 	    &cause);
+	free(link);
+	free(dir);
 	if (ws->roots == NULL) {
 		log_warnx("%s: %s", ws->root, cause);
 		free(cause);
+		return (-1);
 	}
-	free(link);
-	free(dir);
+	ws->roots_done = done;
+	return (0);
 }
 
 /* Watch the root and the directories of every shell's inputs. */
@@ -579,15 +621,15 @@ workspace_refresh(struct workspace *ws)
 	 * that failed is tried again only once they change.
 	 */
 	workspace_names_key(ws, key);
-	if (strcmp(key, ws->names_key) != 0 ||
-	    (ws->names == NULL && ws->list_error == NULL)) {
+	if (strcmp(key, ws->names_key) != 0 || (ws->names == NULL &&
+	    ws->list_error == NULL && !scheduler_busy(JOB_LIST, ws))) {
 		memcpy(ws->names_key, key, sizeof key);
 		free(ws->list_error);
 		ws->list_error = NULL;
 		if ((cached = workspace_cached_names(ws, key)) != NULL)
 			workspace_set_names(ws, cached->data, cached->len);
 		else
-			workspace_list(ws);
+			scheduler_want(JOB_LIST, ws, 0);
 	}
 	/* Until the names are known, nothing is evaluated in vain. */
 	TAILQ_FOREACH(e, &ws->shells, entry) {
@@ -814,6 +856,7 @@ workspace_describe_named(const char *dir, const char *want,
 	}
 	if (ws->names == NULL) {
 		/* Listing the devShells (or failed to); remember who waits. */
+		scheduler_hurry(JOB_LIST, ws);
 		for (size_t i = 0; want == NULL && i < nitems(ws->wanted);
 		    i++) {
 			if (ws->wanted[i] == NULL) {

@@ -174,20 +174,37 @@ run_fish() {
 # nix_counter: make the daemon's nix a wrapper around the real one that
 # appends a line (its arguments) to $T/nix-calls on every run and, while
 # $T/nix-delay exists, first sleeps as many seconds as it says (a slow
-# evaluation). It exports HEARTH_NIX: start the daemon after calling it.
+# evaluation). Each run also appends to $T/nix-conc how many nix runs were
+# going on once it started (itself included), then its arguments. It
+# exports HEARTH_NIX: start the daemon after calling it.
 nix_counter() {
 	local real
 	real=$(command -v nix)
+	mkdir -p "$T/nix-running"
 	cat > "$T/counting-nix" <<EOF
 #!/bin/sh
 # Real nix, counted; slow while $T/nix-delay exists.
 echo "\$*" >> "$T/nix-calls"
+# hearthd's probe of Nix itself (a constant expression, once at start) is
+# not a job the scheduler runs: not counted as one.
+case "\$*" in *" --expr "*) exec "$real" "\$@" ;; esac
+: > "$T/nix-running/\$\$"
+echo "\$(ls "$T/nix-running" | wc -l) \$*" >> "$T/nix-conc"
 [ -f "$T/nix-delay" ] && sleep "\$(cat "$T/nix-delay")"
-exec "$real" "\$@"
+"$real" "\$@"
+rc=\$?
+rm -f "$T/nix-running/\$\$"
+exit \$rc
 EOF
 	chmod +x "$T/counting-nix"
 	: > "$T/nix-calls"
+	: > "$T/nix-conc"
 	export HEARTH_NIX="$T/counting-nix"
+}
+
+# nix_max_concurrent: the most nix runs seen going on at once.
+nix_max_concurrent() {
+	awk '$1 > max { max = $1 } END { print max + 0 }' "$T/nix-conc"
 }
 
 # nix_calls: how many times the daemon has run nix (see nix_counter).

@@ -37,6 +37,15 @@ order=$(grep -o "evaluating $ws#[a-z]*\$" "$HLOG" | sed 's/.*#//' |
     tr '\n' ' ')
 expect_eq "the shell a user waits in is evaluated first" "web" \
     "${order%% *}"
+# The cap holds for every Nix run: the listing and the inputs' GC roots
+# queue behind it like evaluations do.
+check "the flake inputs got rooted" wait_log "$ws: flake inputs rooted"
+if [ "$(nix_max_concurrent)" = 1 ]; then
+	ok "HEARTH_MAX_EVALS=1: never two Nix runs at once"
+else
+	fail "HEARTH_MAX_EVALS=1: never two Nix runs at once" \
+	    "$(cat "$T/nix-conc")"
+fi
 rm -f "$T/nix-delay"
 for s in api default web; do
 	expect_eq "one evaluation of $s after allow" 1 "$(evals "$ws" "$s")"
