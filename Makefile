@@ -259,15 +259,12 @@ FUZZ_SRCS_protocol   := common/protocol.c
 FUZZ_SRCS_reply      := common/protocol.c common/envdiff.c client/reply.c
 FUZZ_SRCS_envdiff    := common/envdiff.c
 FUZZ_SRCS_envstate   := common/envdiff.c common/shellname.c client/envstate.c
-FUZZ_SRCS_config     := common/wsconfig.c
 FUZZ_SRCS_gitindex   := daemon/gitindex.c
 FUZZ_SRCS_wsconfig   := common/wsconfig.c
 FUZZ_SRCS_tools      := common/path.c client/toolslist.c client/junit.c
 FUZZ_CPKGS_envstate  := libsodium
-FUZZ_CPKGS_config    := $(DAEMON_PKGS)
 FUZZ_CPKGS_gitindex  := $(DAEMON_PKGS)
 FUZZ_LPKGS_envstate  := libsodium
-FUZZ_LPKGS_config    := inih
 FUZZ_CPKGS_wsconfig  := $(DAEMON_PKGS)
 FUZZ_LPKGS_wsconfig  := inih
 

@@ -1,11 +1,13 @@
 /*
- * Fuzzing .hearth.ini as the client reads it (common/wsconfig.c, over
- * inih), the one reader the daemon and the client share. The input is the file, written to a
- * memfd opened by its /proc/self/fd path. Invariants: a config is always
- * returned, and an error names the line; every directory (a few fixed
- * ones, and each line of the input taken as one) maps by a rule that gives a
- * name from the list, from the file, or default; a [fallback] file is a
- * path inside the workspace.
+ * Fuzzing .hearth.ini (common/wsconfig.c, over inih), the one reader the
+ * daemon and the client share. The input is the file, written to a memfd
+ * opened by its /proc/self/fd path, so no file is left behind.
+ * Invariants: a config is always returned, and an error names the line;
+ * every directory (a few fixed ones, and each line of the input taken as
+ * one) maps by a rule that gives a name from the list, from the file, or
+ * default; a path below one gets the same mapping when nothing can be
+ * mapped between them (a component holding '=', which inih never leaves
+ * in a key); a [fallback] file is a path inside the workspace.
  */
 #include <sys/mman.h>
 
@@ -28,15 +30,20 @@ static char	*names[] = { "default", "api", "web", NULL };
 
 static const char *fixed[] = {
 	"", "a", "a/b", "services", "services/api", "services/api/x",
-	"api", "web/api", "tools", "tools/", ".", "..",
+	"api", "web/api", "tools", "tools/", "x/../y", ".", "..",
 };
 
 static void
 lookup(const struct wsconfig *w, const char *rel)
 {
 	const char	*x, *s;
+	char		*below;
 
 	x = wsconfig_mapped(w, rel);
+	fuzz_check(x == NULL || *x != '\0');
+	below = xasprintf("%s/=", rel);
+	fuzz_check(wsconfig_mapped(w, below) == x);
+	free(below);
 	s = wsconfig_shell_for(w, rel, names);
 	fuzz_check(s != NULL && *s != '\0');
 	fuzz_check(x != NULL || strcmp(s, "default") == 0 ||

@@ -78,13 +78,11 @@ fields hearth1 '' '' 0 "$(printf 'starting\t0')" > "$tmp/state"
 { u8 0; u16 "$(size "$tmp/state")"; cat "$tmp/state" "$tmp/diff"; } |
     seed envstate notice
 
-# --- config: .hearth.ini files
-printf '[shells]\nservices/api = api\ntools = default\n' | seed config shells
+# --- wsconfig: .hearth.ini files, [shells] and [fallback]
+printf '[shells]\nservices/api = api\ntools = default\n' | seed wsconfig shells
 printf '; a comment\n[shells]\n./ = root\nweb/ = web\n[other]\nx = y\n' |
-    seed config mixed
-printf '[shells]\n../escape = api\n' | seed config escape
-
-# --- wsconfig: .hearth.ini files with [fallback]
+    seed wsconfig mixed
+printf '[shells]\n../escape = api\n' | seed wsconfig escape
 printf '[shells]\nservices/api = api\n[fallback]\napi = services/api/SETUP.md\ndefault = docs/setup.md\n' |
     seed wsconfig fallback
 printf '[fallback]\nweb = ../../etc/passwd\ndefault =\n' | seed wsconfig bad

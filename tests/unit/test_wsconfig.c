@@ -1,7 +1,7 @@
 /*
- * Unit tests for common/wsconfig.c: .hearth.ini as the client reads it,
- * [fallback] and the shell mapping rules ([shells] as the daemon maps
- * it is also in test_config.c).
+ * Unit tests for common/wsconfig.c, .hearth.ini as the daemon and the
+ * client read it: the [shells] mapping, [fallback], the shell rules and
+ * what inih does with odd lines.
  */
 #include "harness.h"
 
@@ -193,7 +193,90 @@ test_path(void **state)
 	assert_null(wsconfig_path(".."));
 }
 
+static void
+test_shells_mapping(void **state)
+{
+	struct wsconfig	*c;
+	char		*dir = harness_tmpdir(), *p;
+
+	(void)state;
+	p = write_ini(dir,
+	    "; comment\n"
+	    "[fallback]\n"
+	    "default = docs/setup.md\n"
+	    "[shells]\n"
+	    "services/api = api\n"
+	    "./services/api/legacy/ = old\n"
+	    "tools = web\n");
+	c = wsconfig_load(p);
+	assert_null(wsconfig_error(c));
+	assert_string_equal(wsconfig_mapped(c, "services/api"), "api");
+	assert_string_equal(wsconfig_mapped(c, "services/api/src/x"), "api");
+	/* The longest mapped path wins. */
+	assert_string_equal(wsconfig_mapped(c, "services/api/legacy/y"),
+	    "old");
+	assert_string_equal(wsconfig_mapped(c, "tools"), "web");
+	/* Whole components only: "toolshed" is not under "tools". */
+	assert_null(wsconfig_mapped(c, "toolshed"));
+	assert_null(wsconfig_mapped(c, ""));
+	assert_null(wsconfig_mapped(c, "services"));
+	wsconfig_free(c);
+	free(p);
+	harness_rmtree(dir);
+	free(dir);
+}
+
+static void
+test_root_and_missing(void **state)
+{
+	struct wsconfig	*c;
+	char		*dir = harness_tmpdir(), *p;
+
+	(void)state;
+	c = wsconfig_load("/nonexistent/.hearth.ini");
+	assert_null(wsconfig_error(c));
+	assert_null(wsconfig_mapped(c, "anything"));
+	wsconfig_free(c);
+	p = write_ini(dir, "[shells]\n. = base\n");
+	c = wsconfig_load(p);
+	assert_string_equal(wsconfig_mapped(c, ""), "base");
+	assert_string_equal(wsconfig_mapped(c, "a/b"), "base");
+	wsconfig_free(c);
+	free(p);
+	harness_rmtree(dir);
+	free(dir);
+}
+
+static void
+test_shells_errors(void **state)
+{
+	static const char *bad[] = {
+		"[shells]\n../outside = x\n",
+		"[shells]\na/../../b = x\n",
+		"[shells]\nnovalue =\n",
+		"[shells\nbroken\n",
+	};
+	struct wsconfig	*c;
+	char		*dir = harness_tmpdir(), *p;
+	size_t		 i;
+
+	(void)state;
+	for (i = 0; i < sizeof bad / sizeof *bad; i++) {
+		p = write_ini(dir, bad[i]);
+		c = wsconfig_load(p);
+		assert_non_null(wsconfig_error(c));
+		assert_non_null(strstr(wsconfig_error(c), ".hearth.ini line"));
+		wsconfig_free(c);
+		free(p);
+	}
+	harness_rmtree(dir);
+	free(dir);
+}
+
 static const struct CMUnitTest tests[] = {
+	cmocka_unit_test(test_shells_mapping),
+	cmocka_unit_test(test_root_and_missing),
+	cmocka_unit_test(test_shells_errors),
 	cmocka_unit_test(test_fallback),
 	cmocka_unit_test(test_fallback_missing_and_bad),
 	cmocka_unit_test(test_shell_for),
