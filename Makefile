@@ -157,6 +157,13 @@ $(BUILD)/listenfd: tests/tools/listenfd.c
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -o $@ $< $(LDFLAGS)
 
+# A hearthd of another version, for doctor's version checks (t-doctor).
+all: $(BUILD)/fakedaemon
+
+$(BUILD)/fakedaemon: tests/tools/fakedaemon.c $(BUILD)/libhearth.a
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -o $@ $< $(BUILD)/libhearth.a $(LDFLAGS)
+
 # Installing: the programs, the hook templates, man pages, completions for
 # bash, zsh and fish, the systemd user units and the launchd agent. The
 # units name the installed hearthd, so they are generated with BINDIR.

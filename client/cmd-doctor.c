@@ -368,9 +368,12 @@ doctor_check_rundir(struct doctor *d)
 	free(dir);
 }
 
-/* PING: the daemon's pid and version; -1 with *cause. */
+/*
+ * PING: the daemon's pid and version; -1 with *cause. *protocol is the one
+ * its reply's header names, 0 if no reply came.
+ */
 static int
-doctor_ping(uint32_t *pid, char **version, char **cause)
+doctor_ping(uint32_t *pid, char **version, uint16_t *protocol, char **cause)
 {
 	struct buf		 b = BUF_INIT;
 	struct ipc_reply	 reply;
@@ -382,6 +385,7 @@ doctor_ping(uint32_t *pid, char **version, char **cause)
 	protocol_end(&b, off);
 	rc = ipc_request(&b, &reply, 5000, 0, cause);
 	buf_release(&b);
+	*protocol = reply.version;
 	if (rc != 0)
 		return (-1);
 	if (reply.type == MSG_ERROR) {
@@ -408,6 +412,7 @@ doctor_check_daemon(struct doctor *d)
 	static const char	 logfix[] = "run `hearthd -f` to see why it "
 	    "does not start; its log is $XDG_STATE_HOME/hearth/hearthd.log";
 	uint32_t		 pid;
+	uint16_t		 protocol;
 	char			*version = NULL, *cause = NULL, **env, *fix;
 	const char		*started = "";
 	int			 rc;
@@ -417,15 +422,18 @@ doctor_check_daemon(struct doctor *d)
 		    "directory is unusable (see above)");
 		return;
 	}
-	if (doctor_ping(&pid, &version, &cause) != 0) {
-		/* The frame header carries the protocol version. */
-		if (cause != NULL &&
-		    strstr(cause, "protocol version mismatch") != NULL) {
-			doctor_fail(d, "hearthd", "stop the old hearthd by "
-			    "hand (kill $(pgrep -u \"$USER\" -x hearthd)); the "
-			    "next command starts this version", "the running "
-			    "hearthd speaks another protocol than this hearth "
-			    "(protocol %d)", PROTOCOL_VERSION);
+	if (doctor_ping(&pid, &version, &protocol, &cause) != 0) {
+		/*
+		 * A hearthd of another protocol rejects our PING in a frame
+		 * whose header names its own. `hearth daemon stop` cannot
+		 * reach it either (STOP is a frame of ours): stop it by hand.
+		 */
+		if (protocol != 0 && protocol != PROTOCOL_VERSION) {
+			doctor_fail(d, "hearthd", "stop that hearthd by hand "
+			    "(kill $(pgrep -u \"$USER\" -x hearthd)); the next "
+			    "command starts this version", "the running hearthd "
+			    "speaks protocol %u, this hearth protocol %d",
+			    (unsigned)protocol, PROTOCOL_VERSION);
 			free(cause);
 			return;
 		}
@@ -440,7 +448,8 @@ doctor_check_daemon(struct doctor *d)
 		env = envstate_base_environ();
 		rc = ipc_start_daemon(5000, env, &cause);
 		envstate_free_environ(env);
-		if (rc != 0 || doctor_ping(&pid, &version, &cause) != 0) {
+		if (rc != 0 ||
+		    doctor_ping(&pid, &version, &protocol, &cause) != 0) {
 			doctor_fail(d, "hearthd", logfix, "not running, and "
 			    "it did not start: %s", cause ? cause :
 			    "no answer");
@@ -453,9 +462,8 @@ doctor_check_daemon(struct doctor *d)
 	if (strcmp(version, HEARTH_VERSION) != 0) {
 		fix = xasprintf("hearth daemon stop (the next command starts "
 		    "hearthd %s)", HEARTH_VERSION);
-		doctor_fail(d, "hearthd", fix, "the running hearthd is %s, "
-		    "this hearth is %s (pid %u)", version, HEARTH_VERSION,
-		    pid);
+		doctor_fail(d, "hearthd", fix, "the running hearthd (pid %u) "
+		    "is %s, this hearth is %s", pid, version, HEARTH_VERSION);
 		free(fix);
 	} else
 		doctor_ok(d, "hearthd", "%s answers, pid %u, protocol %d%s",

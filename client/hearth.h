@@ -66,6 +66,8 @@ extern const struct cmd_entry cmd_wait_entry;
 /* ipc.c: one request, one reply, over the daemon's socket. */
 struct ipc_reply {
 	uint16_t	 type;
+	/* The header's protocol, 0 if none came; kept on a mismatch. */
+	uint16_t	 version;
 	struct buf	 payload;
 };
 /*

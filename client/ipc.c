@@ -253,6 +253,7 @@ ipc_request(struct buf *frame, struct ipc_reply *reply, int timeout_ms,
 	int		 fd, rc = -1;
 
 	buf_init(&reply->payload);
+	reply->version = 0;
 	if ((fd = ipc_connect(cause)) == -1) {
 		if (!autostart)
 			return (-1);
@@ -278,6 +279,7 @@ ipc_request(struct buf *frame, struct ipc_reply *reply, int timeout_ms,
 	}
 	if (ipc_read_n(fd, &hdr, PROTOCOL_HEADER_SIZE, deadline, cause) != 0)
 		goto out;
+	reply->version = protocol_header_version(hdr.data);
 	if (protocol_header(hdr.data, &len, &reply->type, &why) != 0) {
 		*cause = xstrdup(why);
 		goto out;

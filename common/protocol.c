@@ -128,6 +128,12 @@ protocol_header(const void *hdr, uint32_t *len, uint16_t *type,
 	return (0);
 }
 
+uint16_t
+protocol_header_version(const void *hdr)
+{
+	return (get_be((const unsigned char *)hdr + 4, 2));
+}
+
 void
 protocol_reader_init(struct protocol_reader *r, const void *p, size_t len)
 {

@@ -107,6 +107,8 @@ void		 protocol_put_str(struct buf *, const char *);
  */
 int		 protocol_header(const void *, uint32_t *, uint16_t *,
 		     const char **);
+/* The protocol version a frame header carries, to name it in an error. */
+uint16_t	 protocol_header_version(const void *);
 
 /*
  * A reader over one payload. Every get checks the remaining length first;

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # hearth doctor: in a good set-up every check passes and it exits 0; with
 # nix missing, a runtime directory of mode 0755, a daemon that cannot
-# start, a nix that hangs or a shell without the hook, the failing lines
-# say how to fix them and it exits 1.
+# start, a daemon of another version or protocol, a nix that hangs or a
+# shell without the hook, the failing lines say how to fix them and it
+# exits 1.
 . "$(dirname "$0")/lib.sh"
 it_setup
 rundir="$XDG_RUNTIME_DIR/hearth"
@@ -126,6 +127,67 @@ expect_in "the fix names hearthd -f" "fix: run \`hearthd -f\`" \
     "$(line "$out" hearthd)"
 expect_in "inotify skipped without a daemon" "skip inotify:" \
     "$(line "$out" inotify)"
+
+# A daemon of another version or protocol on hearth's socket: fakedaemon.
+# Doctor must report it and not start a daemon of its own; HEARTHD is a
+# program that only records being run, so no real hearthd can take the
+# socket over whatever doctor does.
+sock="$rundir/hearthd.sock"
+cat > "$T/no-hearthd" <<EOF
+#!/bin/sh
+touch "$T/hearthd-started"
+exit 1
+EOF
+chmod +x "$T/no-hearthd"
+# "hearth 0.1.0 (protocol 2)": this client's version and protocol.
+read -r _ version _ proto <<< "$(hearth --version | tr -d '()')"
+# fake ARGS...: fakedaemon on the socket, which appears once it listens.
+fake() {
+	local i
+	rm -f "$sock" "$T/hearthd-started"
+	"$BUILD/fakedaemon" -t 60 "$@" "$sock" 2>>"$T/fake.err" &
+	fpid=$!
+	for i in $(seq 1 200); do
+		[ -S "$sock" ] && return 0
+		sleep 0.05
+	done
+	return 1
+}
+
+check "fakedaemon listens, saying version 0.0.1-old" fake -v 0.0.1-old
+out=$(HEARTHD="$T/no-hearthd" hearth doctor 2>&1)
+expect_eq "another version: exit 1" 1 "$?"
+expect_in "another version: both versions, the pid and the fix" \
+    "FAIL hearthd: the running hearthd (pid $fpid) is 0.0.1-old, this hearth is $version; fix: hearth daemon stop (the next command starts hearthd $version)" \
+    "$(line "$out" hearthd)"
+expect_in "another version: only that check fails" \
+    "5 passed, 1 failed, 0 skipped" "$out"
+check "another version: no daemon started" test ! -e "$T/hearthd-started"
+# The fix, as doctor gives it: STOP reaches a daemon of our protocol.
+expect_in "another version: hearth daemon stop stops it" \
+    "hearth: hearthd stopped" "$(hearth daemon stop 2>&1)"
+wait "$fpid"
+expect_eq "fakedaemon exited on STOP" 0 "$?"
+
+for other in $((proto - 1)) $((proto + 1)); do
+	check "fakedaemon listens, speaking protocol $other" fake -p "$other"
+	out=$(HEARTHD="$T/no-hearthd" hearth doctor 2>&1)
+	expect_eq "protocol $other: exit 1" 1 "$?"
+	expect_in "protocol $other: both protocols and the fix" \
+	    "FAIL hearthd: the running hearthd speaks protocol $other, this hearth protocol $proto; fix: stop that hearthd by hand (kill \$(pgrep -u \"\$USER\" -x hearthd)); the next command starts this version" \
+	    "$(line "$out" hearthd)"
+	expect_in "protocol $other: inotify skipped" "skip inotify:" \
+	    "$(line "$out" inotify)"
+	expect_in "protocol $other: only that check fails" \
+	    "4 passed, 1 failed, 1 skipped" "$out"
+	check "protocol $other: no daemon started" \
+	    test ! -e "$T/hearthd-started"
+	kill "$fpid"
+	wait "$fpid"
+	expect_eq "fakedaemon exited on SIGTERM" 0 "$?"
+done
+check "fakedaemon removed its socket" test ! -e "$sock"
+expect_eq "fakedaemon said nothing on stderr" "" "$(cat "$T/fake.err")"
 
 out=$(hearth doctor extra 2>&1)
 expect_eq "an argument is a usage error" 2 "$?"

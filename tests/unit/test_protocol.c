@@ -69,6 +69,7 @@ test_header_checks(void **state)
 	memcpy(hdr, "\0\0\0\0\0\x09\0\x01", 8);
 	assert_int_equal(protocol_header(hdr, &len, &type, &cause), -1);
 	assert_non_null(strstr(cause, "version"));
+	assert_int_equal(protocol_header_version(hdr), 9);
 	/* Too large. */
 	memcpy(hdr, "\xff\xff\xff\xff\0\0\0\x01", 8);
 	hdr[5] = PROTOCOL_VERSION;
