@@ -5,7 +5,9 @@
  */
 #include <sys/file.h>
 
+#include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -103,6 +105,30 @@ daemon_locked(void)
 	return (locked);
 }
 
+/*
+ * A hearthd of another protocol cannot read STOP: SIGTERM, which every
+ * hearthd handles as a clean shutdown, reaches it whatever it speaks.
+ */
+static int
+daemon_stop_by_signal(uint16_t version)
+{
+	char	*cause = NULL;
+	pid_t	 pid;
+
+	if ((pid = ipc_daemon_pid(&cause)) == -1 || kill(pid, SIGTERM) == -1) {
+		fprintf(stderr, "hearth daemon stop: the running hearthd speaks "
+		    "protocol %u, this hearth %d, and it cannot be signalled: "
+		    "%s\n", version, PROTOCOL_VERSION, cause != NULL ? cause :
+		    strerror(errno));
+		free(cause);
+		return (-1);
+	}
+	printf("hearth: the running hearthd (pid %d) speaks protocol %u, this "
+	    "hearth %d: sent it SIGTERM\n", (int)pid, version,
+	    PROTOCOL_VERSION);
+	return (0);
+}
+
 static int
 daemon_stop(void)
 {
@@ -116,17 +142,25 @@ daemon_stop(void)
 	protocol_end(&b, off);
 	if (ipc_request(&b, &reply, 5000, 0, &cause) != 0) {
 		buf_release(&b);
+		ipc_reply_release(&reply);
 		if (!ipc_daemon_alive()) {
 			printf("hearth: hearthd is not running\n");
 			free(cause);
 			return (EXIT_OK);
 		}
-		fprintf(stderr, "hearth daemon stop: %s\n", cause);
-		free(cause);
-		return (EXIT_FAIL);
+		if (reply.version != 0 && reply.version != PROTOCOL_VERSION) {
+			free(cause);
+			if (daemon_stop_by_signal(reply.version) != 0)
+				return (EXIT_FAIL);
+		} else {
+			fprintf(stderr, "hearth daemon stop: %s\n", cause);
+			free(cause);
+			return (EXIT_FAIL);
+		}
+	} else {
+		buf_release(&b);
+		ipc_reply_release(&reply);
 	}
-	buf_release(&b);
-	ipc_reply_release(&reply);
 	/*
 	 * Wait until the daemon has exited and released its lock, so that a
 	 * start right after this gets a new daemon, not a refusal.

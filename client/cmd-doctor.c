@@ -425,13 +425,13 @@ doctor_check_daemon(struct doctor *d)
 	if (doctor_ping(&pid, &version, &protocol, &cause) != 0) {
 		/*
 		 * A hearthd of another protocol rejects our PING in a frame
-		 * whose header names its own. `hearth daemon stop` cannot
-		 * reach it either (STOP is a frame of ours): stop it by hand.
+		 * whose header names its own; `hearth daemon stop` signals
+		 * it, since it cannot read our STOP.
 		 */
 		if (protocol != 0 && protocol != PROTOCOL_VERSION) {
-			doctor_fail(d, "hearthd", "stop that hearthd by hand "
-			    "(kill $(pgrep -u \"$USER\" -x hearthd)); the next "
-			    "command starts this version", "the running hearthd "
+			doctor_fail(d, "hearthd", "hearth daemon stop (it sends "
+			    "that hearthd SIGTERM); the next command starts "
+			    "this version", "the running hearthd "
 			    "speaks protocol %u, this hearth protocol %d",
 			    (unsigned)protocol, PROTOCOL_VERSION);
 			free(cause);

@@ -5,6 +5,8 @@
 #ifndef HEARTH_CLIENT_H
 #define HEARTH_CLIENT_H
 
+#include <sys/types.h>
+
 #include <stdint.h>
 #include <stdio.h>
 
@@ -86,6 +88,12 @@ int		 ipc_request(struct buf *, struct ipc_reply *, int, int,
 void		 ipc_reply_release(struct ipc_reply *);
 /* 1 if a daemon answers on the socket (no autostart). */
 int		 ipc_daemon_alive(void);
+/*
+ * The pid of the hearthd listening on the socket, from the socket itself
+ * (SO_PEERCRED), whatever protocol it speaks; -1 with *cause if nothing
+ * listens, or what listens is not a hearthd of this user.
+ */
+pid_t		 ipc_daemon_pid(char **);
 /* A request carrying one directory, for the commands that take one. */
 int		 ipc_dir_request(enum msg_type, const char *,
 		     struct ipc_reply *, int, char **);

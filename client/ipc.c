@@ -96,6 +96,47 @@ ipc_daemon_alive(void)
 	return (1);
 }
 
+pid_t
+ipc_daemon_pid(char **cause)
+{
+	struct ucred	 cred;
+	socklen_t	 len = sizeof cred;
+	char		*path, comm[32];
+	FILE		*f;
+	int		 fd, ok;
+
+	if ((fd = ipc_connect(cause)) == -1)
+		return (-1);
+	ok = getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) == 0;
+	close(fd);
+	if (!ok || cred.pid <= 0 || cred.uid != getuid()) {
+		*cause = xstrdup("the socket is not held by a hearthd of this "
+		    "user");
+		return (-1);
+	}
+	/*
+	 * Under socket activation the listener is the service manager, not
+	 * hearthd: never signal anything but a process named hearthd.
+	 */
+	comm[0] = '\0';
+	path = xasprintf("/proc/%d/comm", (int)cred.pid);
+	if ((f = fopen(path, "r")) != NULL) {
+		if (fgets(comm, sizeof comm, f) == NULL)
+			comm[0] = '\0';
+		fclose(f);
+	}
+	free(path);
+	comm[strcspn(comm, "\n")] = '\0';
+	if (strcmp(comm, "hearthd") != 0) {
+		*cause = xasprintf("the socket is held by pid %d (%s), not by "
+		    "hearthd: stop it through its service manager (systemctl "
+		    "--user stop hearthd.socket hearthd)", (int)cred.pid,
+		    *comm != '\0' ? comm : "unknown");
+		return (-1);
+	}
+	return (cred.pid);
+}
+
 /* The hearthd beside this client, or the one in PATH. */
 static char *
 ipc_daemon_path(void)

@@ -141,11 +141,17 @@ EOF
 chmod +x "$T/no-hearthd"
 # "hearth 0.1.0 (protocol 2)": this client's version and protocol.
 read -r _ version _ proto <<< "$(hearth --version | tr -d '()')"
-# fake ARGS...: fakedaemon on the socket, which appears once it listens.
+# fakedaemon under the name hearthd, the only name `hearth daemon stop`
+# signals.
+mkdir -p "$T/named"
+cp "$BUILD/fakedaemon" "$T/named/hearthd"
+# fake [-n] ARGS...: fakedaemon on the socket, which appears once it
+# listens; with -n, the copy named hearthd.
 fake() {
-	local i
+	local i prog="$BUILD/fakedaemon"
+	[ "$1" = -n ] && { prog="$T/named/hearthd"; shift; }
 	rm -f "$sock" "$T/hearthd-started"
-	"$BUILD/fakedaemon" -t 60 "$@" "$sock" 2>>"$T/fake.err" &
+	"$prog" -t 60 "$@" "$sock" 2>>"$T/fake.err" &
 	fpid=$!
 	for i in $(seq 1 200); do
 		[ -S "$sock" ] && return 0
@@ -170,11 +176,12 @@ wait "$fpid"
 expect_eq "fakedaemon exited on STOP" 0 "$?"
 
 for other in $((proto - 1)) $((proto + 1)); do
-	check "fakedaemon listens, speaking protocol $other" fake -p "$other"
+	check "fakedaemon listens, speaking protocol $other" \
+	    fake -n -p "$other"
 	out=$(HEARTHD="$T/no-hearthd" hearth doctor 2>&1)
 	expect_eq "protocol $other: exit 1" 1 "$?"
 	expect_in "protocol $other: both protocols and the fix" \
-	    "FAIL hearthd: the running hearthd speaks protocol $other, this hearth protocol $proto; fix: stop that hearthd by hand (kill \$(pgrep -u \"\$USER\" -x hearthd)); the next command starts this version" \
+	    "FAIL hearthd: the running hearthd speaks protocol $other, this hearth protocol $proto; fix: hearth daemon stop (it sends that hearthd SIGTERM); the next command starts this version" \
 	    "$(line "$out" hearthd)"
 	expect_in "protocol $other: inotify skipped" "skip inotify:" \
 	    "$(line "$out" inotify)"
@@ -182,10 +189,27 @@ for other in $((proto - 1)) $((proto + 1)); do
 	    "4 passed, 1 failed, 1 skipped" "$out"
 	check "protocol $other: no daemon started" \
 	    test ! -e "$T/hearthd-started"
-	kill "$fpid"
+	# The fix works: STOP cannot reach it, the signal does.
+	out=$(hearth daemon stop 2>&1)
+	expect_eq "protocol $other: hearth daemon stop succeeds" 0 "$?"
+	expect_in "protocol $other: by SIGTERM to that pid" \
+	    "the running hearthd (pid $fpid) speaks protocol $other, this hearth $proto: sent it SIGTERM" \
+	    "$out"
 	wait "$fpid"
-	expect_eq "fakedaemon exited on SIGTERM" 0 "$?"
+	expect_eq "protocol $other: it exited on SIGTERM" 0 "$?"
 done
+
+# Something other than hearthd holding the socket (a service manager,
+# under socket activation) is never signalled.
+check "fakedaemon listens under its own name" fake -p $((proto + 1))
+out=$(hearth daemon stop 2>&1)
+expect_eq "not a hearthd: hearth daemon stop fails" 1 "$?"
+expect_in "not a hearthd: and says whom it would not signal" \
+    "is held by pid $fpid (fakedaemon), not by hearthd" "$out"
+check "not a hearthd: still running" kill -0 "$fpid"
+kill "$fpid"
+wait "$fpid"
+expect_eq "fakedaemon exited on SIGTERM" 0 "$?"
 check "fakedaemon removed its socket" test ! -e "$sock"
 expect_eq "fakedaemon said nothing on stderr" "" "$(cat "$T/fake.err")"
 
