@@ -18,6 +18,7 @@ struct client;
 struct devshell;
 struct eval;
 struct inputs;
+struct sqlite3;
 struct store;
 struct watcher;
 struct workspace;
@@ -106,6 +107,12 @@ typedef int	(*store_snapshot_cb)(const struct store_snapshot *, void *);
 struct store	*store_open(const char *, char **);
 /* Close the store. */
 void		 store_close(struct store *);
+/*
+ * The store's SQLite connection, for the unit tests only: connection
+ * settings such as PRAGMA max_page_count (a full disk) cannot be made from
+ * another connection.
+ */
+struct sqlite3	*store_db(struct store *);
 /* Call cb(id, root, allowed hash) for every allowed workspace. */
 int		 store_workspaces_allowed(struct store *, store_workspace_cb,
 		     void *);

@@ -223,6 +223,12 @@ store_close(struct store *s)
 	free(s);
 }
 
+sqlite3 *
+store_db(struct store *s)
+{
+	return (s->db);
+}
+
 int
 store_workspaces_allowed(struct store *s, store_workspace_cb cb, void *arg)
 {

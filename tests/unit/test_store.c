@@ -490,6 +490,193 @@ test_eval_failed(void **state)
 	store_close(s);
 }
 
+/*
+ * A full disk, made by SQLite itself: the store's connection may use no
+ * page beyond those the file has now. max_page_count belongs to the
+ * connection, so it is set through the store's own.
+ */
+static long long
+store_sql_int(struct store *s, const char *sql)
+{
+	sqlite3_stmt	*st;
+	long long	 n;
+
+	assert_int_equal(sqlite3_prepare_v2(store_db(s), sql, -1, &st, NULL),
+	    SQLITE_OK);
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	n = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return (n);
+}
+
+static void
+store_set_max_pages(struct store *s, long long pages)
+{
+	char	*sql;
+
+	assert_true(asprintf(&sql, "PRAGMA max_page_count = %lld", pages) > 0);
+	assert_true(store_sql_int(s, sql) == pages);
+	free(sql);
+}
+
+static void
+disk_full(struct store *s)
+{
+	/* No free page to reuse either: the file is as full as it gets. */
+	assert_int_equal(store_sql_int(s, "PRAGMA freelist_count"), 0);
+	store_set_max_pages(s, store_sql_int(s, "PRAGMA page_count"));
+}
+
+static void
+disk_room(struct store *s)
+{
+	store_set_max_pages(s, 1000000);
+}
+
+/*
+ * After a failed write: no transaction left open, no statement left
+ * unfinalized, and a file that SQLite finds sound from outside.
+ */
+static void
+check_store_sound(struct fixture *f, struct store *s)
+{
+	char	*ok;
+
+	assert_int_not_equal(sqlite3_get_autocommit(store_db(s)), 0);
+	assert_null(sqlite3_next_stmt(store_db(s), NULL));
+	ok = sql_text(f->path, "PRAGMA integrity_check");
+	assert_string_equal(ok, "ok");
+	free(ok);
+	assert_int_equal(sql_int(f->path,
+	    "SELECT count(*) FROM pragma_foreign_key_check"), 0);
+}
+
+/* A snapshot with every field set; env_size bytes of environment. */
+static void
+make_full_snapshot(struct store_snapshot *snap, int n, size_t env_size)
+{
+	size_t	 i;
+
+	make_snapshot(snap, n);
+	for (i = snap->env.len; i < env_size; i++)
+		buf_add(&snap->env, i % 64 == 63 ? "\0" : "x", 1);
+	buf_addf(&snap->notes, "not set in fish: x%d", n);
+	buf_add(&snap->inputs, "flake.nix\0abc\0flake.lock\0def\0", 29);
+	assert_true(asprintf(&snap->gcroot, "/p/shell-1-%d-link", n) > 0);
+}
+
+/* Every field of a loaded snapshot is as it was stored. */
+static void
+check_snapshot(const struct store_snapshot *got,
+    const struct store_snapshot *put)
+{
+	assert_true(got->id == put->id);
+	assert_string_equal(got->key, put->key);
+	assert_int_equal(got->env.len, put->env.len);
+	assert_memory_equal(got->env.data, put->env.data, put->env.len);
+	assert_int_equal(got->hook_output.len, put->hook_output.len);
+	assert_memory_equal(got->hook_output.data, put->hook_output.data,
+	    put->hook_output.len);
+	assert_string_equal(got->notes.data, put->notes.data);
+	assert_int_equal(got->inputs.len, put->inputs.len);
+	assert_memory_equal(got->inputs.data, put->inputs.data,
+	    put->inputs.len);
+	assert_string_equal(got->gcroot, put->gcroot);
+	assert_true(got->created_at == put->created_at);
+	assert_true(got->last_used == put->created_at);
+	assert_int_equal(got->eval_ms, put->eval_ms);
+}
+
+static int	 unrooted;
+
+static void
+count_unroot(const char *gcroot)
+{
+	(void)gcroot;
+	unrooted++;
+}
+
+static void
+check_counters(struct fixture *f, int64_t sh, int evaluations, int failures)
+{
+	char	*sql;
+
+	assert_true(asprintf(&sql, "SELECT evaluations FROM shells"
+	    " WHERE id = %lld", (long long)sh) > 0);
+	assert_int_equal(sql_int(f->path, sql), evaluations);
+	free(sql);
+	assert_true(asprintf(&sql, "SELECT failures FROM shells"
+	    " WHERE id = %lld", (long long)sh) > 0);
+	assert_int_equal(sql_int(f->path, sql), failures);
+	free(sql);
+	assert_true(asprintf(&sql, "SELECT count(*) FROM evals"
+	    " WHERE shell_id = %lld", (long long)sh) > 0);
+	assert_int_equal(sql_int(f->path, sql), evaluations);
+	free(sql);
+}
+
+static void
+test_snapshot_put_full(void **state)
+{
+	struct fixture		*f = *state;
+	struct store		*s;
+	struct store_snapshot	 first, big, got;
+	struct store_eval	 ev, last;
+	char			*cause = NULL;
+	int64_t			 sh;
+
+	assert_non_null(s = store_open(f->path, &cause));
+	sh = make_shell(s, "/w/one", "default");
+	memset(&ev, 0, sizeof ev);
+	memset(&last, 0, sizeof last);
+	ev.started_at = 1700000000;
+	ev.duration_ms = 10;
+	ev.ok = 1;
+	ev.log = "first\n";
+	make_full_snapshot(&first, 1, 100);
+	assert_int_equal(store_snapshot_put(s, sh, &first, &ev, NULL), 0);
+
+	/* A second, larger snapshot does not fit. */
+	disk_full(s);
+	make_full_snapshot(&big, 2, 256 * 1024);
+	ev.started_at = 1700000100;
+	ev.log = "second\n";
+	unrooted = 0;
+	assert_int_equal(store_snapshot_put(s, sh, &big, &ev, count_unroot),
+	    -1);
+	assert_true(big.id == 0);
+	assert_int_equal(unrooted, 0);
+
+	/* The first is still the shell's snapshot, whole; nothing else. */
+	store_snapshot_init(&got);
+	assert_int_equal(store_snapshot_current(s, sh, &got), 1);
+	check_snapshot(&got, &first);
+	assert_int_equal(sql_int(f->path, "SELECT count(*) FROM snapshots"), 1);
+	assert_int_equal(store_eval_last(s, sh, &last), 1);
+	assert_true(last.started_at == 1700000000);
+	assert_string_equal(last.log, "first\n");
+	check_counters(f, sh, 1, 0);
+	check_store_sound(f, s);
+
+	/* Room again: the same put goes through. */
+	disk_room(s);
+	assert_int_equal(store_snapshot_put(s, sh, &big, &ev, count_unroot),
+	    0);
+	assert_true(big.id > first.id);
+	assert_int_equal(store_snapshot_current(s, sh, &got), 1);
+	check_snapshot(&got, &big);
+	assert_int_equal(store_eval_last(s, sh, &last), 1);
+	assert_string_equal(last.log, "second\n");
+	check_counters(f, sh, 2, 0);
+	check_store_sound(f, s);
+
+	store_snapshot_release(&first);
+	store_snapshot_release(&big);
+	store_snapshot_release(&got);
+	store_eval_release(&last);
+	store_close(s);
+}
+
 /* Check that a fresh store at f->path works and has the current schema. */
 static void
 check_fresh(struct fixture *f, struct store *s)
@@ -629,6 +816,7 @@ static const struct CMUnitTest tests[] = {
 	T(test_snapshot_empty_hook),
 	T(test_snapshot_prune),
 	T(test_eval_failed),
+	T(test_snapshot_put_full),
 	T(test_corrupt_moved_aside),
 	T(test_future_schema_moved_aside),
 	T(test_persists),
