@@ -130,8 +130,8 @@ int		 store_snapshot_current(struct store *, int64_t,
 /*
  * Store a new snapshot, make it the shell's current one, log the
  * evaluation and evict the least recently used snapshots beyond the
- * shell's cache (their GC roots go to the callback), all in one
- * transaction; the new id in snap->id.
+ * shell's cache, all in one transaction; the new id in snap->id. The
+ * evicted snapshots' GC roots go to the callback once that has committed.
  */
 int		 store_snapshot_put(struct store *, int64_t,
 		     struct store_snapshot *, const struct store_eval *,

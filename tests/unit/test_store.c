@@ -587,13 +587,15 @@ check_snapshot(const struct store_snapshot *got,
 	assert_int_equal(got->eval_ms, put->eval_ms);
 }
 
+/* The GC roots a put handed back for removal, and the last one. */
 static int	 unrooted;
+static char	 unrooted_last[64];
 
 static void
 count_unroot(const char *gcroot)
 {
-	(void)gcroot;
 	unrooted++;
+	snprintf(unrooted_last, sizeof unrooted_last, "%s", gcroot);
 }
 
 static void
@@ -613,6 +615,41 @@ check_counters(struct fixture *f, int64_t sh, int evaluations, int failures)
 	    " WHERE shell_id = %lld", (long long)sh) > 0);
 	assert_int_equal(sql_int(f->path, sql), evaluations);
 	free(sql);
+}
+
+/* An evicted snapshot's root is dropped only if no kept one shares it. */
+static void
+test_snapshot_prune_shared_root(void **state)
+{
+	struct fixture		*f = *state;
+	struct store		*s;
+	struct store_snapshot	 put;
+	struct store_eval	 ev;
+	char			*cause = NULL;
+	int64_t			 sh;
+	int			 i;
+
+	assert_non_null(s = store_open(f->path, &cause));
+	sh = make_shell(s, "/w/one", "default");
+	memset(&ev, 0, sizeof ev);
+	ev.ok = 1;
+	unrooted = 0;
+	for (i = 0; i < 10; i++) {
+		make_full_snapshot(&put, i, 100);
+		/* Nix gave the ninth the same generation as the first. */
+		if (i == 8) {
+			free(put.gcroot);
+			put.gcroot = strdup("/p/shell-1-0-link");
+		}
+		assert_int_equal(store_snapshot_put(s, sh, &put, &ev,
+		    count_unroot), 0);
+		store_snapshot_release(&put);
+		if (i == 8)
+			assert_int_equal(unrooted, 0);
+	}
+	assert_int_equal(unrooted, 1);
+	assert_string_equal(unrooted_last, "/p/shell-1-1-link");
+	store_close(s);
 }
 
 static void
@@ -674,6 +711,90 @@ test_snapshot_put_full(void **state)
 	store_snapshot_release(&big);
 	store_snapshot_release(&got);
 	store_eval_release(&last);
+	store_close(s);
+}
+
+/* Count the statements that start as a prefix says, as SQLite runs them. */
+struct traced {
+	const char	*prefix;
+	int		 n;
+};
+
+static int
+trace_stmt(unsigned type, void *arg, void *p, void *x)
+{
+	struct traced	*t = arg;
+
+	(void)p;
+	if (type == SQLITE_TRACE_STMT &&
+	    strncmp(x, t->prefix, strlen(t->prefix)) == 0)
+		t->n++;
+	return (0);
+}
+
+static void
+test_snapshot_put_full_evicts_nothing(void **state)
+{
+	struct fixture		*f = *state;
+	struct store		*s;
+	struct store_snapshot	 put[9], got;
+	struct store_eval	 ev;
+	struct traced		 t = { "INSERT INTO evals", 0 };
+	char			*cause = NULL, *log;
+	int64_t			 sh;
+	int			 i;
+
+	assert_non_null(s = store_open(f->path, &cause));
+	sh = make_shell(s, "/w/one", "default");
+	memset(&ev, 0, sizeof ev);
+	ev.ok = 1;
+	unrooted = 0;
+	for (i = 0; i < 8; i++) {
+		make_full_snapshot(&put[i], i, 100);
+		assert_int_equal(store_snapshot_put(s, sh, &put[i], &ev,
+		    count_unroot), 0);
+	}
+	assert_int_equal(unrooted, 0);
+
+	/*
+	 * A ninth small snapshot fits, and its put evicts the oldest; the
+	 * evaluation's long log then does not fit. The evicted snapshot
+	 * stays, so its GC root must too.
+	 */
+	disk_full(s);
+	make_full_snapshot(&put[8], 8, 100);
+	assert_non_null(log = calloc(1, 64 * 1024 + 1));
+	memset(log, 'l', 64 * 1024);
+	ev.log = log;
+	sqlite3_trace_v2(store_db(s), SQLITE_TRACE_STMT, trace_stmt, &t);
+	assert_int_equal(store_snapshot_put(s, sh, &put[8], &ev,
+	    count_unroot), -1);
+	sqlite3_trace_v2(store_db(s), 0, NULL, NULL);
+	/* It did fail on the log, after the eviction. */
+	assert_int_equal(t.n, 1);
+	assert_int_equal(unrooted, 0);
+	assert_int_equal(sql_int(f->path, "SELECT count(*) FROM snapshots"), 8);
+	store_snapshot_init(&got);
+	assert_int_equal(store_snapshot_current(s, sh, &got), 1);
+	check_snapshot(&got, &put[7]);
+	check_counters(f, sh, 8, 0);
+	check_store_sound(f, s);
+
+	/* With room, the oldest goes, and its root with it. */
+	disk_room(s);
+	assert_int_equal(store_snapshot_put(s, sh, &put[8], &ev,
+	    count_unroot), 0);
+	assert_int_equal(unrooted, 1);
+	assert_int_equal(sql_int(f->path, "SELECT count(*) FROM snapshots"), 8);
+	assert_int_equal(sql_int(f->path, "SELECT count(*) FROM snapshots"
+	    " WHERE key = 'key-0'"), 0);
+	check_counters(f, sh, 9, 0);
+	check_store_sound(f, s);
+
+	for (i = 0; i < 9; i++)
+		store_snapshot_release(&put[i]);
+	store_snapshot_release(&got);
+	free(log);
 	store_close(s);
 }
 
@@ -816,7 +937,9 @@ static const struct CMUnitTest tests[] = {
 	T(test_snapshot_empty_hook),
 	T(test_snapshot_prune),
 	T(test_eval_failed),
+	T(test_snapshot_prune_shared_root),
 	T(test_snapshot_put_full),
+	T(test_snapshot_put_full_evicts_nothing),
 	T(test_corrupt_moved_aside),
 	T(test_future_schema_moved_aside),
 	T(test_persists),
