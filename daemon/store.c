@@ -601,9 +601,17 @@ fail:
 int
 store_eval_failed(struct store *s, int64_t shell, const struct store_eval *ev)
 {
-	if (store_eval_insert(s, shell, ev) != 0) {
+	/*
+	 * One transaction: on a full disk the counters fit where they are
+	 * but the log row does not, and they must not count a missing row.
+	 */
+	if (store_exec(s, "BEGIN IMMEDIATE") != 0)
+		return (-1);
+	if (store_eval_insert(s, shell, ev) != 0 ||
+	    store_exec(s, "COMMIT") != 0) {
 		log_warnx("store: cannot log evaluation: %s",
 		    sqlite3_errmsg(s->db));
+		store_rollback(s);
 		return (-1);
 	}
 	return (0);

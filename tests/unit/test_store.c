@@ -798,6 +798,63 @@ test_snapshot_put_full_evicts_nothing(void **state)
 	store_close(s);
 }
 
+static void
+test_eval_failed_full(void **state)
+{
+	struct fixture		*f = *state;
+	struct store		*s;
+	struct store_snapshot	 put, got;
+	struct store_eval	 ev, last;
+	char			*cause = NULL, *log;
+	int64_t			 sh;
+
+	assert_non_null(s = store_open(f->path, &cause));
+	sh = make_shell(s, "/w/one", "default");
+	memset(&ev, 0, sizeof ev);
+	memset(&last, 0, sizeof last);
+	ev.started_at = 1700000000;
+	ev.ok = 1;
+	ev.log = "good\n";
+	make_full_snapshot(&put, 1, 100);
+	assert_int_equal(store_snapshot_put(s, sh, &put, &ev, NULL), 0);
+
+	/*
+	 * Logging a failure with a long log, on a full disk: neither the
+	 * counters nor the log move.
+	 */
+	disk_full(s);
+	assert_non_null(log = calloc(1, 64 * 1024 + 1));
+	memset(log, 'e', 64 * 1024);
+	ev.started_at = 1700000100;
+	ev.ok = 0;
+	ev.reason = "nix exited with status 1";
+	ev.log = log;
+	assert_int_equal(store_eval_failed(s, sh, &ev), -1);
+	check_counters(f, sh, 1, 0);
+	assert_int_equal(store_eval_last(s, sh, &last), 1);
+	assert_int_equal(last.ok, 1);
+	assert_string_equal(last.log, "good\n");
+	store_snapshot_init(&got);
+	assert_int_equal(store_snapshot_current(s, sh, &got), 1);
+	check_snapshot(&got, &put);
+	check_store_sound(f, s);
+
+	disk_room(s);
+	assert_int_equal(store_eval_failed(s, sh, &ev), 0);
+	check_counters(f, sh, 2, 1);
+	assert_int_equal(store_eval_last(s, sh, &last), 1);
+	assert_int_equal(last.ok, 0);
+	assert_string_equal(last.reason, "nix exited with status 1");
+	assert_int_equal(strlen(last.log), 64 * 1024);
+	check_store_sound(f, s);
+
+	store_snapshot_release(&put);
+	store_snapshot_release(&got);
+	store_eval_release(&last);
+	free(log);
+	store_close(s);
+}
+
 /* Check that a fresh store at f->path works and has the current schema. */
 static void
 check_fresh(struct fixture *f, struct store *s)
@@ -940,6 +997,7 @@ static const struct CMUnitTest tests[] = {
 	T(test_snapshot_prune_shared_root),
 	T(test_snapshot_put_full),
 	T(test_snapshot_put_full_evicts_nothing),
+	T(test_eval_failed_full),
 	T(test_corrupt_moved_aside),
 	T(test_future_schema_moved_aside),
 	T(test_persists),
