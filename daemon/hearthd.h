@@ -132,10 +132,11 @@ int		 store_snapshot_current(struct store *, int64_t,
  * evaluation and evict the least recently used snapshots beyond the
  * shell's cache, all in one transaction; the new id in snap->id. The
  * evicted snapshots' GC roots go to the callback once that has committed.
+ * On failure nothing is kept and SQLite's reason is in *cause (if given).
  */
 int		 store_snapshot_put(struct store *, int64_t,
 		     struct store_snapshot *, const struct store_eval *,
-		     store_gcroot_cb);
+		     store_gcroot_cb, char **);
 /* Walk a shell's snapshots, most recently used first. */
 int		 store_snapshots_each(struct store *, int64_t,
 		     store_snapshot_cb, void *);

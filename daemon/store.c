@@ -529,7 +529,7 @@ out:
 int
 store_snapshot_put(struct store *s, int64_t shell,
     struct store_snapshot *snap, const struct store_eval *ev,
-    store_gcroot_cb evicted)
+    store_gcroot_cb evicted, char **cause)
 {
 	sqlite3_stmt	*st = NULL;
 	struct buf	 unneeded = BUF_INIT;
@@ -537,7 +537,7 @@ store_snapshot_put(struct store *s, int64_t shell,
 	int		 rc;
 
 	if (store_exec(s, "BEGIN IMMEDIATE") != 0)
-		return (-1);
+		goto fail;
 	st = store_prepare(s, "INSERT INTO snapshots (shell_id, key, env,"
 	    " hook_output, created_at, eval_ms, notes, inputs, gcroot,"
 	    " last_used) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?5)");
@@ -591,7 +591,9 @@ store_snapshot_put(struct store *s, int64_t shell,
 	buf_release(&unneeded);
 	return (0);
 fail:
-	log_warnx("store: cannot save snapshot: %s", sqlite3_errmsg(s->db));
+	/* Before the rollback, which would replace SQLite's message. */
+	if (cause != NULL)
+		*cause = xstrdup(sqlite3_errmsg(s->db));
 	store_rollback(s);
 	buf_release(&unneeded);
 	snap->id = 0;

@@ -321,7 +321,7 @@ test_snapshot_roundtrip(void **state)
 	ev.duration_ms = 4321;
 	ev.ok = 1;
 	ev.log = "evaluating...\n";
-	assert_int_equal(store_snapshot_put(s, sh, &put, &ev, NULL), 0);
+	assert_int_equal(store_snapshot_put(s, sh, &put, &ev, NULL, NULL), 0);
 	assert_true(put.id > 0);
 
 	store_snapshot_init(&got);
@@ -372,7 +372,7 @@ test_snapshot_empty_hook(void **state)
 	snprintf(put.key, sizeof put.key, "k");
 	memset(&ev, 0, sizeof ev);
 	ev.ok = 1;
-	assert_int_equal(store_snapshot_put(s, sh, &put, &ev, NULL), 0);
+	assert_int_equal(store_snapshot_put(s, sh, &put, &ev, NULL, NULL), 0);
 	store_snapshot_init(&got);
 	assert_int_equal(store_snapshot_current(s, sh, &got), 1);
 	assert_int_equal(got.env.len, 0);
@@ -401,11 +401,13 @@ test_snapshot_prune(void **state)
 	ev.ok = 1;
 
 	make_snapshot(&put, 100);
-	assert_int_equal(store_snapshot_put(s, other, &put, &ev, NULL), 0);
+	assert_int_equal(store_snapshot_put(s, other, &put, &ev, NULL, NULL),
+	    0);
 	store_snapshot_release(&put);
 	for (i = 0; i < 10; i++) {
 		make_snapshot(&put, i);
-		assert_int_equal(store_snapshot_put(s, sh, &put, &ev, NULL), 0);
+		assert_int_equal(store_snapshot_put(s, sh, &put, &ev, NULL,
+		    NULL), 0);
 		assert_true(put.id > last);
 		last = put.id;
 		store_snapshot_release(&put);
@@ -470,7 +472,7 @@ test_eval_failed(void **state)
 	ev.ok = 1;
 	ev.reason = NULL;
 	ev.log = NULL;
-	assert_int_equal(store_snapshot_put(s, sh, &put, &ev, NULL), 0);
+	assert_int_equal(store_snapshot_put(s, sh, &put, &ev, NULL, NULL), 0);
 	assert_int_equal(store_eval_last(s, sh, &last), 1);
 	assert_int_equal(last.ok, 1);
 	assert_string_equal(last.reason, "");
@@ -642,7 +644,7 @@ test_snapshot_prune_shared_root(void **state)
 			put.gcroot = strdup("/p/shell-1-0-link");
 		}
 		assert_int_equal(store_snapshot_put(s, sh, &put, &ev,
-		    count_unroot), 0);
+		    count_unroot, NULL), 0);
 		store_snapshot_release(&put);
 		if (i == 8)
 			assert_int_equal(unrooted, 0);
@@ -659,7 +661,7 @@ test_snapshot_put_full(void **state)
 	struct store		*s;
 	struct store_snapshot	 first, big, got;
 	struct store_eval	 ev, last;
-	char			*cause = NULL;
+	char			*cause = NULL, *why = NULL;
 	int64_t			 sh;
 
 	assert_non_null(s = store_open(f->path, &cause));
@@ -671,7 +673,7 @@ test_snapshot_put_full(void **state)
 	ev.ok = 1;
 	ev.log = "first\n";
 	make_full_snapshot(&first, 1, 100);
-	assert_int_equal(store_snapshot_put(s, sh, &first, &ev, NULL), 0);
+	assert_int_equal(store_snapshot_put(s, sh, &first, &ev, NULL, NULL), 0);
 
 	/* A second, larger snapshot does not fit. */
 	disk_full(s);
@@ -679,8 +681,11 @@ test_snapshot_put_full(void **state)
 	ev.started_at = 1700000100;
 	ev.log = "second\n";
 	unrooted = 0;
-	assert_int_equal(store_snapshot_put(s, sh, &big, &ev, count_unroot),
-	    -1);
+	assert_int_equal(store_snapshot_put(s, sh, &big, &ev, count_unroot,
+	    &why), -1);
+	/* SQLITE_FULL's own words, on one line for the shell's status. */
+	assert_non_null(why);
+	assert_string_equal(why, "database or disk is full");
 	assert_true(big.id == 0);
 	assert_int_equal(unrooted, 0);
 
@@ -697,8 +702,8 @@ test_snapshot_put_full(void **state)
 
 	/* Room again: the same put goes through. */
 	disk_room(s);
-	assert_int_equal(store_snapshot_put(s, sh, &big, &ev, count_unroot),
-	    0);
+	assert_int_equal(store_snapshot_put(s, sh, &big, &ev, count_unroot,
+	    NULL), 0);
 	assert_true(big.id > first.id);
 	assert_int_equal(store_snapshot_current(s, sh, &got), 1);
 	check_snapshot(&got, &big);
@@ -711,6 +716,7 @@ test_snapshot_put_full(void **state)
 	store_snapshot_release(&big);
 	store_snapshot_release(&got);
 	store_eval_release(&last);
+	free(why);
 	store_close(s);
 }
 
@@ -740,7 +746,7 @@ test_snapshot_put_full_evicts_nothing(void **state)
 	struct store_snapshot	 put[9], got;
 	struct store_eval	 ev;
 	struct traced		 t = { "INSERT INTO evals", 0 };
-	char			*cause = NULL, *log;
+	char			*cause = NULL, *why = NULL, *log;
 	int64_t			 sh;
 	int			 i;
 
@@ -752,7 +758,7 @@ test_snapshot_put_full_evicts_nothing(void **state)
 	for (i = 0; i < 8; i++) {
 		make_full_snapshot(&put[i], i, 100);
 		assert_int_equal(store_snapshot_put(s, sh, &put[i], &ev,
-		    count_unroot), 0);
+		    count_unroot, NULL), 0);
 	}
 	assert_int_equal(unrooted, 0);
 
@@ -768,8 +774,9 @@ test_snapshot_put_full_evicts_nothing(void **state)
 	ev.log = log;
 	sqlite3_trace_v2(store_db(s), SQLITE_TRACE_STMT, trace_stmt, &t);
 	assert_int_equal(store_snapshot_put(s, sh, &put[8], &ev,
-	    count_unroot), -1);
+	    count_unroot, &why), -1);
 	sqlite3_trace_v2(store_db(s), 0, NULL, NULL);
+	assert_string_equal(why, "database or disk is full");
 	/* It did fail on the log, after the eviction. */
 	assert_int_equal(t.n, 1);
 	assert_int_equal(unrooted, 0);
@@ -783,7 +790,7 @@ test_snapshot_put_full_evicts_nothing(void **state)
 	/* With room, the oldest goes, and its root with it. */
 	disk_room(s);
 	assert_int_equal(store_snapshot_put(s, sh, &put[8], &ev,
-	    count_unroot), 0);
+	    count_unroot, NULL), 0);
 	assert_int_equal(unrooted, 1);
 	assert_int_equal(sql_int(f->path, "SELECT count(*) FROM snapshots"), 8);
 	assert_int_equal(sql_int(f->path, "SELECT count(*) FROM snapshots"
@@ -795,6 +802,7 @@ test_snapshot_put_full_evicts_nothing(void **state)
 		store_snapshot_release(&put[i]);
 	store_snapshot_release(&got);
 	free(log);
+	free(why);
 	store_close(s);
 }
 
@@ -816,7 +824,7 @@ test_eval_failed_full(void **state)
 	ev.ok = 1;
 	ev.log = "good\n";
 	make_full_snapshot(&put, 1, 100);
-	assert_int_equal(store_snapshot_put(s, sh, &put, &ev, NULL), 0);
+	assert_int_equal(store_snapshot_put(s, sh, &put, &ev, NULL, NULL), 0);
 
 	/*
 	 * Logging a failure with a long log, on a full disk: neither the
@@ -952,7 +960,7 @@ test_persists(void **state)
 	ev.ok = 1;
 	ev.duration_ms = 55;
 	ev.log = "done\n";
-	assert_int_equal(store_snapshot_put(s, sh, &put, &ev, NULL), 0);
+	assert_int_equal(store_snapshot_put(s, sh, &put, &ev, NULL, NULL), 0);
 	store_close(s);
 
 	assert_non_null(s = store_open(f->path, &cause));
