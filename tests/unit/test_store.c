@@ -1,8 +1,9 @@
 /*
  * Unit tests for daemon/store.c: the schema and its pragmas, workspaces
  * and their trust, shells, snapshots with their pruning, the evaluation
- * log, and a bad store file moved aside and rebuilt. Each test gets its
- * own directory; the store is checked from outside with sqlite3 itself.
+ * log, a full disk while writing them, and a bad store file moved aside
+ * and rebuilt. Each test gets its own directory; the store is checked
+ * from outside with sqlite3 itself.
  */
 #include "harness.h"
 
@@ -492,13 +493,9 @@ test_eval_failed(void **state)
 	store_close(s);
 }
 
-/*
- * A full disk, made by SQLite itself: the store's connection may use no
- * page beyond those the file has now. max_page_count belongs to the
- * connection, so it is set through the store's own.
- */
+/* The first column of a query run on the store's own connection. */
 static long long
-store_sql_int(struct store *s, const char *sql)
+conn_int(struct store *s, const char *sql)
 {
 	sqlite3_stmt	*st;
 	long long	 n;
@@ -512,27 +509,32 @@ store_sql_int(struct store *s, const char *sql)
 }
 
 static void
-store_set_max_pages(struct store *s, long long pages)
+conn_set_max_pages(struct store *s, long long pages)
 {
 	char	*sql;
 
 	assert_true(asprintf(&sql, "PRAGMA max_page_count = %lld", pages) > 0);
-	assert_true(store_sql_int(s, sql) == pages);
+	assert_true(conn_int(s, sql) == pages);
 	free(sql);
 }
 
+/*
+ * A full disk, made by SQLite itself: the store's connection may use no
+ * page beyond those the file has now. max_page_count belongs to the
+ * connection, so it is set through the store's own.
+ */
 static void
 disk_full(struct store *s)
 {
 	/* No free page to reuse either: the file is as full as it gets. */
-	assert_int_equal(store_sql_int(s, "PRAGMA freelist_count"), 0);
-	store_set_max_pages(s, store_sql_int(s, "PRAGMA page_count"));
+	assert_int_equal(conn_int(s, "PRAGMA freelist_count"), 0);
+	conn_set_max_pages(s, conn_int(s, "PRAGMA page_count"));
 }
 
 static void
 disk_room(struct store *s)
 {
-	store_set_max_pages(s, 1000000);
+	conn_set_max_pages(s, 1000000);
 }
 
 /*
@@ -600,6 +602,7 @@ count_unroot(const char *gcroot)
 	snprintf(unrooted_last, sizeof unrooted_last, "%s", gcroot);
 }
 
+/* A shell's counters, and one log row per evaluation (all kept here). */
 static void
 check_counters(struct fixture *f, int64_t sh, int evaluations, int failures)
 {
