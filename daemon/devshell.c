@@ -322,6 +322,7 @@ devshell_save(struct devshell *sh, struct eval *ev, struct inputs *in)
 	struct store_snapshot	 snap;
 	struct store_eval	 rec;
 	char			*cause = NULL, *profile, *gen = NULL, *dir;
+	char			*why = NULL;
 	char			 link[PATH_MAX];
 	ssize_t			 n;
 
@@ -373,8 +374,10 @@ devshell_save(struct devshell *sh, struct eval *ev, struct inputs *in)
 	rec.ok = 1;
 	rec.reason = "";
 	if (store_snapshot_put(settings.store, sh->id, &snap, &rec,
-	    devshell_unroot) != 0) {
-		cause = xstrdup("cannot save the snapshot (see the log)");
+	    devshell_unroot, &why) != 0) {
+		/* The shell keeps its last good snapshot (sh->snap). */
+		cause = xasprintf("cannot save the snapshot: %s", why);
+		free(why);
 		goto fail;
 	}
 	if (sh->snap.id != 0)

@@ -18,6 +18,7 @@ struct client;
 struct devshell;
 struct eval;
 struct inputs;
+struct sqlite3;
 struct store;
 struct watcher;
 struct workspace;
@@ -106,6 +107,12 @@ typedef int	(*store_snapshot_cb)(const struct store_snapshot *, void *);
 struct store	*store_open(const char *, char **);
 /* Close the store. */
 void		 store_close(struct store *);
+/*
+ * The store's SQLite connection, for the unit tests only: connection
+ * settings such as PRAGMA max_page_count (a full disk) cannot be made from
+ * another connection.
+ */
+struct sqlite3	*store_db(struct store *);
 /* Call cb(id, root, allowed hash) for every allowed workspace. */
 int		 store_workspaces_allowed(struct store *, store_workspace_cb,
 		     void *);
@@ -123,12 +130,13 @@ int		 store_snapshot_current(struct store *, int64_t,
 /*
  * Store a new snapshot, make it the shell's current one, log the
  * evaluation and evict the least recently used snapshots beyond the
- * shell's cache (their GC roots go to the callback), all in one
- * transaction; the new id in snap->id.
+ * shell's cache, all in one transaction; the new id in snap->id. The
+ * evicted snapshots' GC roots go to the callback once that has committed.
+ * On failure nothing is kept and SQLite's reason is in *cause (if given).
  */
 int		 store_snapshot_put(struct store *, int64_t,
 		     struct store_snapshot *, const struct store_eval *,
-		     store_gcroot_cb);
+		     store_gcroot_cb, char **);
 /* Walk a shell's snapshots, most recently used first. */
 int		 store_snapshots_each(struct store *, int64_t,
 		     store_snapshot_cb, void *);

@@ -86,6 +86,18 @@ store_exec(struct store *s, const char *sql)
 	return (0);
 }
 
+/*
+ * Roll back the open transaction, if any: after some errors (SQLITE_FULL
+ * among them) SQLite has rolled it back already, and a ROLLBACK then only
+ * fails and logs a second, misleading error.
+ */
+static void
+store_rollback(struct store *s)
+{
+	if (!sqlite3_get_autocommit(s->db))
+		store_exec(s, "ROLLBACK");
+}
+
 static sqlite3_stmt *
 store_prepare(struct store *s, const char *sql)
 {
@@ -126,7 +138,7 @@ store_migrate(struct store *s, char **cause)
 		goto fail;
 	if (version < 1 && (store_exec(s, store_schema_v1) != 0 ||
 	    store_exec(s, "PRAGMA user_version = 1") != 0)) {
-		store_exec(s, "ROLLBACK");
+		store_rollback(s);
 		goto fail;
 	}
 	if (store_exec(s, "COMMIT") != 0)
@@ -221,6 +233,12 @@ store_close(struct store *s)
 		return;
 	sqlite3_close(s->db);
 	free(s);
+}
+
+sqlite3 *
+store_db(struct store *s)
+{
+	return (s->db);
 }
 
 int
@@ -448,16 +466,18 @@ store_eval_insert(struct store *s, int64_t shell, const struct store_eval *ev)
 }
 
 /*
- * Keep the STORE_KEEP_SNAPSHOTS most recently used snapshots of a shell;
- * the GC roots of the others go to cb, for the caller to remove.
+ * Keep the STORE_KEEP_SNAPSHOTS most recently used snapshots of a shell,
+ * inside the caller's transaction. The GC roots that no kept snapshot
+ * still needs go to unneeded ("root\0" each), for the caller to remove
+ * once the transaction has committed.
  */
 static int
-store_evict(struct store *s, int64_t shell, store_gcroot_cb cb)
+store_evict(struct store *s, int64_t shell, struct buf *unneeded)
 {
 	sqlite3_stmt	*st;
-	struct buf	 roots = BUF_INIT;
-	const char	*p, *end;
-	int		 rc;
+	struct buf	 gone = BUF_INIT;
+	const char	*p, *end, *root;
+	int		 rc, ret = -1;
 	const char	*sel = "SELECT gcroot FROM snapshots WHERE shell_id = ?1"
 	    " AND id NOT IN (SELECT id FROM snapshots WHERE shell_id = ?1"
 	    " ORDER BY last_used DESC, id DESC LIMIT ?2)";
@@ -470,49 +490,54 @@ store_evict(struct store *s, int64_t shell, store_gcroot_cb cb)
 	sqlite3_bind_int64(st, 1, shell);
 	sqlite3_bind_int(st, 2, STORE_KEEP_SNAPSHOTS);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (sqlite3_column_text(st, 0) != NULL)
-			buf_add(&roots, sqlite3_column_text(st, 0),
-			    strlen((const char *)sqlite3_column_text(st, 0)) +
-			    1);
+		if ((root = (const char *)sqlite3_column_text(st, 0)) != NULL)
+			buf_add(&gone, root, strlen(root) + 1);
 	}
 	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE || (st = store_prepare(s, del)) == NULL) {
-		buf_release(&roots);
-		return (-1);
-	}
+	if (rc != SQLITE_DONE || (st = store_prepare(s, del)) == NULL)
+		goto out;
 	sqlite3_bind_int64(st, 1, shell);
 	sqlite3_bind_int(st, 2, STORE_KEEP_SNAPSHOTS);
 	rc = sqlite3_step(st);
 	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		goto out;
 	/*
 	 * Nix reuses a profile generation for an identical environment, so
 	 * snapshots can share a root: drop only the ones no kept snapshot
 	 * still needs.
 	 */
 	st = store_prepare(s, "SELECT count(*) FROM snapshots WHERE gcroot = ?1");
-	for (p = roots.data, end = p + roots.len; rc == SQLITE_DONE &&
-	    st != NULL && p < end; p += strlen(p) + 1) {
+	if (st == NULL)
+		goto out;
+	for (p = gone.data, end = p + gone.len; p < end; p += strlen(p) + 1) {
 		sqlite3_reset(st);
 		sqlite3_bind_text(st, 1, p, -1, SQLITE_STATIC);
-		if (sqlite3_step(st) == SQLITE_ROW &&
-		    sqlite3_column_int(st, 0) == 0 && cb != NULL)
-			cb(p);
+		if (sqlite3_step(st) != SQLITE_ROW)
+			break;
+		if (sqlite3_column_int(st, 0) == 0)
+			buf_add(unneeded, p, strlen(p) + 1);
 	}
 	sqlite3_finalize(st);
-	buf_release(&roots);
-	return (rc == SQLITE_DONE ? 0 : -1);
+	if (p >= end)
+		ret = 0;
+out:
+	buf_release(&gone);
+	return (ret);
 }
 
 int
 store_snapshot_put(struct store *s, int64_t shell,
     struct store_snapshot *snap, const struct store_eval *ev,
-    store_gcroot_cb evicted)
+    store_gcroot_cb evicted, char **cause)
 {
 	sqlite3_stmt	*st = NULL;
+	struct buf	 unneeded = BUF_INIT;
+	const char	*p;
 	int		 rc;
 
 	if (store_exec(s, "BEGIN IMMEDIATE") != 0)
-		return (-1);
+		goto fail;
 	st = store_prepare(s, "INSERT INTO snapshots (shell_id, key, env,"
 	    " hook_output, created_at, eval_ms, notes, inputs, gcroot,"
 	    " last_used) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?5)");
@@ -549,17 +574,28 @@ store_snapshot_put(struct store *s, int64_t shell,
 	if (rc != SQLITE_DONE)
 		goto fail;
 
-	if (store_evict(s, shell, evicted) != 0)
+	if (store_evict(s, shell, &unneeded) != 0)
 		goto fail;
 
 	if (store_eval_insert(s, shell, ev) != 0)
 		goto fail;
 	if (store_exec(s, "COMMIT") != 0)
 		goto fail;
+	/*
+	 * Roots go only now: a put that fails rolls the eviction back, and
+	 * the snapshots it would have evicted stay, so their roots must too.
+	 */
+	for (p = unneeded.data; evicted != NULL &&
+	    p < unneeded.data + unneeded.len; p += strlen(p) + 1)
+		evicted(p);
+	buf_release(&unneeded);
 	return (0);
 fail:
-	log_warnx("store: cannot save snapshot: %s", sqlite3_errmsg(s->db));
-	store_exec(s, "ROLLBACK");
+	/* Before the rollback, which would replace SQLite's message. */
+	if (cause != NULL)
+		*cause = xstrdup(sqlite3_errmsg(s->db));
+	store_rollback(s);
+	buf_release(&unneeded);
 	snap->id = 0;
 	return (-1);
 }
@@ -567,9 +603,17 @@ fail:
 int
 store_eval_failed(struct store *s, int64_t shell, const struct store_eval *ev)
 {
-	if (store_eval_insert(s, shell, ev) != 0) {
+	/*
+	 * One transaction: on a full disk the counters fit where they are
+	 * but the log row does not, and they must not count a missing row.
+	 */
+	if (store_exec(s, "BEGIN IMMEDIATE") != 0)
+		return (-1);
+	if (store_eval_insert(s, shell, ev) != 0 ||
+	    store_exec(s, "COMMIT") != 0) {
 		log_warnx("store: cannot log evaluation: %s",
 		    sqlite3_errmsg(s->db));
+		store_rollback(s);
 		return (-1);
 	}
 	return (0);
@@ -657,7 +701,7 @@ store_snapshot_use(struct store *s, int64_t shell, int64_t snapshot)
 		goto fail;
 	return (0);
 fail:
-	store_exec(s, "ROLLBACK");
+	store_rollback(s);
 	return (-1);
 }
 
@@ -810,7 +854,7 @@ fail:
 	sqlite3_finalize(st);
 	sqlite3_finalize(roots);
 	sqlite3_finalize(del);
-	store_exec(s, "ROLLBACK");
+	store_rollback(s);
 	return (-1);
 }
 

@@ -1,8 +1,9 @@
 /*
  * Unit tests for daemon/store.c: the schema and its pragmas, workspaces
  * and their trust, shells, snapshots with their pruning, the evaluation
- * log, and a bad store file moved aside and rebuilt. Each test gets its
- * own directory; the store is checked from outside with sqlite3 itself.
+ * log, a full disk while writing them, and a bad store file moved aside
+ * and rebuilt. Each test gets its own directory; the store is checked
+ * from outside with sqlite3 itself.
  */
 #include "harness.h"
 
@@ -321,7 +322,7 @@ test_snapshot_roundtrip(void **state)
 	ev.duration_ms = 4321;
 	ev.ok = 1;
 	ev.log = "evaluating...\n";
-	assert_int_equal(store_snapshot_put(s, sh, &put, &ev, NULL), 0);
+	assert_int_equal(store_snapshot_put(s, sh, &put, &ev, NULL, NULL), 0);
 	assert_true(put.id > 0);
 
 	store_snapshot_init(&got);
@@ -372,7 +373,7 @@ test_snapshot_empty_hook(void **state)
 	snprintf(put.key, sizeof put.key, "k");
 	memset(&ev, 0, sizeof ev);
 	ev.ok = 1;
-	assert_int_equal(store_snapshot_put(s, sh, &put, &ev, NULL), 0);
+	assert_int_equal(store_snapshot_put(s, sh, &put, &ev, NULL, NULL), 0);
 	store_snapshot_init(&got);
 	assert_int_equal(store_snapshot_current(s, sh, &got), 1);
 	assert_int_equal(got.env.len, 0);
@@ -401,11 +402,13 @@ test_snapshot_prune(void **state)
 	ev.ok = 1;
 
 	make_snapshot(&put, 100);
-	assert_int_equal(store_snapshot_put(s, other, &put, &ev, NULL), 0);
+	assert_int_equal(store_snapshot_put(s, other, &put, &ev, NULL, NULL),
+	    0);
 	store_snapshot_release(&put);
 	for (i = 0; i < 10; i++) {
 		make_snapshot(&put, i);
-		assert_int_equal(store_snapshot_put(s, sh, &put, &ev, NULL), 0);
+		assert_int_equal(store_snapshot_put(s, sh, &put, &ev, NULL,
+		    NULL), 0);
 		assert_true(put.id > last);
 		last = put.id;
 		store_snapshot_release(&put);
@@ -470,7 +473,7 @@ test_eval_failed(void **state)
 	ev.ok = 1;
 	ev.reason = NULL;
 	ev.log = NULL;
-	assert_int_equal(store_snapshot_put(s, sh, &put, &ev, NULL), 0);
+	assert_int_equal(store_snapshot_put(s, sh, &put, &ev, NULL, NULL), 0);
 	assert_int_equal(store_eval_last(s, sh, &last), 1);
 	assert_int_equal(last.ok, 1);
 	assert_string_equal(last.reason, "");
@@ -487,6 +490,379 @@ test_eval_failed(void **state)
 	store_snapshot_release(&put);
 	store_snapshot_release(&got);
 	store_eval_release(&last);
+	store_close(s);
+}
+
+/* The first column of a query run on the store's own connection. */
+static long long
+conn_int(struct store *s, const char *sql)
+{
+	sqlite3_stmt	*st;
+	long long	 n;
+
+	assert_int_equal(sqlite3_prepare_v2(store_db(s), sql, -1, &st, NULL),
+	    SQLITE_OK);
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	n = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return (n);
+}
+
+static void
+conn_set_max_pages(struct store *s, long long pages)
+{
+	char	*sql;
+
+	assert_true(asprintf(&sql, "PRAGMA max_page_count = %lld", pages) > 0);
+	assert_true(conn_int(s, sql) == pages);
+	free(sql);
+}
+
+/*
+ * A full disk, made by SQLite itself: the store's connection may use no
+ * page beyond those the file has now. max_page_count belongs to the
+ * connection, so it is set through the store's own.
+ */
+static void
+disk_full(struct store *s)
+{
+	/* No free page to reuse either: the file is as full as it gets. */
+	assert_int_equal(conn_int(s, "PRAGMA freelist_count"), 0);
+	conn_set_max_pages(s, conn_int(s, "PRAGMA page_count"));
+}
+
+static void
+disk_room(struct store *s)
+{
+	conn_set_max_pages(s, 1000000);
+}
+
+/*
+ * After a failed write: no transaction left open, no statement left
+ * unfinalized, and a file that SQLite finds sound from outside.
+ */
+static void
+check_store_sound(struct fixture *f, struct store *s)
+{
+	char	*ok;
+
+	assert_int_not_equal(sqlite3_get_autocommit(store_db(s)), 0);
+	assert_null(sqlite3_next_stmt(store_db(s), NULL));
+	ok = sql_text(f->path, "PRAGMA integrity_check");
+	assert_string_equal(ok, "ok");
+	free(ok);
+	assert_int_equal(sql_int(f->path,
+	    "SELECT count(*) FROM pragma_foreign_key_check"), 0);
+}
+
+/* A snapshot with every field set; env_size bytes of environment. */
+static void
+make_full_snapshot(struct store_snapshot *snap, int n, size_t env_size)
+{
+	size_t	 i;
+
+	make_snapshot(snap, n);
+	for (i = snap->env.len; i < env_size; i++)
+		buf_add(&snap->env, i % 64 == 63 ? "\0" : "x", 1);
+	buf_addf(&snap->notes, "not set in fish: x%d", n);
+	buf_add(&snap->inputs, "flake.nix\0abc\0flake.lock\0def\0", 29);
+	assert_true(asprintf(&snap->gcroot, "/p/shell-1-%d-link", n) > 0);
+}
+
+/* Every field of a loaded snapshot is as it was stored. */
+static void
+check_snapshot(const struct store_snapshot *got,
+    const struct store_snapshot *put)
+{
+	assert_true(got->id == put->id);
+	assert_string_equal(got->key, put->key);
+	assert_int_equal(got->env.len, put->env.len);
+	assert_memory_equal(got->env.data, put->env.data, put->env.len);
+	assert_int_equal(got->hook_output.len, put->hook_output.len);
+	assert_memory_equal(got->hook_output.data, put->hook_output.data,
+	    put->hook_output.len);
+	assert_string_equal(got->notes.data, put->notes.data);
+	assert_int_equal(got->inputs.len, put->inputs.len);
+	assert_memory_equal(got->inputs.data, put->inputs.data,
+	    put->inputs.len);
+	assert_string_equal(got->gcroot, put->gcroot);
+	assert_true(got->created_at == put->created_at);
+	assert_true(got->last_used == put->created_at);
+	assert_int_equal(got->eval_ms, put->eval_ms);
+}
+
+/* The GC roots a put handed back for removal, and the last one. */
+static int	 unrooted;
+static char	 unrooted_last[64];
+
+static void
+count_unroot(const char *gcroot)
+{
+	unrooted++;
+	snprintf(unrooted_last, sizeof unrooted_last, "%s", gcroot);
+}
+
+/* A shell's counters, and one log row per evaluation (all kept here). */
+static void
+check_counters(struct fixture *f, int64_t sh, int evaluations, int failures)
+{
+	char	*sql;
+
+	assert_true(asprintf(&sql, "SELECT evaluations FROM shells"
+	    " WHERE id = %lld", (long long)sh) > 0);
+	assert_int_equal(sql_int(f->path, sql), evaluations);
+	free(sql);
+	assert_true(asprintf(&sql, "SELECT failures FROM shells"
+	    " WHERE id = %lld", (long long)sh) > 0);
+	assert_int_equal(sql_int(f->path, sql), failures);
+	free(sql);
+	assert_true(asprintf(&sql, "SELECT count(*) FROM evals"
+	    " WHERE shell_id = %lld", (long long)sh) > 0);
+	assert_int_equal(sql_int(f->path, sql), evaluations);
+	free(sql);
+}
+
+/* An evicted snapshot's root is dropped only if no kept one shares it. */
+static void
+test_snapshot_prune_shared_root(void **state)
+{
+	struct fixture		*f = *state;
+	struct store		*s;
+	struct store_snapshot	 put;
+	struct store_eval	 ev;
+	char			*cause = NULL;
+	int64_t			 sh;
+	int			 i;
+
+	assert_non_null(s = store_open(f->path, &cause));
+	sh = make_shell(s, "/w/one", "default");
+	memset(&ev, 0, sizeof ev);
+	ev.ok = 1;
+	unrooted = 0;
+	for (i = 0; i < 10; i++) {
+		make_full_snapshot(&put, i, 100);
+		/* Nix gave the ninth the same generation as the first. */
+		if (i == 8) {
+			free(put.gcroot);
+			put.gcroot = strdup("/p/shell-1-0-link");
+		}
+		assert_int_equal(store_snapshot_put(s, sh, &put, &ev,
+		    count_unroot, NULL), 0);
+		store_snapshot_release(&put);
+		if (i == 8)
+			assert_int_equal(unrooted, 0);
+	}
+	assert_int_equal(unrooted, 1);
+	assert_string_equal(unrooted_last, "/p/shell-1-1-link");
+	store_close(s);
+}
+
+static void
+test_snapshot_put_full(void **state)
+{
+	struct fixture		*f = *state;
+	struct store		*s;
+	struct store_snapshot	 first, big, got;
+	struct store_eval	 ev, last;
+	char			*cause = NULL, *why = NULL;
+	int64_t			 sh;
+
+	assert_non_null(s = store_open(f->path, &cause));
+	sh = make_shell(s, "/w/one", "default");
+	memset(&ev, 0, sizeof ev);
+	memset(&last, 0, sizeof last);
+	ev.started_at = 1700000000;
+	ev.duration_ms = 10;
+	ev.ok = 1;
+	ev.log = "first\n";
+	make_full_snapshot(&first, 1, 100);
+	assert_int_equal(store_snapshot_put(s, sh, &first, &ev, NULL, NULL), 0);
+
+	/* A second, larger snapshot does not fit. */
+	disk_full(s);
+	make_full_snapshot(&big, 2, 256 * 1024);
+	ev.started_at = 1700000100;
+	ev.log = "second\n";
+	unrooted = 0;
+	assert_int_equal(store_snapshot_put(s, sh, &big, &ev, count_unroot,
+	    &why), -1);
+	/* SQLITE_FULL's own words, on one line for the shell's status. */
+	assert_non_null(why);
+	assert_string_equal(why, "database or disk is full");
+	assert_true(big.id == 0);
+	assert_int_equal(unrooted, 0);
+
+	/* The first is still the shell's snapshot, whole; nothing else. */
+	store_snapshot_init(&got);
+	assert_int_equal(store_snapshot_current(s, sh, &got), 1);
+	check_snapshot(&got, &first);
+	assert_int_equal(sql_int(f->path, "SELECT count(*) FROM snapshots"), 1);
+	assert_int_equal(store_eval_last(s, sh, &last), 1);
+	assert_true(last.started_at == 1700000000);
+	assert_string_equal(last.log, "first\n");
+	check_counters(f, sh, 1, 0);
+	check_store_sound(f, s);
+
+	/* Room again: the same put goes through. */
+	disk_room(s);
+	assert_int_equal(store_snapshot_put(s, sh, &big, &ev, count_unroot,
+	    NULL), 0);
+	assert_true(big.id > first.id);
+	assert_int_equal(store_snapshot_current(s, sh, &got), 1);
+	check_snapshot(&got, &big);
+	assert_int_equal(store_eval_last(s, sh, &last), 1);
+	assert_string_equal(last.log, "second\n");
+	check_counters(f, sh, 2, 0);
+	check_store_sound(f, s);
+
+	store_snapshot_release(&first);
+	store_snapshot_release(&big);
+	store_snapshot_release(&got);
+	store_eval_release(&last);
+	free(why);
+	store_close(s);
+}
+
+/* Count the statements that start as a prefix says, as SQLite runs them. */
+struct traced {
+	const char	*prefix;
+	int		 n;
+};
+
+static int
+trace_stmt(unsigned type, void *arg, void *p, void *x)
+{
+	struct traced	*t = arg;
+
+	(void)p;
+	if (type == SQLITE_TRACE_STMT &&
+	    strncmp(x, t->prefix, strlen(t->prefix)) == 0)
+		t->n++;
+	return (0);
+}
+
+static void
+test_snapshot_put_full_evicts_nothing(void **state)
+{
+	struct fixture		*f = *state;
+	struct store		*s;
+	struct store_snapshot	 put[9], got;
+	struct store_eval	 ev;
+	struct traced		 t = { "INSERT INTO evals", 0 };
+	char			*cause = NULL, *why = NULL, *log;
+	int64_t			 sh;
+	int			 i;
+
+	assert_non_null(s = store_open(f->path, &cause));
+	sh = make_shell(s, "/w/one", "default");
+	memset(&ev, 0, sizeof ev);
+	ev.ok = 1;
+	unrooted = 0;
+	for (i = 0; i < 8; i++) {
+		make_full_snapshot(&put[i], i, 100);
+		assert_int_equal(store_snapshot_put(s, sh, &put[i], &ev,
+		    count_unroot, NULL), 0);
+	}
+	assert_int_equal(unrooted, 0);
+
+	/*
+	 * A ninth small snapshot fits, and its put evicts the oldest; the
+	 * evaluation's long log then does not fit. The evicted snapshot
+	 * stays, so its GC root must too.
+	 */
+	disk_full(s);
+	make_full_snapshot(&put[8], 8, 100);
+	assert_non_null(log = calloc(1, 64 * 1024 + 1));
+	memset(log, 'l', 64 * 1024);
+	ev.log = log;
+	sqlite3_trace_v2(store_db(s), SQLITE_TRACE_STMT, trace_stmt, &t);
+	assert_int_equal(store_snapshot_put(s, sh, &put[8], &ev,
+	    count_unroot, &why), -1);
+	sqlite3_trace_v2(store_db(s), 0, NULL, NULL);
+	assert_string_equal(why, "database or disk is full");
+	/* It did fail on the log, after the eviction. */
+	assert_int_equal(t.n, 1);
+	assert_int_equal(unrooted, 0);
+	assert_int_equal(sql_int(f->path, "SELECT count(*) FROM snapshots"), 8);
+	store_snapshot_init(&got);
+	assert_int_equal(store_snapshot_current(s, sh, &got), 1);
+	check_snapshot(&got, &put[7]);
+	check_counters(f, sh, 8, 0);
+	check_store_sound(f, s);
+
+	/* With room, the oldest goes, and its root with it. */
+	disk_room(s);
+	assert_int_equal(store_snapshot_put(s, sh, &put[8], &ev,
+	    count_unroot, NULL), 0);
+	assert_int_equal(unrooted, 1);
+	assert_int_equal(sql_int(f->path, "SELECT count(*) FROM snapshots"), 8);
+	assert_int_equal(sql_int(f->path, "SELECT count(*) FROM snapshots"
+	    " WHERE key = 'key-0'"), 0);
+	check_counters(f, sh, 9, 0);
+	check_store_sound(f, s);
+
+	for (i = 0; i < 9; i++)
+		store_snapshot_release(&put[i]);
+	store_snapshot_release(&got);
+	free(log);
+	free(why);
+	store_close(s);
+}
+
+static void
+test_eval_failed_full(void **state)
+{
+	struct fixture		*f = *state;
+	struct store		*s;
+	struct store_snapshot	 put, got;
+	struct store_eval	 ev, last;
+	char			*cause = NULL, *log;
+	int64_t			 sh;
+
+	assert_non_null(s = store_open(f->path, &cause));
+	sh = make_shell(s, "/w/one", "default");
+	memset(&ev, 0, sizeof ev);
+	memset(&last, 0, sizeof last);
+	ev.started_at = 1700000000;
+	ev.ok = 1;
+	ev.log = "good\n";
+	make_full_snapshot(&put, 1, 100);
+	assert_int_equal(store_snapshot_put(s, sh, &put, &ev, NULL, NULL), 0);
+
+	/*
+	 * Logging a failure with a long log, on a full disk: neither the
+	 * counters nor the log move.
+	 */
+	disk_full(s);
+	assert_non_null(log = calloc(1, 64 * 1024 + 1));
+	memset(log, 'e', 64 * 1024);
+	ev.started_at = 1700000100;
+	ev.ok = 0;
+	ev.reason = "nix exited with status 1";
+	ev.log = log;
+	assert_int_equal(store_eval_failed(s, sh, &ev), -1);
+	check_counters(f, sh, 1, 0);
+	assert_int_equal(store_eval_last(s, sh, &last), 1);
+	assert_int_equal(last.ok, 1);
+	assert_string_equal(last.log, "good\n");
+	store_snapshot_init(&got);
+	assert_int_equal(store_snapshot_current(s, sh, &got), 1);
+	check_snapshot(&got, &put);
+	check_store_sound(f, s);
+
+	disk_room(s);
+	assert_int_equal(store_eval_failed(s, sh, &ev), 0);
+	check_counters(f, sh, 2, 1);
+	assert_int_equal(store_eval_last(s, sh, &last), 1);
+	assert_int_equal(last.ok, 0);
+	assert_string_equal(last.reason, "nix exited with status 1");
+	assert_int_equal(strlen(last.log), 64 * 1024);
+	check_store_sound(f, s);
+
+	store_snapshot_release(&put);
+	store_snapshot_release(&got);
+	store_eval_release(&last);
+	free(log);
 	store_close(s);
 }
 
@@ -587,7 +963,7 @@ test_persists(void **state)
 	ev.ok = 1;
 	ev.duration_ms = 55;
 	ev.log = "done\n";
-	assert_int_equal(store_snapshot_put(s, sh, &put, &ev, NULL), 0);
+	assert_int_equal(store_snapshot_put(s, sh, &put, &ev, NULL, NULL), 0);
 	store_close(s);
 
 	assert_non_null(s = store_open(f->path, &cause));
@@ -629,6 +1005,10 @@ static const struct CMUnitTest tests[] = {
 	T(test_snapshot_empty_hook),
 	T(test_snapshot_prune),
 	T(test_eval_failed),
+	T(test_snapshot_prune_shared_root),
+	T(test_snapshot_put_full),
+	T(test_snapshot_put_full_evicts_nothing),
+	T(test_eval_failed_full),
 	T(test_corrupt_moved_aside),
 	T(test_future_schema_moved_aside),
 	T(test_persists),
