@@ -70,6 +70,13 @@ void		 inputs_changed(const struct inputs *, const char *,
 /* "path\0hash\0" pairs, for the store. */
 void		 inputs_encode(const struct inputs *, struct buf *);
 int		 inputs_decode(struct inputs *, const void *, size_t);
+/*
+ * A directory input's whole tree is watched (on) or not: while it is, its
+ * hash is reused until inputs_trees_changed(), instead of walking it.
+ */
+void		 inputs_tree_watched(const char *, int);
+/* A watched file event: every watched tree is to be walked again. */
+void		 inputs_trees_changed(void);
 /* Drop the stat cache (at shutdown). */
 void		 inputs_forget(void);
 

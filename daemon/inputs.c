@@ -53,6 +53,12 @@ struct stat_entry {
 	struct timespec	 ctime;
 	time_t		 hashed_at;
 	char		 hash[HASH_HEX_SIZE];
+	/*
+	 * A directory whose whole tree is watched: its hash holds (clean)
+	 * until any watched file event, so a check costs no walk.
+	 */
+	int		 watched;
+	int		 clean;
 };
 
 static struct stat_entry	*stat_cache;
@@ -266,6 +272,9 @@ inputs_hash_one(const char *path)
 		e->ino = 0;
 		return (e->hash);
 	}
+	if (S_ISDIR(st.st_mode) && e->watched && e->clean &&
+	    e->ino == st.st_ino && e->dev == st.st_dev)
+		return (e->hash);
 	if (!S_ISDIR(st.st_mode) && e->ino == st.st_ino &&
 	    e->dev == st.st_dev && e->size == st.st_size &&
 	    ts_equal(&e->mtime, &st.st_mtim) &&
@@ -284,6 +293,11 @@ inputs_hash_one(const char *path)
 		hash_tree(h, path, &budget);
 		/* The walk added cache entries: e may have moved. */
 		e = stat_find(path, 1);
+		/*
+		 * An event from while it walked is read after this, in the
+		 * same loop, and clears clean again.
+		 */
+		e->clean = e->watched && budget != 0;
 	} else if (hash_update_file(h, path) != 0)
 		hash_update(h, "unreadable\0", 11);
 	hash_final(h, e->hash);
@@ -356,6 +370,26 @@ inputs_changed(const struct inputs *in, const char *root, struct buf *names)
 			p += rlen + 1;
 		buf_addf(names, "%s%s", n > 1 ? ", " : "", p);
 	}
+}
+
+void
+inputs_tree_watched(const char *dir, int on)
+{
+	struct stat_entry	*e;
+
+	if ((e = stat_find(dir, on)) != NULL) {
+		e->watched = on;
+		e->clean = 0;
+	}
+}
+
+void
+inputs_trees_changed(void)
+{
+	size_t	 i;
+
+	for (i = 0; i < stat_n; i++)
+		stat_cache[i].clean = 0;
 }
 
 void

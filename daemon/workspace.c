@@ -57,6 +57,7 @@ struct workspace {
 	char			*allowed_hash;	/* NULL: not allowed */
 	int			 blocked;
 	struct inputs		*base;		/* flake.nix, flake.lock, ini */
+	struct inputs		*trees;		/* directory inputs watched whole */
 	struct wsconfig		*config;
 
 	char			**names;	/* devShell names; NULL unknown */
@@ -503,15 +504,58 @@ workspace_roots_start(struct workspace *ws, void (*done)(void *))
 	return (0);
 }
 
-/* Watch the root and the directories of every shell's inputs. */
+/*
+ * Add a directory input and every directory below it to dirs, at most
+ * *left of them; 0 if the tree is not all there (out of room, unreadable,
+ * or reaching out through a symbolic link, which no watch of ours sees).
+ */
+static int
+workspace_add_tree(struct inputs *dirs, const char *dir, size_t *left)
+{
+	struct dirent	*de;
+	struct stat	 st;
+	DIR		*d;
+	char		*p;
+	int		 whole = 1, type;
+
+	if (*left == 0)
+		return (0);
+	(*left)--;
+	inputs_add(dirs, dir);
+	if ((d = opendir(dir)) == NULL)
+		return (0);
+	while ((de = readdir(d)) != NULL) {
+		if (strcmp(de->d_name, ".") == 0 ||
+		    strcmp(de->d_name, "..") == 0)
+			continue;
+		p = path_join(dir, de->d_name);
+		type = de->d_type;
+		if (type == DT_UNKNOWN && lstat(p, &st) == 0)
+			type = S_ISDIR(st.st_mode) ? DT_DIR :
+			    S_ISLNK(st.st_mode) ? DT_LNK : DT_REG;
+		if (type == DT_LNK || (type == DT_DIR &&
+		    !workspace_add_tree(dirs, p, left)))
+			whole = 0;
+		free(p);
+	}
+	closedir(d);
+	return (whole);
+}
+
+/*
+ * Watch the root and the directories of every shell's inputs, and the
+ * whole tree of a directory input (`src = ./.`): then a check of it can
+ * trust the watches instead of walking it at every request.
+ */
 void
 workspace_rewatch(struct workspace *ws)
 {
 	struct shell_entry	*e;
-	struct inputs		*in, *dirs;
+	struct inputs		*in, *dirs, *trees;
+	struct stat		 st;
 	char			*d, *slash;
-	size_t			 i, j, nold;
-	int			 wd, *old, full;
+	size_t			 i, j, nold, left = WORKSPACE_MAX_WATCHES;
+	int			 wd, *old, full, whole = 1;
 
 	if (ws_watcher == NULL)
 		return;
@@ -526,11 +570,18 @@ workspace_rewatch(struct workspace *ws)
 	if (access(d, X_OK) == 0)
 		inputs_add(dirs, d);
 	free(d);
+	trees = inputs_new();
 	for (i = 0; i < inputs_count(in); i++) {
 		d = xstrdup(inputs_path(in, i));
+		/* Inputs outside the flake's source tree are pinned. */
+		if (strncmp(d, ws->top, strlen(ws->top)) == 0 &&
+		    stat(d, &st) == 0 && S_ISDIR(st.st_mode)) {
+			inputs_add(trees, d);
+			if (!workspace_add_tree(dirs, d, &left))
+				whole = 0;
+		}
 		if ((slash = strrchr(d, '/')) != NULL && slash != d)
 			*slash = '\0';
-		/* Inputs outside the flake's source tree are pinned. */
 		if (strncmp(d, ws->top, strlen(ws->top)) == 0)
 			inputs_add(dirs, d);
 		free(d);
@@ -551,6 +602,8 @@ workspace_rewatch(struct workspace *ws)
 		    errno != ENOSPC && (slash = strrchr(d, '/')) != NULL &&
 		    slash != d && strlen(d) > strlen(ws->top))
 			*slash = '\0';
+		if (wd == -1 || strcmp(d, inputs_path(dirs, i)) != 0)
+			whole = 0;
 		free(d);
 		if (wd == -1 && errno == ENOSPC)
 			full = 1;
@@ -579,6 +632,15 @@ workspace_rewatch(struct workspace *ws)
 	if (full != ws->polled)
 		scheduler_poll(ws, full);
 	ws->polled = full;
+	/* Trees trusted only while every directory in them has a watch. */
+	if (inputs_count(dirs) > WORKSPACE_MAX_WATCHES)
+		whole = 0;
+	for (i = 0; ws->trees != NULL && i < inputs_count(ws->trees); i++)
+		inputs_tree_watched(inputs_path(ws->trees, i), 0);
+	for (i = 0; whole && i < inputs_count(trees); i++)
+		inputs_tree_watched(inputs_path(trees, i), 1);
+	inputs_free(ws->trees);
+	ws->trees = trees;
 	inputs_free(in);
 	inputs_free(dirs);
 }
@@ -591,6 +653,10 @@ workspace_unwatch_one(struct workspace *ws)
 	for (i = 0; ws_watcher != NULL && i < ws->nwds; i++)
 		watcher_remove(ws_watcher, ws->wds[i], ws);
 	ws->nwds = 0;
+	for (i = 0; ws->trees != NULL && i < inputs_count(ws->trees); i++)
+		inputs_tree_watched(inputs_path(ws->trees, i), 0);
+	inputs_free(ws->trees);
+	ws->trees = NULL;
 }
 
 void
@@ -647,8 +713,14 @@ workspace_changed(void *arg, const char *name)
 	 * "" means a watched directory went away (or events were lost):
 	 * watch again at the refresh, not from inside the watcher's walk.
 	 */
-	if (*name == '\0')
+	/*
+	 * A directory made inside a watched tree needs a watch of its own
+	 * before the tree can be trusted again: rewatch at the refresh.
+	 */
+	if (*name == '\0' || (ws->trees != NULL &&
+	    inputs_count(ws->trees) != 0))
 		ws->rewatch = 1;
+	inputs_trees_changed();
 	scheduler_dirty(ws);
 }
 
@@ -760,6 +832,7 @@ workspace_stop(void)
 		for (size_t i = 0; i < WORKSPACE_NAMES_CACHE; i++)
 			buf_release(&ws->listed[i].names);
 		inputs_free(ws->base);
+		inputs_free(ws->trees);
 		wsconfig_free(ws->config);
 		free(ws->wds);
 		free(ws->list_error);

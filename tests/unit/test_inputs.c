@@ -1,7 +1,8 @@
 /*
  * Unit tests for daemon/inputs.c: the key over a shell's inputs follows
  * their contents (not their timestamps), notices files that appear or
- * vanish, covers directories, and names what changed.
+ * vanish, covers directories (walked, or trusted while watched), and
+ * names what changed.
  */
 #include <sys/stat.h>
 
@@ -129,6 +130,40 @@ test_directories(void **state)
 	inputs_free(in);
 }
 
+/*
+ * A watched tree's hash is trusted until a file event, then walked again;
+ * an unwatched one is walked at every key.
+ */
+static void
+test_watched_tree(void **state)
+{
+	struct inputs	*in = inputs_new();
+	char		 k1[HASH_HEX_SIZE], k2[HASH_HEX_SIZE], *p;
+
+	(void)state;
+	p = path("src");
+	assert_int_equal(mkdir(p, 0755), 0);
+	put("src/a.c", "int a;");
+	inputs_add(in, p);
+	inputs_tree_watched(p, 1);
+	inputs_key(in, "s", k1);
+	/* No event told: the walk is not redone, the key stays. */
+	put("src/a.c", "int b;");
+	inputs_key(in, "s", k2);
+	assert_string_equal(k1, k2);
+	/* The event: walked again. */
+	inputs_trees_changed();
+	inputs_key(in, "s", k2);
+	assert_string_not_equal(k1, k2);
+	/* Unwatched: every key walks. */
+	inputs_tree_watched(p, 0);
+	put("src/a.c", "int a;");
+	inputs_key(in, "s", k2);
+	assert_string_equal(k1, k2);
+	free(p);
+	inputs_free(in);
+}
+
 static void
 test_changed_and_codec(void **state)
 {
@@ -168,6 +203,7 @@ static const struct CMUnitTest tests[] = {
 	cmocka_unit_test_setup_teardown(test_missing_files_count, setup,
 	    teardown),
 	cmocka_unit_test_setup_teardown(test_directories, setup, teardown),
+	cmocka_unit_test_setup_teardown(test_watched_tree, setup, teardown),
 	cmocka_unit_test_setup_teardown(test_changed_and_codec, setup,
 	    teardown),
 };
