@@ -1,7 +1,8 @@
 # What one `hearth export SHELL` costs, for `make bench`: hyperfine (no
 # intermediate shell, -N), medians over many runs, a warm daemon serving
 # the example workspace. Sourced by bench/run.sh after bench/shells.sh,
-# with EXPORT_SHELLS, ws and outside set. `direnv export SHELL` outside
+# with EXPORT_SHELLS, ws, treews (the example with a directory input of
+# 10,000 files) and outside set. `direnv export SHELL` outside
 # any .envrc, the cost direnv adds to every prompt, is measured beside it.
 
 EXPORT_RUNS=${RUNS:-300}
@@ -46,6 +47,11 @@ export_bench() {
 			    "$outside" "" "$DIRENV export $sh"
 		fi
 	done
+	# A directory input is judged from its watches, not by a walk.
+	export_row "hearth export bash: entering, 10k-file dir input" \
+	    "$treews" "" "$BUILD/hearth export bash"
+	export_row "hearth status there" "$treews" "" \
+	    "$BUILD/hearth status"
 	echo
 	echo "Each run is one fork+exec of the client, as at a prompt where the"
 	echo "directory or the generation changed; the daemon was warm and idle."

@@ -14,7 +14,7 @@
 #
 # A write is one rename(2): the lock is copied to a directory outside the
 # workspace (same filesystem), the daemon is left to settle (no child
-# process for 0.3 s, more than its 150 ms debounce), then `mv -T` renames
+# process for 0.3 s, more than its longest quiet time), then `mv -T` renames
 # it over DEST/ws/flake.lock. The clock starts just before mv (bash's
 # EPOCHREALTIME, so its ~1 ms fork and exec are counted against hearth).
 #

@@ -34,9 +34,24 @@ DIRENV=$(command -v direnv || true)
 ws="$T/example" envrc_dir="$T/envrc" outside="$T/outside"
 mkdir -p "$outside" "$envrc_dir"
 sandbox_example "$ws"
+# The example again with a directory input of 10,000 files in 100
+# directories (as `src = ./.` in a repository of that size).
+treews="$T/tree"
+sandbox_example "$treews"
+for d in $(seq 1 100); do
+	mkdir -p "$treews/tree/d$d"
+	(cd "$treews/tree/d$d" && for f in $(seq 1 100); do echo "$f" > "f$f"; done)
+done
+sed -i 's|EXAMPLE_PORT = "8080";|EXAMPLE_PORT = "8080"; TREE = ./tree;|' \
+    "$treews/flake.nix"
+git -C "$treews" add -A
+git -C "$treews" -c user.name=hearth -c user.email=hearth@example.invalid \
+    commit -qm "a directory input of 10,000 files"
 hearth daemon start >/dev/null
 hearth allow "$ws" >/dev/null
+hearth allow "$treews" >/dev/null
 hearth wait --timeout 300 "$ws" >/dev/null
+hearth wait --timeout 300 "$treews" >/dev/null
 
 . "$BENCH_DIR/shells.sh"
 . "$BENCH_DIR/prompt.sh"

@@ -22,8 +22,9 @@ first prompt after a write does). "nobody asking": the generation file
 \$XDG_RUNTIME_DIR/hearth/generation is polled every ~1 ms and after each
 change \`hearth export bash\` is run, as an idle prompt hook would; the
 clock stops at the change after which export gives the new (or the
-earlier) snapshot; this path includes the daemon's 150 ms debounce of
-inotify events. After every step export must show the right
+earlier) snapshot; this path includes the daemon's wait for quiet
+after inotify events (15 ms after a lone write, up to 150 ms after a
+long burst). After every step export must show the right
 LOCKBUMP_VERSION and, for a switch back, the earlier snapshot's id (from
 HEARTH_STATE). $LOCK_ROUNDS rounds of: new lock, hearth wait; previous
 lock back, hearth wait; the new lock again, nobody asking; another new

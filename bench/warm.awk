@@ -68,8 +68,8 @@ END {
 		op = bp == "" ? "" : bp - hand
 		row("", "hearth's own overhead (difference)", ms(op), "",
 		    "< 50 ms", verdict_lt(op, 50000))
-		row("", "context: it waits out 150 ms of quiet after events",
-		    "", "by design: a checkout = 1 evaluation")
+		row("", "context: quiet wait, a lone write 15 ms, bursts <=150",
+		    "", "so a checkout = 1 evaluation")
 		row("", "context: the daemon's job, nix + bash (its log)",
 		    ms(med("daemon_eval")), range("daemon_eval"))
 		row("", "context: nix print-dev-env, lock uncommitted",

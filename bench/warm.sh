@@ -90,7 +90,7 @@ daemon_pid() {
 
 # daemon_quiet PID [SECONDS]: wait until the daemon has had no child
 # process (no Nix, no bash stage) for SECONDS (default 0.3, more than its
-# 150 ms debounce, so a file event's refresh has come and gone).
+# longest quiet time, 150 ms, so a file event's refresh has come and gone).
 daemon_quiet() {
 	local pid=$1 need quiet=0 kids deadline
 	need=$(awk -v s="${2:-0.3}" 'BEGIN { printf "%d", s * 100 }')

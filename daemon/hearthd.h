@@ -188,6 +188,8 @@ struct watcher	*watcher_new(uv_loop_t *, watcher_cb, char **);
 int		 watcher_add(struct watcher *, const char *, void *);
 /* Stop one owner's watch (the directory stays watched for others). */
 void		 watcher_remove(struct watcher *, int, void *);
+/* 1 if events wait in the kernel, not read yet. */
+int		 watcher_pending(struct watcher *);
 /* Stop everything; the watcher is freed once its handle has closed. */
 void		 watcher_free(struct watcher *);
 
@@ -333,6 +335,8 @@ const struct inputs *workspace_base_inputs(struct workspace *);
 void		 workspace_rewatch(struct workspace *);
 /* After a good evaluation: make GC roots for the flake's inputs. */
 void		 workspace_root_inputs(struct workspace *);
+/* 1 if file events wait to be read (the scheduler holds off for them). */
+int		 workspace_events_waiting(void);
 /* 1 once the devShell names are known. */
 int		 workspace_names_known(struct workspace *);
 /* Start listing the devShells / rooting the inputs (from the scheduler). */

@@ -16,15 +16,21 @@
 #include "hearth/xmalloc.h"
 #include "hearthd.h"
 
-/* Quiet time after the last file event before a workspace is re-read. */
 /*
  * File events are acted on after a short quiet moment: enough to see a
  * switched-back lock as a cache hit at once. Evaluations nobody waits for
- * start only after a longer quiet time, so that a checkout touching
- * hundreds of files gives one evaluation per shell, not one per event.
+ * start only once the files have been quiet for a time that grows with
+ * the burst they came in: a lone write (a new flake.lock, an editor's
+ * save) is evaluated after SCHEDULER_QUIET_MIN_MS, while a checkout
+ * touching hundreds of files over a while waits up to
+ * SCHEDULER_QUIET_MAX_MS after its last file, so that it gives one
+ * evaluation per shell, not one per event. Events closer together than
+ * the longest quiet time are one burst.
  */
 #define SCHEDULER_DEBOUNCE_MS	15
-#define SCHEDULER_QUIET_MS	150
+#define SCHEDULER_QUIET_MIN_MS	15
+#define SCHEDULER_QUIET_MAX_MS	150
+#define SCHEDULER_QUIET_FACTOR	4	/* quiet per ms of burst */
 
 struct job {
 	enum job_kind	 kind;
@@ -45,6 +51,7 @@ static uv_timer_t	  sched_timer;
 static uv_timer_t	  sched_poll_timer;
 static uv_timer_t	  sched_quiet_timer;
 static uint64_t		  sched_last_event;	/* uv_now of the last event */
+static uint64_t		  sched_burst_start;	/* uv_now of its burst's first */
 static struct workspace	**sched_polled;
 static size_t		  sched_npolled;
 static int		  sched_stopping;
@@ -191,15 +198,35 @@ scheduler_quiet(uv_timer_t *t)
 	scheduler_pump();
 }
 
+/* When the files will have been quiet long enough for their burst. */
+static uint64_t
+scheduler_quiet_at(void)
+{
+	uint64_t	 quiet;
+
+	quiet = SCHEDULER_QUIET_MIN_MS + SCHEDULER_QUIET_FACTOR *
+	    (sched_last_event - sched_burst_start);
+	if (quiet > SCHEDULER_QUIET_MAX_MS)
+		quiet = SCHEDULER_QUIET_MAX_MS;
+	return (sched_last_event + quiet);
+}
+
 /* Start waiting jobs, best rank first, while there is room under the cap. */
 static void
 scheduler_pump(void)
 {
 	struct job	*j;
 	size_t		 i, best;
-	uint64_t	 quiet_at = sched_last_event + SCHEDULER_QUIET_MS;
+	uint64_t	 quiet_at = scheduler_quiet_at();
 	uint64_t	 now = uv_now(sched_loop);
 	int		 rank, best_rank, held = 0;
+
+	/*
+	 * Events not read yet (a busy loop runs timers before it reads
+	 * them) count as files still moving.
+	 */
+	if (now >= quiet_at && workspace_events_waiting())
+		quiet_at = now + 1;
 
 	while (!sched_stopping && sched_running < sched_cap) {
 		best = sched_njobs;
@@ -257,7 +284,16 @@ scheduler_want(enum job_kind kind, void *owner, int urgent)
 	j->running = 0;
 	j->pending = 0;
 	j->urgent = urgent;
-	scheduler_pump();
+	/*
+	 * What a user waits for starts now. Anything else waits for the
+	 * next turn of the loop, so that the choice by rank sees every job
+	 * one refresh asks for (a new lock asks for a re-listing first, then
+	 * the shells' evaluations, which should go first).
+	 */
+	if (urgent)
+		scheduler_pump();
+	else
+		uv_timer_start(&sched_quiet_timer, scheduler_quiet, 0, 0);
 }
 
 void
@@ -307,6 +343,8 @@ scheduler_dirty_after(struct workspace *ws, uint64_t ms)
 
 	if (sched_stopping)
 		return;
+	if (uv_now(sched_loop) - sched_last_event > SCHEDULER_QUIET_MAX_MS)
+		sched_burst_start = uv_now(sched_loop);
 	sched_last_event = uv_now(sched_loop);
 	for (i = 0; i < sched_ndirty; i++) {
 		if (sched_dirty[i] == ws)

@@ -11,6 +11,7 @@
 #include <sys/queue.h>
 
 #include <errno.h>
+#include <poll.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -220,6 +221,19 @@ watcher_read(uv_poll_t *poll, int status, int events)
 			watcher_tell(w, ev->wd, ev->len > 0 ? ev->name : "");
 		}
 	}
+}
+
+int
+watcher_pending(struct watcher *w)
+{
+	struct pollfd	 pfd;
+
+	if (w == NULL)
+		return (0);
+	pfd.fd = w->fd;
+	pfd.events = POLLIN;
+	pfd.revents = 0;
+	return (poll(&pfd, 1, 0) == 1 && (pfd.revents & POLLIN));
 }
 
 static void

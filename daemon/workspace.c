@@ -346,6 +346,12 @@ workspace_listed(struct eval *ev, void *arg)
 }
 
 int
+workspace_events_waiting(void)
+{
+	return (watcher_pending(ws_watcher));
+}
+
+int
 workspace_names_known(struct workspace *ws)
 {
 	return (ws->names != NULL);
