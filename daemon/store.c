@@ -137,15 +137,15 @@ store_migrate(struct store *s, char **cause)
 	if (store_exec(s, "BEGIN IMMEDIATE") != 0)
 		goto fail;
 	if (version < 1 && (store_exec(s, store_schema_v1) != 0 ||
-	    store_exec(s, "PRAGMA user_version = 1") != 0)) {
-		store_rollback(s);
+	    store_exec(s, "PRAGMA user_version = 1") != 0))
 		goto fail;
-	}
 	if (store_exec(s, "COMMIT") != 0)
 		goto fail;
 	return (0);
 fail:
+	/* Before the rollback, which would replace SQLite's message. */
 	*cause = xasprintf("cannot migrate schema: %s", sqlite3_errmsg(s->db));
+	store_rollback(s);
 	return (-1);
 }
 

@@ -941,6 +941,59 @@ test_future_schema_moved_aside(void **state)
 	free(name);
 }
 
+/* A whole (small) file, NUL-terminated. */
+static char *
+read_text(const char *path)
+{
+	FILE	*fp;
+	char	*text;
+	size_t	 n;
+
+	assert_non_null(fp = fopen(path, "r"));
+	assert_non_null(text = calloc(1, 65536));
+	n = fread(text, 1, 65535, fp);
+	assert_false(ferror(fp));
+	assert_true(n < 65535);
+	fclose(fp);
+	return (text);
+}
+
+/*
+ * A file whose migration fails (a table of the schema is there already,
+ * at version 0) is moved aside, and the log says what SQLite refused,
+ * not the "not an error" of the rollback that followed.
+ */
+static void
+test_migrate_fails_says_why(void **state)
+{
+	struct fixture	*f = *state;
+	struct store	*s;
+	sqlite3		*db;
+	char		*cause = NULL, *logpath, *log, *name;
+
+	assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, "CREATE TABLE workspaces (x)",
+	    NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+	assert_true(asprintf(&logpath, "%s/log", f->dir) > 0);
+	log_init("test_store", logpath, LOG_STDERR_NONE, 0);
+
+	s = store_open(f->path, &cause);
+	log_close();
+	assert_non_null(s);
+	assert_null(cause);
+	assert_non_null(name = find_entry(f->dir, "store.db.broken-"));
+	check_fresh(f, s);
+	log = read_text(logpath);
+	assert_non_null(strstr(log, "store unusable (cannot migrate schema: "
+	    "table workspaces already exists)"));
+	assert_null(strstr(log, "not an error"));
+	store_close(s);
+	free(log);
+	free(name);
+	free(logpath);
+}
+
 static void
 test_persists(void **state)
 {
@@ -1011,6 +1064,7 @@ static const struct CMUnitTest tests[] = {
 	T(test_eval_failed_full),
 	T(test_corrupt_moved_aside),
 	T(test_future_schema_moved_aside),
+	T(test_migrate_fails_says_why),
 	T(test_persists),
 };
 
