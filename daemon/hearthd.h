@@ -165,11 +165,14 @@ int		 store_workspace_used(struct store *, int64_t);
 int		 store_stats(struct store *, store_stats_cb, void *);
 /*
  * Forget the workspaces keep() refuses, given whether each was used since
- * the time given; their snapshots' GC roots go to unroot(). One
- * transaction; the count in *removed.
+ * the time given, in one transaction; the count in *removed. keep() is
+ * asked inside the transaction, so it must only decide: its verdicts hold
+ * only if this returns 0. The snapshots' GC roots go to unroot() once it
+ * has committed. On failure nothing is removed and SQLite's reason is in
+ * *cause (if given).
  */
 int		 store_gc(struct store *, int64_t, store_gc_cb, store_gcroot_cb,
-		     void *, unsigned *);
+		     void *, unsigned *, char **);
 /* Log a failed evaluation. */
 int		 store_eval_failed(struct store *, int64_t,
 		     const struct store_eval *);

@@ -137,15 +137,15 @@ store_migrate(struct store *s, char **cause)
 	if (store_exec(s, "BEGIN IMMEDIATE") != 0)
 		goto fail;
 	if (version < 1 && (store_exec(s, store_schema_v1) != 0 ||
-	    store_exec(s, "PRAGMA user_version = 1") != 0)) {
-		store_rollback(s);
+	    store_exec(s, "PRAGMA user_version = 1") != 0))
 		goto fail;
-	}
 	if (store_exec(s, "COMMIT") != 0)
 		goto fail;
 	return (0);
 fail:
+	/* Before the rollback, which would replace SQLite's message. */
 	*cause = xasprintf("cannot migrate schema: %s", sqlite3_errmsg(s->db));
+	store_rollback(s);
 	return (-1);
 }
 
@@ -808,16 +808,18 @@ store_stats(struct store *s, store_stats_cb cb, void *arg)
 
 int
 store_gc(struct store *s, int64_t unused_before, store_gc_cb keep,
-    store_gcroot_cb unroot, void *arg, unsigned *removed)
+    store_gcroot_cb unroot, void *arg, unsigned *removed, char **cause)
 {
-	sqlite3_stmt	*st, *roots, *del;
+	sqlite3_stmt	*st = NULL, *roots = NULL, *del = NULL;
+	struct buf	 gone = BUF_INIT;
 	int64_t		 id, last;
-	const char	*root;
+	const char	*root, *p;
+	unsigned	 n = 0;
 	int		 rc;
 
 	*removed = 0;
 	if (store_exec(s, "BEGIN IMMEDIATE") != 0)
-		return (-1);
+		goto fail;
 	st = store_prepare(s, "SELECT w.id, w.root, max(coalesce(w.last_used,"
 	    " 0), coalesce(max(sn.last_used), 0), w.created_at)"
 	    " FROM workspaces w LEFT JOIN shells h ON h.workspace_id = w.id"
@@ -835,26 +837,48 @@ store_gc(struct store *s, int64_t unused_before, store_gc_cb keep,
 			continue;
 		sqlite3_reset(roots);
 		sqlite3_bind_int64(roots, 1, id);
-		while (sqlite3_step(roots) == SQLITE_ROW)
-			unroot((const char *)sqlite3_column_text(roots, 0));
+		while ((rc = sqlite3_step(roots)) == SQLITE_ROW) {
+			p = (const char *)sqlite3_column_text(roots, 0);
+			if (p != NULL)
+				buf_add(&gone, p, strlen(p) + 1);
+		}
+		/* A root not listed would outlive its snapshot for good. */
+		if (rc != SQLITE_DONE)
+			goto fail;
 		sqlite3_reset(del);
 		sqlite3_bind_int64(del, 1, id);
 		if (sqlite3_step(del) != SQLITE_DONE)
 			goto fail;
-		(*removed)++;
+		n++;
 	}
 	if (rc != SQLITE_DONE)
 		goto fail;
 	sqlite3_finalize(st);
 	sqlite3_finalize(roots);
 	sqlite3_finalize(del);
-	return (store_exec(s, "COMMIT"));
+	st = roots = del = NULL;
+	if (store_exec(s, "COMMIT") != 0)
+		goto fail;
+	/*
+	 * Roots go only now: a gc that fails rolls the deletes back, and
+	 * the snapshots stay, so their roots must too.
+	 */
+	for (p = gone.data; p < gone.data + gone.len; p += strlen(p) + 1)
+		unroot(p);
+	buf_release(&gone);
+	*removed = n;
+	return (0);
 fail:
+	/* Before the rollback, which would replace SQLite's message. */
 	log_warnx("store: gc: %s", sqlite3_errmsg(s->db));
+	if (cause != NULL)
+		*cause = xstrdup(sqlite3_errmsg(s->db));
 	sqlite3_finalize(st);
 	sqlite3_finalize(roots);
 	sqlite3_finalize(del);
+	/* A COMMIT refused (busy, deferred key) keeps the transaction open. */
 	store_rollback(s);
+	buf_release(&gone);
 	return (-1);
 }
 

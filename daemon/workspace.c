@@ -1132,13 +1132,20 @@ workspace_each(void (*cb)(const struct shell_info *, void *), void *arg)
 	}
 }
 
+/*
+ * What a gc decided, acted on only once the store has committed it: a
+ * failed gc leaves every workspace as it was, trusted and watched.
+ */
+struct workspace_gc_run {
+	struct buf	report;		/* "removed ROOT (why)\n" each */
+	struct buf	gone;		/* "ROOT\0" each */
+};
+
 /* gc: keep a workspace whose flake is still there and that was used. */
 static int
 workspace_gc_keep(const char *root, int recent, void *arg)
 {
-	struct buf		*b = arg;
-	struct workspace	*ws;
-	struct shell_entry	*e;
+	struct workspace_gc_run	*run = arg;
 	char			*flake;
 	int			 there;
 
@@ -1147,17 +1154,28 @@ workspace_gc_keep(const char *root, int recent, void *arg)
 	free(flake);
 	if (there && recent)
 		return (1);
-	buf_addf(b, "removed %s (%s)\n", root, there ? "unused" : "vanished");
-	if ((ws = workspace_find(root)) != NULL) {
-		/* It stays in memory, untrusted, until the daemon exits. */
-		free(ws->allowed_hash);
-		ws->allowed_hash = NULL;
-		TAILQ_FOREACH(e, &ws->shells, entry)
-			devshell_eval_cancel(e->sh);
-		workspace_unwatch_one(ws);
-		workspace_unroot_inputs(ws, NULL);
-	}
+	buf_addf(&run->report, "removed %s (%s)\n", root,
+	    there ? "unused" : "vanished");
+	buf_add(&run->gone, root, strlen(root) + 1);
 	return (0);
+}
+
+/* gc: stop tending a workspace the store has forgotten. */
+static void
+workspace_gc_forget(const char *root)
+{
+	struct workspace	*ws;
+	struct shell_entry	*e;
+
+	if ((ws = workspace_find(root)) == NULL)
+		return;
+	/* It stays in memory, untrusted, until the daemon exits. */
+	free(ws->allowed_hash);
+	ws->allowed_hash = NULL;
+	TAILQ_FOREACH(e, &ws->shells, entry)
+		devshell_eval_cancel(e->sh);
+	workspace_unwatch_one(ws);
+	workspace_unroot_inputs(ws, NULL);
 }
 
 static void
@@ -1171,19 +1189,28 @@ workspace_gc_unroot(const char *gcroot)
 int
 workspace_gc(unsigned days, char **msg, char **cause)
 {
-	struct buf	 b = BUF_INIT;
-	unsigned	 removed;
-	int64_t		 before = time(NULL) - (int64_t)days * 86400;
+	struct workspace_gc_run	 run = { BUF_INIT, BUF_INIT };
+	const char		*p;
+	char			*why = NULL;
+	unsigned		 removed;
+	int64_t			 before = time(NULL) - (int64_t)days * 86400;
 
 	if (store_gc(settings.store, before, workspace_gc_keep,
-	    workspace_gc_unroot, &b, &removed) != 0) {
-		buf_release(&b);
-		*cause = xstrdup("cannot clean the store (see the daemon log)");
+	    workspace_gc_unroot, &run, &removed, &why) != 0) {
+		*cause = xasprintf("cannot clean the store, nothing removed: "
+		    "%s", why);
+		free(why);
+		buf_release(&run.report);
+		buf_release(&run.gone);
 		return (-1);
 	}
-	buf_addf(&b, "%u workspace%s removed", removed, removed == 1 ? "" :
-	    "s");
-	*msg = buf_detach(&b, NULL);
+	for (p = run.gone.data; p < run.gone.data + run.gone.len;
+	    p += strlen(p) + 1)
+		workspace_gc_forget(p);
+	buf_release(&run.gone);
+	buf_addf(&run.report, "%u workspace%s removed", removed,
+	    removed == 1 ? "" : "s");
+	*msg = buf_detach(&run.report, NULL);
 	log_info("gc: %s", *msg);
 	generation_bump("gc");
 	return (0);

@@ -1,9 +1,9 @@
 /*
  * Unit tests for daemon/store.c: the schema and its pragmas, workspaces
  * and their trust, shells, snapshots with their pruning, the evaluation
- * log, a full disk while writing them, and a bad store file moved aside
- * and rebuilt. Each test gets its own directory; the store is checked
- * from outside with sqlite3 itself.
+ * log, a full disk while writing them, gc and a gc that fails, and a bad
+ * store file moved aside and rebuilt. Each test gets its own directory;
+ * the store is checked from outside with sqlite3 itself.
  */
 #include "harness.h"
 
@@ -866,6 +866,221 @@ test_eval_failed_full(void **state)
 	store_close(s);
 }
 
+/*
+ * gc: a store of three workspaces, each with one shell and two snapshots
+ * rooted by files of their own; /w/keep stays, /w/old-1 and /w/old-2 go.
+ */
+static const char *gc_roots[] = { "/w/keep", "/w/old-1", "/w/old-2" };
+
+static void
+make_gc_store(struct fixture *f, struct store *s)
+{
+	struct store_snapshot	 snap;
+	struct store_eval	 ev;
+	int64_t			 sh;
+	int			 w, i, fd;
+
+	memset(&ev, 0, sizeof ev);
+	ev.ok = 1;
+	for (w = 0; w < 3; w++) {
+		sh = make_shell(s, gc_roots[w], "default");
+		for (i = 0; i < 2; i++) {
+			make_full_snapshot(&snap, w * 10 + i, 100);
+			free(snap.gcroot);
+			assert_true(asprintf(&snap.gcroot, "%s/root-%d-%d",
+			    f->dir, w, i) > 0);
+			fd = open(snap.gcroot, O_WRONLY|O_CREAT|O_EXCL, 0600);
+			assert_true(fd != -1);
+			close(fd);
+			assert_int_equal(store_snapshot_put(s, sh, &snap, &ev,
+			    NULL, NULL), 0);
+			store_snapshot_release(&snap);
+		}
+	}
+}
+
+/* What gc's callbacks saw: keep() asked, roots removed. */
+static int	 gc_asked;
+static int	 gc_unrooted;
+
+/* keep() as hearthd's: it only decides, and keeps just /w/keep. */
+static int
+gc_keep(const char *root, int recent, void *arg)
+{
+	(void)recent;
+	(void)arg;
+	gc_asked++;
+	return (strcmp(root, "/w/keep") == 0);
+}
+
+static void
+gc_unroot(const char *gcroot)
+{
+	gc_unrooted++;
+	assert_int_equal(unlink(gcroot), 0);
+}
+
+/* The root files still there. */
+static int
+count_roots(struct fixture *f)
+{
+	DIR		*d;
+	struct dirent	*de;
+	int		 n = 0;
+
+	assert_non_null(d = opendir(f->dir));
+	while ((de = readdir(d)) != NULL)
+		n += strncmp(de->d_name, "root-", 5) == 0;
+	closedir(d);
+	return (n);
+}
+
+/* Every row gc could touch, as one string to compare. */
+static char *
+gc_content(struct fixture *f)
+{
+	return (sql_text(f->path, "SELECT"
+	    " (SELECT coalesce(group_concat(id || '=' || root, ','), '')"
+	    "  FROM (SELECT * FROM workspaces ORDER BY id)) || ';' ||"
+	    " (SELECT coalesce(group_concat(id || '=' || name, ','), '')"
+	    "  FROM (SELECT * FROM shells ORDER BY id)) || ';' ||"
+	    " (SELECT coalesce(group_concat(id || '=' || gcroot, ','), '')"
+	    "  FROM (SELECT * FROM snapshots ORDER BY id)) || ';' ||"
+	    " (SELECT count(*) FROM evals)"));
+}
+
+/* Run a statement on the store's own connection. */
+static void
+conn_exec(struct store *s, const char *sql)
+{
+	assert_int_equal(sqlite3_exec(store_db(s), sql, NULL, NULL, NULL),
+	    SQLITE_OK);
+}
+
+/* A gc that goes through: old-1 and old-2 and their roots go. */
+static void
+check_gc_works(struct fixture *f, struct store *s)
+{
+	unsigned	 removed = 99;
+	char		*why = NULL;
+
+	gc_asked = gc_unrooted = 0;
+	assert_int_equal(store_gc(s, 0, gc_keep, gc_unroot, NULL, &removed,
+	    &why), 0);
+	assert_null(why);
+	assert_int_equal(removed, 2);
+	assert_int_equal(gc_asked, 3);
+	assert_int_equal(gc_unrooted, 4);
+	assert_int_equal(count_roots(f), 2);
+	assert_int_equal(sql_int(f->path, "SELECT count(*) FROM workspaces"
+	    " WHERE root = '/w/keep'"), 1);
+	assert_int_equal(sql_int(f->path, "SELECT count(*) FROM workspaces"),
+	    1);
+	assert_int_equal(sql_int(f->path, "SELECT count(*) FROM snapshots"),
+	    2);
+	check_store_sound(f, s);
+}
+
+static void
+test_gc(void **state)
+{
+	struct fixture	*f = *state;
+	struct store	*s;
+	char		*cause = NULL;
+
+	assert_non_null(s = store_open(f->path, &cause));
+	make_gc_store(f, s);
+	assert_int_equal(count_roots(f), 6);
+	check_gc_works(f, s);
+	store_close(s);
+}
+
+/*
+ * The second workspace's delete fails (a trigger of the test's making
+ * refuses it) after the first's went through: that is rolled back, and
+ * no root may go, the first workspace's included.
+ */
+static void
+test_gc_delete_fails(void **state)
+{
+	struct fixture	*f = *state;
+	struct store	*s;
+	char		*cause = NULL, *why = NULL, *before, *after;
+	unsigned	 removed = 99;
+
+	assert_non_null(s = store_open(f->path, &cause));
+	make_gc_store(f, s);
+	before = gc_content(f);
+	conn_exec(s, "CREATE TEMP TRIGGER gc_refuse BEFORE DELETE ON"
+	    " main.workspaces WHEN old.root = '/w/old-2'"
+	    " BEGIN SELECT RAISE(ABORT, 'refused by the test'); END");
+
+	gc_asked = gc_unrooted = 0;
+	assert_int_equal(store_gc(s, 0, gc_keep, gc_unroot, NULL, &removed,
+	    &why), -1);
+	assert_non_null(why);
+	assert_string_equal(why, "refused by the test");
+	assert_int_equal(removed, 0);
+	/* It did get as far as the last workspace. */
+	assert_int_equal(gc_asked, 3);
+	assert_int_equal(gc_unrooted, 0);
+	assert_int_equal(count_roots(f), 6);
+	after = gc_content(f);
+	assert_string_equal(after, before);
+	check_store_sound(f, s);
+
+	conn_exec(s, "DROP TRIGGER gc_refuse");
+	check_gc_works(f, s);
+	free(before);
+	free(after);
+	free(why);
+	store_close(s);
+}
+
+/*
+ * Every delete goes through but the COMMIT is refused: a deferred
+ * foreign key (in a table of the test's making) still names a removed
+ * workspace. SQLite leaves that transaction open; gc must roll it back,
+ * and remove no root.
+ */
+static void
+test_gc_commit_fails(void **state)
+{
+	struct fixture	*f = *state;
+	struct store	*s;
+	char		*cause = NULL, *why = NULL, *before, *after;
+	unsigned	 removed = 99;
+
+	assert_non_null(s = store_open(f->path, &cause));
+	make_gc_store(f, s);
+	conn_exec(s, "CREATE TABLE gc_pin (ws INTEGER REFERENCES"
+	    " workspaces(id) DEFERRABLE INITIALLY DEFERRED);"
+	    " INSERT INTO gc_pin SELECT id FROM workspaces"
+	    " WHERE root = '/w/old-2'");
+	before = gc_content(f);
+
+	gc_asked = gc_unrooted = 0;
+	assert_int_equal(store_gc(s, 0, gc_keep, gc_unroot, NULL, &removed,
+	    &why), -1);
+	assert_non_null(why);
+	assert_string_equal(why, "FOREIGN KEY constraint failed");
+	assert_int_equal(removed, 0);
+	assert_int_equal(gc_asked, 3);
+	assert_int_equal(gc_unrooted, 0);
+	assert_int_equal(count_roots(f), 6);
+	after = gc_content(f);
+	assert_string_equal(after, before);
+	assert_int_equal(sql_int(f->path, "SELECT count(*) FROM gc_pin"), 1);
+	check_store_sound(f, s);
+
+	conn_exec(s, "DROP TABLE gc_pin");
+	check_gc_works(f, s);
+	free(before);
+	free(after);
+	free(why);
+	store_close(s);
+}
+
 /* Check that a fresh store at f->path works and has the current schema. */
 static void
 check_fresh(struct fixture *f, struct store *s)
@@ -941,6 +1156,59 @@ test_future_schema_moved_aside(void **state)
 	free(name);
 }
 
+/* A whole (small) file, NUL-terminated. */
+static char *
+read_text(const char *path)
+{
+	FILE	*fp;
+	char	*text;
+	size_t	 n;
+
+	assert_non_null(fp = fopen(path, "r"));
+	assert_non_null(text = calloc(1, 65536));
+	n = fread(text, 1, 65535, fp);
+	assert_false(ferror(fp));
+	assert_true(n < 65535);
+	fclose(fp);
+	return (text);
+}
+
+/*
+ * A file whose migration fails (a table of the schema is there already,
+ * at version 0) is moved aside, and the log says what SQLite refused,
+ * not the "not an error" of the rollback that followed.
+ */
+static void
+test_migrate_fails_says_why(void **state)
+{
+	struct fixture	*f = *state;
+	struct store	*s;
+	sqlite3		*db;
+	char		*cause = NULL, *logpath, *log, *name;
+
+	assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, "CREATE TABLE workspaces (x)",
+	    NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+	assert_true(asprintf(&logpath, "%s/log", f->dir) > 0);
+	log_init("test_store", logpath, LOG_STDERR_NONE, 0);
+
+	s = store_open(f->path, &cause);
+	log_close();
+	assert_non_null(s);
+	assert_null(cause);
+	assert_non_null(name = find_entry(f->dir, "store.db.broken-"));
+	check_fresh(f, s);
+	log = read_text(logpath);
+	assert_non_null(strstr(log, "store unusable (cannot migrate schema: "
+	    "table workspaces already exists)"));
+	assert_null(strstr(log, "not an error"));
+	store_close(s);
+	free(log);
+	free(name);
+	free(logpath);
+}
+
 static void
 test_persists(void **state)
 {
@@ -1009,8 +1277,12 @@ static const struct CMUnitTest tests[] = {
 	T(test_snapshot_put_full),
 	T(test_snapshot_put_full_evicts_nothing),
 	T(test_eval_failed_full),
+	T(test_gc),
+	T(test_gc_delete_fails),
+	T(test_gc_commit_fails),
 	T(test_corrupt_moved_aside),
 	T(test_future_schema_moved_aside),
+	T(test_migrate_fails_says_why),
 	T(test_persists),
 };
 
