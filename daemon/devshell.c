@@ -584,7 +584,8 @@ devshell_describe(struct devshell *sh, struct shell_info *info)
 	info->last_eval = sh->last_eval;
 	info->last_eval_ms = sh->last_eval_ms;
 	if (sh->snap.id != 0 && devshell_alive(&sh->snap)) {
-		info->snapshot_id = sh->snap.id;
+		info->snapshot_id = store_snapshot_wire_id(settings.store,
+		    sh->snap.id);
 		info->snapshot_made = sh->snap.created_at;
 		info->env = &sh->snap.env;
 		info->hook_output = &sh->snap.hook_output;

@@ -112,6 +112,13 @@ typedef int	(*store_snapshot_cb)(const struct store_snapshot *, void *);
 
 /* Open (creating or migrating) the store; NULL with *cause on failure. */
 struct store	*store_open(const char *, char **);
+/*
+ * A snapshot's id as clients hold it: the store file's random epoch above
+ * STORE_ID_BITS bits of id, so that ids from a store since rebuilt never
+ * match; 0 for none.
+ */
+#define STORE_ID_BITS	40
+uint64_t	 store_snapshot_wire_id(struct store *, int64_t);
 /* Close the store. */
 void		 store_close(struct store *);
 /*
@@ -290,7 +297,7 @@ struct shell_info {
 	const char	*shell;
 	char		*message;
 	const char	*changed;	/* what changed for the last switch */
-	uint64_t	 snapshot_id;
+	uint64_t	 snapshot_id;	/* store_snapshot_wire_id's */
 	uint64_t	 snapshot_made;
 	uint64_t	 last_eval;
 	uint32_t	 last_eval_ms;

@@ -21,13 +21,14 @@
 #include "hearth/xmalloc.h"
 #include "hearthd.h"
 
-#define STORE_SCHEMA_VERSION	1
+#define STORE_SCHEMA_VERSION	2
 /* Old snapshots and evaluation records kept per shell. */
 #define STORE_KEEP_SNAPSHOTS	8
 #define STORE_KEEP_EVALS	50
 
 struct store {
-	sqlite3	*db;
+	sqlite3		*db;
+	uint64_t	 epoch;		/* this store file's, from meta */
 };
 
 static const char *store_schema_v1 =
@@ -72,6 +73,35 @@ static const char *store_schema_v1 =
 	"  reason TEXT NOT NULL,"
 	"  log BLOB NOT NULL);"
 	"CREATE INDEX evals_shell ON evals(shell_id);";
+
+/*
+ * v2: snapshot ids are never reused (AUTOINCREMENT: a deleted newest
+ * snapshot's id used to come back), and each store file has a random
+ * epoch, so that a shell holding an id from a store that was since moved
+ * aside and rebuilt never takes a new snapshot of the same id for the
+ * one it has (see store_snapshot_wire_id).
+ */
+static const char *store_schema_v2 =
+	"CREATE TABLE meta ("
+	"  name TEXT PRIMARY KEY,"
+	"  value INTEGER NOT NULL);"
+	"INSERT INTO meta VALUES ('epoch', abs(random() % 1048575) + 1);"
+	"CREATE TABLE snapshots_v2 ("
+	"  id INTEGER PRIMARY KEY AUTOINCREMENT,"
+	"  shell_id INTEGER NOT NULL REFERENCES shells(id) ON DELETE CASCADE,"
+	"  key TEXT NOT NULL,"
+	"  env BLOB NOT NULL,"
+	"  hook_output BLOB NOT NULL,"
+	"  created_at INTEGER NOT NULL,"
+	"  eval_ms INTEGER NOT NULL,"
+	"  notes TEXT NOT NULL,"
+	"  inputs BLOB NOT NULL,"
+	"  gcroot TEXT NOT NULL,"
+	"  last_used INTEGER NOT NULL);"
+	"INSERT INTO snapshots_v2 SELECT * FROM snapshots;"
+	"DROP TABLE snapshots;"
+	"ALTER TABLE snapshots_v2 RENAME TO snapshots;"
+	"CREATE INDEX snapshots_shell ON snapshots(shell_id);";
 
 static int
 store_exec(struct store *s, const char *sql)
@@ -139,14 +169,46 @@ store_migrate(struct store *s, char **cause)
 	if (version < 1 && (store_exec(s, store_schema_v1) != 0 ||
 	    store_exec(s, "PRAGMA user_version = 1") != 0))
 		goto fail;
+	if (version < 2 && (store_exec(s, store_schema_v2) != 0 ||
+	    store_exec(s, "PRAGMA user_version = 2") != 0))
+		goto fail;
 	if (store_exec(s, "COMMIT") != 0)
 		goto fail;
+	/* v2 rebuilt the snapshots table: give its old pages back. */
+	if (version < 2)
+		store_exec(s, "VACUUM");
 	return (0);
 fail:
 	/* Before the rollback, which would replace SQLite's message. */
 	*cause = xasprintf("cannot migrate schema: %s", sqlite3_errmsg(s->db));
 	store_rollback(s);
 	return (-1);
+}
+
+static int
+store_read_epoch(struct store *s)
+{
+	sqlite3_stmt	*st;
+	int		 rc = -1;
+
+	if ((st = store_prepare(s, "SELECT value FROM meta WHERE name = "
+	    "'epoch'")) == NULL)
+		return (-1);
+	if (sqlite3_step(st) == SQLITE_ROW &&
+	    sqlite3_column_int64(st, 0) > 0) {
+		s->epoch = (uint64_t)sqlite3_column_int64(st, 0);
+		rc = 0;
+	}
+	sqlite3_finalize(st);
+	return (rc);
+}
+
+uint64_t
+store_snapshot_wire_id(struct store *s, int64_t id)
+{
+	if (id <= 0)
+		return (0);
+	return (s->epoch << STORE_ID_BITS | (uint64_t)id);
 }
 
 static struct store *
@@ -181,6 +243,10 @@ store_open1(const char *path, char **cause)
 	/* A quick check catches a file that is not a database at all. */
 	if (store_exec(s, "SELECT count(*) FROM workspaces") != 0) {
 		*cause = xasprintf("%s: %s", path, sqlite3_errmsg(s->db));
+		goto fail;
+	}
+	if (store_read_epoch(s) != 0) {
+		*cause = xasprintf("%s: no epoch in its meta table", path);
 		goto fail;
 	}
 	return (s);

@@ -131,7 +131,7 @@ test_open_creates(void **state)
 	assert_non_null(s);
 	assert_null(cause);
 	assert_int_equal(access(f->path, F_OK), 0);
-	assert_int_equal(sql_int(f->path, "PRAGMA user_version"), 1);
+	assert_int_equal(sql_int(f->path, "PRAGMA user_version"), 2);
 	mode = sql_text(f->path, "PRAGMA journal_mode");
 	assert_string_equal(mode, "wal");
 	free(mode);
@@ -1090,7 +1090,7 @@ check_fresh(struct fixture *f, struct store *s)
 	assert_int_equal(store_workspace_ensure(s, "/w/fresh", &ws), 0);
 	assert_int_equal(store_shell_ensure(s, ws, "default", &sh), 0);
 	assert_int_equal(store_workspace_trust(s, ws, "h"), 0);
-	assert_int_equal(sql_int(f->path, "PRAGMA user_version"), 1);
+	assert_int_equal(sql_int(f->path, "PRAGMA user_version"), 2);
 	assert_int_equal(sql_int(f->path, "SELECT count(*) FROM workspaces"),
 	    1);
 }
@@ -1261,6 +1261,120 @@ test_persists(void **state)
 	store_close(s);
 }
 
+/*
+ * Snapshot ids are never reused, even the newest one's after it is gone,
+ * and clients get them under the store's epoch.
+ */
+static void
+test_snapshot_ids(void **state)
+{
+	struct fixture		*f = *state;
+	struct store		*s;
+	struct store_snapshot	 a, b;
+	struct store_eval	 ev;
+	char			*cause = NULL, *sql;
+	int64_t			 sh;
+	long long		 epoch;
+	uint64_t		 w;
+
+	assert_non_null(s = store_open(f->path, &cause));
+	sh = make_shell(s, "/w/ids", "default");
+	memset(&ev, 0, sizeof ev);
+	ev.ok = 1;
+	ev.reason = ev.log = "";
+	make_snapshot(&a, 1);
+	assert_int_equal(store_snapshot_put(s, sh, &a, &ev, NULL, NULL), 0);
+	assert_true(asprintf(&sql, "DELETE FROM snapshots WHERE id = %lld",
+	    (long long)a.id) > 0);
+	conn_exec(s, sql);
+	free(sql);
+	make_snapshot(&b, 2);
+	assert_int_equal(store_snapshot_put(s, sh, &b, &ev, NULL, NULL), 0);
+	assert_true(b.id > a.id);
+
+	epoch = sql_int(f->path, "SELECT value FROM meta WHERE name = 'epoch'");
+	assert_true(epoch > 0 && epoch < (1LL << 20));
+	w = store_snapshot_wire_id(s, b.id);
+	assert_true((w >> STORE_ID_BITS) == (uint64_t)epoch);
+	assert_true((w & ((1ULL << STORE_ID_BITS) - 1)) == (uint64_t)b.id);
+	assert_true(store_snapshot_wire_id(s, 0) == 0);
+	store_snapshot_release(&a);
+	store_snapshot_release(&b);
+	store_close(s);
+}
+
+/*
+ * A store from the first schema (as hearthd wrote it before ids got an
+ * epoch) is brought to the current one with its snapshots kept, and its
+ * newest snapshot's id is not handed out again.
+ */
+static void
+test_migrate_v1(void **state)
+{
+	static const char *v1 =
+	    "CREATE TABLE workspaces (id INTEGER PRIMARY KEY, root TEXT NOT"
+	    " NULL UNIQUE, allowed_hash TEXT, allowed_at INTEGER, shell_names"
+	    " BLOB, names_key TEXT, last_used INTEGER, created_at INTEGER NOT"
+	    " NULL);"
+	    "CREATE TABLE shells (id INTEGER PRIMARY KEY, workspace_id INTEGER"
+	    " NOT NULL REFERENCES workspaces(id) ON DELETE CASCADE, name TEXT"
+	    " NOT NULL, current_snapshot INTEGER, evaluations INTEGER NOT NULL"
+	    " DEFAULT 0, failures INTEGER NOT NULL DEFAULT 0, cache_hits"
+	    " INTEGER NOT NULL DEFAULT 0, UNIQUE (workspace_id, name));"
+	    "CREATE TABLE snapshots (id INTEGER PRIMARY KEY, shell_id INTEGER"
+	    " NOT NULL REFERENCES shells(id) ON DELETE CASCADE, key TEXT NOT"
+	    " NULL, env BLOB NOT NULL, hook_output BLOB NOT NULL, created_at"
+	    " INTEGER NOT NULL, eval_ms INTEGER NOT NULL, notes TEXT NOT NULL,"
+	    " inputs BLOB NOT NULL, gcroot TEXT NOT NULL, last_used INTEGER NOT"
+	    " NULL);"
+	    "CREATE INDEX snapshots_shell ON snapshots(shell_id);"
+	    "CREATE TABLE evals (id INTEGER PRIMARY KEY, shell_id INTEGER NOT"
+	    " NULL REFERENCES shells(id) ON DELETE CASCADE, started_at INTEGER"
+	    " NOT NULL, duration_ms INTEGER NOT NULL, ok INTEGER NOT NULL,"
+	    " reason TEXT NOT NULL, log BLOB NOT NULL);"
+	    "CREATE INDEX evals_shell ON evals(shell_id);"
+	    "INSERT INTO workspaces VALUES (1, '/w/old', 'h', 1, NULL, NULL,"
+	    " 1, 1);"
+	    "INSERT INTO shells VALUES (1, 1, 'default', 7, 1, 0, 0);"
+	    "INSERT INTO snapshots VALUES (7, 1, 'k7', x'00', '', 1, 1, '',"
+	    " x'', '', 1);"
+	    "PRAGMA user_version = 1;";
+	struct fixture		*f = *state;
+	struct store		*s;
+	struct store_snapshot	 got, put;
+	struct store_eval	 ev;
+	sqlite3			*db;
+	char			*cause = NULL, *check;
+	int64_t			 sh;
+
+	assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, v1, NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+
+	assert_non_null(s = store_open(f->path, &cause));
+	assert_int_equal(sql_int(f->path, "PRAGMA user_version"), 2);
+	assert_null(find_entry(f->dir, "store.db.broken-"));
+	assert_int_equal(store_shell_ensure(s, 1, "default", &sh), 0);
+	store_snapshot_init(&got);
+	assert_int_equal(store_snapshot_current(s, sh, &got), 1);
+	assert_true(got.id == 7);
+	assert_string_equal(got.key, "k7");
+	/* The newest goes; the next one still gets a new id. */
+	conn_exec(s, "DELETE FROM snapshots WHERE id = 7");
+	memset(&ev, 0, sizeof ev);
+	ev.ok = 1;
+	ev.reason = ev.log = "";
+	make_snapshot(&put, 8);
+	assert_int_equal(store_snapshot_put(s, sh, &put, &ev, NULL, NULL), 0);
+	assert_true(put.id > 7);
+	check = sql_text(f->path, "PRAGMA integrity_check");
+	assert_string_equal(check, "ok");
+	free(check);
+	store_snapshot_release(&got);
+	store_snapshot_release(&put);
+	store_close(s);
+}
+
 #define T(f)	cmocka_unit_test_setup_teardown(f, setup, teardown)
 static const struct CMUnitTest tests[] = {
 	T(test_open_creates),
@@ -1283,6 +1397,8 @@ static const struct CMUnitTest tests[] = {
 	T(test_corrupt_moved_aside),
 	T(test_future_schema_moved_aside),
 	T(test_migrate_fails_says_why),
+	T(test_migrate_v1),
+	T(test_snapshot_ids),
 	T(test_persists),
 };
 
