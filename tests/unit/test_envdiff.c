@@ -196,6 +196,68 @@ test_names(void **state)
 	assert_false(envdiff_excluded("IN_NIX_SHELL"));
 }
 
+/*
+ * The entry limit: a dev shell that sets ENVDIFF_MAX_ENTRIES variables is
+ * stored, one more is refused at compute with a reason, and the decoder
+ * refuses what it would not have stored. (Out of the fuzz corpus, where
+ * a 4097-variable seed made every run of the envdiff fuzzer slow.)
+ */
+static void
+test_entry_limit(void **state)
+{
+	struct envdiff	 d, back;
+	struct buf	 base = BUF_INIT, next = BUF_INIT, enc = BUF_INIT;
+	char		*cause = NULL;
+	unsigned	 i;
+
+	(void)state;
+	for (i = 0; i < ENVDIFF_MAX_ENTRIES; i++)
+		buf_addf(&next, "V%u=x%c", i, '\0');
+	envdiff_init(&d);
+	assert_int_equal(envdiff_compute(&d, "", 0, next.data, next.len,
+	    &cause), 0);
+	assert_int_equal(d.n, ENVDIFF_MAX_ENTRIES);
+	envdiff_encode(&d, &enc);
+	envdiff_release(&d);
+
+	/* A dump of one variable more is refused as such. */
+	buf_addf(&next, "V%u=x%c", i, '\0');
+	envdiff_init(&d);
+	assert_int_equal(envdiff_compute(&d, "", 0, next.data, next.len,
+	    &cause), -1);
+	assert_non_null(strstr(cause, "too many environment variables"));
+	free(cause);
+	cause = NULL;
+	envdiff_release(&d);
+
+	/* Two dumps within the limit whose diff is not: 2100 go, 2100 come. */
+	buf_reset(&base);
+	buf_reset(&next);
+	for (i = 0; i < 2100; i++) {
+		buf_addf(&base, "OLD%u=x%c", i, '\0');
+		buf_addf(&next, "NEW%u=x%c", i, '\0');
+	}
+	envdiff_init(&d);
+	assert_int_equal(envdiff_compute(&d, base.data, base.len, next.data,
+	    next.len, &cause), -1);
+	assert_non_null(strstr(cause, "changes too much"));
+	free(cause);
+	cause = NULL;
+	envdiff_release(&d);
+
+	/* One entry more than the limit, encoded by hand: refused. */
+	buf_addc(&enc, (char)ENVDIFF_SET);
+	buf_add(&enc, "\0EXTRA\0x", 10);
+	envdiff_init(&back);
+	assert_int_equal(envdiff_decode(&back, enc.data, enc.len, &cause),
+	    -1);
+	free(cause);
+	envdiff_release(&back);
+	buf_release(&base);
+	buf_release(&next);
+	buf_release(&enc);
+}
+
 static const struct CMUnitTest tests[] = {
 	cmocka_unit_test(test_compute),
 	cmocka_unit_test(test_not_a_prefix),
@@ -203,6 +265,7 @@ static const struct CMUnitTest tests[] = {
 	cmocka_unit_test(test_encode_decode),
 	cmocka_unit_test(test_decode_rejects),
 	cmocka_unit_test(test_names),
+	cmocka_unit_test(test_entry_limit),
 };
 
 HARNESS_MAIN(tests)
