@@ -124,20 +124,22 @@ request_export(struct client *c, struct protocol_reader *r)
 	struct devshell	*sh;
 	char		*dir, *cause = NULL;
 	uint64_t	 applied;
+	int		 sent_env;
 
 	dir = protocol_get_str(r);
 	applied = protocol_get_u64(r);
 	if ((dir = request_dir_ok(r, dir)) == NULL)
 		return (-1);
+	sent_env = request_shell_reply(&b, dir, applied, 1) & REQUEST_SENT_ENV;
+	server_send(c, &b);
 	/*
 	 * A shell is about to apply a snapshot it did not have: mark it
-	 * used, so that the cache and `hearth gc` keep it.
+	 * used, so that the cache and `hearth gc` keep it. After the reply,
+	 * which the prompt waits for; the store's writes need not delay it.
 	 */
-	if (request_shell_reply(&b, dir, applied, 1) & REQUEST_SENT_ENV &&
-	    (sh = workspace_devshell(dir, &cause)) != NULL)
+	if (sent_env && (sh = workspace_devshell(dir, &cause)) != NULL)
 		devshell_used(sh);
 	free(cause);
-	server_send(c, &b);
 	free(dir);
 	return (0);
 }
