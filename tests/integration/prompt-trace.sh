@@ -80,6 +80,37 @@ leaving_setup() {
 	for m in a b c d e f; do : > "$T/mark-$m"; done
 }
 
+# leaving_script: the leaving script (see check_leaving) into $T/script,
+# in the syntax bash and zsh share.
+leaving_script() {
+	cat > "$T/script" <<SCRIPT
+cd $T/out1
+: < $T/mark-a
+cd $T/out2
+cd $T/out1
+: < $T/mark-b
+env -0 > $T/env.before
+cd $T/ws
+echo "inside:[\$FIXTURE_VAR]"
+: < $T/mark-c
+cd $T/out1
+cd $T/out2
+cd /
+: < $T/mark-d
+env -0 > $T/env.after
+echo "left:[\$FIXTURE_VAR][\${FIXTURE_HOOK-unset}]"
+cd $T/ws
+echo "again:[\$FIXTURE_VAR]"
+cd $T/sublink
+echo "via-link:[\$FIXTURE_VAR]"
+export PATH="\$PATH:/user/added"
+: < $T/mark-e
+cd $T/out1
+: < $T/mark-f
+echo "after:[\$FIXTURE_VAR][\$PATH]"
+SCRIPT
+}
+
 # check_leaving OUT: the checks on a traced leaving script and its output
 # OUT. The script, with FIXTURE_VAR=user-value and $T/userbin on PATH,
 # cds between out1 and out2 (mark-a to mark-b), dumps env.before, enters

@@ -149,32 +149,7 @@ IT_ZSHRC_EXTRA="setopt ksh_arrays no_unset warn_create_global rc_quotes \
 sh_word_split glob_subst
 export FIXTURE_VAR=user-value
 export PATH=\"\$PATH:$T/userbin\""
-cat > "$T/script" <<SCRIPT
-cd $T/out1
-: < $T/mark-a
-cd $T/out2
-cd $T/out1
-: < $T/mark-b
-env -0 > $T/env.before
-cd $T/ws
-echo "inside:[\$FIXTURE_VAR]"
-: < $T/mark-c
-cd $T/out1
-cd $T/out2
-cd /
-: < $T/mark-d
-env -0 > $T/env.after
-echo "left:[\$FIXTURE_VAR][\${FIXTURE_HOOK-unset}]"
-cd $T/ws
-echo "again:[\$FIXTURE_VAR]"
-cd $T/sublink
-echo "via-link:[\$FIXTURE_VAR]"
-export PATH="\$PATH:/user/added"
-: < $T/mark-e
-cd $T/out1
-: < $T/mark-f
-echo "after:[\$FIXTURE_VAR][\$PATH]"
-SCRIPT
+leaving_script
 write_zshrc
 out=$(ZDOTDIR="$T/zdot" trace_shell zsh -i < "$T/script")
 check_leaving "$out"
