@@ -154,6 +154,18 @@ check_leaving() {
 	expect_not_in "no error from the hook" "_hearth" "$out"
 }
 
+# generation_bump_script: the script check_generation_bump expects, into
+# $T/script, in the syntax bash and zsh share.
+generation_bump_script() {
+	cat > "$T/script" <<EOF
+cd $T/ws
+echo "var:[\${FIXTURE_VAR-unset}]"
+echo "# edit" >> flake.nix; sleep 1
+:
+echo "var:[\${FIXTURE_VAR-unset}]"
+EOF
+}
+
 # check_generation_bump OUT: the output of a script that, inside the
 # workspace, says var:[FIXTURE_VAR or unset], appends to flake.nix (which
 # blocks the workspace), shows a prompt and says var: again.

@@ -64,13 +64,7 @@ check_leaving "$out"
 
 # A generation bump (here: flake.nix changes, the workspace is blocked)
 # makes the next prompt run the client, without a cd.
-cat > "$T/script" <<EOF
-cd $T/ws
-echo "var:[\${FIXTURE_VAR-unset}]"
-echo "# edit" >> flake.nix; sleep 1
-:
-echo "var:[\${FIXTURE_VAR-unset}]"
-EOF
+generation_bump_script
 out=$(run_bash < "$T/script")
 check_generation_bump "$out"
 it_finish
