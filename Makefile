@@ -110,10 +110,16 @@ $(BUILD)/libdaemon.a: $(DAEMON_LIB_OBJS)
 
 TEST_LIBS := $(BUILD)/libclient.a $(BUILD)/libdaemon.a $(BUILD)/libhearth.a
 
+# A test's other sources are its extra .c prerequisites.
 $(BUILD)/tests/test_%: tests/unit/test_%.c tests/unit/harness.h $(TEST_LIBS)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(call pkg_cflags,$(TEST_PKGS)) -Iclient -Idaemon \
-	    -o $@ $< $(TEST_LIBS) $(LDFLAGS) $(call pkg_libs,$(TEST_PKGS))
+	    -o $@ $(filter %.c,$^) $(TEST_LIBS) $(LDFLAGS) \
+	    $(call pkg_libs,$(TEST_PKGS))
+
+# The shells' tests share one driver of their scenarios.
+$(filter $(BUILD)/tests/test_shell_%,$(UNIT_BINS)): tests/unit/shelltest.c \
+    tests/unit/shelltest.h
 
 deps:
 	@sh tests/tools/deps.sh

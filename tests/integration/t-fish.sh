@@ -12,6 +12,7 @@
 # environment exactly; and a generation bump reaches the open shell at its
 # next prompt.
 . "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/prompt-trace.sh"
 it_setup
 
 fixture basic "$T/ws" >/dev/null
@@ -155,58 +156,9 @@ true < $T/mark-end
 echo "var:[\$FIXTURE_VAR]"
 EOF
 write_fish_config
-# LeakSanitizer cannot run under ptrace; the other sessions check leaks.
-out=$(ASAN_OPTIONS="$ASAN_OPTIONS:detect_leaks=0" strace -f -s 4096 -o "$T/trace" \
-    -e trace=execve,fork,vfork,clone,clone3,openat \
-    "$BUILD/ptyrun" -t 120 -- fish -i < "$T/script")
+out=$(trace_shell fish -i < "$T/script")
 expect_in "the shell still works" "var:[fixture-value]" "$out"
-awk '/mark-begin/ { on = 1 } on { print } /mark-end/ { on = 0 }' \
-    "$T/trace" > "$T/region"
-check "the markers are in the trace" grep -q mark-end "$T/region"
-n=$(grep -c "execve(\"$BUILD/hearth\", \[\"[^\"]*\", \"export\"" "$T/region")
-expect_eq "hearth export ran once, for the cd into the workspace" 1 "$n"
-others=$(grep 'execve(' "$T/region" |
-    grep -v "hearth\", \[\"[^\"]*\", \"export\"" | grep -v ENOENT || true)
-expect_eq "no other process ran" "" "$others"
-# fish's own threads are clones too, but not processes.
-n=$(grep -E '^[0-9]+ +(fork|vfork|clone|clone3)\(' "$T/region" |
-    grep -cv CLONE_THREAD)
-expect_eq "no fork on a prompt where nothing changed" 1 "$n"
-# The shell itself reads the generation file (the client does not).
-pid=$(sed -n 's/^\([0-9]*\) .*mark-begin.*/\1/p' "$T/region" | head -1)
-n=$(grep -cE "^$pid +openat\(.*/generation\"" "$T/region")
-if [ "$n" -ge 6 ]; then
-	ok "the shell read the generation file at every prompt"
-else
-	fail "the shell read the generation file $n times, not at every prompt" \
-	    "$(grep -e generation -e mark- "$T/region")"
-fi
-
-# region A B: the lines of $T/trace from the one that opens $T/A (the
-# shell's `true < $T/A`) to the one that opens $T/B.
-region() {
-	awk -v a="$T/$1\"" -v b="$T/$2\"" 'index($0, a) { on = 1 }
-	    on { print } index($0, b) { on = 0 }' "$T/trace"
-}
-
-# count_in REGION: "E O", the hearth exports and the other processes (execs
-# that are not the client's, forks that are not for it) in a region.
-count_in() {
-	local e o f
-	e=$(printf '%s\n' "$1" |
-	    grep -c "execve(\"$BUILD/hearth\", \[\"[^\"]*\", \"export\"")
-	o=$(printf '%s\n' "$1" | grep 'execve(' |
-	    grep -v "hearth\", \[\"[^\"]*\", \"export\"" | grep -vc ENOENT)
-	f=$(printf '%s\n' "$1" | grep -E '^[0-9]+ +(fork|vfork|clone|clone3)\(' |
-	    grep -cv CLONE_THREAD)
-	echo "$e $((o + f - e))"
-}
-
-# env_sorted DUMP: an `env -0` dump, sorted, without the shell's own
-# bookkeeping and HEARTH_STATE.
-env_sorted() {
-	grep -zvE '^(HEARTH_STATE|OLDPWD|PWD|_)=' "$1" | sort -z
-}
+check_quiet_prompts 1 6
 
 # A cd out of the workspace, and between directories outside every one,
 # runs no process: the hook undoes the dev shell itself, with the code the
@@ -214,9 +166,7 @@ env_sorted() {
 # user who changed PATH inside gets the client, which keeps the change.
 # A symbolic link into the workspace is inside it (the hook compares
 # physical paths, as the client does).
-mkdir -p "$T/out1" "$T/out2"
-ln -s "$T/ws/sub" "$T/sublink"
-for m in a b c d e f; do : > "$T/mark-$m"; done
+leaving_setup
 IT_FISH_CONFIG_EXTRA="set -gx FIXTURE_VAR user-value
 set -gx PATH \$PATH $T/userbin"
 cat > "$T/script" <<SCRIPT
@@ -246,36 +196,8 @@ true < $T/mark-f
 echo "after:[\$FIXTURE_VAR][\$PATH]"
 SCRIPT
 write_fish_config
-out=$(ASAN_OPTIONS="$ASAN_OPTIONS:detect_leaks=0" strace -f -s 4096 -o "$T/trace" \
-    -e trace=execve,fork,vfork,clone,clone3,openat \
-    "$BUILD/ptyrun" -t 120 -- fish -i < "$T/script")
-check "the markers are in the trace" grep -q "$T/mark-f" "$T/trace"
-expect_eq "cd between directories outside, nothing applied: no process" \
-    "0 0" "$(count_in "$(region mark-a mark-b)")"
-expect_in "entered" "inside:[fixture-value]" "$out"
-expect_eq "cd out of the workspace and about outside: no process" \
-    "0 0" "$(count_in "$(region mark-c mark-d)")"
-if cmp -s <(env_sorted "$T/env.before") <(env_sorted "$T/env.after"); then
-	ok "leaving restores the environment exactly"
-else
-	fail "leaving did not restore the environment" \
-	    "$(diff <(env_sorted "$T/env.before" | tr '\0' '\n') \
-	    <(env_sorted "$T/env.after" | tr '\0' '\n'))"
-fi
-expect_in "the user's values are back" "left:[user-value][unset]" "$out"
-n=$(printf '%s\n' "$out" |
-    grep -c "hearth: unloaded the default shell of $T/ws")
-expect_eq "it said so, once each time it left" 2 "$n"
-expect_in "entering again works" "again:[fixture-value]" "$out"
-expect_in "a link into the workspace is inside it" \
-    "via-link:[fixture-value]" "$out"
-n=$(printf '%s\n' "$out" | grep -c '^fixture hook output')
-expect_eq "shellHook output still shown once" 1 "$n"
-expect_eq "PATH changed inside: the client runs on leaving" \
-    "1 0" "$(count_in "$(region mark-e mark-f)")"
-expect_in "and keeps the user's PATH entry" \
-    "after:[user-value][$BUILD:/usr/bin:/bin:$T/userbin:/user/added]" "$out"
-expect_not_in "no error from the hook" "_hearth" "$out"
+out=$(trace_shell fish -i < "$T/script")
+check_leaving "$out"
 IT_FISH_CONFIG_EXTRA=""
 
 # A generation bump (flake.nix changes, the workspace is blocked) makes
@@ -288,8 +210,5 @@ true
 echo "var:["(set -q FIXTURE_VAR; and echo \$FIXTURE_VAR; or echo unset)"]"
 EOF
 out=$(run_fish < "$T/script")
-expect_in "applied before the edit" "var:[fixture-value]" "$out"
-expect_in "the edit reached the open shell at the next prompt" \
-    "var:[unset]" "$out"
-expect_in "and it said why" "flake.nix changed since it was allowed" "$out"
+check_generation_bump "$out"
 it_finish

@@ -10,6 +10,7 @@
 # the environment exactly; and a generation bump reaches the open shell at
 # its next prompt.
 . "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/prompt-trace.sh"
 it_setup
 
 fixture basic "$T/ws" >/dev/null
@@ -132,58 +133,9 @@ cd $T/ws
 echo "var:[\$FIXTURE_VAR]"
 EOF
 write_zshrc
-# LeakSanitizer cannot run under ptrace; the other sessions check leaks.
-out=$(ASAN_OPTIONS="$ASAN_OPTIONS:detect_leaks=0" ZDOTDIR="$T/zdot" \
-    strace -f -s 4096 -o "$T/trace" \
-    -e trace=execve,fork,vfork,clone,clone3,openat \
-    "$BUILD/ptyrun" -t 120 -- zsh -i < "$T/script")
+out=$(ZDOTDIR="$T/zdot" trace_shell zsh -i < "$T/script")
 expect_in "the shell still works" "var:[fixture-value]" "$out"
-awk '/mark-begin/ { on = 1 } on { print } /mark-end/ { on = 0 }' \
-    "$T/trace" > "$T/region"
-check "the markers are in the trace" grep -q mark-end "$T/region"
-n=$(grep -c "execve(\"$BUILD/hearth\", \[\"[^\"]*\", \"export\"" "$T/region")
-expect_eq "hearth export ran once, for the cd into the workspace" 1 "$n"
-others=$(grep 'execve(' "$T/region" |
-    grep -v "hearth\", \[\"[^\"]*\", \"export\"" | grep -v ENOENT || true)
-expect_eq "no other process ran" "" "$others"
-n=$(grep -E '^[0-9]+ +(fork|vfork|clone|clone3)\(' "$T/region" |
-    grep -cv CLONE_THREAD)
-expect_eq "no fork on a prompt where nothing changed" 2 "$n"
-# The shell itself reads the generation file (the client does not).
-pid=$(sed -n 's/^\([0-9]*\) .*mark-begin.*/\1/p' "$T/region" | head -1)
-n=$(grep -cE "^$pid +openat\(.*/generation\"" "$T/region")
-if [ "$n" -ge 7 ]; then
-	ok "the shell read the generation file at every prompt"
-else
-	fail "the shell read the generation file $n times, not at every prompt" \
-	    "$(grep -e generation -e mark- "$T/region")"
-fi
-
-# region A B: the lines of $T/trace from the one that opens $T/A (the
-# shell's `: < $T/A`) to the one that opens $T/B.
-region() {
-	awk -v a="$T/$1\"" -v b="$T/$2\"" 'index($0, a) { on = 1 }
-	    on { print } index($0, b) { on = 0 }' "$T/trace"
-}
-
-# count_in REGION: "E O", the hearth exports and the other processes (execs
-# that are not the client's, forks that are not for it) in a region.
-count_in() {
-	local e o f
-	e=$(printf '%s\n' "$1" |
-	    grep -c "execve(\"$BUILD/hearth\", \[\"[^\"]*\", \"export\"")
-	o=$(printf '%s\n' "$1" | grep 'execve(' |
-	    grep -v "hearth\", \[\"[^\"]*\", \"export\"" | grep -vc ENOENT)
-	f=$(printf '%s\n' "$1" | grep -E '^[0-9]+ +(fork|vfork|clone|clone3)\(' |
-	    grep -cv CLONE_THREAD)
-	echo "$e $((o + f - e))"
-}
-
-# env_sorted DUMP: an `env -0` dump, sorted, without the shell's own
-# bookkeeping and HEARTH_STATE.
-env_sorted() {
-	grep -zvE '^(HEARTH_STATE|OLDPWD|PWD|_)=' "$1" | sort -z
-}
+check_quiet_prompts 2 7
 
 # A cd out of the workspace, and between directories outside every one,
 # runs no process: the hook undoes the dev shell itself, with the code the
@@ -192,85 +144,20 @@ env_sorted() {
 # Under the options that trip careless hooks; and a symbolic link into the
 # workspace is inside it (the hook compares physical paths, as the client
 # does).
-mkdir -p "$T/out1" "$T/out2"
-ln -s "$T/ws/sub" "$T/sublink"
-for m in a b c d e f; do : > "$T/mark-$m"; done
+leaving_setup
 IT_ZSHRC_EXTRA="setopt ksh_arrays no_unset warn_create_global rc_quotes \
 sh_word_split glob_subst
 export FIXTURE_VAR=user-value
 export PATH=\"\$PATH:$T/userbin\""
-cat > "$T/script" <<SCRIPT
-cd $T/out1
-: < $T/mark-a
-cd $T/out2
-cd $T/out1
-: < $T/mark-b
-env -0 > $T/env.before
-cd $T/ws
-echo "inside:[\$FIXTURE_VAR]"
-: < $T/mark-c
-cd $T/out1
-cd $T/out2
-cd /
-: < $T/mark-d
-env -0 > $T/env.after
-echo "left:[\$FIXTURE_VAR][\${FIXTURE_HOOK-unset}]"
-cd $T/ws
-echo "again:[\$FIXTURE_VAR]"
-cd $T/sublink
-echo "via-link:[\$FIXTURE_VAR]"
-export PATH="\$PATH:/user/added"
-: < $T/mark-e
-cd $T/out1
-: < $T/mark-f
-echo "after:[\$FIXTURE_VAR][\$PATH]"
-SCRIPT
+leaving_script
 write_zshrc
-out=$(ASAN_OPTIONS="$ASAN_OPTIONS:detect_leaks=0" ZDOTDIR="$T/zdot" \
-    strace -f -s 4096 -o "$T/trace" \
-    -e trace=execve,fork,vfork,clone,clone3,openat \
-    "$BUILD/ptyrun" -t 120 -- zsh -i < "$T/script")
-check "the markers are in the trace" grep -q "$T/mark-f" "$T/trace"
-expect_eq "cd between directories outside, nothing applied: no process" \
-    "0 0" "$(count_in "$(region mark-a mark-b)")"
-expect_in "entered" "inside:[fixture-value]" "$out"
-expect_eq "cd out of the workspace and about outside: no process" \
-    "0 0" "$(count_in "$(region mark-c mark-d)")"
-if cmp -s <(env_sorted "$T/env.before") <(env_sorted "$T/env.after"); then
-	ok "leaving restores the environment exactly"
-else
-	fail "leaving did not restore the environment" \
-	    "$(diff <(env_sorted "$T/env.before" | tr '\0' '\n') \
-	    <(env_sorted "$T/env.after" | tr '\0' '\n'))"
-fi
-expect_in "the user's values are back" "left:[user-value][unset]" "$out"
-n=$(printf '%s\n' "$out" |
-    grep -c "hearth: unloaded the default shell of $T/ws")
-expect_eq "it said so, once each time it left" 2 "$n"
-expect_in "entering again works" "again:[fixture-value]" "$out"
-expect_in "a link into the workspace is inside it" \
-    "via-link:[fixture-value]" "$out"
-n=$(printf '%s\n' "$out" | grep -c '^fixture hook output')
-expect_eq "shellHook output still shown once" 1 "$n"
-expect_eq "PATH changed inside: the client runs on leaving" \
-    "1 0" "$(count_in "$(region mark-e mark-f)")"
-expect_in "and keeps the user's PATH entry" \
-    "after:[user-value][$BUILD:/usr/bin:/bin:$T/userbin:/user/added]" "$out"
-expect_not_in "no error from the hook" "_hearth" "$out"
+out=$(ZDOTDIR="$T/zdot" trace_shell zsh -i < "$T/script")
+check_leaving "$out"
 IT_ZSHRC_EXTRA=""
 
 # A generation bump (flake.nix changes, the workspace is blocked) makes
 # the next prompt run the client, without a cd.
-cat > "$T/script" <<EOF
-cd $T/ws
-echo "var:[\${FIXTURE_VAR-unset}]"
-echo "# edit" >> flake.nix; sleep 1
-:
-echo "var:[\${FIXTURE_VAR-unset}]"
-EOF
+generation_bump_script
 out=$(run_zsh < "$T/script")
-expect_in "applied before the edit" "var:[fixture-value]" "$out"
-expect_in "the edit reached the open shell at the next prompt" \
-    "var:[unset]" "$out"
-expect_in "and it said why" "flake.nix changed since it was allowed" "$out"
+check_generation_bump "$out"
 it_finish
