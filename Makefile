@@ -31,10 +31,12 @@ LDFLAGS	+= $(SANFLAGS)
 
 # The client runs at every prompt: it links libsodium (base64), inih (the
 # workspace's .hearth.ini, read the daemon's way for hearth fallback) and
-# libc only. inih goes in statically: one more shared library to load
-# costs every run of the client about 0.15 ms.
+# libc only. Both go in statically: a shared library to load costs every
+# run of the client time (inih 0.15 ms; libsodium 0.06 ms: `hearth
+# --version` 0.633 against 0.571 ms, hyperfine -N, 1000 runs, where
+# /bin/true takes 0.528).
 CLIENT_PKGS := libsodium inih
-CLIENT_STATIC := inih
+CLIENT_STATIC := libsodium inih
 DAEMON_PKGS := libuv sqlite3 libsodium inih
 TEST_PKGS   := cmocka libuv sqlite3 libsodium inih
 

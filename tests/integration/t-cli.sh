@@ -91,4 +91,15 @@ for p in $(cat "$T/hang-pids"); do
 	[ -n "$st" ] && [ "$st" != Z ] && alive="$alive $p"
 done
 expect_eq "the hung process group is gone" "" "$alive"
+
+# The client runs at every prompt: it loads no libuv, no SQLite, and no
+# shared library but libc (libsodium and inih are linked in).
+needed=$(readelf -d "$BUILD/hearth" | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p' |
+    grep -v '^libasan\|^libubsan\|^libstdc++\|^libm\.\|^libgcc' | tr '\n' ' ')
+expect_eq "the client needs only libc" "libc.so.6 " "$needed"
+if nm "$BUILD/hearth" 2>/dev/null | grep -q -e ' uv_' -e ' sqlite3_'; then
+	fail "the client holds no libuv or SQLite code"
+else
+	ok "the client holds no libuv or SQLite code"
+fi
 it_finish
