@@ -8,7 +8,7 @@
 # A shell whose hearth hook does not exist yet (`hearth hook SHELL` fails)
 # or that is not installed is skipped with a note.
 #
-# Knobs (environment): PTY_ROUNDS, PTY_PROMPTS, PTY_CDS, PTY_WARM (see
+# Knobs (environment): BENCH_SHELLS, PTY_ROUNDS, PTY_PROMPTS, PTY_CDS, PTY_WARM (see
 # bench/prompt.sh), RUNS (hyperfine runs per row).
 set -euo pipefail
 : "${BUILD:?BUILD must name the build directory}"
