@@ -996,6 +996,35 @@ test_gc(void **state)
 }
 
 /*
+ * A gc the store refuses with reason want: every workspace was asked
+ * about, yet nothing is removed, no root is dropped and the store holds
+ * what it held (before, from gc_content) and is sound.
+ */
+static void
+check_gc_refused(struct fixture *f, struct store *s, const char *before,
+    const char *want)
+{
+	char		*why = NULL, *after;
+	unsigned	 removed = 99;
+
+	gc_asked = gc_unrooted = 0;
+	assert_int_equal(store_gc(s, 0, gc_keep, gc_unroot, NULL, &removed,
+	    &why), -1);
+	assert_non_null(why);
+	assert_string_equal(why, want);
+	assert_int_equal(removed, 0);
+	/* It did get as far as the last workspace. */
+	assert_int_equal(gc_asked, 3);
+	assert_int_equal(gc_unrooted, 0);
+	assert_int_equal(count_roots(f), 6);
+	after = gc_content(f);
+	assert_string_equal(after, before);
+	check_store_sound(f, s);
+	free(after);
+	free(why);
+}
+
+/*
  * The second workspace's delete fails (a trigger of the test's making
  * refuses it) after the first's went through: that is rolled back, and
  * no root may go, the first workspace's included.
@@ -1005,8 +1034,7 @@ test_gc_delete_fails(void **state)
 {
 	struct fixture	*f = *state;
 	struct store	*s;
-	char		*cause = NULL, *why = NULL, *before, *after;
-	unsigned	 removed = 99;
+	char		*cause = NULL, *before;
 
 	assert_non_null(s = store_open(f->path, &cause));
 	make_gc_store(f, s);
@@ -1014,26 +1042,11 @@ test_gc_delete_fails(void **state)
 	conn_exec(s, "CREATE TEMP TRIGGER gc_refuse BEFORE DELETE ON"
 	    " main.workspaces WHEN old.root = '/w/old-2'"
 	    " BEGIN SELECT RAISE(ABORT, 'refused by the test'); END");
-
-	gc_asked = gc_unrooted = 0;
-	assert_int_equal(store_gc(s, 0, gc_keep, gc_unroot, NULL, &removed,
-	    &why), -1);
-	assert_non_null(why);
-	assert_string_equal(why, "refused by the test");
-	assert_int_equal(removed, 0);
-	/* It did get as far as the last workspace. */
-	assert_int_equal(gc_asked, 3);
-	assert_int_equal(gc_unrooted, 0);
-	assert_int_equal(count_roots(f), 6);
-	after = gc_content(f);
-	assert_string_equal(after, before);
-	check_store_sound(f, s);
+	check_gc_refused(f, s, before, "refused by the test");
 
 	conn_exec(s, "DROP TRIGGER gc_refuse");
 	check_gc_works(f, s);
 	free(before);
-	free(after);
-	free(why);
 	store_close(s);
 }
 
@@ -1048,8 +1061,7 @@ test_gc_commit_fails(void **state)
 {
 	struct fixture	*f = *state;
 	struct store	*s;
-	char		*cause = NULL, *why = NULL, *before, *after;
-	unsigned	 removed = 99;
+	char		*cause = NULL, *before;
 
 	assert_non_null(s = store_open(f->path, &cause));
 	make_gc_store(f, s);
@@ -1058,26 +1070,12 @@ test_gc_commit_fails(void **state)
 	    " INSERT INTO gc_pin SELECT id FROM workspaces"
 	    " WHERE root = '/w/old-2'");
 	before = gc_content(f);
-
-	gc_asked = gc_unrooted = 0;
-	assert_int_equal(store_gc(s, 0, gc_keep, gc_unroot, NULL, &removed,
-	    &why), -1);
-	assert_non_null(why);
-	assert_string_equal(why, "FOREIGN KEY constraint failed");
-	assert_int_equal(removed, 0);
-	assert_int_equal(gc_asked, 3);
-	assert_int_equal(gc_unrooted, 0);
-	assert_int_equal(count_roots(f), 6);
-	after = gc_content(f);
-	assert_string_equal(after, before);
+	check_gc_refused(f, s, before, "FOREIGN KEY constraint failed");
 	assert_int_equal(sql_int(f->path, "SELECT count(*) FROM gc_pin"), 1);
-	check_store_sound(f, s);
 
 	conn_exec(s, "DROP TABLE gc_pin");
 	check_gc_works(f, s);
 	free(before);
-	free(after);
-	free(why);
 	store_close(s);
 }
 
