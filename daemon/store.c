@@ -140,6 +140,22 @@ store_prepare(struct store *s, const char *sql)
 	return (st);
 }
 
+/* Run a statement taking two integers (?1, ?2) and returning no rows. */
+static int
+store_run_ints(struct store *s, const char *sql, int64_t a, int64_t b)
+{
+	sqlite3_stmt	*st;
+	int		 rc;
+
+	if ((st = store_prepare(s, sql)) == NULL)
+		return (-1);
+	sqlite3_bind_int64(st, 1, a);
+	sqlite3_bind_int64(st, 2, b);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	return (rc == SQLITE_DONE ? 0 : -1);
+}
+
 /* Bring the schema to STORE_SCHEMA_VERSION; -1 if it is from the future. */
 static int
 store_migrate(struct store *s, char **cause)
@@ -740,35 +756,16 @@ store_snapshots_each(struct store *s, int64_t shell, store_snapshot_cb cb,
 int
 store_snapshot_use(struct store *s, int64_t shell, int64_t snapshot)
 {
-	sqlite3_stmt	*st;
-	int		 rc;
-
 	if (store_exec(s, "BEGIN IMMEDIATE") != 0)
 		return (-1);
-	st = store_prepare(s, "UPDATE snapshots SET last_used = ?1"
-	    " WHERE id = ?2");
-	if (st == NULL)
-		goto fail;
-	sqlite3_bind_int64(st, 1, time(NULL));
-	sqlite3_bind_int64(st, 2, snapshot);
-	rc = sqlite3_step(st);
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE)
-		goto fail;
-	st = store_prepare(s, "UPDATE shells SET current_snapshot = ?1,"
-	    " cache_hits = cache_hits + 1 WHERE id = ?2");
-	if (st == NULL)
-		goto fail;
-	sqlite3_bind_int64(st, 1, snapshot);
-	sqlite3_bind_int64(st, 2, shell);
-	rc = sqlite3_step(st);
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE || store_exec(s, "COMMIT") != 0)
-		goto fail;
+	if (store_snapshot_touch(s, snapshot) != 0 ||
+	    store_run_ints(s, "UPDATE shells SET current_snapshot = ?1,"
+	    " cache_hits = cache_hits + 1 WHERE id = ?2", snapshot,
+	    shell) != 0 || store_exec(s, "COMMIT") != 0) {
+		store_rollback(s);
+		return (-1);
+	}
 	return (0);
-fail:
-	store_rollback(s);
-	return (-1);
 }
 
 int
@@ -818,18 +815,8 @@ store_workspace_set_names(struct store *s, int64_t ws, const struct buf *names,
 int
 store_snapshot_touch(struct store *s, int64_t snapshot)
 {
-	sqlite3_stmt	*st;
-	int		 rc;
-
-	st = store_prepare(s, "UPDATE snapshots SET last_used = ?1"
-	    " WHERE id = ?2");
-	if (st == NULL)
-		return (-1);
-	sqlite3_bind_int64(st, 1, time(NULL));
-	sqlite3_bind_int64(st, 2, snapshot);
-	rc = sqlite3_step(st);
-	sqlite3_finalize(st);
-	return (rc == SQLITE_DONE ? 0 : -1);
+	return (store_run_ints(s, "UPDATE snapshots SET last_used = ?1"
+	    " WHERE id = ?2", time(NULL), snapshot));
 }
 
 int
@@ -951,16 +938,6 @@ fail:
 int
 store_workspace_used(struct store *s, int64_t ws)
 {
-	sqlite3_stmt	*st;
-	int		 rc;
-
-	st = store_prepare(s, "UPDATE workspaces SET last_used = ?1"
-	    " WHERE id = ?2");
-	if (st == NULL)
-		return (-1);
-	sqlite3_bind_int64(st, 1, time(NULL));
-	sqlite3_bind_int64(st, 2, ws);
-	rc = sqlite3_step(st);
-	sqlite3_finalize(st);
-	return (rc == SQLITE_DONE ? 0 : -1);
+	return (store_run_ints(s, "UPDATE workspaces SET last_used = ?1"
+	    " WHERE id = ?2", time(NULL), ws));
 }
