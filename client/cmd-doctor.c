@@ -204,36 +204,6 @@ doctor_first_line(const struct buf *out)
 	return (xstrndup(p, (size_t)(e - p)));
 }
 
-/* The executable a command name runs, searched in PATH; NULL if none. */
-static char *
-doctor_which(const char *name)
-{
-	const char	*path = getenv("PATH");
-	char		*dirs, *d, *save = NULL, *cand, *found = NULL;
-	struct stat	 st;
-
-	if (strchr(name, '/') != NULL) {
-		if (stat(name, &st) == 0 && S_ISREG(st.st_mode) &&
-		    access(name, X_OK) == 0)
-			return (xstrdup(name));
-		return (NULL);
-	}
-	if (path == NULL)
-		return (NULL);
-	dirs = xstrdup(path);
-	for (d = strtok_r(dirs, ":", &save); d != NULL && found == NULL;
-	    d = strtok_r(NULL, ":", &save)) {
-		cand = path_join(*d != '\0' ? d : ".", name);
-		if (stat(cand, &st) == 0 && S_ISREG(st.st_mode) &&
-		    access(cand, X_OK) == 0)
-			found = cand;
-		else
-			free(cand);
-	}
-	free(dirs);
-	return (found);
-}
-
 static void
 doctor_check_nix(struct doctor *d)
 {
@@ -246,12 +216,12 @@ doctor_check_nix(struct doctor *d)
 	int			 rc;
 
 	if (env != NULL && *env != '\0') {
-		if ((d->nix = doctor_which(env)) == NULL) {
+		if ((d->nix = path_which(env)) == NULL) {
 			doctor_fail(d, "nix", fix, "HEARTH_NIX=%s is not an "
 			    "executable program", env);
 			return;
 		}
-	} else if ((d->nix = doctor_which("nix")) == NULL) {
+	} else if ((d->nix = path_which("nix")) == NULL) {
 		doctor_fail(d, "nix", fix, "nix is not in PATH");
 		return;
 	}

@@ -45,29 +45,6 @@ const struct cmd_entry cmd_fallback_entry = {
 	.exec = cmd_fallback_exec,
 };
 
-/* The first executable named tool in PATH, or NULL. */
-static char *
-fallback_which(const char *tool)
-{
-	const char	*path = getenv("PATH");
-	char		*dirs, *d, *save = NULL, *cand;
-
-	if (path == NULL || strchr(tool, '/') != NULL)
-		return (NULL);
-	dirs = xstrdup(path);
-	for (d = strtok_r(dirs, ":", &save); d != NULL;
-	    d = strtok_r(NULL, ":", &save)) {
-		cand = path_join(d, tool);
-		if (access(cand, X_OK) == 0) {
-			free(dirs);
-			return (cand);
-		}
-		free(cand);
-	}
-	free(dirs);
-	return (NULL);
-}
-
 /*
  * Print the instructions file (relative to root); -1 with *cause. It
  * must be inside the workspace, symbolic links resolved.
@@ -135,7 +112,9 @@ fallback_tools(struct toolslist *tl, const char *shell)
 		if (strcmp(t->shell, shell) != 0)
 			continue;
 		n++;
-		where = fallback_which(t->tool);
+		/* A tools list names bare commands: nothing else is looked up. */
+		where = strchr(t->tool, '/') == NULL ? path_which(t->tool) :
+		    NULL;
 		printf("  %-7s  %-*s  %s%s(Nix has %s%s%s)\n", where != NULL ?
 		    "found" : "missing", (int)w, t->tool, where != NULL ? where :
 		    "", where != NULL ? " " : "", t->package,

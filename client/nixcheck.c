@@ -17,6 +17,7 @@
 #include <time.h>
 
 #include "hearth/nixcache.h"
+#include "hearth/path.h"
 #include "hearth/xmalloc.h"
 #include "hearth.h"
 
@@ -31,7 +32,7 @@ nixcheck_program(void)
 char *
 nixcheck_find(void)
 {
-	return (nixcache_find(nixcheck_program()));
+	return (path_which(nixcheck_program()));
 }
 
 /* Run the probe now and record its answer: 1, 0, or -1 if none. */

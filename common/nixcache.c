@@ -35,30 +35,6 @@ const char *const nixcache_probe_args[] = {
 };
 
 char *
-nixcache_find(const char *prog)
-{
-	const char	*path;
-	char		*dirs, *d, *save = NULL, *cand;
-
-	if (strchr(prog, '/') != NULL)
-		return (access(prog, X_OK) == 0 ? xstrdup(prog) : NULL);
-	if ((path = getenv("PATH")) == NULL)
-		return (NULL);
-	dirs = xstrdup(path);
-	for (d = strtok_r(dirs, ":", &save); d != NULL;
-	    d = strtok_r(NULL, ":", &save)) {
-		cand = path_join(d, prog);
-		if (access(cand, X_OK) == 0) {
-			free(dirs);
-			return (cand);
-		}
-		free(cand);
-	}
-	free(dirs);
-	return (NULL);
-}
-
-char *
 nixcache_key(const char *path)
 {
 	struct stat	 st;

@@ -24,6 +24,41 @@ path_join(const char *dir, const char *name)
 	return (xasprintf("%s/%s", dir, name));
 }
 
+/*
+ * The executable a command name runs: a name holding '/' as it is, else
+ * the first regular, executable file of that name in a PATH entry (empty
+ * entries skipped: hearth never runs what the current directory holds).
+ * access(2) and stat(2) only, no process; NULL if none.
+ */
+char *
+path_which(const char *name)
+{
+	const char	*path;
+	char		*dirs, *d, *save = NULL, *cand, *found = NULL;
+	struct stat	 st;
+
+	if (strchr(name, '/') != NULL) {
+		if (stat(name, &st) == 0 && S_ISREG(st.st_mode) &&
+		    access(name, X_OK) == 0)
+			return (xstrdup(name));
+		return (NULL);
+	}
+	if ((path = getenv("PATH")) == NULL)
+		return (NULL);
+	dirs = xstrdup(path);
+	for (d = strtok_r(dirs, ":", &save); d != NULL && found == NULL;
+	    d = strtok_r(NULL, ":", &save)) {
+		cand = path_join(d, name);
+		if (stat(cand, &st) == 0 && S_ISREG(st.st_mode) &&
+		    access(cand, X_OK) == 0)
+			found = cand;
+		else
+			free(cand);
+	}
+	free(dirs);
+	return (found);
+}
+
 int
 path_mkdirs(const char *path, int mode)
 {

@@ -18,6 +18,7 @@
 
 #include "hearth/log.h"
 #include "hearth/nixcache.h"
+#include "hearth/path.h"
 #include "hearth/xmalloc.h"
 #include "hearthd.h"
 
@@ -152,7 +153,7 @@ nixprobe_start(uv_loop_t *loop, const char *nix, char *const *env)
 	size_t			 i;
 	int			 ok, rc;
 
-	if (probe.running || (path = nixcache_find(nix)) == NULL)
+	if (probe.running || (path = path_which(nix)) == NULL)
 		return;
 	if ((key = nixcache_key(path)) == NULL) {
 		free(path);

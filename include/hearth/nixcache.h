@@ -21,8 +21,6 @@ extern const char *const nixcache_probe_args[];
 /* A failed probe may have been a passing fault: ask again after this. */
 #define NIXCACHE_RETRY_SEC	3600
 
-/* A program's path through PATH (access(2) only, no process), or NULL. */
-char	*nixcache_find(const char *);
 /* The cache key of a program at a path (its stat), or NULL. */
 char	*nixcache_key(const char *);
 /*

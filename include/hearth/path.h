@@ -35,5 +35,7 @@ char	*path_find_workspace(const char *);
 char	*path_resolve(const char *, char **);
 /* Join a directory and a name with one slash. */
 char	*path_join(const char *, const char *);
+/* The executable a command name runs, through PATH; NULL if none. */
+char	*path_which(const char *);
 
 #endif

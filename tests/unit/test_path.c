@@ -14,7 +14,7 @@
 #include "hearth/path.h"
 
 static const char *saved_names[] = {
-	"XDG_RUNTIME_DIR", "XDG_STATE_HOME", "HOME",
+	"XDG_RUNTIME_DIR", "XDG_STATE_HOME", "HOME", "PATH",
 };
 #define SAVED_COUNT	(sizeof saved_names / sizeof *saved_names)
 
@@ -420,6 +420,49 @@ test_resolve(void **state)
 	free(link);
 }
 
+/*
+ * A command name through PATH: empty entries skipped, only a regular
+ * executable file counts (not a directory of that name), a name with a
+ * slash taken as it is.
+ */
+static void
+test_which(void **state)
+{
+	struct fixture	*f = *state;
+	char		*bin, *prog, *dirprog, *found, *c;
+	FILE		*fp;
+
+	bin = sub(f, "bin");
+	prog = sub(f, "bin/nix");
+	dirprog = sub(f, "other/nix");
+	assert_int_equal(path_mkdirs(dirprog, 0755), 0);
+	assert_int_equal(path_mkdirs(bin, 0755), 0);
+	assert_null(path_which(prog));
+	assert_non_null(fp = fopen(prog, "w"));
+	fclose(fp);
+	assert_null(path_which(prog));		/* not executable yet */
+	chmod(prog, 0755);
+	assert_non_null(found = path_which(prog));
+	assert_string_equal(found, prog);
+	free(found);
+
+	setenv("PATH", "::/nonexistent", 1);
+	assert_null(path_which("nix"));
+	unsetenv("PATH");
+	assert_null(path_which("nix"));
+	/* The directory named nix comes first and is passed over. */
+	assert_true(asprintf(&c, "/nonexistent::%s/other:%s/bin", f->dir,
+	    f->dir) > 0);
+	setenv("PATH", c, 1);
+	free(c);
+	assert_non_null(found = path_which("nix"));
+	assert_string_equal(found, prog);
+	free(found);
+	free(bin);
+	free(prog);
+	free(dirprog);
+}
+
 #define T(f)	cmocka_unit_test_setup_teardown(f, setup, teardown)
 static const struct CMUnitTest tests[] = {
 	T(test_join),
@@ -436,6 +479,7 @@ static const struct CMUnitTest tests[] = {
 	T(test_state_dir),
 	T(test_state_dir_home),
 	T(test_resolve),
+	T(test_which),
 };
 
 HARNESS_MAIN(tests)
