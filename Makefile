@@ -2,6 +2,9 @@
 #   make            build build/hearth and build/hearthd
 #   make check      install missing Debian packages, build, run unit and
 #                   integration tests
+#   make check-matrix  make check again in Debian trixie (Nix 2.26) and
+#                   sid (Nix 2.34) chroots (tests/matrix/run.sh)
+#   DEVELOPER=1     makes every warning an error (CI builds this way)
 #   make check-asan the same under AddressSanitizer and UBSan
 #   make check-valgrind  the integration tests with hearthd under valgrind
 #   make demo       run hearth's main job on contrib/example
@@ -23,9 +26,17 @@ BUILD	:= build-san
 SANFLAGS := -fsanitize=$(SANITIZE) -fno-omit-frame-pointer -fno-sanitize-recover=all
 endif
 
+# Warnings are on in every build but fatal only with DEVELOPER=1 (Git's
+# convention): a compiler newer than ours may warn about new things, and
+# that must not stop a user's build. CI builds with DEVELOPER=1.
+DEVELOPER ?=
+WARNFLAGS := -Wall -Wextra -Wvla -Wmissing-prototypes -Wstrict-prototypes
+ifneq ($(DEVELOPER),)
+WARNFLAGS += -Werror
+endif
+
 CFLAGS	?= -O2 -g
-CFLAGS	+= -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wvla \
-	   -Wmissing-prototypes -Wstrict-prototypes -Iinclude -I$(BUILD)/gen \
+CFLAGS	+= -std=c11 -D_GNU_SOURCE $(WARNFLAGS) -Iinclude -I$(BUILD)/gen \
 	   $(SANFLAGS)
 LDFLAGS	+= $(SANFLAGS)
 

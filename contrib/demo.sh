@@ -28,7 +28,11 @@ say "workspace: $ws (a flake with two tools and a shellHook)"
 hearth daemon start
 hearth allow "$ws"
 start=$(date +%s%N)
-hearth wait --timeout 300 "$ws"
+if ! out=$(hearth wait --timeout 300 "$ws" 2>&1); then
+	printf '%s\n' "$out" >&2
+	sandbox_diagnose "$out$(hearth log "$ws" 2>&1)" || true
+	exit 1
+fi
 say "the daemon evaluated the dev shell in the background in" \
     "$(( ($(date +%s%N) - start) / 1000000 )) ms; the prompt never waited"
 

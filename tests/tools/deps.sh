@@ -1,12 +1,25 @@
 #!/bin/sh
 # Install the Debian packages hearth's build, tests and demo need when run as
 # root; otherwise print the exact apt-get line and fail.
+#   deps.sh             the build, tests and demo
+#   deps.sh PKG...      extra packages for one target (bench, fuzz, matrix)
+#   deps.sh --list      print the default list (the Nix matrix installs it
+#                       in its chroots)
+# Off Debian (no dpkg-query) it checks nothing and leaves the build to say
+# what is missing.
 set -eu
 pkgs="gcc make pkg-config libc6-dev libuv1-dev libsqlite3-dev libsodium-dev
 libcmocka-dev libinih-dev nix-bin bash zsh fish git sqlite3 procps strace scdoc man-db"
 pkgs="$pkgs libxml2-utils"	# xmllint: t-check.sh checks hearth check --junit
-# Extra packages for one target (make bench and make fuzz pass their own).
+if [ "${1:-}" = "--list" ]; then
+	echo $pkgs
+	exit 0
+fi
 [ $# -gt 0 ] && pkgs="$*"
+if ! command -v dpkg-query >/dev/null 2>&1; then
+	echo "deps: not a Debian system; install by hand: $pkgs" >&2
+	exit 0
+fi
 missing=""
 for p in $pkgs; do
 	if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null |

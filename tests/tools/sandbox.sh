@@ -10,8 +10,13 @@ sandbox_init() {
 	export XDG_CACHE_HOME="$1/cache" XDG_CONFIG_HOME="$1/config"
 	# Offline Nix: no binary caches, no registry lookups (nix develop
 	# would try the network for nixpkgs#bashInteractive), builds as the
-	# calling user.
-	export NIX_CONFIG=$'experimental-features = nix-command flakes\nsubstituters =\nwarn-dirty = false\nflake-registry =\nbuild-users-group ='
+	# calling user. No build sandbox: the offline fixtures and the example
+	# build with the host's /bin/bash (there is no nixpkgs to give a bash
+	# in the store), which the sandbox hides where the kernel lets it
+	# start. This is the tests' and the demo's own setting, for their own
+	# private Nix runs; a user's nix.conf is never touched. A nix-daemon
+	# that does not trust this user ignores it (sandbox_diagnose says so).
+	export NIX_CONFIG=$'experimental-features = nix-command flakes\nsubstituters =\nwarn-dirty = false\nflake-registry =\nbuild-users-group =\nsandbox = false'
 	unset HEARTH_STATE HEARTH_NIX
 }
 
@@ -24,4 +29,20 @@ sandbox_example() {
 	git -C "$1" add -A
 	git -C "$1" -c user.name=hearth -c user.email=hearth@example.invalid \
 	    commit -qm "example workspace"
+}
+
+# sandbox_diagnose LOG: when LOG shows a build that could not run the host's
+# /bin/bash, Nix built in its sandbox although NIX_CONFIG turned it off:
+# a nix-daemon that does not trust this user. Print the one line that says
+# so and names the way out; return 0 when that was the cause.
+sandbox_diagnose() {
+	case $1 in
+	*"executing '/bin/bash': No such file or directory"*) ;;
+	*) return 1 ;;
+	esac
+	echo "hearth: Nix built the example in its sandbox, where the host's" \
+	    "/bin/bash is hidden: your nix-daemon ignores 'sandbox = false'" \
+	    "for users it does not trust; add 'trusted-users = $(id -un)' to" \
+	    "/etc/nix/nix.conf and restart nix-daemon, or run as root" >&2
+	return 0
 }
