@@ -148,6 +148,10 @@ check: deps
 	@$(MAKE) --no-print-directory unit
 	@$(MAKE) --no-print-directory integration
 
+# make check again in trixie (Nix 2.26) and sid (Nix 2.34) chroots.
+check-matrix:
+	@sh tests/matrix/run.sh
+
 check-asan: deps
 	@$(MAKE) --no-print-directory SANITIZE=address,undefined check
 
@@ -259,7 +263,7 @@ uninstall:
 clean:
 	rm -rf build build-san
 
-.PHONY: all deps unit integration check check-asan check-valgrind check-load \
+.PHONY: all deps unit integration check check-matrix check-asan check-valgrind check-load \
 	demo bench clean
 
 # Fuzzing: a libFuzzer harness per parser, tests/fuzz/fuzz_NAME.c, built
