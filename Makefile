@@ -68,8 +68,8 @@ CLIENT_LIB_OBJS := $(filter-out $(BUILD)/client/hearth.o,$(CLIENT_OBJS))
 DAEMON_LIB_OBJS := $(filter-out $(BUILD)/daemon/hearthd.o,$(DAEMON_OBJS))
 UNIT_BINS   := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
 
-all: $(BUILD)/hearth $(BUILD)/hearthd $(BUILD)/ptyrun $(BUILD)/envcmp \
-    $(BUILD)/sockpush
+all: $(BUILD)/hearth $(BUILD)/hearthd $(BUILD)/hearth-nixtrace.so \
+    $(BUILD)/ptyrun $(BUILD)/envcmp $(BUILD)/sockpush
 
 $(BUILD)/common/%.o: common/%.c $(wildcard include/hearth/*.h)
 	@mkdir -p $(@D)
@@ -101,6 +101,13 @@ $(BUILD)/hearth: $(CLIENT_OBJS) $(BUILD)/libhearth.a
 
 $(BUILD)/hearthd: $(DAEMON_OBJS) $(BUILD)/libhearth.a
 	$(CC) $(LDFLAGS) -o $@ $^ $(call pkg_libs,$(DAEMON_PKGS))
+
+# The tracer hearthd preloads into Nix (nixtrace/nixtrace.c). Never built
+# with the sanitizers: their runtime cannot be preloaded into a program
+# that was not built with them.
+$(BUILD)/hearth-nixtrace.so: nixtrace/nixtrace.c
+	@mkdir -p $(@D)
+	$(CC) $(filter-out $(SANFLAGS),$(CFLAGS)) -fPIC -shared -o $@ $< -ldl
 
 $(BUILD)/sockpush: tests/tools/sockpush.c
 	@mkdir -p $(@D)
@@ -194,6 +201,7 @@ PREFIX	?= /usr/local
 DESTDIR	?=
 BINDIR	?= $(PREFIX)/bin
 DATADIR	?= $(PREFIX)/share
+HEARTHLIBDIR ?= $(PREFIX)/lib/hearth
 MANDIR	?= $(DATADIR)/man
 SYSTEMDUSERDIR ?= $(PREFIX)/lib/systemd/user
 BASHCOMPDIR ?= $(DATADIR)/bash-completion/completions
@@ -225,7 +233,7 @@ $(BUILD)/contrib/org.hearth.hearthd.plist: contrib/launchd/org.hearth.hearthd.pl
 	sed 's|@BINDIR@|$(BINDIR)|g' $< > $@.tmp && mv $@.tmp $@
 
 # BINDIR is baked into the units: regenerate them whenever install runs.
-install: $(BUILD)/hearth $(BUILD)/hearthd man
+install: $(BUILD)/hearth $(BUILD)/hearthd $(BUILD)/hearth-nixtrace.so man
 	@rm -f $(UNITS) $(PLIST)
 	@$(MAKE) --no-print-directory $(UNITS) $(PLIST)
 	$(INSTALL) -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR)/hearth \
@@ -233,6 +241,8 @@ install: $(BUILD)/hearth $(BUILD)/hearthd man
 	    $(DESTDIR)$(BASHCOMPDIR) $(DESTDIR)$(ZSHCOMPDIR) \
 	    $(DESTDIR)$(FISHCOMPDIR) $(DESTDIR)$(SYSTEMDUSERDIR)
 	$(INSTALL) -m 755 $(BUILD)/hearth $(BUILD)/hearthd $(DESTDIR)$(BINDIR)/
+	$(INSTALL) -d $(DESTDIR)$(HEARTHLIBDIR)
+	$(INSTALL) -m 644 $(BUILD)/hearth-nixtrace.so $(DESTDIR)$(HEARTHLIBDIR)/
 	$(INSTALL) -m 644 $(HOOKS) $(PLIST) $(DESTDIR)$(DATADIR)/hearth/
 	$(INSTALL) -m 644 $(addprefix $(BUILD)/man/,$(MAN1)) \
 	    $(DESTDIR)$(MANDIR)/man1/
@@ -248,6 +258,8 @@ install: $(BUILD)/hearth $(BUILD)/hearthd man
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/hearth $(DESTDIR)$(BINDIR)/hearthd
+	rm -f $(DESTDIR)$(HEARTHLIBDIR)/hearth-nixtrace.so
+	-rmdir $(DESTDIR)$(HEARTHLIBDIR) 2>/dev/null
 	rm -f $(addprefix $(DESTDIR)$(DATADIR)/hearth/,$(notdir $(HOOKS)) \
 	    org.hearth.hearthd.plist)
 	-rmdir $(DESTDIR)$(DATADIR)/hearth 2>/dev/null

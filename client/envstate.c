@@ -92,7 +92,7 @@ envstate_add_undo(struct envstate *st, char op, const char *name,
 static int
 envstate_parse(struct envstate *st, const char *p, size_t len)
 {
-	const char	*end = p + len, *f[5], *op, *name, *value;
+	const char	*end = p + len, *f[5], *op, *name, *value, *tab;
 	size_t		 i;
 	char		*num;
 
@@ -114,11 +114,11 @@ envstate_parse(struct envstate *st, const char *p, size_t len)
 	if (*num != '\0')
 		return (-1);
 	/* f[4]: "notice\thook_shown" */
-	if ((num = strrchr(f[4], '\t')) == NULL)
+	if ((tab = strrchr(f[4], '\t')) == NULL)
 		return (-1);
 	free(st->notice);
-	st->notice = xstrndup(f[4], num - f[4]);
-	st->hook_shown = strtoull(num + 1, NULL, 10);
+	st->notice = xstrndup(f[4], tab - f[4]);
+	st->hook_shown = strtoull(tab + 1, NULL, 10);
 	while (p < end) {
 		op = p;
 		p += strlen(p) + 1;

@@ -551,6 +551,7 @@ devshell_eval_start(struct devshell *sh, void (*done)(void *))
 	spec.nix = settings.nix;
 	spec.env = settings.base_env;
 	spec.timeout_sec = settings.timeout_sec;
+	spec.nixtrace = settings.nixtrace;
 	/* Before the inputs are read: anything written later is "after". */
 	clock_gettime(CLOCK_REALTIME, &sh->eval_start_ts);
 	sh->eval_started = sh->eval_start_ts.tv_sec;

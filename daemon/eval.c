@@ -11,10 +11,11 @@
  *     fd 3, so nothing the hook prints on stdout or stderr can mix in;
  *     what the hook prints is kept for the user to see once.
  *
- * Nix runs with -vvv and without its eval cache, so that its log names
- * every file the evaluation accessed ("checking access to '<store copy of
- * the flake>/path'"); those paths, mapped back to the workspace through
- * the "got tree" line of the flake's own source, are the snapshot's inputs.
+ * Nix runs with -vvv and without its eval cache, with hearth-nixtrace.so
+ * preloaded: its log and the tracer's lines in it (common/nixlog.c) name
+ * every file the evaluation read or looked for, the snapshot's inputs.
+ * Where that cannot be known (no tracer, a Nix that did not say which tree
+ * it evaluated), every file git tracks is an input, and the set says why.
  *
  * A second kind of job lists a flake's devShell names (`nix eval --json
  * ROOT#devShells.SYSTEM --apply builtins.attrNames`), without building.
@@ -36,7 +37,10 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <sodium.h>
+
 #include "hearth/log.h"
+#include "hearth/nixlog.h"
 #include "hearth/path.h"
 #include "hearth/xmalloc.h"
 #include "hearthd.h"
@@ -107,6 +111,7 @@ struct eval {
 	char		*rcfile;
 	char		*nix;
 	char		**env;
+	char		**nixenv;	/* env plus the tracer's, or NULL */
 	enum eval_stage	 stage;
 
 	uv_process_t	 proc;
@@ -131,7 +136,8 @@ struct eval {
 	struct buf	 dev;
 	struct buf	 line;		/* a partial log line */
 	struct buf	 report;	/* the log less -vvv chatter */
-	char		*src;		/* the store copy of the flake */
+	struct nixlog	*nixlog;	/* what the evaluation read */
+	char		 token[33];	/* the tracer's, unknown to the flake */
 	struct inputs	*inputs;
 	char		**names;
 	int		 ok;
@@ -144,6 +150,49 @@ struct eval {
 
 static void	eval_stage_start(struct eval *);
 static int	eval_parse_names(struct eval *);
+
+/* An input the log or the tracer named. */
+static void
+eval_input_found(const char *path, enum nixlog_kind kind, void *arg)
+{
+	struct eval	*ev = arg;
+
+	inputs_add_kind(ev->inputs, path, kind == NIXLOG_STAT ? INPUTS_STAT :
+	    INPUTS_READ);
+}
+
+/* An input of an over-approximated set: every file git tracks. */
+static void
+eval_tracked_found(const char *path, void *arg)
+{
+	struct eval	*ev = arg;
+
+	inputs_add(ev->inputs, path);
+}
+
+/*
+ * The run is over: complete its input set. Evaluating the work tree
+ * itself (Nix 2.20 and later), a pathExists of a file git does not track
+ * touches no file at all, so the set of tracked paths is an input. Where
+ * the trace cannot be trusted, every tracked file is (or, outside git,
+ * the whole tree), and the set says why it is approximate.
+ */
+static void
+eval_inputs_settle(struct eval *ev)
+{
+	const char	*why = nixlog_approximate(ev->nixlog);
+
+	inputs_prune_trees(ev->inputs);
+	if (nixlog_from_work_tree(ev->nixlog) || why != NULL)
+		inputs_add_kind(ev->inputs, ev->top, INPUTS_TRACKED);
+	if (why == NULL)
+		return;
+	log_info("%s#%s: inputs over-approximated: %s", ev->root, ev->shell,
+	    why);
+	inputs_set_approx(ev->inputs, why);
+	if (gitindex_each(ev->top, eval_tracked_found, ev) != 0)
+		inputs_add(ev->inputs, ev->top);
+}
 
 /*
  * `nix build --out-link PROFILE P...` for every store path in the
@@ -324,6 +373,7 @@ eval_stage_done(struct eval *ev)
 			eval_finish(ev);
 			return;
 		}
+		eval_inputs_settle(ev);
 		/*
 		 * A mark after Nix's rc tells a complete run from one that
 		 * stopped early (a truncated rc, or one that is not bash).
@@ -386,73 +436,6 @@ eval_kill(struct eval *ev)
 		kill(-ev->proc.pid, SIGKILL);
 }
 
-/* Decode a URL's path: after the scheme, before '?', %XX decoded. */
-static char *
-eval_url_path(const char *url)
-{
-	const char	*p;
-	struct buf	 b = BUF_INIT;
-	unsigned	 c;
-
-	if ((p = strstr(url, "://")) != NULL)
-		p += 3;
-	else if ((p = strchr(url, ':')) != NULL)
-		p++;
-	else
-		p = url;
-	for (; *p != '\0' && *p != '?'; p++) {
-		if (*p == '%' && sscanf(p + 1, "%2x", &c) == 1) {
-			buf_addc(&b, (char)c);
-			p += 2;
-		} else
-			buf_addc(&b, *p);
-	}
-	return (buf_detach(&b, NULL));
-}
-
-/*
- * One line of Nix's -vvv log. "got tree 'SRC' from 'URL'" names the store
- * copy of a source tree; the one whose URL is this flake's gives SRC.
- * "checking access to 'SRC/rel'" is a file the evaluation read or looked
- * for: rel, under the flake's source root, is an input.
- */
-static void
-eval_log_line(struct eval *ev, const char *line)
-{
-	const char	*p, *q, *end;
-	char		*src, *url, *path, *rel;
-	size_t		 n;
-
-	if (strncmp(line, "got tree '", 10) == 0 && ev->src == NULL) {
-		p = line + 10;
-		if ((q = strstr(p, "' from '")) == NULL ||
-		    (end = strrchr(q + 8, '\'')) == NULL)
-			return;
-		src = xstrndup(p, q - p);
-		url = xstrndup(q + 8, end - (q + 8));
-		path = eval_url_path(url);
-		if (strcmp(path, ev->top) == 0 || strcmp(path, ev->root) == 0)
-			ev->src = src;
-		else
-			free(src);
-		free(url);
-		free(path);
-		return;
-	}
-	if (ev->src == NULL || strncmp(line, "checking access to '", 20) != 0)
-		return;
-	p = line + 20;
-	n = strlen(ev->src);
-	if (strncmp(p, ev->src, n) != 0 || p[n] != '/' ||
-	    (end = strrchr(p, '\'')) == NULL || end <= p + n + 1)
-		return;
-	rel = xstrndup(p + n + 1, end - (p + n + 1));
-	path = xasprintf("%s/%s", ev->top, rel);
-	inputs_add(ev->inputs, path);
-	free(path);
-	free(rel);
-}
-
 /* Feed log bytes to the line parser; very long lines are skipped. */
 static void
 eval_log_bytes(struct eval *ev, const char *p, size_t n)
@@ -467,7 +450,7 @@ eval_log_bytes(struct eval *ev, const char *p, size_t n)
 		}
 		if (ev->line.len + (nl - p) <= EVAL_MAX_LINE) {
 			buf_add(&ev->line, p, nl - p);
-			eval_log_line(ev, ev->line.data);
+			nixlog_line(ev->nixlog, ev->line.data);
 		}
 		buf_reset(&ev->line);
 		n -= nl - p + 1;
@@ -696,7 +679,8 @@ eval_stage_start(struct eval *ev)
 	}
 	opts.file = largv != NULL ? largv[0] : argv[0];
 	opts.args = largv != NULL ? largv : argv;
-	opts.env = ev->env;
+	opts.env = ev->stage == EVAL_NIX && ev->nixenv != NULL ? ev->nixenv :
+	    ev->env;
 	opts.cwd = ev->root;
 	opts.stdio = stdio;
 	opts.stdio_count = ev->stage == EVAL_BASH ? 4 : 3;
@@ -736,6 +720,40 @@ out:
 	}
 }
 
+/*
+ * The environment of a traced `nix print-dev-env`: the base one, with
+ * hearth-nixtrace.so preloaded (after any LD_PRELOAD of the user's), told
+ * which paths to report (the flake's top and the store, where 2.8 and
+ * 2.26 keep the copy they evaluate), whom to trust as its parent, and a
+ * random token no repository can know.
+ */
+static void
+eval_trace_env(struct eval *ev, const char *so)
+{
+	unsigned char	 rnd[16];
+	const char	*pre = NULL;
+	size_t		 n, i, j;
+
+	randombytes_buf(rnd, sizeof rnd);
+	for (i = 0; i < sizeof rnd; i++)
+		snprintf(ev->token + 2 * i, 3, "%02x", rnd[i]);
+	for (n = 0; ev->env[n] != NULL; n++)
+		if (strncmp(ev->env[n], "LD_PRELOAD=", 11) == 0)
+			pre = ev->env[n] + 11;
+	ev->nixenv = xcalloc(n + 6, sizeof *ev->nixenv);
+	for (i = j = 0; i < n; i++)
+		if (strncmp(ev->env[i], "LD_PRELOAD=", 11) != 0)
+			ev->nixenv[j++] = xstrdup(ev->env[i]);
+	ev->nixenv[j++] = pre != NULL && *pre != '\0' ?
+	    xasprintf("LD_PRELOAD=%s:%s", pre, so) :
+	    xasprintf("LD_PRELOAD=%s", so);
+	ev->nixenv[j++] = xasprintf("HEARTH_NIXTRACE_SO=%s", so);
+	ev->nixenv[j++] = xasprintf("HEARTH_NIXTRACE_TOKEN=%s", ev->token);
+	ev->nixenv[j++] = xasprintf("HEARTH_NIXTRACE_PPID=%d", (int)getpid());
+	ev->nixenv[j++] = xasprintf("HEARTH_NIXTRACE_PREFIXES=%s:/nix/store",
+	    ev->top);
+}
+
 struct eval *
 eval_start(uv_loop_t *loop, const struct eval_spec *spec, eval_cb cb,
     void *arg, char **cause)
@@ -762,6 +780,10 @@ eval_start(uv_loop_t *loop, const struct eval_spec *spec, eval_cb cb,
 	ev->env = xcalloc(n + 1, sizeof *ev->env);
 	for (n = 0; spec->env[n] != NULL; n++)
 		ev->env[n] = xstrdup(spec->env[n]);
+	if (ev->mode == EVAL_DEVENV && spec->nixtrace != NULL)
+		eval_trace_env(ev, spec->nixtrace);
+	ev->nixlog = nixlog_new(ev->top, ev->root, ev->nixenv != NULL ?
+	    ev->token : NULL, eval_input_found, ev);
 	buf_init(&ev->rc);
 	buf_init(&ev->log);
 	buf_init(&ev->hook);
@@ -808,7 +830,7 @@ eval_free(struct eval *ev)
 	free(ev->system);
 	free(ev->shell);
 	free(ev->profile);
-	free(ev->src);
+	nixlog_free(ev->nixlog);
 	inputs_free(ev->inputs);
 	for (i = 0; ev->names != NULL && ev->names[i] != NULL; i++)
 		free(ev->names[i]);
@@ -818,6 +840,9 @@ eval_free(struct eval *ev)
 	for (i = 0; ev->env[i] != NULL; i++)
 		free(ev->env[i]);
 	free(ev->env);
+	for (i = 0; ev->nixenv != NULL && ev->nixenv[i] != NULL; i++)
+		free(ev->nixenv[i]);
+	free(ev->nixenv);
 	buf_release(&ev->rc);
 	buf_release(&ev->log);
 	buf_release(&ev->hook);

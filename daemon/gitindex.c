@@ -192,17 +192,13 @@ path_cmp(const void *a, const void *b)
 	return (strcmp(*(char *const *)a, *(char *const *)b));
 }
 
-int
-gitindex_tracked(const char *top, const char *path)
+/* The parsed index of the repository at top, up to date; NULL unknown. */
+static struct gitindex *
+gitindex_get(const char *top)
 {
 	struct gitindex	*gi;
 	struct stat	 st;
-	const char	*rel;
-	size_t		 n = strlen(top);
 
-	if (strncmp(path, top, n) != 0 || path[n] != '/')
-		return (-1);
-	rel = path + n + 1;
 	for (gi = indexes; gi != NULL; gi = gi->next) {
 		if (strcmp(gi->top, top) == 0)
 			break;
@@ -215,15 +211,61 @@ gitindex_tracked(const char *top, const char *path)
 		indexes = gi;
 	}
 	if (gi->file == NULL || stat(gi->file, &st) != 0)
-		return (-1);
+		return (NULL);
 	if (st.st_ino != gi->st.st_ino || st.st_size != gi->st.st_size ||
 	    st.st_mtim.tv_sec != gi->st.st_mtim.tv_sec ||
 	    st.st_mtim.tv_nsec != gi->st.st_mtim.tv_nsec)
 		gitindex_load(gi, &st);
-	if (!gi->valid)
+	return (gi->valid ? gi : NULL);
+}
+
+int
+gitindex_tracked(const char *top, const char *path)
+{
+	struct gitindex	*gi;
+	const char	*rel;
+	size_t		 n = strlen(top);
+
+	if (strncmp(path, top, n) != 0 || path[n] != '/')
+		return (-1);
+	rel = path + n + 1;
+	if ((gi = gitindex_get(top)) == NULL)
 		return (-1);
 	return (bsearch(&rel, gi->paths, gi->n, sizeof *gi->paths,
 	    path_cmp) != NULL);
+}
+
+int
+gitindex_each(const char *top, void (*cb)(const char *, void *), void *arg)
+{
+	struct gitindex	*gi;
+	char		*p;
+	size_t		 i;
+
+	if ((gi = gitindex_get(top)) == NULL)
+		return (-1);
+	for (i = 0; i < gi->n; i++) {
+		p = xasprintf("%s/%s", top, gi->paths[i]);
+		cb(p, arg);
+		free(p);
+	}
+	return (0);
+}
+
+int
+gitindex_paths_hash(const char *top, char out[HASH_HEX_SIZE])
+{
+	struct gitindex		*gi;
+	struct hash_state	*h;
+	size_t			 i;
+
+	if ((gi = gitindex_get(top)) == NULL)
+		return (-1);
+	h = hash_new();
+	for (i = 0; i < gi->n; i++)
+		hash_update(h, gi->paths[i], strlen(gi->paths[i]) + 1);
+	hash_final(h, out);
+	return (0);
 }
 
 void

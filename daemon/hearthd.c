@@ -142,6 +142,37 @@ nix_system(void)
 
 extern char	**environ;
 
+/*
+ * hearth-nixtrace.so, which tells exactly what an evaluation read: beside
+ * hearthd (the build directory), or in ../lib/hearth (installed), or where
+ * HEARTH_NIXTRACE says. NULL if none: inputs are then over-approximated.
+ */
+static char *
+nixtrace_find(void)
+{
+	const char	*v = getenv("HEARTH_NIXTRACE");
+	char		 exe[4096], *dir, *p;
+	ssize_t		 n;
+
+	if (v != NULL)
+		return (*v == '/' && access(v, R_OK) == 0 ? xstrdup(v) : NULL);
+	if ((n = readlink("/proc/self/exe", exe, sizeof exe - 1)) <= 0)
+		return (NULL);
+	exe[n] = '\0';
+	if ((dir = strrchr(exe, '/')) == NULL)
+		return (NULL);
+	*dir = '\0';
+	p = xasprintf("%s/hearth-nixtrace.so", exe);
+	if (access(p, R_OK) == 0)
+		return (p);
+	free(p);
+	p = xasprintf("%s/../lib/hearth/hearth-nixtrace.so", exe);
+	if (access(p, R_OK) == 0)
+		return (p);
+	free(p);
+	return (NULL);
+}
+
 /* Fill in what the whole daemon shares. */
 static void
 settings_init(uv_loop_t *l, struct store *store, const char *statedir)
@@ -165,6 +196,9 @@ settings_init(uv_loop_t *l, struct store *store, const char *statedir)
 		settings.timeout_sec = (unsigned)atoi(v);
 	settings.nix_version = nix_identity(settings.nix);
 	settings.system = nix_system();
+	if ((settings.nixtrace = nixtrace_find()) == NULL)
+		log_warnx("hearth-nixtrace.so not found: the files an "
+		    "evaluation reads are over-approximated");
 	/*
 	 * Evaluations start from the daemon's own environment, less
 	 * hearth's variables; a dev shell's diff is taken against it.
@@ -192,6 +226,7 @@ settings_free(void)
 	free(settings.tmp);
 	free(settings.nix_version);
 	free(settings.system);
+	free(settings.nixtrace);
 	memset(&settings, 0, sizeof settings);
 }
 

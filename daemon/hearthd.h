@@ -43,13 +43,37 @@ void		 generation_free(void);
 /* gitindex.c: which files a git repository tracks (its index). */
 /* 1 tracked, 0 untracked, -1 unknown (no git, unreadable index). */
 int		 gitindex_tracked(const char *, const char *);
+/* Call back with every tracked path (absolute); -1 unknown. */
+int		 gitindex_each(const char *, void (*)(const char *, void *),
+		     void *);
+/* A hash over the paths the index lists (not their content); -1 unknown. */
+int		 gitindex_paths_hash(const char *, char [HASH_HEX_SIZE]);
 void		 gitindex_forget(void);
 
 /* inputs.c: the files a shell depends on, and the key over them. */
 struct inputs	*inputs_new(void);
 void		 inputs_free(struct inputs *);
-/* Add an absolute path (kept sorted and unique). */
+/*
+ * What about an input counts: its content (a directory: its whole tree),
+ * only whether it exists and as what, or (for a git top) the set of paths
+ * git tracks, which is what Nix 2.20 and later see of a pathExists.
+ */
+#define INPUTS_READ	'r'
+#define INPUTS_STAT	'='
+#define INPUTS_TRACKED	'#'
+/* Add an absolute path (kept sorted and unique), INPUTS_READ. */
 void		 inputs_add(struct inputs *, const char *);
+void		 inputs_add_kind(struct inputs *, const char *, int);
+int		 inputs_kind(const struct inputs *, size_t);
+/*
+ * Drop inputs inside a directory whose whole tree is an input: they add
+ * nothing, and the tree is checked without walking while it is watched.
+ */
+void		 inputs_prune_trees(struct inputs *);
+/* Mark the set approximate, with why (the first reason stays). */
+void		 inputs_set_approx(struct inputs *, const char *);
+/* NULL when the set is exact. */
+const char	*inputs_approx(const struct inputs *);
 /* Add every path of another set, with its recorded hash. */
 void		 inputs_merge(struct inputs *, const struct inputs *);
 size_t		 inputs_count(const struct inputs *);
@@ -220,6 +244,7 @@ struct eval_spec {
 	const char	*nix;		/* the nix program */
 	char *const	*env;		/* the base environment */
 	unsigned	 timeout_sec;
+	const char	*nixtrace;	/* the tracer to preload, or NULL */
 };
 typedef void	(*eval_cb)(struct eval *, void *);
 /* Start an evaluation; cb runs once when it ends. NULL with *cause. */
@@ -287,6 +312,7 @@ struct settings {
 	char		*system;	/* e.g. x86_64-linux */
 	char		**base_env;	/* what evaluations start from */
 	unsigned	 timeout_sec;
+	char		*nixtrace;	/* hearth-nixtrace.so, or NULL */
 };
 extern struct settings settings;
 

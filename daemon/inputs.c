@@ -34,14 +34,19 @@
 
 struct input {
 	char	*path;			/* absolute */
+	char	 kind;			/* INPUTS_READ, _STAT, _TRACKED */
 	char	 hash[HASH_HEX_SIZE];	/* as of the last key; "" unknown */
 };
 
 struct inputs {
-	struct input	*v;		/* sorted by path, unique */
+	struct input	*v;		/* sorted by path and kind, unique */
 	size_t		 n;
 	char		*top;		/* git source root, or NULL */
+	char		*approx;	/* why the set may miss a file */
 };
+
+/* Longest reason an encoded set may carry. */
+#define INPUTS_MAX_APPROX	512
 
 /* What a file looked like when it was last hashed. */
 struct stat_entry {
@@ -81,7 +86,27 @@ inputs_free(struct inputs *in)
 		free(in->v[i].path);
 	free(in->v);
 	free(in->top);
+	free(in->approx);
 	free(in);
+}
+
+void
+inputs_set_approx(struct inputs *in, const char *why)
+{
+	if (in->approx == NULL && why != NULL)
+		in->approx = xstrndup(why, INPUTS_MAX_APPROX);
+}
+
+const char *
+inputs_approx(const struct inputs *in)
+{
+	return (in->approx);
+}
+
+int
+inputs_kind(const struct inputs *in, size_t i)
+{
+	return (in->v[i].kind);
 }
 
 void
@@ -93,7 +118,8 @@ inputs_set_top(struct inputs *in, const char *top)
 
 /* Add a path with a recorded hash (NULL: unknown). */
 static void
-inputs_add_hash(struct inputs *in, const char *path, const char *hash)
+inputs_add_hash(struct inputs *in, const char *path, int kind,
+    const char *hash)
 {
 	size_t	 lo = 0, hi = in->n, mid;
 	int	 c;
@@ -101,6 +127,8 @@ inputs_add_hash(struct inputs *in, const char *path, const char *hash)
 	while (lo < hi) {
 		mid = (lo + hi) / 2;
 		if ((c = strcmp(in->v[mid].path, path)) == 0)
+			c = in->v[mid].kind - kind;
+		if (c == 0)
 			return;
 		if (c < 0)
 			lo = mid + 1;
@@ -110,6 +138,7 @@ inputs_add_hash(struct inputs *in, const char *path, const char *hash)
 	in->v = xrealloc(in->v, (in->n + 1) * sizeof *in->v);
 	memmove(&in->v[lo + 1], &in->v[lo], (in->n - lo) * sizeof *in->v);
 	in->v[lo].path = xstrdup(path);
+	in->v[lo].kind = (char)kind;
 	snprintf(in->v[lo].hash, sizeof in->v[lo].hash, "%s",
 	    hash != NULL ? hash : "");
 	in->n++;
@@ -118,7 +147,42 @@ inputs_add_hash(struct inputs *in, const char *path, const char *hash)
 void
 inputs_add(struct inputs *in, const char *path)
 {
-	inputs_add_hash(in, path, NULL);
+	inputs_add_hash(in, path, INPUTS_READ, NULL);
+}
+
+void
+inputs_prune_trees(struct inputs *in)
+{
+	struct stat	 st;
+	size_t		 i, j, k, n;
+	char		**trees;
+	int		 covered;
+
+	trees = xcalloc(in->n + 1, sizeof *trees);
+	for (i = n = 0; i < in->n; i++)
+		if (in->v[i].kind == INPUTS_READ &&
+		    stat(in->v[i].path, &st) == 0 && S_ISDIR(st.st_mode))
+			trees[n++] = in->v[i].path;
+	for (i = k = 0; i < in->n; i++) {
+		covered = 0;
+		for (j = 0; j < n && !covered; j++)
+			covered = in->v[i].kind != INPUTS_TRACKED &&
+			    strncmp(in->v[i].path, trees[j],
+			    strlen(trees[j])) == 0 &&
+			    in->v[i].path[strlen(trees[j])] == '/';
+		if (covered)
+			free(in->v[i].path);
+		else
+			in->v[k++] = in->v[i];
+	}
+	in->n = k;
+	free(trees);
+}
+
+void
+inputs_add_kind(struct inputs *in, const char *path, int kind)
+{
+	inputs_add_hash(in, path, kind, NULL);
 }
 
 size_t
@@ -138,8 +202,12 @@ inputs_merge(struct inputs *to, const struct inputs *from)
 {
 	size_t	 i;
 
-	for (i = 0; from != NULL && i < from->n; i++)
-		inputs_add_hash(to, from->v[i].path, from->v[i].hash);
+	if (from == NULL)
+		return;
+	for (i = 0; i < from->n; i++)
+		inputs_add_hash(to, from->v[i].path, from->v[i].kind,
+		    from->v[i].hash);
+	inputs_set_approx(to, from->approx);
 }
 
 void
@@ -147,8 +215,19 @@ inputs_encode(const struct inputs *in, struct buf *b)
 {
 	size_t	 i;
 
+	/*
+	 * A READ input is "path\0hash\0", as schema 2 always wrote; the
+	 * other kinds prefix the hash with their letter, and the reason an
+	 * input set is approximate is a "!approx" entry.
+	 */
+	if (in->approx != NULL) {
+		buf_add(b, "!approx", 8);
+		buf_add(b, in->approx, strlen(in->approx) + 1);
+	}
 	for (i = 0; i < in->n; i++) {
 		buf_add(b, in->v[i].path, strlen(in->v[i].path) + 1);
+		if (in->v[i].kind != INPUTS_READ)
+			buf_addc(b, in->v[i].kind);
 		buf_add(b, in->v[i].hash, strlen(in->v[i].hash) + 1);
 	}
 }
@@ -157,17 +236,29 @@ int
 inputs_decode(struct inputs *in, const void *data, size_t len)
 {
 	const char	*p = data, *end = p + len, *path, *hash;
+	int		 kind;
 
 	while (p < end) {
 		path = p;
-		if ((p = memchr(p, '\0', end - p)) == NULL || *path != '/')
+		if ((p = memchr(p, '\0', end - p)) == NULL ||
+		    (*path != '/' && strcmp(path, "!approx") != 0))
 			return (-1);
 		hash = ++p;
-		if (p >= end || (p = memchr(p, '\0', end - p)) == NULL ||
-		    p - hash >= HASH_HEX_SIZE)
+		if (p >= end || (p = memchr(p, '\0', end - p)) == NULL)
 			return (-1);
 		p++;
-		inputs_add_hash(in, path, hash);
+		if (*path == '!') {
+			if (p - hash > INPUTS_MAX_APPROX)
+				return (-1);
+			inputs_set_approx(in, hash);
+			continue;
+		}
+		kind = INPUTS_READ;
+		if (*hash == INPUTS_STAT || *hash == INPUTS_TRACKED)
+			kind = *hash++;
+		if (p - 1 - hash >= HASH_HEX_SIZE)
+			return (-1);
+		inputs_add_hash(in, path, kind, hash);
 	}
 	return (0);
 }
@@ -311,7 +402,29 @@ inputs_hash_one(const char *path)
 static void
 inputs_effective(const struct inputs *in, size_t i, char out[HASH_HEX_SIZE])
 {
-	const char	*fh = inputs_hash_one(in->v[i].path);
+	const char	*fh;
+	struct stat	 st;
+
+	if (in->v[i].kind == INPUTS_TRACKED) {
+		if (gitindex_paths_hash(in->v[i].path, out) != 0)
+			snprintf(out, HASH_HEX_SIZE, "unknown");
+		return;
+	}
+	if (in->v[i].kind == INPUTS_STAT) {
+		/* Only whether Nix can see it, and as what. */
+		if (stat(in->v[i].path, &st) != 0)
+			snprintf(out, HASH_HEX_SIZE, "%s", errno == ENOENT ||
+			    errno == ENOTDIR ? "missing" : "unreadable");
+		else if (S_ISDIR(st.st_mode))
+			snprintf(out, HASH_HEX_SIZE, "dir");
+		else if (in->top != NULL &&
+		    gitindex_tracked(in->top, in->v[i].path) == 0)
+			snprintf(out, HASH_HEX_SIZE, "missing");
+		else
+			snprintf(out, HASH_HEX_SIZE, "file");
+		return;
+	}
+	fh = inputs_hash_one(in->v[i].path);
 
 	if (in->top != NULL && strcmp(fh, "missing") != 0 &&
 	    gitindex_tracked(in->top, in->v[i].path) == 0) {
@@ -335,6 +448,9 @@ inputs_key(const struct inputs *in, const char *salt,
 	for (i = 0; i < in->n; i++) {
 		inputs_effective(in, i, fh);
 		hash_update(h, in->v[i].path, strlen(in->v[i].path) + 1);
+		/* READ keeps schema 2's keys: a stored snapshot still hits. */
+		if (in->v[i].kind != INPUTS_READ)
+			hash_update(h, &in->v[i].kind, 1);
 		hash_update(h, fh, strlen(fh) + 1);
 	}
 	hash_final(h, key);
@@ -366,7 +482,9 @@ inputs_changed(const struct inputs *in, const char *root, struct buf *names)
 			break;
 		}
 		p = in->v[i].path;
-		if (strncmp(p, root, rlen) == 0 && p[rlen] == '/')
+		if (in->v[i].kind == INPUTS_TRACKED)
+			p = "the files git tracks";
+		else if (strncmp(p, root, rlen) == 0 && p[rlen] == '/')
 			p += rlen + 1;
 		buf_addf(names, "%s%s", n > 1 ? ", " : "", p);
 	}

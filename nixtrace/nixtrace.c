@@ -1,0 +1,375 @@
+/*
+ * hearth-nixtrace.so: preloaded into the `nix print-dev-env` that hearthd
+ * runs, it reports every file the nix process opens for reading, lists,
+ * stats or looks for under the prefixes it is given, so that hearthd knows
+ * exactly which files an evaluation read. Nix's own log cannot say this:
+ * readFile and pathExists were never logged, 2.20 dropped "checking access
+ * to", 2.32 logs imports lazily (see common/nixlog.c).
+ *
+ * Each access is one line written with one write(2) to fd 2, Nix's log,
+ * so that it falls in order among Nix's log lines (which common/nixlog.c
+ * needs to tell fetching from evaluating):
+ *
+ *	\036hearth-nixtrace TOKEN OP PATH\n
+ *
+ * OP is 'r' (a file opened for reading), 'd' (a directory opened to list
+ * it) or 's' (stat, access, readlink, or an open that found nothing).
+ * TOKEN comes from the environment and is unknown to the flake, so no
+ * repository content printed into the log can forge a line. A path too
+ * long for one atomic write gives OP 'o': hearthd then over-approximates.
+ *
+ * Only the nix process hearthd started reports (its parent is hearthd),
+ * and the library takes itself out of LD_PRELOAD, so git and builders
+ * never load it. It never changes what a call does or returns.
+ */
+#include <sys/stat.h>
+#include <sys/syscall.h>
+
+#include <dirent.h>
+#include <dlfcn.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define TRACE_MAX_PREFIXES	8
+#define TRACE_RECORD_MAX	4000	/* below PIPE_BUF: one atomic write */
+
+static int		 trace_on;
+static char		 trace_token[64];
+static const char	*trace_prefix[TRACE_MAX_PREFIXES];
+static size_t		 trace_prefix_len[TRACE_MAX_PREFIXES];
+static int		 trace_nprefix;
+static __thread int	 trace_busy;
+
+/* Write one record; errors are ignored (the log pipe may be gone). */
+static void
+trace_emit(char op, const char *path, size_t len)
+{
+	char	 rec[TRACE_RECORD_MAX + 1];
+	int	 n;
+
+	if (len > TRACE_RECORD_MAX - 100) {
+		op = 'o';
+		path = "";
+		len = 0;
+	}
+	n = snprintf(rec, sizeof rec, "\036hearth-nixtrace %s %c %.*s\n",
+	    trace_token, op, (int)len, path);
+	if (n > 0 && (size_t)n < sizeof rec)
+		(void)!write(2, rec, n);
+}
+
+/* Is path under one of the prefixes (or one of them)? */
+static int
+trace_wanted(const char *path)
+{
+	int	 i;
+	size_t	 n;
+
+	for (i = 0; i < trace_nprefix; i++) {
+		n = trace_prefix_len[i];
+		if (strncmp(path, trace_prefix[i], n) == 0 &&
+		    (path[n] == '\0' || path[n] == '/' ||
+		    trace_prefix[i][n - 1] == '/'))
+			return (1);
+	}
+	return (0);
+}
+
+/* Report path, made absolute against dirfd (or the cwd) when relative. */
+static void
+trace_path(char op, int dirfd, const char *path)
+{
+	char	 base[PATH_MAX], full[PATH_MAX * 2];
+	char	 link[64];
+	ssize_t	 n;
+	int	 saved = errno;
+
+	if (!trace_on || trace_busy || path == NULL || *path == '\0')
+		return;
+	trace_busy = 1;
+	if (*path != '/') {
+		if (dirfd == AT_FDCWD) {
+			if (getcwd(base, sizeof base) == NULL)
+				goto out;
+		} else {
+			snprintf(link, sizeof link, "/proc/self/fd/%d", dirfd);
+			n = syscall(SYS_readlinkat, AT_FDCWD, link, base,
+			    sizeof base - 1);
+			if (n <= 0)
+				goto out;
+			base[n] = '\0';
+		}
+		snprintf(full, sizeof full, "%s/%s", base, path);
+		path = full;
+	}
+	if (trace_wanted(path))
+		trace_emit(op, path, strlen(path));
+out:
+	trace_busy = 0;
+	errno = saved;
+}
+
+/* The op an open reports, or 0 for a write (not an access to follow). */
+static char
+trace_open_op(int flags, int rc)
+{
+	if ((flags & O_ACCMODE) != O_RDONLY || (flags & O_CREAT))
+		return (0);
+	if (rc < 0)
+		return (errno == ENOENT || errno == ENOTDIR ? 's' : 0);
+	return ((flags & O_DIRECTORY) ? 'd' : 'r');
+}
+
+/* Remove this library from LD_PRELOAD, so that children never load it. */
+static void
+trace_unpreload(void)
+{
+	const char	*lp = getenv("LD_PRELOAD"), *self;
+	char		*copy, *tok, *save = NULL;
+	char		 out[4096] = "";
+	size_t		 used = 0;
+
+	if (lp == NULL || (self = getenv("HEARTH_NIXTRACE_SO")) == NULL)
+		return;
+	if ((copy = strdup(lp)) == NULL)
+		return;
+	for (tok = strtok_r(copy, ": ", &save); tok != NULL;
+	    tok = strtok_r(NULL, ": ", &save)) {
+		if (strcmp(tok, self) == 0)
+			continue;
+		used += snprintf(out + used, sizeof out - used, "%s%s",
+		    used ? ":" : "", tok);
+		if (used >= sizeof out)
+			break;
+	}
+	free(copy);
+	if (*out == '\0')
+		unsetenv("LD_PRELOAD");
+	else
+		setenv("LD_PRELOAD", out, 1);
+}
+
+__attribute__((constructor)) static void
+trace_init(void)
+{
+	const char	*tok = getenv("HEARTH_NIXTRACE_TOKEN");
+	const char	*ppid = getenv("HEARTH_NIXTRACE_PPID");
+	char		*prefixes, *p, *save = NULL;
+
+	trace_unpreload();
+	if (tok == NULL || ppid == NULL || strlen(tok) >= sizeof trace_token ||
+	    strtol(ppid, NULL, 10) != (long)getppid())
+		return;
+	snprintf(trace_token, sizeof trace_token, "%s", tok);
+	if ((p = getenv("HEARTH_NIXTRACE_PREFIXES")) == NULL ||
+	    (prefixes = strdup(p)) == NULL)
+		return;
+	for (p = strtok_r(prefixes, ":", &save); p != NULL &&
+	    trace_nprefix < TRACE_MAX_PREFIXES; p = strtok_r(NULL, ":", &save)) {
+		if (*p != '/')
+			continue;
+		trace_prefix[trace_nprefix] = p;
+		trace_prefix_len[trace_nprefix++] = strlen(p);
+	}
+	/* The token proves the library loaded and reports. */
+	trace_emit('h', "", 0);
+	trace_on = 1;
+	unsetenv("HEARTH_NIXTRACE_TOKEN");
+}
+
+#define REAL(name)	static __typeof__(name) *real_##name;		\
+	if (real_##name == NULL)					\
+		real_##name = (__typeof__(name) *)dlsym(RTLD_NEXT, #name)
+
+/* Declared by no header of a current glibc, but exported and called by
+ * programs built against an older one. */
+int	__xstat(int, const char *, struct stat *);
+int	__lxstat(int, const char *, struct stat *);
+int	__fxstatat(int, int, const char *, struct stat *, int);
+int	__open_2(const char *, int);
+int	__openat_2(int, const char *, int);
+
+#define OPEN_MODE(flags, mode) do {					\
+	mode = 0;							\
+	if ((flags) & (O_CREAT | O_TMPFILE)) {				\
+		va_list ap;						\
+		va_start(ap, flags);					\
+		mode = va_arg(ap, int);					\
+		va_end(ap);						\
+	}								\
+} while (0)
+
+static void
+trace_opened(int dirfd, const char *path, int flags, int rc)
+{
+	char	 op;
+
+	if ((op = trace_open_op(flags, rc)) != 0)
+		trace_path(op, dirfd, path);
+}
+
+int
+open(const char *path, int flags, ...)
+{
+	int	 mode, rc;
+
+	REAL(open);
+	OPEN_MODE(flags, mode);
+	rc = real_open(path, flags, mode);
+	trace_opened(AT_FDCWD, path, flags, rc);
+	return (rc);
+}
+
+int
+open64(const char *path, int flags, ...)
+{
+	int	 mode, rc;
+
+	REAL(open64);
+	OPEN_MODE(flags, mode);
+	rc = real_open64(path, flags, mode);
+	trace_opened(AT_FDCWD, path, flags, rc);
+	return (rc);
+}
+
+int
+openat(int dirfd, const char *path, int flags, ...)
+{
+	int	 mode, rc;
+
+	REAL(openat);
+	OPEN_MODE(flags, mode);
+	rc = real_openat(dirfd, path, flags, mode);
+	trace_opened(dirfd, path, flags, rc);
+	return (rc);
+}
+
+int
+openat64(int dirfd, const char *path, int flags, ...)
+{
+	int	 mode, rc;
+
+	REAL(openat64);
+	OPEN_MODE(flags, mode);
+	rc = real_openat64(dirfd, path, flags, mode);
+	trace_opened(dirfd, path, flags, rc);
+	return (rc);
+}
+
+int
+__open_2(const char *path, int flags)
+{
+	int	 rc;
+
+	REAL(__open_2);
+	rc = real___open_2(path, flags);
+	trace_opened(AT_FDCWD, path, flags, rc);
+	return (rc);
+}
+
+int
+__openat_2(int dirfd, const char *path, int flags)
+{
+	int	 rc;
+
+	REAL(__openat_2);
+	rc = real___openat_2(dirfd, path, flags);
+	trace_opened(dirfd, path, flags, rc);
+	return (rc);
+}
+
+FILE *
+fopen(const char *path, const char *mode)
+{
+	FILE	*f;
+
+	REAL(fopen);
+	f = real_fopen(path, mode);
+	if (mode != NULL && *mode == 'r' && strchr(mode, '+') == NULL)
+		trace_opened(AT_FDCWD, path, O_RDONLY, f != NULL ? 0 : -1);
+	return (f);
+}
+
+FILE *
+fopen64(const char *path, const char *mode)
+{
+	FILE	*f;
+
+	REAL(fopen64);
+	f = real_fopen64(path, mode);
+	if (mode != NULL && *mode == 'r' && strchr(mode, '+') == NULL)
+		trace_opened(AT_FDCWD, path, O_RDONLY, f != NULL ? 0 : -1);
+	return (f);
+}
+
+DIR *
+opendir(const char *path)
+{
+	DIR	*d;
+
+	REAL(opendir);
+	d = real_opendir(path);
+	trace_opened(AT_FDCWD, path, O_RDONLY | O_DIRECTORY, d != NULL ? 0 : -1);
+	return (d);
+}
+
+/* The stat family: every variant a Nix of 2.8 to 2.34 may call. */
+#define STAT_WRAP(name, params, args, dirfd, path)			\
+int									\
+name params								\
+{									\
+	int	 rc;							\
+									\
+	REAL(name);							\
+	rc = real_##name args;						\
+	trace_path('s', dirfd, path);					\
+	return (rc);							\
+}
+
+STAT_WRAP(stat, (const char *p, struct stat *st), (p, st), AT_FDCWD, p)
+STAT_WRAP(lstat, (const char *p, struct stat *st), (p, st), AT_FDCWD, p)
+STAT_WRAP(stat64, (const char *p, struct stat64 *st), (p, st), AT_FDCWD, p)
+STAT_WRAP(lstat64, (const char *p, struct stat64 *st), (p, st), AT_FDCWD, p)
+STAT_WRAP(fstatat, (int fd, const char *p, struct stat *st, int fl),
+    (fd, p, st, fl), fd, p)
+STAT_WRAP(fstatat64, (int fd, const char *p, struct stat64 *st, int fl),
+    (fd, p, st, fl), fd, p)
+STAT_WRAP(statx, (int fd, const char *p, int fl, unsigned int m,
+    struct statx *st), (fd, p, fl, m, st), fd, p)
+STAT_WRAP(__xstat, (int v, const char *p, struct stat *st), (v, p, st),
+    AT_FDCWD, p)
+STAT_WRAP(__lxstat, (int v, const char *p, struct stat *st), (v, p, st),
+    AT_FDCWD, p)
+STAT_WRAP(__fxstatat, (int v, int fd, const char *p, struct stat *st,
+    int fl), (v, fd, p, st, fl), fd, p)
+STAT_WRAP(access, (const char *p, int m), (p, m), AT_FDCWD, p)
+STAT_WRAP(faccessat, (int fd, const char *p, int m, int fl), (fd, p, m, fl),
+    fd, p)
+
+ssize_t
+readlink(const char *path, char *buf, size_t len)
+{
+	ssize_t	 rc;
+
+	REAL(readlink);
+	rc = real_readlink(path, buf, len);
+	trace_path('s', AT_FDCWD, path);
+	return (rc);
+}
+
+ssize_t
+readlinkat(int dirfd, const char *path, char *buf, size_t len)
+{
+	ssize_t	 rc;
+
+	REAL(readlinkat);
+	rc = real_readlinkat(dirfd, path, buf, len);
+	trace_path('s', dirfd, path);
+	return (rc);
+}
