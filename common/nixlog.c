@@ -230,9 +230,13 @@ nixlog_line(struct nixlog *nl, const char *line)
 		if (strcmp(a, nl->tree) == 0)
 			nl->in_copy = 0;
 	} else if ((a = nixlog_quoted(line, "copied source '", "' -> '")) !=
-	    NULL ||
-	    (a = nixlog_quoted(line, "checking access to '", "'")) != NULL ||
-	    (a = nixlog_quoted(line, "evaluating file '", "'")) != NULL)
+	    NULL)
+		/* 2.34 prints it for a copy its cache answered, unread. */
+		nixlog_found(nl, a, NIXLOG_READ);
+	else if (!nl->traced &&
+	    ((a = nixlog_quoted(line, "checking access to '", "'")) != NULL ||
+	    (a = nixlog_quoted(line, "evaluating file '", "'")) != NULL))
+		/* The tracer says the same, and what was only looked for. */
 		nixlog_found(nl, a, NIXLOG_READ);
 	free(a);
 }

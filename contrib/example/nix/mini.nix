@@ -1,4 +1,10 @@
 # Mini stdenv for hearth's offline flakes: enough of nixpkgs' mkShell for `nix develop`, built with the host's /bin/bash.
+#
+# Every builder script ends in `exit`, never in a coreutils program: bash
+# execs the last command of a -c script in its own place, and coreutils
+# closes stdout and stderr before it exits, so Nix saw the end of the log,
+# killed the builder still exiting and reported "builder failed due to
+# signal 9 (Killed)", now and then, on every Nix version.
 let
   systems = [ "x86_64-linux" "aarch64-linux" ];
 
@@ -8,7 +14,7 @@ let
       name = "mini-stdenv";
       inherit system;
       builder = "/bin/bash";
-      args = [ "-c" ''mkdir -p "$out" && cp "$setupScript" "$out/setup"'' ];
+      args = [ "-c" ''mkdir -p "$out" && cp "$setupScript" "$out/setup"; exit'' ];
       setupScript = ./stdenv-setup.sh;
       PATH = "/usr/bin:/bin";
       outputs = [ "out" ];
@@ -18,7 +24,7 @@ let
     writeScriptBin = name: text: derivation {
       inherit name system text;
       builder = "/bin/bash";
-      args = [ "-c" ''mkdir -p "$out/bin" && printf '%s' "$text" > "$out/bin/$name" && chmod +x "$out/bin/$name"'' ];
+      args = [ "-c" ''mkdir -p "$out/bin" && printf '%s' "$text" > "$out/bin/$name" && chmod +x "$out/bin/$name"; exit'' ];
       PATH = "/usr/bin:/bin";
       outputs = [ "out" ];
     };
