@@ -302,6 +302,7 @@ FUZZ_SRCS_reply      := common/protocol.c common/envdiff.c client/reply.c
 FUZZ_SRCS_envdiff    := common/envdiff.c
 FUZZ_SRCS_envstate   := common/envdiff.c common/shellname.c client/envstate.c
 FUZZ_SRCS_gitindex   := daemon/gitindex.c
+FUZZ_SRCS_nixlog     := common/nixlog.c
 FUZZ_SRCS_wsconfig   := common/wsconfig.c
 FUZZ_SRCS_tools      := common/path.c client/toolslist.c client/junit.c
 FUZZ_CPKGS_envstate  := libsodium

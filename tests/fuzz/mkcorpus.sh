@@ -107,3 +107,9 @@ git -C "$tmp/repo" add -N b.nix
 seed gitindex v3 < "$tmp/repo/.git/index"
 git -C "$tmp/repo" update-index --index-version 4
 seed gitindex v4 < "$tmp/repo/.git/index"
+
+# --- nixlog: the recorded logs of the unit tests, with the flake renamed
+# to the harness's /src/proj and the token to "tok"
+for f in tests/unit/data/nixlog/*.log; do
+	sed 's/tok123/tok/' "$f" | seed nixlog "$(basename "$f" .log)"
+done
