@@ -51,6 +51,10 @@ status_print(const struct shell_reply *r)
 		printf("%-10s %s\n", r->state == SHELL_READY ? "note" :
 		    "message", r->message);
 	status_when("snapshot", r->snapshot_made);
+	/* Where hearth cannot know every file Nix read, it watches more. */
+	if (r->inputs_note != NULL && *r->inputs_note != '\0')
+		printf("%-10s approximate: every file git tracks is watched "
+		    "(%s)\n", "inputs", r->inputs_note);
 	if (r->last_eval != 0) {
 		status_when("evaluated", r->last_eval);
 		printf("%-10s %u ms\n", "took", r->last_eval_ms);

@@ -109,6 +109,7 @@ struct shell_reply {
 	uint64_t	 snapshot_made;
 	uint64_t	 last_eval;
 	uint32_t	 last_eval_ms;
+	char		*inputs_note;	/* why the inputs are approximate */
 	int		 has_env;
 	char		*env;		/* an encoded envdiff */
 	size_t		 envlen;

@@ -37,6 +37,7 @@ shell_reply_decode(struct shell_reply *r, const struct ipc_reply *reply,
 	r->snapshot_made = protocol_get_u64(&rd);
 	r->last_eval = protocol_get_u64(&rd);
 	r->last_eval_ms = protocol_get_u32(&rd);
+	r->inputs_note = protocol_get_str(&rd);
 	r->has_env = protocol_get_u8(&rd);
 	if (r->has_env) {
 		/* Copied: the reply's buffer is released before use. */
@@ -63,6 +64,7 @@ shell_reply_release(struct shell_reply *r)
 	free(r->shell);
 	free(r->message);
 	free(r->changed);
+	free(r->inputs_note);
 	free(r->hook_output);
 	free(r->env);
 	memset(r, 0, sizeof *r);

@@ -591,6 +591,7 @@ devshell_describe(struct devshell *sh, struct shell_info *info)
 		info->env = &sh->snap.env;
 		info->hook_output = &sh->snap.hook_output;
 		info->changed = sh->changed;
+		info->inputs_note = inputs_approx(sh->snap_inputs);
 		inputs_key(sh->snap_inputs, sh->salt, key);
 		current = strcmp(key, sh->snap.key) == 0;
 	}

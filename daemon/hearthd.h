@@ -327,6 +327,7 @@ struct shell_info {
 	uint64_t	 snapshot_made;
 	uint64_t	 last_eval;
 	uint32_t	 last_eval_ms;
+	const char	*inputs_note;	/* why the inputs are approximate */
 	const struct buf *env;		/* NULL when there is no snapshot */
 	const struct buf *hook_output;
 };

@@ -75,6 +75,7 @@ request_shell_encode(struct buf *b, struct shell_info *info,
 	protocol_put_u64(b, info->snapshot_made);
 	protocol_put_u64(b, info->last_eval);
 	protocol_put_u32(b, info->last_eval_ms);
+	protocol_put_str(b, info->inputs_note != NULL ? info->inputs_note : "");
 	/* A shell that already has this snapshot needs no copy of it. */
 	if (with_env && info->env != NULL && info->snapshot_id != applied) {
 		protocol_put_u8(b, 1);

@@ -18,7 +18,7 @@
 
 #include "hearth/buf.h"
 
-#define PROTOCOL_VERSION	2
+#define PROTOCOL_VERSION	3
 #define PROTOCOL_HEADER_SIZE	8
 /* No frame may be larger; a snapshot is far smaller than this. */
 #define PROTOCOL_MAX_PAYLOAD	(16U * 1024 * 1024)
@@ -42,7 +42,8 @@
  *  SHELL	u8 state, str root, str shell, str message, str changed,
  *		u64 snapshot id, u64 snapshot made (unix s),
  *		u64 last evaluation (unix s), u32 last evaluation ms,
- *		u8 has_env; if has_env: str envdiff, str hook output
+ *		str inputs (why the snapshot's input set is approximate,
+ *		or empty), u8 has_env; if has_env: str envdiff, str hook output
  *  LIST_REPLY	u32 n, then n times: str root, str shell, u8 state,
  *		u64 snapshot made, u64 last evaluation, u32 its ms, str message
  *  STATS_REPLY	u32 n, then n times: str root, u32 shells,

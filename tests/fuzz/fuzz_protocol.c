@@ -41,7 +41,7 @@ static const struct {
 	{ MSG_OK, "s" },
 	{ MSG_ERROR, "s" },
 	{ MSG_PONG, "ws" },
-	{ MSG_SHELL, "bssssqqqw?yy" },
+	{ MSG_SHELL, "bssssqqqws?yy" },
 	{ MSG_LIST_REPLY, "*ssbqqws" },
 	{ MSG_STATS_REPLY, "*swwwww" },
 };

@@ -41,6 +41,7 @@ check_reencode(const struct shell_reply *r, const unsigned char *payload,
 	protocol_put_u64(&b, r->snapshot_made);
 	protocol_put_u64(&b, r->last_eval);
 	protocol_put_u32(&b, r->last_eval_ms);
+	protocol_put_str(&b, r->inputs_note);
 	protocol_put_u8(&b, (uint8_t)r->has_env);
 	if (!r->has_env) {
 		fuzz_check(r->env == NULL && r->hook_output == NULL);
@@ -114,7 +115,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		fuzz_check(reply.type == MSG_SHELL && cause == NULL);
 		fuzz_check((unsigned)r.state <= SHELL_STATE_MAX);
 		fuzz_check(r.root != NULL && r.shell != NULL &&
-		    r.message != NULL && r.changed != NULL);
+		    r.message != NULL && r.changed != NULL &&
+		    r.inputs_note != NULL);
 		check_reencode(&r, (const unsigned char *)reply.payload.data,
 		    len);
 		if (r.has_env) {

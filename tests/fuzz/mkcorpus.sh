@@ -42,7 +42,7 @@ u32 30 > "$tmp/p"; frame 12 "$tmp/p" | seed protocol gc
 str 'allowed /home/u/proj' > "$tmp/p"; frame 100 "$tmp/p" | seed protocol ok
 { u32 4242; str 0.1.0; } > "$tmp/p"; frame 102 "$tmp/p" | seed protocol pong
 { u8 4; str /w; str default; str ''; str 'flake.lock changed'; u64 3
-  u64 1700000000; u64 1700000100; u32 812; u8 1; blob "$tmp/diff"
+  u64 1700000000; u64 1700000100; u32 812; str ''; u8 1; blob "$tmp/diff"
   blob "$tmp/hook"; } > "$tmp/shell"
 frame 103 "$tmp/shell" | seed protocol shell
 { u32 2; str /w; str default; u8 4; u64 1700000000; u64 1700000100; u32 9
@@ -57,7 +57,8 @@ frame 105 "$tmp/p" | seed protocol stats
 # --- reply: a type byte, then the payload
 { u8 0; cat "$tmp/shell"; } | seed reply shell-env
 { u8 0; u8 1; str /w; str default; str ''; str ''; u64 0; u64 0; u64 0
-  u32 0; u8 0; } | seed reply shell-untrusted
+  u32 0; str 'hearth-nixtrace.so was not found beside hearthd'; u8 0; } |
+    seed reply shell-untrusted
 { u8 2; str 'no such workspace'; } | seed reply error
 { u8 3; str 'stopping'; } | seed reply other
 
