@@ -197,7 +197,7 @@ settings_init(uv_loop_t *l, struct store *store, const char *statedir)
 	settings.nix_version = nix_identity(settings.nix);
 	settings.system = nix_system();
 	if ((settings.nixtrace = nixtrace_find()) == NULL)
-		log_warnx("hearth-nixtrace.so not found: the files an "
+		log_info("hearth-nixtrace.so not found: the files an "
 		    "evaluation reads are over-approximated");
 	/*
 	 * Evaluations start from the daemon's own environment, less

@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# Inputs where hearth cannot trace what Nix read (no hearth-nixtrace.so,
+# as for a statically linked nix): every file git tracks is an input,
+# `hearth status` says the set is approximate and why, an edit of any
+# tracked file gives a new snapshot (never a stale one reported ready),
+# and a file git does not track, which Nix cannot see, costs nothing.
+# With the tracer, status says nothing of the kind.
+. "$(dirname "$0")/lib.sh"
+it_setup
+
+fixture basic "$T/b" >/dev/null
+ws="$T/b"
+
+# Without the tracer.
+export HEARTH_NIXTRACE=/nonexistent/hearth-nixtrace.so
+hearth allow "$ws" >/dev/null
+wait_ready "$ws"
+st=$(hearth status "$ws")
+expect_in "untraced: status says the set is approximate" \
+    "inputs     approximate: every file git tracks is watched" "$st"
+expect_in "and why" "hearth-nixtrace.so was not found" "$st"
+expect_in "the daemon log says so" "inputs over-approximated" "$(cat "$HLOG")"
+
+# An edit of a tracked file no evaluation read: evaluated again, since
+# hearth cannot know it was not read.
+n=$(evals "$ws" default)
+echo "notes" > "$ws/NOTES"
+git -C "$ws" add NOTES
+git -C "$ws" -c user.name=t -c user.email=t@example.invalid commit -qm notes
+hearth wait --timeout 60 "$ws" >/dev/null 2>&1
+sleep 0.6
+hearth wait --timeout 60 "$ws" >/dev/null 2>&1
+check "a new tracked file: evaluated again" test "$(evals "$ws" default)" -gt "$n"
+n=$(evals "$ws" default)
+echo "more" >> "$ws/NOTES"
+hearth wait --timeout 60 "$ws" >/dev/null 2>&1
+check "its edit: evaluated again" test "$(evals "$ws" default)" -gt "$n"
+expect_eq "and ready" ready "$(state_of "$ws")"
+
+# A file git does not track: Nix cannot see it.
+n=$(evals "$ws" default)
+echo "scratch" > "$ws/scratch.txt"
+sleep 1
+hearth wait --timeout 60 "$ws" >/dev/null 2>&1
+expect_eq "an untracked file: no evaluation" "$n" "$(evals "$ws" default)"
+
+# With the tracer (found beside hearthd), in a workspace of its own: an
+# exact set, and status says nothing of approximation.
+hearth daemon stop >/dev/null
+unset HEARTH_NIXTRACE
+fixture basic "$T/c" >/dev/null
+hearth allow "$T/c" >/dev/null
+wait_ready "$T/c"
+expect_not_in "traced: status says nothing of approximation" "approximate" \
+    "$(hearth status "$T/c")"
+it_finish
