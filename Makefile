@@ -144,11 +144,16 @@ $(filter $(BUILD)/tests/test_shell_%,$(UNIT_BINS)): tests/unit/shelltest.c \
 deps:
 	@sh tests/tools/deps.sh
 
-unit: $(UNIT_BINS) $(BUILD)/ptyrun
-	@BUILD=$(abspath $(BUILD)) sh tests/tools/run-unit.sh $(UNIT_BINS)
+# T=NAME runs one test file: make unit T=store runs test_store,
+# make integration T=trust runs every t-*trust*.sh.
+T ?=
+UNIT_RUN := $(if $(T),$(BUILD)/tests/test_$(T),$(UNIT_BINS))
+
+unit: $(UNIT_RUN) $(BUILD)/ptyrun
+	@BUILD=$(abspath $(BUILD)) sh tests/tools/run-unit.sh $(UNIT_RUN)
 
 integration: all
-	@BUILD=$(abspath $(BUILD)) bash tests/integration/run.sh
+	@BUILD=$(abspath $(BUILD)) bash tests/integration/run.sh $(T)
 
 check: deps
 	@$(MAKE) --no-print-directory all
