@@ -106,3 +106,6 @@ done
 # The "monorepos and warm shells" table: lock bumps, switching back, a
 # busy daemon, many workspaces (bench/warm.sh, in sandboxes of its own).
 bash "$BENCH_DIR/warm.sh"
+
+# What the exact input tracing costs an evaluation (bench/trace.sh).
+bash "$BENCH_DIR/trace.sh"
