@@ -20,6 +20,7 @@ fi
 ok "make install DESTDIR=... PREFIX=/usr"
 want="/usr/bin/hearth
 /usr/bin/hearthd
+/usr/lib/hearth/hearth-nixtrace.so
 /usr/lib/systemd/user/hearthd.service
 /usr/lib/systemd/user/hearthd.socket
 /usr/share/bash-completion/completions/hearth
