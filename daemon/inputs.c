@@ -154,29 +154,33 @@ void
 inputs_prune_trees(struct inputs *in)
 {
 	struct stat	 st;
-	size_t		 i, j, k, n;
-	char		**trees;
-	int		 covered;
+	size_t		 i, j, k, n, len;
+	char		**trees, *covered;
 
+	/* Mark first, free after: a tree inside a tree is covered too. */
 	trees = xcalloc(in->n + 1, sizeof *trees);
+	covered = xcalloc(in->n + 1, 1);
 	for (i = n = 0; i < in->n; i++)
 		if (in->v[i].kind == INPUTS_READ &&
 		    stat(in->v[i].path, &st) == 0 && S_ISDIR(st.st_mode))
 			trees[n++] = in->v[i].path;
+	for (i = 0; i < in->n; i++) {
+		for (j = 0; j < n && !covered[i]; j++) {
+			len = strlen(trees[j]);
+			covered[i] = in->v[i].kind != INPUTS_TRACKED &&
+			    strncmp(in->v[i].path, trees[j], len) == 0 &&
+			    in->v[i].path[len] == '/';
+		}
+	}
 	for (i = k = 0; i < in->n; i++) {
-		covered = 0;
-		for (j = 0; j < n && !covered; j++)
-			covered = in->v[i].kind != INPUTS_TRACKED &&
-			    strncmp(in->v[i].path, trees[j],
-			    strlen(trees[j])) == 0 &&
-			    in->v[i].path[strlen(trees[j])] == '/';
-		if (covered)
+		if (covered[i])
 			free(in->v[i].path);
 		else
 			in->v[k++] = in->v[i];
 	}
 	in->n = k;
 	free(trees);
+	free(covered);
 }
 
 void
