@@ -620,17 +620,13 @@ void
 nix_error_report(const char *out, size_t len, struct buf *b)
 {
 	struct buf	 text = BUF_INIT;
-	const char	*pos, *line, *last = NULL;
-	size_t		 n, lastn = 0, start = b->len;
+	const char	*pos, *line;
+	size_t		 n;
 	int		 in = 0;
 
 	nix_clean(out, len, &text);
 	pos = text.data;
 	while ((line = nix_line(&pos, &n)) != NULL) {
-		if (n > nix_indent(line, n)) {
-			last = line;
-			lastn = n;
-		}
 		if (nix_starts(line, n, "error:") ||
 		    nix_starts(line, n, "warning:") ||
 		    nix_starts(line, n, "trace:"))
@@ -640,11 +636,6 @@ nix_error_report(const char *out, size_t len, struct buf *b)
 			continue;
 		}
 		buf_add(b, line, n);
-		buf_addc(b, '\n');
-	}
-	/* Nothing Nix itself said: the last thing printed, if anything. */
-	if (b->len == start && last != NULL) {
-		buf_add(b, last, lastn);
 		buf_addc(b, '\n');
 	}
 	buf_release(&text);
