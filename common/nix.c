@@ -766,21 +766,17 @@ nix_dialect_name(enum nix_dialect d)
 {
 	switch (d) {
 	case NIX_DIALECT_ACCESS:
-		return ("Nix before 2.20, which logs each file evaluation "
-		    "reads ('checking access to')");
+		return ("Nix before 2.20: 'checking access to' each file read");
 	case NIX_DIALECT_EAGER:
-		return ("Nix 2.20 to 2.31, which logs each file evaluated, "
-		    "eagerly ('evaluating file')");
+		return ("Nix 2.20 to 2.31: 'evaluating file', eagerly");
 	case NIX_DIALECT_LAZY:
-		return ("Nix 2.32 to 2.34, which logs a file evaluated only "
-		    "when it is forced ('evaluating file')");
+		return ("Nix 2.32 to 2.34: 'evaluating file', when forced");
 	case NIX_DIALECT_LIX:
-		return ("Lix, which logs at levels of its own");
+		return ("Lix: log levels of its own");
 	case NIX_DIALECT_UNTESTED:
 		break;
 	}
-	return ("a Nix hearth was not tested with (2.35 or later, "
-	    "Determinate Nix, or not known)");
+	return ("Nix 2.35 or later, Determinate Nix, or not known");
 }
 
 int
@@ -798,9 +794,8 @@ const char *
 nix_dialect_tracking(enum nix_dialect d)
 {
 	if (nix_dialect_known(d))
-		return ("inputs are followed by tracing the files Nix "
-		    "reports the evaluation reading, where it reports them");
-	return ("hearth assumes the worst of its logs and watches more "
-	    "than the evaluation reads: the input set is an "
-	    "over-approximation");
+		return ("inputs are followed by tracing Nix's file accesses, "
+		    "where its logs show them");
+	return ("hearth assumes the worst: it watches more than the "
+	    "evaluation reads, so the input set is an over-approximation");
 }
