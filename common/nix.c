@@ -258,7 +258,7 @@ nix_json_name(const char *p, const char *end, struct buf *b)
 
 	buf_reset(b);
 	for (;;) {
-		if (p == end || (unsigned char)*p < 0x20)
+		if (p == end || (unsigned char)*p < 0x20 || *p == 0x7f)
 			return (NULL);
 		if (*p == '"')
 			return (p + 1);
