@@ -130,10 +130,12 @@ $(BUILD)/libdaemon.a: $(DAEMON_LIB_OBJS)
 
 TEST_LIBS := $(BUILD)/libclient.a $(BUILD)/libdaemon.a $(BUILD)/libhearth.a
 
-# A test's other sources are its extra .c prerequisites.
+# A test's other sources are its extra .c prerequisites; recorded test
+# data is found by absolute path, wherever the test runs.
 $(BUILD)/tests/test_%: tests/unit/test_%.c tests/unit/harness.h $(TEST_LIBS)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(call pkg_cflags,$(TEST_PKGS)) -Iclient -Idaemon \
+	    -DHEARTH_TEST_DATA='"$(CURDIR)/tests/unit/data"' \
 	    -o $@ $(filter %.c,$^) $(TEST_LIBS) $(LDFLAGS) \
 	    $(call pkg_libs,$(TEST_PKGS))
 
@@ -310,6 +312,7 @@ FUZZ_SRCS_gitindex   := daemon/gitindex.c
 FUZZ_SRCS_nixlog     := common/nixlog.c
 FUZZ_SRCS_wsconfig   := common/wsconfig.c
 FUZZ_SRCS_tools      := common/path.c client/toolslist.c client/junit.c
+FUZZ_SRCS_nix        := common/nix.c
 FUZZ_CPKGS_envstate  := libsodium
 FUZZ_CPKGS_gitindex  := $(DAEMON_PKGS)
 FUZZ_LPKGS_envstate  := libsodium

@@ -16,12 +16,12 @@
  * passed (skipped ones do not fail); --junit writes JUnit XML, whole.
  */
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "hearth/nix.h"
 #include "hearth/path.h"
 #include "hearth/savefile.h"
 #include "hearth/xmalloc.h"
@@ -29,7 +29,6 @@
 
 /* What one Nix call may print on stdout: far above any dev shell. */
 #define CHECK_MAX_OUT		(64U * 1024 * 1024)
-#define CHECK_MAX_SHELLS	1024
 
 static int	cmd_check_exec(int, char **);
 
@@ -92,26 +91,18 @@ check_row(struct check *ck, const char *name, enum check_result result,
 	r->text = text;
 }
 
-/* Run nix with flakes enabled and the given arguments, from the root. */
+/* Run one of Nix's jobs (common/nix.c) from the root, and free it. */
 static int
-check_nix(struct check *ck, struct runner_result *r, const char *a0, ...)
+check_nix(struct check *ck, struct runner_result *r, struct nix_argv *argv)
 {
-	va_list		 ap;
-	const char	*argv[16], *a;
-	char		*cause = NULL;
-	size_t		 n = 0;
+	char	*cause = NULL;
+	int	 rc;
 
-	argv[n++] = ck->nix;
-	argv[n++] = "--extra-experimental-features";
-	argv[n++] = "nix-command flakes";
-	va_start(ap, a0);
-	for (a = a0; a != NULL && n < 15; a = va_arg(ap, const char *))
-		argv[n++] = a;
-	va_end(ap);
-	argv[n] = NULL;
 	runner_result_init(r);
-	if (runner_run((char *const *)argv, ck->root, ck->timeout,
-	    CHECK_MAX_OUT, r, &cause) != 0) {
+	rc = runner_run(nix_argv_vector(argv), ck->root, ck->timeout,
+	    CHECK_MAX_OUT, r, &cause);
+	nix_argv_free(argv);
+	if (rc != 0) {
 		buf_adds(&r->err, cause);
 		free(cause);
 		r->status = 127 << 8;
@@ -133,17 +124,16 @@ check_lock(struct check *ck)
 	struct runner_result	 r;
 	char			*why;
 
-	if (check_nix(ck, &r, "flake", "lock", "--no-update-lock-file",
-	    ck->root, NULL) == 0)
+	if (check_nix(ck, &r, nix_argv_lock_check(ck->nix, ck->root)) == 0)
 		check_row(ck, "lock", CHECK_PASS, r.ms,
 		    xstrdup("flake.lock is up to date with flake.nix"), NULL);
 	else {
-		why = runner_why(&r, ck->timeout);
-		if (strstr(why, "requires lock file changes") != NULL) {
-			free(why);
+		if (!r.timed_out && nix_error_lock_outdated(r.err.data,
+		    r.err.len))
 			why = xstrdup("flake.lock is out of date with flake.nix "
 			    "(run `nix flake lock` and commit flake.lock)");
-		}
+		else
+			why = runner_why(&r, ck->timeout);
 		check_row(ck, "lock", CHECK_FAIL, r.ms, why, check_text(&r));
 	}
 	runner_result_release(&r);
@@ -159,8 +149,8 @@ check_system(struct check *ck, char **why, char **text)
 
 	if ((v = getenv("HEARTH_SYSTEM")) != NULL && *v != '\0')
 		return (xstrdup(v));
-	if (check_nix(ck, &r, "eval", "--impure", "--raw", "--expr",
-	    "builtins.currentSystem", NULL) != 0 || r.out.len == 0) {
+	if (check_nix(ck, &r, nix_argv_system(ck->nix)) != 0 ||
+	    r.out.len == 0) {
 		*why = runner_why(&r, ck->timeout);
 		*text = check_text(&r);
 		runner_result_release(&r);
@@ -172,105 +162,29 @@ check_system(struct check *ck, char **why, char **text)
 	return (sys);
 }
 
-/*
- * Parse a JSON array of strings (what `--apply builtins.attrNames`
- * prints): a NULL-terminated array to free, or NULL if it is not one.
- */
-static char **
-check_json_names(const char *p)
-{
-	struct buf	 b = BUF_INIT;
-	char		**names;
-	size_t		 n = 0;
-	unsigned	 u;
-
-	names = xcalloc(1, sizeof *names);
-	while (*p == ' ' || *p == '\n')
-		p++;
-	if (*p++ != '[')
-		goto bad;
-	while (*p == ' ')
-		p++;
-	if (*p == ']')
-		return (names);
-	for (;;) {
-		while (*p == ' ')
-			p++;
-		if (*p++ != '"')
-			goto bad;
-		buf_reset(&b);
-		while (*p != '"') {
-			if (*p == '\0' || (unsigned char)*p < 0x20)
-				goto bad;
-			if (*p != '\\') {
-				buf_addc(&b, *p++);
-				continue;
-			}
-			p++;
-			switch (*p) {
-			case '"':
-			case '\\':
-			case '/':
-				buf_addc(&b, *p);
-				break;
-			case 'u':
-				/* Names with such characters are not ours. */
-				if (sscanf(p + 1, "%4x", &u) != 1 || u < 0x20 ||
-				    u > 0x7e)
-					goto bad;
-				buf_addc(&b, (char)u);
-				p += 4;
-				break;
-			default:
-				goto bad;
-			}
-			p++;
-		}
-		p++;
-		if (n == CHECK_MAX_SHELLS || b.len == 0)
-			goto bad;
-		names = xrealloc(names, (n + 2) * sizeof *names);
-		names[n++] = xstrdup(b.data);
-		names[n] = NULL;
-		while (*p == ' ')
-			p++;
-		if (*p == ']')
-			break;
-		if (*p++ != ',')
-			goto bad;
-	}
-	buf_release(&b);
-	return (names);
-bad:
-	buf_release(&b);
-	for (n = 0; names[n] != NULL; n++)
-		free(names[n]);
-	free(names);
-	return (NULL);
-}
-
 static char **
 check_names(struct check *ck, const char *system)
 {
 	struct runner_result	 r;
 	struct buf		 list = BUF_INIT;
-	char			*ref, *why = NULL, *text = NULL, **names = NULL;
+	char			*why = NULL, *text = NULL, **names = NULL;
 	size_t			 i;
 
-	ref = xasprintf("%s#devShells.%s", ck->root, system);
-	if (check_nix(ck, &r, "eval", "--json", "--no-write-lock-file", ref,
-	    "--apply", "builtins.attrNames", NULL) != 0) {
-		why = runner_why(&r, ck->timeout);
+	if (check_nix(ck, &r, nix_argv_list(ck->nix, ck->root, system)) != 0) {
+		if (!r.timed_out && nix_names_absent(r.err.data, r.err.len,
+		    system))
+			why = xasprintf("no devShells for %s", system);
+		else
+			why = runner_why(&r, ck->timeout);
 		text = check_text(&r);
-	} else if ((names = check_json_names(r.out.data)) == NULL)
-		why = xasprintf("unexpected output from nix eval: %.80s",
-		    r.out.data);
+	} else if ((names = nix_names_parse(r.out.data, r.out.len,
+	    &why)) == NULL)
+		;
 	else if (names[0] == NULL)
 		why = xasprintf("no devShells for %s", system);
 	if (why != NULL) {
 		check_row(ck, "devShells", CHECK_FAIL, r.ms, why, text);
-		if (names != NULL)
-			free(names);
+		nix_names_free(names);
 		names = NULL;
 	} else {
 		for (i = 0; names[i] != NULL; i++)
@@ -280,7 +194,6 @@ check_names(struct check *ck, const char *system)
 	}
 	buf_release(&list);
 	runner_result_release(&r);
-	free(ref);
 	return (names);
 }
 
@@ -289,13 +202,12 @@ static int
 check_build(struct check *ck, const char *name, struct toolslist *got)
 {
 	struct runner_result	 r;
-	char			*ref, *row, *path;
+	char			*row, *path;
 	int			 rc = -1;
 
-	ref = xasprintf("%s#%s", ck->root, name);
 	row = xasprintf("build %s", name);
-	if (check_nix(ck, &r, "print-dev-env", "--no-write-lock-file", ref,
-	    NULL) != 0)
+	if (check_nix(ck, &r, nix_argv_print_dev_env(ck->nix, ck->root, name,
+	    NULL, 0)) != 0)
 		check_row(ck, row, CHECK_FAIL, r.ms, runner_why(&r,
 		    ck->timeout), check_text(&r));
 	else if (r.truncated)
@@ -311,7 +223,6 @@ check_build(struct check *ck, const char *name, struct toolslist *got)
 	}
 	runner_result_release(&r);
 	free(row);
-	free(ref);
 	return (rc);
 }
 
@@ -556,9 +467,7 @@ out:
 		free(ck.rows[k].text);
 	}
 	free(ck.rows);
-	for (k = 0; names != NULL && names[k] != NULL; k++)
-		free(names[k]);
-	free(names);
+	nix_names_free(names);
 	free(built);
 	toolslist_free(got);
 	free(system);

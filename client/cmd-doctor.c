@@ -1,26 +1,23 @@
 /*
  * `hearth doctor`: check what hearth needs, one line per check, with the
- * fix for each one that fails: Nix and its version, flakes, the runtime
- * directory, the daemon and its version, inotify limits and the shell
- * hook. It sees only what this process can: its own environment (a
- * running daemon keeps the one it started with), the user's rc files (not
- * what the running shell has loaded) and /proc.
+ * fix for each one that fails: Nix and its version, flakes, how hearth
+ * follows the inputs with this Nix, the runtime directory, the daemon and
+ * its version, inotify limits and the shell hook. It sees only what this
+ * process can: its own environment (a running daemon keeps the one it
+ * started with), the user's rc files (not what the running shell has
+ * loaded) and /proc.
  */
 #include <sys/stat.h>
-#include <sys/wait.h>
 
 #include <dirent.h>
 #include <errno.h>
-#include <fcntl.h>
-#include <poll.h>
-#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
+#include "hearth/nix.h"
 #include "hearth/path.h"
 #include "hearth/xmalloc.h"
 #include "hearth.h"
@@ -29,10 +26,10 @@
 #define HEARTH_VERSION "0.1.0"
 #endif
 
-/* What a check may read of a program's output, and how long it may run. */
+/* What a check may read of a program's output; how long (s) it may run. */
 #define DOCTOR_MAX_OUTPUT	(64 * 1024)
-#define DOCTOR_NIX_TIMEOUT_MS	10000
-#define DOCTOR_EVAL_TIMEOUT_MS	30000
+#define DOCTOR_NIX_TIMEOUT	10
+#define DOCTOR_EVAL_TIMEOUT	30
 /* inotify: fail when the daemon alone uses this share of the limit. */
 #define DOCTOR_WATCH_PERCENT	90
 
@@ -58,6 +55,9 @@ struct doctor {
 	int		 passed;
 	int		 skipped;
 	char		*nix;		/* the nix program found, or NULL */
+	char		*version_line;	/* what its --version said */
+	struct nix_version version;
+	int		 have_version;	/* version parsed */
 	int		 rundir_ok;
 	uint32_t	 daemon_pid;	/* 0: no daemon answered */
 };
@@ -112,96 +112,17 @@ doctor_skip(struct doctor *d, const char *what, const char *fmt, ...)
 	printf("\n");
 }
 
-static int64_t
-doctor_now_ms(void)
-{
-	struct timespec	 ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ((int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000);
-}
-
-/*
- * Run a program with stdout and stderr into out (at most
- * DOCTOR_MAX_OUTPUT bytes). Its exit status, 127 if it could not run, or
- * -1 when it ran past timeout_ms: then its whole process group is killed.
- */
-static int
-doctor_run(char *const argv[], int timeout_ms, struct buf *out)
-{
-	struct pollfd	 pfd;
-	char		 chunk[4096];
-	int64_t		 deadline = doctor_now_ms() + timeout_ms, left;
-	int		 p[2], fd, rc, status, timedout = 0;
-	ssize_t		 n;
-	pid_t		 pid;
-
-	if (pipe2(p, O_CLOEXEC) == -1)
-		return (127);
-	switch ((pid = fork())) {
-	case -1:
-		close(p[0]);
-		close(p[1]);
-		return (127);
-	case 0:
-		setpgid(0, 0);
-		if ((fd = open("/dev/null", O_RDONLY)) != -1)
-			dup2(fd, STDIN_FILENO);
-		dup2(p[1], STDOUT_FILENO);
-		dup2(p[1], STDERR_FILENO);
-		execvp(argv[0], argv);
-		fprintf(stderr, "cannot run %s: %s\n", argv[0],
-		    strerror(errno));
-		_exit(127);
-	}
-	/* Both sides set it, so that the kill below never misses. */
-	setpgid(pid, pid);
-	close(p[1]);
-	pfd.fd = p[0];
-	pfd.events = POLLIN;
-	for (;;) {
-		if ((left = deadline - doctor_now_ms()) <= 0) {
-			timedout = 1;
-			break;
-		}
-		if ((rc = poll(&pfd, 1, (int)left)) == 0 ||
-		    (rc == -1 && errno == EINTR))
-			continue;
-		if (rc == -1)
-			break;
-		if ((n = read(p[0], chunk, sizeof chunk)) == -1 &&
-		    errno == EINTR)
-			continue;
-		if (n <= 0)
-			break;
-		if (out->len < DOCTOR_MAX_OUTPUT)
-			buf_add(out, chunk, (size_t)n);
-	}
-	close(p[0]);
-	if (timedout)
-		kill(-pid, SIGKILL);
-	while (waitpid(pid, &status, 0) == -1 && errno == EINTR)
-		;
-	if (timedout)
-		return (-1);
-	if (WIFEXITED(status))
-		return (WEXITSTATUS(status));
-	return (128 + (WIFSIGNALED(status) ? WTERMSIG(status) : 0));
-}
-
 /* The first line of a program's output, for a one-line report. */
 static char *
 doctor_first_line(const struct buf *out)
 {
-	const char	*p = out->data, *e;
+	const char	*p = out->data;
 
 	while (*p == '\n' || *p == ' ')
 		p++;
-	if ((e = strchr(p, '\n')) == NULL)
-		e = p + strlen(p);
-	if (e == p)
+	if (*p == '\0')
 		return (xstrdup("no output"));
-	return (xstrndup(p, (size_t)(e - p)));
+	return (xstrndup(p, strcspn(p, "\n")));
 }
 
 static void
@@ -210,9 +131,10 @@ doctor_check_nix(struct doctor *d)
 	static const char	 fix[] = "install Nix (Debian: apt-get install "
 	    "nix-bin; elsewhere see nixos.org/download), or point HEARTH_NIX "
 	    "at the nix program";
-	struct buf		 out = BUF_INIT;
+	struct runner_result	 r;
+	struct nix_argv		*argv;
 	const char		*env = getenv("HEARTH_NIX");
-	char			*line, *argv[3];
+	char			*why, *cause = NULL;
 	int			 rc;
 
 	if (env != NULL && *env != '\0') {
@@ -225,57 +147,101 @@ doctor_check_nix(struct doctor *d)
 		doctor_fail(d, "nix", fix, "nix is not in PATH");
 		return;
 	}
-	argv[0] = d->nix;
-	argv[1] = "--version";
-	argv[2] = NULL;
-	rc = doctor_run(argv, DOCTOR_NIX_TIMEOUT_MS, &out);
-	line = doctor_first_line(&out);
-	if (rc == -1)
+	argv = nix_argv_version(d->nix);
+	runner_result_init(&r);
+	rc = runner_run(nix_argv_vector(argv), NULL, DOCTOR_NIX_TIMEOUT,
+	    DOCTOR_MAX_OUTPUT, &r, &cause);
+	nix_argv_free(argv);
+	if (rc != 0) {
+		doctor_fail(d, "nix", "check the Nix installation (run nix "
+		    "--version)", "cannot run %s --version: %s", d->nix, cause);
+		free(cause);
+	} else if (r.timed_out)
 		doctor_fail(d, "nix", "check the Nix installation (run nix "
 		    "--version)", "%s --version did not finish in %d s",
-		    d->nix, DOCTOR_NIX_TIMEOUT_MS / 1000);
-	else if (rc != 0)
+		    d->nix, DOCTOR_NIX_TIMEOUT);
+	else if (!runner_ok(&r)) {
+		why = runner_why(&r, DOCTOR_NIX_TIMEOUT);
 		doctor_fail(d, "nix", "check the Nix installation (run nix "
-		    "--version)", "%s --version failed: %s", d->nix, line);
-	else
-		doctor_ok(d, "nix", "%s, %s", d->nix, line);
-	if (rc != 0) {
+		    "--version)", "%s --version failed: %s", d->nix, why);
+		free(why);
+	} else {
+		d->version_line = doctor_first_line(&r.out);
+		d->have_version = nix_version_parse(&d->version, r.out.data,
+		    r.out.len) == 0;
+		doctor_ok(d, "nix", "%s, %s", d->nix, d->version_line);
+	}
+	if (d->version_line == NULL) {
 		free(d->nix);
 		d->nix = NULL;
 	}
-	free(line);
-	buf_release(&out);
+	runner_result_release(&r);
 }
 
+/* The probe the daemon runs (nixprobe.c), judged the same way. */
 static void
 doctor_check_flakes(struct doctor *d)
 {
-	struct buf	 out = BUF_INIT;
-	char		*line, *argv[] = { d->nix, "--extra-experimental-features",
-			    "nix-command flakes", "eval", "--expr", "1", NULL };
-	int		 rc;
+	struct runner_result	 r;
+	struct nix_argv		*argv;
+	char			*why = NULL, *cause = NULL, *cmd, *fix;
+	int			 rc;
 
 	if (d->nix == NULL) {
 		doctor_skip(d, "flakes", "no working nix to ask");
 		return;
 	}
-	rc = doctor_run(argv, DOCTOR_EVAL_TIMEOUT_MS, &out);
-	line = doctor_first_line(&out);
-	if (rc == 0 && strcmp(line, "1") == 0)
+	argv = nix_argv_flakes_probe(d->nix);
+	cmd = nix_argv_text(argv);
+	runner_result_init(&r);
+	rc = runner_run(nix_argv_vector(argv), NULL, DOCTOR_EVAL_TIMEOUT,
+	    DOCTOR_MAX_OUTPUT, &r, &cause);
+	nix_argv_free(argv);
+	fix = xasprintf("check that the Nix store and daemon work (run %s)",
+	    cmd);
+	if (rc != 0) {
+		doctor_fail(d, "flakes", fix, "cannot run %s: %s", cmd, cause);
+		free(cause);
+	} else if (r.timed_out)
+		doctor_fail(d, "flakes", fix, "%s did not finish in %d s", cmd,
+		    DOCTOR_EVAL_TIMEOUT);
+	else if (nix_flakes_judge(runner_ok(&r), r.out.data, r.out.len,
+	    r.err.data, r.err.len, &why))
 		doctor_ok(d, "flakes", "usable (hearth passes "
 		    "--extra-experimental-features 'nix-command flakes' "
 		    "itself: nix.conf need not enable them)");
-	else if (rc == -1)
-		doctor_fail(d, "flakes", "check that the Nix store and daemon "
-		    "work (nix eval --expr 1)", "nix eval --expr 1 did not "
-		    "finish in %d s", DOCTOR_EVAL_TIMEOUT_MS / 1000);
 	else
 		doctor_fail(d, "flakes", "hearth needs Nix 2.4 or newer "
 		    "(flakes and the nix command); upgrade Nix",
-		    "nix --extra-experimental-features 'nix-command flakes' "
-		    "eval --expr 1 failed: %s", line);
-	free(line);
-	buf_release(&out);
+		    "%s cannot use flakes: %s", d->nix, why);
+	free(why);
+	free(fix);
+	free(cmd);
+	runner_result_release(&r);
+}
+
+/*
+ * Which Nix it is, whether hearth knows how it logs what an evaluation
+ * read, and what that means for the files hearth watches.
+ */
+static void
+doctor_check_tracking(struct doctor *d)
+{
+	enum nix_dialect	 dl;
+
+	if (d->nix == NULL) {
+		doctor_skip(d, "input tracking", "no working nix to ask");
+		return;
+	}
+	dl = nix_dialect(d->have_version ? &d->version : NULL);
+	if (!d->have_version)
+		doctor_ok(d, "input tracking", "cannot tell which Nix says "
+		    "\"%.80s\"; %s", d->version_line, nix_dialect_tracking(dl));
+	else
+		doctor_ok(d, "input tracking", "%s: hearth %s its logs (%s); "
+		    "%s", d->version_line, nix_dialect_known(dl) ? "knows" :
+		    "has not tested", nix_dialect_name(dl),
+		    nix_dialect_tracking(dl));
 }
 
 /* Show a path under $HOME as ~/...: shorter, and what users type. */
@@ -658,11 +624,13 @@ cmd_doctor_exec(int argc, char **argv)
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	doctor_check_nix(&d);
 	doctor_check_flakes(&d);
+	doctor_check_tracking(&d);
 	doctor_check_rundir(&d);
 	doctor_check_daemon(&d);
 	doctor_check_inotify(&d);
 	doctor_check_hook(&d);
 	free(d.nix);
+	free(d.version_line);
 	printf("hearth doctor: %d passed, %d failed, %d skipped\n", d.passed,
 	    d.failed, d.skipped);
 	return (d.failed != 0 ? EXIT_FAIL : EXIT_OK);

@@ -231,7 +231,7 @@ int		 runner_run(char *const [], const char *, unsigned, size_t,
 		     struct runner_result *, char **);
 /* 1 if it ran in time and exited 0. */
 int		 runner_ok(const struct runner_result *);
-/* One line on why it failed: its first error line, or how it ended. */
+/* One line on why it failed: Nix's error message, or how it ended. */
 char		*runner_why(const struct runner_result *, unsigned);
 
 /* nixcheck.c: is there a Nix hearth can use, without waiting for Nix. */

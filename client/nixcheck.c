@@ -16,6 +16,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "hearth/nix.h"
 #include "hearth/nixcache.h"
 #include "hearth/path.h"
 #include "hearth/xmalloc.h"
@@ -40,23 +41,21 @@ static int
 nixcheck_probe(const char *prog, const char *key, char **why)
 {
 	struct runner_result	 r;
-	const char		*argv[8];
+	struct nix_argv		*argv;
 	char			*cause = NULL;
-	size_t			 i;
-	int			 ok;
+	int			 ok, rc;
 
-	argv[0] = prog;
-	for (i = 0; nixcache_probe_args[i] != NULL; i++)
-		argv[i + 1] = nixcache_probe_args[i];
-	argv[i + 1] = NULL;
+	argv = nix_argv_flakes_probe(prog);
 	runner_result_init(&r);
-	if (runner_run((char *const *)argv, NULL, NIXCACHE_PROBE_TIMEOUT, 4096,
-	    &r, &cause) != 0 || r.timed_out) {
+	rc = runner_run(nix_argv_vector(argv), NULL, NIXCACHE_PROBE_TIMEOUT,
+	    4096, &r, &cause);
+	nix_argv_free(argv);
+	if (rc != 0 || r.timed_out) {
 		free(cause);
 		runner_result_release(&r);
 		return (-1);
 	}
-	ok = nixcache_judge(runner_ok(&r), r.out.data, r.out.len, r.err.data,
+	ok = nix_flakes_judge(runner_ok(&r), r.out.data, r.out.len, r.err.data,
 	    r.err.len, why);
 	runner_result_release(&r);
 	/* Not being able to remember it is no reason to fail. */

@@ -18,6 +18,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "hearth/nix.h"
 #include "hearth/xmalloc.h"
 #include "hearth.h"
 
@@ -192,30 +193,14 @@ runner_ok(const struct runner_result *r)
 char *
 runner_why(const struct runner_result *r, unsigned timeout_sec)
 {
-	const char	*p, *end, *nl, *line = NULL, *last = NULL;
-	size_t		 n;
+	char	*msg;
 
 	if (r->timed_out)
 		return (xasprintf("timed out after %u s", timeout_sec));
-	/* Nix's first error line, else the last line it printed. */
-	end = r->err.data + r->err.len;
-	for (p = r->err.data; p < end; p = nl + 1) {
-		if ((nl = memchr(p, '\n', end - p)) == NULL)
-			nl = end;
-		if (nl > p)
-			last = p;
-		if (strncmp(p, "error:", 6) == 0) {
-			line = p;
-			break;
-		}
-	}
-	if (line == NULL)
-		line = last;
-	if (line != NULL) {
-		nl = memchr(line, '\n', end - line);
-		n = (size_t)((nl != NULL ? nl : end) - line);
-		return (xstrndup(line, n));
-	}
+	/* Nix's first error message, else the last line it printed. */
+	if ((msg = nix_error_message(r->err.data, r->err.len,
+	    NIX_ERROR_ELSE_LAST)) != NULL)
+		return (msg);
 	if (WIFSIGNALED(r->status))
 		return (xasprintf("killed by signal %d", WTERMSIG(r->status)));
 	if (WIFEXITED(r->status))

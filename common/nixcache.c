@@ -29,11 +29,6 @@
 #define NIXCACHE_MAX_LINE	8192
 #define NIXCACHE_MAX_REASON	200
 
-const char *const nixcache_probe_args[] = {
-	"--extra-experimental-features", "nix-command flakes",
-	"eval", "--expr", "builtins ? getFlake", NULL
-};
-
 char *
 nixcache_key(const char *path)
 {
@@ -148,39 +143,4 @@ nixcache_record(const char *key, int ok, const char *why, char **cause)
 	free(file);
 	buf_release(&text);
 	return (rc);
-}
-
-int
-nixcache_judge(int exit_ok, const char *out, size_t outlen, const char *err,
-    size_t errlen, char **why)
-{
-	const char	*p, *end = err + errlen, *nl, *line = NULL, *last = NULL;
-
-	*why = NULL;
-	if (exit_ok && outlen >= 4 && strncmp(out, "true", 4) == 0)
-		return (1);
-	if (exit_ok) {
-		*why = xstrdup("it has no flakes");
-		return (0);
-	}
-	/* Nix's first error line, else the last line it printed. */
-	for (p = err; p < end; p = nl + 1) {
-		if ((nl = memchr(p, '\n', end - p)) == NULL)
-			nl = end;
-		if (nl > p)
-			last = p;
-		if (strncmp(p, "error:", 6) == 0) {
-			line = p;
-			break;
-		}
-	}
-	if (line == NULL)
-		line = last;
-	if (line == NULL) {
-		*why = xstrdup("it failed and said nothing");
-		return (0);
-	}
-	nl = memchr(line, '\n', end - line);
-	*why = xstrndup(line, (nl != NULL ? nl : end) - line);
-	return (0);
 }

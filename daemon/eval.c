@@ -40,6 +40,7 @@
 #include <sodium.h>
 
 #include "hearth/log.h"
+#include "hearth/nix.h"
 #include "hearth/nixlog.h"
 #include "hearth/path.h"
 #include "hearth/xmalloc.h"
@@ -51,7 +52,6 @@
 #define EVAL_MAX_HOOK	(64U * 1024)
 #define EVAL_MAX_DUMP	(16U * 1024 * 1024)
 #define EVAL_MAX_LINE	(64U * 1024)
-#define EVAL_MAX_NAMES	1024
 
 /* Set by the last line hearth appends to the rc. */
 #define EVAL_RC_DONE	"__hearth_rc_done=1"
@@ -149,7 +149,7 @@ struct eval {
 };
 
 static void	eval_stage_start(struct eval *);
-static int	eval_parse_names(struct eval *);
+static void	eval_parse_names(struct eval *);
 
 /* An input the log or the tracer named. */
 static void
@@ -192,40 +192,6 @@ eval_inputs_settle(struct eval *ev)
 	inputs_set_approx(ev->inputs, why);
 	if (gitindex_each(ev->top, eval_tracked_found, ev) != 0)
 		inputs_add(ev->inputs, ev->top);
-}
-
-/*
- * `nix build --out-link PROFILE P...` for every store path in the
- * archive's JSON (stage 1's stdout); the count of argv entries.
- */
-static int
-eval_link_argv(struct eval *ev, char ***out)
-{
-	const char	*p = ev->rc.data, *e;
-	char		**argv;
-	int		  n = 0, cap = 16;
-
-	argv = xcalloc(cap, sizeof *argv);
-	argv[n++] = xstrdup(ev->nix);
-	argv[n++] = xstrdup("--extra-experimental-features");
-	argv[n++] = xstrdup("nix-command flakes");
-	argv[n++] = xstrdup("build");
-	argv[n++] = xstrdup("--out-link");
-	argv[n++] = xstrdup(ev->profile);
-	while ((p = strstr(p, "\"/nix/store/")) != NULL) {
-		p++;
-		if ((e = strchr(p, '"')) == NULL)
-			break;
-		if (n + 2 >= cap) {
-			cap *= 2;
-			argv = xrealloc(argv, cap * sizeof *argv);
-		}
-		argv[n++] = xstrndup(p, e - p);
-		p = e;
-	}
-	argv[n] = NULL;
-	*out = argv;
-	return (n);
 }
 
 static void
@@ -296,29 +262,29 @@ eval_split_dump(struct eval *ev)
 	buf_add(&ev->dev, m1, m2 - m1);
 }
 
-/* The last line of Nix's output that starts with "error:", for one line. */
+/* Nix's error message, as one line; else how it ended. */
 static void
 eval_nix_reason(struct eval *ev)
 {
-	const char	*p, *line = NULL, *nl;
+	const char	*what = "nix print-dev-env";
+	char		*msg;
 
-	for (p = ev->log.data; p != NULL && *p != '\0';
-	    p = (nl = strchr(p, '\n')) ? nl + 1 : NULL) {
-		while (*p == ' ')
-			p++;
-		if (strncmp(p, "error:", 6) == 0 &&
-		    strncmp(p, "error: 1 dependencies", 21) != 0 &&
-		    line == NULL)
-			line = p;
-	}
-	if (line == NULL) {
-		eval_fail(ev, "nix print-dev-env failed (status %lld)",
-		    (long long)ev->status);
+	if ((msg = nix_error_message(ev->log.data, ev->log.len, 0)) != NULL) {
+		eval_fail(ev, "%s", msg);
+		free(msg);
 		return;
 	}
-	nl = strchr(line, '\n');
-	eval_fail(ev, "%.*s", (int)(nl ? nl - line : (int)strlen(line)),
-	    line);
+	if (ev->stage == EVAL_LINK)
+		what = "nix build";
+	else if (ev->mode == EVAL_ROOTS)
+		what = "nix flake archive";
+	else if (ev->mode == EVAL_LIST)
+		what = "nix eval";
+	if (ev->signal != 0)
+		eval_fail(ev, "%s was killed by signal %d", what, ev->signal);
+	else
+		eval_fail(ev, "%s failed (status %lld)", what,
+		    (long long)ev->status);
 }
 
 /* Both pipes and the process of a stage have closed. */
@@ -352,15 +318,14 @@ eval_stage_done(struct eval *ev)
 	}
 	if (ev->stage == EVAL_NIX && ev->mode == EVAL_LIST) {
 		/* No devShells for this system: the flake's default. */
-		if (ev->status != 0 && strstr(ev->log.data, "does not provide "
-		    "attribute") != NULL) {
+		if (ev->status != 0 && nix_names_absent(ev->log.data,
+		    ev->log.len, ev->system)) {
 			ev->names = xcalloc(2, sizeof *ev->names);
 			ev->names[0] = xstrdup("default");
 		} else if (ev->signal != 0 || ev->status != 0)
 			eval_nix_reason(ev);
-		else if (eval_parse_names(ev) != 0)
-			eval_fail(ev, "cannot read the devShell names Nix "
-			    "printed");
+		else
+			eval_parse_names(ev);
 		eval_finish(ev);
 		return;
 	}
@@ -458,53 +423,18 @@ eval_log_bytes(struct eval *ev, const char *p, size_t n)
 	}
 }
 
-/*
- * Parse `nix eval --json`'s list of strings. Names with control bytes or
- * escapes beyond the simple ones are refused: they name no directory.
- */
-static int
+/* The devShell names `nix eval --json` printed, or why they are bad. */
+static void
 eval_parse_names(struct eval *ev)
 {
-	const char	*p = ev->rc.data;
-	struct buf	 name = BUF_INIT;
-	size_t		 n = 0;
+	char	*cause = NULL;
 
-	ev->names = xcalloc(EVAL_MAX_NAMES + 1, sizeof *ev->names);
-	while (*p == ' ' || *p == '\n')
-		p++;
-	if (*p++ != '[')
-		goto bad;
-	while (*p == ' ')
-		p++;
-	if (*p == ']')
-		return (0);
-	for (;;) {
-		if (*p++ != '"' || n == EVAL_MAX_NAMES)
-			goto bad;
-		buf_reset(&name);
-		for (; *p != '"'; p++) {
-			if (*p == '\0' || (unsigned char)*p < 0x20)
-				goto bad;
-			if (*p == '\\') {
-				p++;
-				if (*p != '"' && *p != '\\' && *p != '/')
-					goto bad;
-			}
-			buf_addc(&name, *p);
-		}
-		p++;
-		ev->names[n++] = buf_detach(&name, NULL);
-		while (*p == ' ')
-			p++;
-		if (*p == ']')
-			break;
-		if (*p++ != ',')
-			goto bad;
+	if ((ev->names = nix_names_parse(ev->rc.data, ev->rc.len,
+	    &cause)) == NULL) {
+		eval_fail(ev, "cannot read the devShell names Nix printed: %s",
+		    cause);
+		free(cause);
 	}
-	return (0);
-bad:
-	buf_release(&name);
-	return (-1);
 }
 
 static void
@@ -574,7 +504,8 @@ eval_stage_start(struct eval *ev)
 {
 	uv_process_options_t	 opts;
 	uv_stdio_container_t	 stdio[4];
-	char			*flakeref = NULL, *argv[16], **largv = NULL;
+	struct nix_argv		*nargv = NULL;
+	char			*argv[8];
 	int			 rc, i, fd_of[2];
 
 	memset(&opts, 0, sizeof opts);
@@ -585,42 +516,13 @@ eval_stage_start(struct eval *ev)
 	ev->signal = 0;
 
 	if (ev->stage == EVAL_NIX) {
-		i = 0;
-		argv[i++] = ev->nix;
-		argv[i++] = "--extra-experimental-features";
-		argv[i++] = "nix-command flakes";
-		if (ev->mode == EVAL_ROOTS) {
-			argv[i++] = "flake";
-			argv[i++] = "archive";
-			argv[i++] = "--json";
-			argv[i++] = "--no-write-lock-file";
-			argv[i++] = ev->root;
-		} else if (ev->mode == EVAL_LIST) {
-			flakeref = xasprintf("%s#devShells.%s", ev->root,
-			    ev->system);
-			argv[i++] = "eval";
-			argv[i++] = "--json";
-			argv[i++] = "--no-write-lock-file";
-			argv[i++] = flakeref;
-			argv[i++] = "--apply";
-			argv[i++] = "builtins.attrNames";
-		} else {
-			/*
-			 * -vvv names every file the evaluation accesses; the
-			 * eval cache would skip the evaluation, and the names.
-			 */
-			flakeref = xasprintf("%s#%s", ev->root, ev->shell);
-			argv[i++] = "print-dev-env";
-			argv[i++] = "-vvv";
-			argv[i++] = "--option";
-			argv[i++] = "eval-cache";
-			argv[i++] = "false";
-			argv[i++] = "--no-write-lock-file";
-			argv[i++] = "--profile";
-			argv[i++] = ev->profile;
-			argv[i++] = flakeref;
-		}
-		argv[i] = NULL;
+		if (ev->mode == EVAL_ROOTS)
+			nargv = nix_argv_archive(ev->nix, ev->root);
+		else if (ev->mode == EVAL_LIST)
+			nargv = nix_argv_list(ev->nix, ev->root, ev->system);
+		else
+			nargv = nix_argv_print_dev_env(ev->nix, ev->root,
+			    ev->shell, ev->profile, NIX_TRACE);
 		ev->out[0].to = &ev->rc;
 		ev->out[0].cap = EVAL_MAX_RC;
 		ev->out[0].keep_tail = 0;
@@ -633,7 +535,12 @@ eval_stage_start(struct eval *ev)
 		fd_of[1] = 2;
 	} else if (ev->stage == EVAL_LINK) {
 		/* Every store path the archive named, rooted at profile. */
-		i = eval_link_argv(ev, &largv);
+		if ((nargv = nix_argv_gcroots(ev->nix, ev->profile,
+		    ev->rc.data, ev->rc.len)) == NULL) {
+			eval_fail(ev, "nix flake archive named no store path");
+			eval_finish(ev);
+			return;
+		}
 		ev->out[0].to = &ev->hook;
 		ev->out[0].cap = EVAL_MAX_HOOK;
 		ev->out[0].keep_tail = 1;
@@ -677,8 +584,8 @@ eval_stage_start(struct eval *ev)
 		stdio[fd_of[i]].flags = UV_CREATE_PIPE | UV_WRITABLE_PIPE;
 		stdio[fd_of[i]].data.stream = (uv_stream_t *)&ev->out[i].pipe;
 	}
-	opts.file = largv != NULL ? largv[0] : argv[0];
-	opts.args = largv != NULL ? largv : argv;
+	opts.args = nargv != NULL ? nix_argv_vector(nargv) : argv;
+	opts.file = opts.args[0];
 	opts.env = ev->stage == EVAL_NIX && ev->nixenv != NULL ? ev->nixenv :
 	    ev->env;
 	opts.cwd = ev->root;
@@ -690,7 +597,6 @@ eval_stage_start(struct eval *ev)
 	ev->proc.data = ev;
 	ev->open = ev->nout + 1;
 	rc = uv_spawn(ev->loop, &ev->proc, &opts);
-	free(flakeref);
 	if (rc != 0) {
 		/*
 		 * A failed spawn never calls exit_cb, but its handle is
@@ -713,11 +619,7 @@ eval_stage_start(struct eval *ev)
 		uv_read_start((uv_stream_t *)&ev->out[i].pipe, eval_alloc,
 		    eval_read);
 out:
-	if (largv != NULL) {
-		for (i = 0; largv[i] != NULL; i++)
-			free(largv[i]);
-		free(largv);
-	}
+	nix_argv_free(nargv);
 }
 
 /*
@@ -874,30 +776,14 @@ eval_reason(struct eval *ev)
 }
 
 /*
- * Nix's output without the -vvv chatter: its warnings and traces, and
- * everything from the first error on (the message and its code frame).
+ * Nix's output without the -vvv chatter: its warnings, traces and error
+ * messages, whole (with their traces and code frames).
  */
 const char *
 eval_log(struct eval *ev)
 {
-	const char	*p, *nl, *t;
-	int		 in_error = 0;
-
-	if (ev->report.len != 0 || ev->log.len == 0)
-		return (ev->report.data);
-	for (p = ev->log.data; *p != '\0'; p = nl != NULL ? nl + 1 : "") {
-		nl = strchr(p, '\n');
-		for (t = p; *t == ' '; t++)
-			;
-		if (strncmp(t, "error", 5) == 0)
-			in_error = 1;
-		if (in_error || strncmp(t, "warning:", 8) == 0 ||
-		    strncmp(t, "trace:", 6) == 0) {
-			buf_add(&ev->report, p, nl != NULL ? (size_t)(nl - p) :
-			    strlen(p));
-			buf_addc(&ev->report, '\n');
-		}
-	}
+	if (ev->report.len == 0 && ev->log.len != 0)
+		nix_error_report(ev->log.data, ev->log.len, &ev->report);
 	return (ev->report.data);
 }
 

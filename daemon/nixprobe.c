@@ -17,6 +17,7 @@
 #include <time.h>
 
 #include "hearth/log.h"
+#include "hearth/nix.h"
 #include "hearth/nixcache.h"
 #include "hearth/path.h"
 #include "hearth/xmalloc.h"
@@ -58,7 +59,7 @@ nixprobe_timer_closed(uv_handle_t *h)
 
 	(void)h;
 	if (probe.exited && !probe.timed_out && !probe.stopping) {
-		ok = nixcache_judge(probe.status == 0, probe.out[0].data,
+		ok = nix_flakes_judge(probe.status == 0, probe.out[0].data,
 		    probe.out[0].len, probe.out[1].data, probe.out[1].len,
 		    &why);
 		if (nixcache_record(probe.key, ok, ok ? "" : why, &cause) != 0) {
@@ -147,7 +148,7 @@ nixprobe_start(uv_loop_t *loop, const char *nix, char *const *env)
 {
 	uv_process_options_t	 opts;
 	uv_stdio_container_t	 stdio[3];
-	const char		*argv[8];
+	struct nix_argv		*argv;
 	char			*path, *key, *why = NULL;
 	long long		 when;
 	size_t			 i;
@@ -170,10 +171,7 @@ nixprobe_start(uv_loop_t *loop, const char *nix, char *const *env)
 	memset(&probe, 0, sizeof probe);
 	probe.key = key;
 	probe.path = path;
-	argv[0] = path;
-	for (i = 0; nixcache_probe_args[i] != NULL; i++)
-		argv[i + 1] = nixcache_probe_args[i];
-	argv[i + 1] = NULL;
+	argv = nix_argv_flakes_probe(path);
 	memset(&opts, 0, sizeof opts);
 	memset(stdio, 0, sizeof stdio);
 	stdio[0].flags = UV_IGNORE;
@@ -185,7 +183,7 @@ nixprobe_start(uv_loop_t *loop, const char *nix, char *const *env)
 		stdio[i + 1].data.stream = (uv_stream_t *)&probe.pipe[i];
 	}
 	opts.file = path;
-	opts.args = (char **)argv;
+	opts.args = nix_argv_vector(argv);
 	opts.env = (char **)env;
 	opts.cwd = "/";
 	opts.stdio = stdio;
@@ -195,7 +193,10 @@ nixprobe_start(uv_loop_t *loop, const char *nix, char *const *env)
 	uv_timer_init(loop, &probe.timer);
 	probe.running = 1;
 	probe.open = 3;
-	if ((rc = uv_spawn(loop, &probe.proc, &opts)) != 0) {
+	/* uv_spawn has run the program (or failed) when it returns. */
+	rc = uv_spawn(loop, &probe.proc, &opts);
+	nix_argv_free(argv);
+	if (rc != 0) {
 		/* A failed spawn never exits: close its handle ourselves. */
 		log_warnx("cannot run %s: %s", path, uv_strerror(rc));
 		probe.stopping = 1;

@@ -96,6 +96,19 @@ printf "A='x\\ny'\\nPATH='/nix/store/a-b/bin:/it'\\\\''s'\\nexport PATH\\n" |
 printf 'python3.11-requests-2.31.0-bin' | seed tools name
 printf '\033[31merror:\033[0m <x> & "y" \303\251 \377' | seed tools junit
 
+# --- nix: what Nix 2.8, 2.26 and 2.34 printed (tests/unit/data/nix):
+# error messages of each layout, a listing, an archive, version lines
+data=tests/unit/data/nix
+sed -n '/^error/,$p' "$data/2.8/syntax-error.log" | seed nix syntax-2.8
+sed -n '/^error/,$p' "$data/2.26/undefined-var.log" | seed nix undefined-2.26
+sed -n '/^error/,$p' "$data/2.34/lock-input-throw.log" | seed nix throw-2.34
+sed -n '/^error/,$p' "$data/2.34/builder-failed.log" | head -12 |
+    seed nix builder-2.34
+seed nix list < "$data/2.34/list-ok.out"
+seed nix archive < "$data/2.8/archive.out"
+cat "$data"/*/version.txt | seed nix versions
+printf 'nix (Lix, like Nix) 2.91.1\n' | seed nix lix
+
 # --- gitindex: indexes git wrote, versions 2, 3 and 4
 git init -q "$tmp/repo"
 mkdir -p "$tmp/repo/a/deep"

@@ -3,7 +3,8 @@
 # nix missing, a runtime directory of mode 0755, a daemon that cannot
 # start, a daemon of another version or protocol, a nix that hangs or a
 # shell without the hook, the failing lines say how to fix them and it
-# exits 1.
+# exits 1. It names the Nix version and whether hearth knows its logs,
+# and what that means for input tracking.
 . "$(dirname "$0")/lib.sh"
 it_setup
 rundir="$XDG_RUNTIME_DIR/hearth"
@@ -18,12 +19,19 @@ line() {
 # The good set-up: the daemon is not running yet, doctor starts it.
 out=$(hearth doctor 2>&1)
 expect_eq "good set-up: exit 0" 0 "$?"
-for c in nix flakes "runtime directory" hearthd inotify hook; do
+for c in nix flakes "input tracking" "runtime directory" hearthd inotify \
+    hook; do
 	expect_in "good set-up: $c passes" "ok   $c: " "$(line "$out" "$c")"
 done
 expect_in "nix version shown" "nix (Nix) " "$(line "$out" nix)"
 expect_in "flakes: hearth passes the flag itself" "hearth passes" \
     "$(line "$out" flakes)"
+# Nix 2.8, 2.26 and 2.34, the versions tested, each log a known dialect.
+expect_in "input tracking: the version, known" \
+    "ok   input tracking: $(nix --version): hearth knows its logs (" \
+    "$(line "$out" "input tracking")"
+expect_in "input tracking: what it means" "tracing Nix's file accesses" \
+    "$(line "$out" "input tracking")"
 expect_in "runtime directory: not there yet" \
     "$rundir does not exist yet (hearth creates it with mode 0700)" \
     "$(line "$out" "runtime directory")"
@@ -33,7 +41,7 @@ expect_in "hook: says which file and which shell" \
     "~/.bashrc runs \`hearth hook bash\` (\$SHELL is /bin/bash" \
     "$(line "$out" hook)"
 expect_in "hook: says what it cannot see" "cannot see" "$(line "$out" hook)"
-expect_in "summary" "6 passed, 0 failed, 0 skipped" "$out"
+expect_in "summary" "7 passed, 0 failed, 0 skipped" "$out"
 
 # inotify: the count is the daemon's watches, read from /proc.
 fixture basic "$T/ws" >/dev/null
@@ -51,6 +59,42 @@ expect_in "runtime directory: mode shown" "$rundir is yours, mode 0700" \
     "$(line "$out" "runtime directory")"
 expect_in "hearthd: running, pid and version" \
     "0.1.0 answers, pid $pid, protocol" "$(line "$out" hearthd)"
+
+# Other versions of Nix, as their --version says them: a Nix whose logs
+# hearth was not tested with is followed by watching more.
+cat > "$T/other-nix" <<'EOF'
+#!/bin/sh
+[ "$1" = --version ] && { echo "$OTHER_NIX_VERSION"; exit 0; }
+exec nix "$@"
+EOF
+chmod +x "$T/other-nix"
+# other VERSION-LINE: doctor's nix and input tracking lines with that Nix.
+other() {
+	OTHER_NIX_VERSION=$1 HEARTH_NIX="$T/other-nix" hearth doctor 2>&1 |
+	    grep -E '^(ok  |FAIL|skip) (nix|input tracking):'
+}
+out=$(other "nix (Nix) 2.26.3")
+expect_in "2.26: its version" "ok   nix: $T/other-nix, nix (Nix) 2.26.3" "$out"
+expect_in "2.26: known" \
+    "ok   input tracking: nix (Nix) 2.26.3: hearth knows its logs (Nix 2.20 to 2.31: 'evaluating file', eagerly); inputs are followed by tracing Nix's file accesses" \
+    "$out"
+out=$(other "nix (Nix) 2.36.1")
+expect_in "2.36: not tested, an over-approximation" \
+    "ok   input tracking: nix (Nix) 2.36.1: hearth has not tested its logs (Nix 2.35 or later, Determinate Nix, or not known); hearth assumes the worst: it watches more than the evaluation reads, so the input set is an over-approximation" \
+    "$out"
+out=$(other "nix (Lix, like Nix) 2.91.1")
+expect_in "Lix: its own dialect, not tested" \
+    "ok   input tracking: nix (Lix, like Nix) 2.91.1: hearth has not tested its logs (Lix: log levels of its own)" \
+    "$out"
+expect_in "Lix: an over-approximation" "over-approximation" "$out"
+out=$(other "nix (Determinate Nix 3.6.2) 2.29.0")
+expect_in "Determinate: not tested" \
+    "ok   input tracking: nix (Determinate Nix 3.6.2) 2.29.0: hearth has not tested its logs" \
+    "$out"
+out=$(other "something else")
+expect_in "an unknown answer: said, and the worst assumed" \
+    "ok   input tracking: cannot tell which Nix says \"something else\"; hearth assumes the worst" \
+    "$out"
 
 # zsh and fish: their own rc files.
 mkdir -p "$T/zdot" "$XDG_CONFIG_HOME/fish/conf.d"
@@ -91,6 +135,8 @@ expect_in "nix missing, with the fix" \
     "$(line "$out" nix)"
 expect_in "flakes skipped" "skip flakes: no working nix" \
     "$(line "$out" flakes)"
+expect_in "input tracking skipped" "skip input tracking: no working nix" \
+    "$(line "$out" "input tracking")"
 expect_in "runtime directory mode, with the fix" \
     "FAIL runtime directory: $rundir has mode 0755; it holds the socket and must be 0700; fix: chmod 700 $rundir" \
     "$(line "$out" "runtime directory")"
@@ -167,7 +213,7 @@ expect_in "another version: both versions, the pid and the fix" \
     "FAIL hearthd: the running hearthd (pid $fpid) is 0.0.1-old, this hearth is $version; fix: hearth daemon stop (the next command starts hearthd $version)" \
     "$(line "$out" hearthd)"
 expect_in "another version: only that check fails" \
-    "5 passed, 1 failed, 0 skipped" "$out"
+    "6 passed, 1 failed, 0 skipped" "$out"
 check "another version: no daemon started" test ! -e "$T/hearthd-started"
 # The fix, as doctor gives it: STOP reaches a daemon of our protocol.
 expect_in "another version: hearth daemon stop stops it" \
@@ -186,7 +232,7 @@ for other in $((proto - 1)) $((proto + 1)); do
 	expect_in "protocol $other: inotify skipped" "skip inotify:" \
 	    "$(line "$out" inotify)"
 	expect_in "protocol $other: only that check fails" \
-	    "4 passed, 1 failed, 1 skipped" "$out"
+	    "5 passed, 1 failed, 1 skipped" "$out"
 	check "protocol $other: no daemon started" \
 	    test ! -e "$T/hearthd-started"
 	# The fix works: STOP cannot reach it, the signal does.

@@ -1,39 +1,12 @@
 /*
- * Unit tests for common/nixcache.c: how a probe is judged, and the cache
- * keyed by a program's path and stat.
+ * Unit tests for common/nixcache.c: the cache keyed by a program's path
+ * and stat (how a probe is judged is test_nix.c's).
  */
 #include <sys/stat.h>
 
 #include "harness.h"
 
 #include "hearth/nixcache.h"
-
-static void
-test_judge(void **state)
-{
-	static const char err[] = "warning: something\n"
-	    "error: unrecognised flag '--extra-experimental-features'\n"
-	    "Try 'nix --help' for more information.\n";
-	char	*why;
-
-	(void)state;
-	assert_int_equal(nixcache_judge(1, "true\n", 5, "", 0, &why), 1);
-	assert_null(why);
-	assert_int_equal(nixcache_judge(1, "false\n", 6, "", 0, &why), 0);
-	assert_string_equal(why, "it has no flakes");
-	free(why);
-	assert_int_equal(nixcache_judge(0, "", 0, err, sizeof err - 1, &why),
-	    0);
-	assert_string_equal(why,
-	    "error: unrecognised flag '--extra-experimental-features'");
-	free(why);
-	assert_int_equal(nixcache_judge(0, "", 0, "segfault\n", 9, &why), 0);
-	assert_string_equal(why, "segfault");
-	free(why);
-	assert_int_equal(nixcache_judge(0, "true", 4, "", 0, &why), 0);
-	assert_string_equal(why, "it failed and said nothing");
-	free(why);
-}
 
 static void
 test_cache(void **state)
@@ -87,7 +60,6 @@ test_cache(void **state)
 }
 
 static const struct CMUnitTest tests[] = {
-	cmocka_unit_test(test_judge),
 	cmocka_unit_test(test_cache),
 };
 
