@@ -794,8 +794,9 @@ const char *
 nix_dialect_tracking(enum nix_dialect d)
 {
 	if (nix_dialect_known(d))
-		return ("inputs are followed by tracing Nix's file accesses, "
-		    "where its logs show them");
-	return ("hearth assumes the worst: it watches more than the "
-	    "evaluation reads, so the input set is an over-approximation");
+		return ("inputs are followed by tracing Nix's file accesses "
+		    "(hearth-nixtrace.so): exactly the files an evaluation "
+		    "read");
+	return ("hearth assumes the worst: every file git tracks is an "
+	    "input, so the input set is an over-approximation");
 }

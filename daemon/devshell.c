@@ -552,6 +552,7 @@ devshell_eval_start(struct devshell *sh, void (*done)(void *))
 	spec.env = settings.base_env;
 	spec.timeout_sec = settings.timeout_sec;
 	spec.nixtrace = settings.nixtrace;
+	spec.nixinfo = &settings.nixinfo;
 	/* Before the inputs are read: anything written later is "after". */
 	clock_gettime(CLOCK_REALTIME, &sh->eval_start_ts);
 	sh->eval_started = sh->eval_start_ts.tv_sec;

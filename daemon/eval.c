@@ -85,6 +85,7 @@ static const char eval_script[] =
 	"esac\n";
 
 enum eval_stage {
+	EVAL_VERSION,	/* EVAL_DEVENV, once per daemon: nix --version */
 	EVAL_NIX,
 	EVAL_BASH,	/* EVAL_DEVENV: source the rc */
 	EVAL_LINK,	/* EVAL_ROOTS: nix build --out-link the inputs */
@@ -112,6 +113,7 @@ struct eval {
 	char		*nix;
 	char		**env;
 	char		**nixenv;	/* env plus the tracer's, or NULL */
+	struct nixinfo	*nixinfo;
 	enum eval_stage	 stage;
 
 	uv_process_t	 proc;
@@ -181,7 +183,24 @@ static void
 eval_inputs_settle(struct eval *ev)
 {
 	const char	*why = nixlog_approximate(ev->nixlog);
+	char		*untested = NULL;
 
+	/*
+	 * The tracer sees what was read, but which lines mark fetching,
+	 * and which copies a cache answered, are a version's own: trust
+	 * them only for a Nix hearth was tested with.
+	 */
+	if (why == NULL && (ev->nixinfo == NULL || !ev->nixinfo->parsed))
+		why = "hearth could not tell which Nix this is";
+	else if (why == NULL &&
+	    !nix_dialect_known(nix_dialect(&ev->nixinfo->version))) {
+		untested = xasprintf("%s %u.%u.%u is not a Nix hearth was "
+		    "tested with", ev->nixinfo->version.impl == NIX_IMPL_LIX ?
+		    "Lix" : ev->nixinfo->version.impl == NIX_IMPL_DETERMINATE ?
+		    "Determinate Nix" : "Nix", ev->nixinfo->version.major,
+		    ev->nixinfo->version.minor, ev->nixinfo->version.patch);
+		why = untested;
+	}
 	inputs_prune_trees(ev->inputs);
 	if (nixlog_from_work_tree(ev->nixlog) || why != NULL)
 		inputs_add_kind(ev->inputs, ev->top, INPUTS_TRACKED);
@@ -192,6 +211,7 @@ eval_inputs_settle(struct eval *ev)
 	inputs_set_approx(ev->inputs, why);
 	if (gitindex_each(ev->top, eval_tracked_found, ev) != 0)
 		inputs_add(ev->inputs, ev->top);
+	free(untested);
 }
 
 static void
@@ -314,6 +334,20 @@ eval_stage_done(struct eval *ev)
 			return;
 		}
 		eval_finish(ev);
+		return;
+	}
+	if (ev->stage == EVAL_VERSION) {
+		/* Which Nix decides what its log can be trusted to say. */
+		ev->nixinfo->probed = 1;
+		if (ev->status == 0 && ev->signal == 0 &&
+		    nix_version_parse(&ev->nixinfo->version, ev->rc.data,
+		    ev->rc.len) == 0)
+			ev->nixinfo->parsed = 1;
+		log_info("%.*s", (int)strcspn(ev->rc.data, "\n"), ev->rc.data);
+		buf_reset(&ev->rc);
+		buf_reset(&ev->log);
+		ev->stage = EVAL_NIX;
+		eval_stage_start(ev);
 		return;
 	}
 	if (ev->stage == EVAL_NIX && ev->mode == EVAL_LIST) {
@@ -515,7 +549,19 @@ eval_stage_start(struct eval *ev)
 	ev->status = 0;
 	ev->signal = 0;
 
-	if (ev->stage == EVAL_NIX) {
+	if (ev->stage == EVAL_VERSION) {
+		nargv = nix_argv_version(ev->nix);
+		ev->out[0].to = &ev->rc;
+		ev->out[0].cap = EVAL_MAX_HOOK;
+		ev->out[0].keep_tail = 0;
+		ev->out[0].lines = 0;
+		ev->out[1].to = &ev->log;
+		ev->out[1].cap = EVAL_MAX_HOOK;
+		ev->out[1].keep_tail = 1;
+		ev->out[1].lines = 0;
+		fd_of[0] = 1;
+		fd_of[1] = 2;
+	} else if (ev->stage == EVAL_NIX) {
 		if (ev->mode == EVAL_ROOTS)
 			nargv = nix_argv_archive(ev->nix, ev->root);
 		else if (ev->mode == EVAL_LIST)
@@ -698,6 +744,10 @@ eval_start(uv_loop_t *loop, const struct eval_spec *spec, eval_cb cb,
 	ev->arg = arg;
 	ev->started = uv_now(loop);
 	ev->stage = EVAL_NIX;
+	ev->nixinfo = spec->nixinfo;
+	if (ev->mode == EVAL_DEVENV && ev->nixinfo != NULL &&
+	    !ev->nixinfo->probed)
+		ev->stage = EVAL_VERSION;
 
 	uv_timer_init(loop, &ev->timer);
 	ev->timer.data = ev;

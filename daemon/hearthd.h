@@ -12,6 +12,7 @@
 
 #include "hearth/buf.h"
 #include "hearth/hash.h"
+#include "hearth/nix.h"
 #include "hearth/protocol.h"
 
 struct client;
@@ -245,6 +246,7 @@ struct eval_spec {
 	char *const	*env;		/* the base environment */
 	unsigned	 timeout_sec;
 	const char	*nixtrace;	/* the tracer to preload, or NULL */
+	struct nixinfo	*nixinfo;	/* filled by the first that runs */
 };
 typedef void	(*eval_cb)(struct eval *, void *);
 /* Start an evaluation; cb runs once when it ends. NULL with *cause. */
@@ -301,6 +303,13 @@ void		 scheduler_shutdown(void);
 void		 scheduler_free(void);
 
 /* What the whole daemon shares, filled in once at start-up. */
+/* Which Nix the daemon runs, learnt by its first evaluation. */
+struct nixinfo {
+	int			 probed;
+	int			 parsed;
+	struct nix_version	 version;
+};
+
 struct settings {
 	uv_loop_t	*loop;
 	struct store	*store;
@@ -313,6 +322,7 @@ struct settings {
 	char		**base_env;	/* what evaluations start from */
 	unsigned	 timeout_sec;
 	char		*nixtrace;	/* hearth-nixtrace.so, or NULL */
+	struct nixinfo	 nixinfo;
 };
 extern struct settings settings;
 

@@ -18,9 +18,10 @@
  * repository content printed into the log can forge a line. A path too
  * long for one atomic write gives OP 'o': hearthd then over-approximates.
  *
- * Only the nix process hearthd started reports (its parent is hearthd),
- * and the library takes itself out of LD_PRELOAD, so git and builders
- * never load it. It never changes what a call does or returns.
+ * Only a program named nix whose parent is hearthd reports, and it takes
+ * the library out of LD_PRELOAD, so git and builders never load it. Any
+ * other program (a wrapper script around nix) leaves both alone, so that
+ * the nix it execs reports. It never changes what a call does or returns.
  */
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -160,8 +161,18 @@ trace_init(void)
 {
 	const char	*tok = getenv("HEARTH_NIXTRACE_TOKEN");
 	const char	*ppid = getenv("HEARTH_NIXTRACE_PPID");
-	char		*prefixes, *p, *save = NULL;
+	char		*prefixes, *p, *save = NULL, exe[PATH_MAX];
+	ssize_t		 n;
 
+	/* A wrapper around nix: let the nix it runs load us. */
+	n = syscall(SYS_readlinkat, AT_FDCWD, "/proc/self/exe", exe,
+	    sizeof exe - 1);
+	if (n <= 0)
+		return;
+	exe[n] = '\0';
+	p = strrchr(exe, '/');
+	if (strcmp(p != NULL ? p + 1 : exe, "nix") != 0)
+		return;
 	trace_unpreload();
 	if (tok == NULL || ppid == NULL || strlen(tok) >= sizeof trace_token ||
 	    strtol(ppid, NULL, 10) != (long)getppid())

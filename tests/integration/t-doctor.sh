@@ -76,11 +76,11 @@ other() {
 out=$(other "nix (Nix) 2.26.3")
 expect_in "2.26: its version" "ok   nix: $T/other-nix, nix (Nix) 2.26.3" "$out"
 expect_in "2.26: known" \
-    "ok   input tracking: nix (Nix) 2.26.3: hearth knows its logs (Nix 2.20 to 2.31: 'evaluating file', eagerly); inputs are followed by tracing Nix's file accesses" \
+    "ok   input tracking: nix (Nix) 2.26.3: hearth knows its logs (Nix 2.20 to 2.31: 'evaluating file', eagerly); inputs are followed by tracing Nix's file accesses (hearth-nixtrace.so): exactly the files an evaluation read" \
     "$out"
 out=$(other "nix (Nix) 2.36.1")
 expect_in "2.36: not tested, an over-approximation" \
-    "ok   input tracking: nix (Nix) 2.36.1: hearth has not tested its logs (Nix 2.35 or later, Determinate Nix, or not known); hearth assumes the worst: it watches more than the evaluation reads, so the input set is an over-approximation" \
+    "ok   input tracking: nix (Nix) 2.36.1: hearth has not tested its logs (Nix 2.35 or later, Determinate Nix, or not known); hearth assumes the worst: every file git tracks is an input, so the input set is an over-approximation" \
     "$out"
 out=$(other "nix (Lix, like Nix) 2.91.1")
 expect_in "Lix: its own dialect, not tested" \

@@ -44,11 +44,30 @@ sleep 1
 hearth wait --timeout 60 "$ws" >/dev/null 2>&1
 expect_eq "an untracked file: no evaluation" "$n" "$(evals "$ws" default)"
 
-# With the tracer (found beside hearthd), in a workspace of its own: an
-# exact set, and status says nothing of approximation.
+# A Nix newer than any hearth was tested with (a wrapper that says it is
+# 2.99, the one thing real Nix here cannot be made to do): its log's
+# markers cannot be trusted, so the set is approximate, tracer or not.
 hearth daemon stop >/dev/null
 unset HEARTH_NIXTRACE
+realnix=$(command -v nix)
+printf '#!/bin/sh\n[ "$1" = --version ] && { echo "nix (Nix) 2.99.0"; exit 0; }\nexec %s "$@"\n' \
+    "$realnix" > "$T/nix-new"
+chmod +x "$T/nix-new"
+fixture basic "$T/d" >/dev/null
+HEARTH_NIX="$T/nix-new" hearth daemon start >/dev/null
+hearth allow "$T/d" >/dev/null
+wait_ready "$T/d"
+expect_in "a newer Nix: the set is approximate" \
+    "Nix 2.99.0 is not a Nix hearth was tested with" "$(hearth status "$T/d")"
+hearth daemon stop >/dev/null
+
+# With the tracer (found beside hearthd), in a workspace of its own: an
+# exact set, and status says nothing of approximation, with the real Nix
+# behind a wrapper script too (the nix it execs reports).
+printf '#!/bin/sh\nexec %s "$@"\n' "$realnix" > "$T/nix-wrap"
+chmod +x "$T/nix-wrap"
 fixture basic "$T/c" >/dev/null
+HEARTH_NIX="$T/nix-wrap" hearth daemon start >/dev/null
 hearth allow "$T/c" >/dev/null
 wait_ready "$T/c"
 expect_not_in "traced: status says nothing of approximation" "approximate" \
