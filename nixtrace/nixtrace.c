@@ -18,10 +18,11 @@
  * repository content printed into the log can forge a line. A path too
  * long for one atomic write gives OP 'o': hearthd then over-approximates.
  *
- * Only a program named nix whose parent is hearthd reports, and it takes
- * the library out of LD_PRELOAD, so git and builders never load it. Any
- * other program (a wrapper script around nix) leaves both alone, so that
- * the nix it execs reports. It never changes what a call does or returns.
+ * Only a program named nix that hearthd started (hearthd is its parent,
+ * or an ancestor through a wrapper) reports, and it takes the library out
+ * of LD_PRELOAD, so git and builders never load it. Any other program (a
+ * wrapper script around nix) leaves both alone, so that the nix it runs
+ * reports. It never changes what a call does or returns.
  */
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -127,6 +128,35 @@ trace_open_op(int flags, int rc)
 	return ((flags & O_DIRECTORY) ? 'd' : 'r');
 }
 
+/* Is pid an ancestor of this process, within a few generations? */
+static int
+trace_descends_from(long pid)
+{
+	char	 path[64], buf[512], *p;
+	long	 cur = (long)getppid();
+	int	 fd, depth;
+	ssize_t	 n;
+
+	for (depth = 0; depth < 8 && cur > 1; depth++) {
+		if (cur == pid)
+			return (1);
+		snprintf(path, sizeof path, "/proc/%ld/stat", cur);
+		if ((fd = (int)syscall(SYS_openat, AT_FDCWD, path,
+		    O_RDONLY | O_CLOEXEC)) == -1)
+			return (0);
+		n = read(fd, buf, sizeof buf - 1);
+		close(fd);
+		if (n <= 0)
+			return (0);
+		buf[n] = '\0';
+		/* "pid (comm) state ppid ...": comm may hold anything. */
+		if ((p = strrchr(buf, ')')) == NULL ||
+		    sscanf(p + 1, " %*c %ld", &cur) != 1)
+			return (0);
+	}
+	return (0);
+}
+
 /* Remove this library from LD_PRELOAD, so that children never load it. */
 static void
 trace_unpreload(void)
@@ -175,7 +205,7 @@ trace_init(void)
 		return;
 	trace_unpreload();
 	if (tok == NULL || ppid == NULL || strlen(tok) >= sizeof trace_token ||
-	    strtol(ppid, NULL, 10) != (long)getppid())
+	    !trace_descends_from(strtol(ppid, NULL, 10)))
 		return;
 	snprintf(trace_token, sizeof trace_token, "%s", tok);
 	if ((p = getenv("HEARTH_NIXTRACE_PREFIXES")) == NULL ||

@@ -47,8 +47,10 @@ for s in $suites; do
 	    > "$log" 2>&1
 	src=$?
 	set -e
-	grep -E '^(FAIL|failed scripts|unit:|integration:)' "$log" | sed "s/^/  $s: /"
-	ver=$(chroot "$dir" nix --version 2>/dev/null | sed 's/.* //')
+	grep -E '^(FAIL|failed scripts|unit:|integration:)' "$log" |
+	    awk '!seen[$0]++' | sed "s/^/  $s: /"
+	ver=$(chroot "$dir" dpkg-query -W -f='${Version}' nix-bin 2>/dev/null |
+	    sed 's/[-+].*//')
 	unit=$(sed -n 's/^unit: //p' "$log" | tail -1)
 	integ=$(sed -n 's/^integration: //p' "$log" | tail -1)
 	[ "$src" -eq 0 ] || { rc=1; tail -5 "$log" | sed "s/^/  $s: /"; }
