@@ -17,12 +17,13 @@ trace_shell() {
 # region A B: the lines of $T/trace from the one that opens $T/A to the
 # one that opens $T/B that hearth can be the cause of: those of the shell
 # (the process that opens $T/A) and of the processes it starts in the
-# region, their children included. A process that was there before the
-# region is not hearth's, nor is anything it starts: fish 4, for one,
-# starts its man page completion generator (python, `man --path`) in the
-# background as it starts up, and that may run during any prompt.
+# region, their children included, and every run of hearth, whoever
+# starts it. A process that was there before the region is not hearth's,
+# nor is anything else it starts: fish 4, for one, starts its man page
+# completion generator (python, `man --path`) in the background as it
+# starts up, and that may run during any prompt.
 region() {
-	awk -v a="$T/$1\"" -v b="$T/$2\"" '
+	awk -v a="$T/$1\"" -v b="$T/$2\"" -v h="execve(\"$BUILD/hearth\"" '
 	# The pass over the whole trace: who started whom, and where each
 	# process first shows up. A call strace cut in two ends in a
 	# "<... clone resumed>" line of the same process.
@@ -36,7 +37,7 @@ region() {
 		next
 	}
 	!on && index($0, a) { on = 1; start = FNR; shell = $1 }
-	on && owned($1) { print }
+	on && (owned($1) || index($0, h)) { print }
 	on && index($0, b) { on = 0 }
 	function owned(p) {
 		if (p == shell)
