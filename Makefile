@@ -313,6 +313,9 @@ FUZZ_SRCS_nixlog     := common/nixlog.c
 FUZZ_SRCS_wsconfig   := common/wsconfig.c
 FUZZ_SRCS_tools      := common/path.c client/toolslist.c client/junit.c
 FUZZ_SRCS_nix        := common/nix.c
+FUZZ_SRCS_attrs      := daemon/attrs.c common/envdiff.c common/path.c \
+		common/savefile.c
+FUZZ_CPKGS_attrs     := $(DAEMON_PKGS)
 FUZZ_CPKGS_envstate  := libsodium
 FUZZ_CPKGS_gitindex  := $(DAEMON_PKGS)
 FUZZ_LPKGS_envstate  := libsodium

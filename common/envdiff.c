@@ -5,6 +5,7 @@
  * user's PATH and puts the dev shell's entries in front, as `nix develop`
  * does.
  */
+#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -257,18 +258,19 @@ out:
 	return (rc);
 }
 
-void
-envdiff_encode(const struct envdiff *d, struct buf *b)
+const char *
+envdiff_dump_get(const char *dump, size_t len, const char *name)
 {
-	size_t	 i;
+	const char	*p = dump, *end = dump + len, *nul;
+	size_t		 n = strlen(name);
 
-	for (i = 0; i < d->n; i++) {
-		buf_addc(b, (char)d->entries[i].op);
-		buf_addc(b, '\0');
-		buf_add(b, d->entries[i].name, strlen(d->entries[i].name) + 1);
-		buf_add(b, d->entries[i].value,
-		    strlen(d->entries[i].value) + 1);
+	while (p < end && (nul = memchr(p, '\0', end - p)) != NULL) {
+		if ((size_t)(nul - p) > n && strncmp(p, name, n) == 0 &&
+		    p[n] == '=')
+			return (p + n + 1);
+		p = nul + 1;
 	}
+	return (NULL);
 }
 
 /* Take one NUL-terminated field; NULL when the input ends first. */
@@ -281,6 +283,165 @@ next_field(const char **p, const char *end)
 		return (NULL);
 	*p = nul + 1;
 	return (s);
+}
+
+const char *
+envdiff_encoded_get(const void *data, size_t len, const char *name)
+{
+	const char	*p = data, *end = p + len, *op, *n, *v;
+
+	while ((op = next_field(&p, end)) != NULL &&
+	    (n = next_field(&p, end)) != NULL &&
+	    (v = next_field(&p, end)) != NULL) {
+		if (op[0] == ENVDIFF_SET && op[1] == '\0' &&
+		    strcmp(n, name) == 0)
+			return (v);
+	}
+	return (NULL);
+}
+
+/* Where s names the directory dir (see envdiff_names_dir), or NULL. */
+static const char *
+find_dir(const char *s, const char *dir, size_t n)
+{
+	const char	*p = s;
+	unsigned char	 c;
+
+	/* "/" or "" would be in every path: never a directory to match. */
+	if (n < 2)
+		return (NULL);
+	while ((p = strstr(p, dir)) != NULL) {
+		c = (unsigned char)p[n];
+		if (!isalnum(c) && c != '.' && c != '_' && c != '-')
+			return (p);
+		p++;
+	}
+	return (NULL);
+}
+
+/* The length of dir less its trailing slashes. */
+static size_t
+dir_len(const char *dir)
+{
+	size_t	 n = strlen(dir);
+
+	while (n > 1 && dir[n - 1] == '/')
+		n--;
+	return (n);
+}
+
+int
+envdiff_names_dir(const char *value, const char *dir)
+{
+	char	*d;
+	int	 found;
+
+	d = xstrndup(dir, dir_len(dir));
+	found = find_dir(value, d, strlen(d)) != NULL;
+	free(d);
+	return (found);
+}
+
+void
+envdiff_move_dir(struct envdiff *d, const char *from, const char *to)
+{
+	struct buf	 b = BUF_INIT;
+	const char	*p, *hit;
+	char		*f;
+	size_t		 i, n;
+
+	f = xstrndup(from, dir_len(from));
+	n = strlen(f);
+	for (i = 0; i < d->n; i++) {
+		if (d->entries[i].op == ENVDIFF_UNSET ||
+		    find_dir(d->entries[i].value, f, n) == NULL)
+			continue;
+		buf_reset(&b);
+		for (p = d->entries[i].value;
+		    (hit = find_dir(p, f, n)) != NULL; p = hit + n) {
+			buf_add(&b, p, hit - p);
+			buf_adds(&b, to);
+		}
+		buf_adds(&b, p);
+		free(d->entries[i].value);
+		d->entries[i].value = xstrdup(b.data);
+	}
+	buf_release(&b);
+	free(f);
+}
+
+/* Remove entry i, keeping the order of the rest. */
+static void
+remove_entry(struct envdiff *d, size_t i)
+{
+	free(d->entries[i].name);
+	free(d->entries[i].value);
+	memmove(&d->entries[i], &d->entries[i + 1],
+	    (d->n - i - 1) * sizeof *d->entries);
+	d->n--;
+}
+
+void
+envdiff_drop_dir(struct envdiff *d, const char *dir, struct buf *names)
+{
+	struct buf		 b = BUF_INIT;
+	struct envdiff_entry	*e;
+	const char		*p, *colon;
+	char			*f, *elem;
+	size_t			 i = 0, n, kept;
+
+	f = xstrndup(dir, dir_len(dir));
+	n = strlen(f);
+	while (i < d->n) {
+		e = &d->entries[i];
+		if (e->op == ENVDIFF_UNSET || find_dir(e->value, f, n) == NULL) {
+			i++;
+			continue;
+		}
+		if (names->len != 0)
+			buf_addc(names, ' ');
+		buf_adds(names, e->name);
+		if (e->op == ENVDIFF_SET) {
+			remove_entry(d, i);
+			continue;
+		}
+		/* A list: keep the elements that do not name it. */
+		buf_reset(&b);
+		kept = 0;
+		for (p = e->value; p != NULL; p = colon ? colon + 1 : NULL) {
+			colon = strchr(p, ':');
+			elem = colon ? xstrndup(p, colon - p) : xstrdup(p);
+			if (find_dir(elem, f, n) == NULL) {
+				if (kept++ != 0)
+					buf_addc(&b, ':');
+				buf_adds(&b, elem);
+			}
+			free(elem);
+		}
+		if (kept == 0) {
+			remove_entry(d, i);
+			continue;
+		}
+		free(e->value);
+		e->value = xstrdup(b.data);
+		i++;
+	}
+	buf_release(&b);
+	free(f);
+}
+
+void
+envdiff_encode(const struct envdiff *d, struct buf *b)
+{
+	size_t	 i;
+
+	for (i = 0; i < d->n; i++) {
+		buf_addc(b, (char)d->entries[i].op);
+		buf_addc(b, '\0');
+		buf_add(b, d->entries[i].name, strlen(d->entries[i].name) + 1);
+		buf_add(b, d->entries[i].value,
+		    strlen(d->entries[i].value) + 1);
+	}
 }
 
 int

@@ -137,7 +137,10 @@ devshell_profile(struct devshell *sh)
 	    (long long)sh->id));
 }
 
-/* 1 if a snapshot's dev environment is still in the store. */
+/*
+ * 1 if a snapshot's dev environment is still in the store, and the copies
+ * of its structured attrs (attrs.c) are still there.
+ */
 static int
 devshell_alive(const struct store_snapshot *snap)
 {
@@ -145,7 +148,8 @@ devshell_alive(const struct store_snapshot *snap)
 
 	/* The generation link resolves only while its store path exists. */
 	return (snap->gcroot != NULL && *snap->gcroot != '\0' &&
-	    stat(snap->gcroot, &st) == 0);
+	    stat(snap->gcroot, &st) == 0 &&
+	    attrs_alive(settings.attrs, snap->env.data, snap->env.len));
 }
 
 /* 1 if the current snapshot was made from the inputs on disk now. */
@@ -292,8 +296,8 @@ devshell_notes(const struct envdiff *d, struct buf *notes)
 	size_t			 i, n;
 
 	if (d->skipped.len != 0)
-		buf_addf(notes, "not shell names, left out: %s",
-		    d->skipped.data);
+		buf_addf(notes, "%snot shell names, left out: %s",
+		    notes->len != 0 ? "; " : "", d->skipped.data);
 	for (shn = shellname_shells; *shn != NULL; shn++) {
 		for (i = n = 0; i < d->n; i++) {
 			if (shellname_settable(*shn, d->entries[i].name))
@@ -306,12 +310,101 @@ devshell_notes(const struct envdiff *d, struct buf *notes)
 	}
 }
 
+/* 1 if the diff sets name. */
+static int
+devshell_sets(const struct envdiff *d, const char *name)
+{
+	size_t	 i;
+
+	for (i = 0; i < d->n; i++) {
+		if (d->entries[i].op == ENVDIFF_SET &&
+		    strcmp(d->entries[i].name, name) == 0)
+			return (1);
+	}
+	return (0);
+}
+
+/*
+ * What a snapshot names must outlive the evaluation. Two directories do
+ * not: the one that holds a structured-attrs shell's .attrs.json and
+ * .attrs.sh (Nix 2.19 and later: a directory that `nix print-dev-env`
+ * deletes as it exits; before, the build directory of the dev
+ * environment, deleted after its build), and the dev shell's temporary
+ * directory (NIX_BUILD_TOP, which the evaluation deletes; TMPDIR and its
+ * kin are never taken). The first is written again from the dev
+ * environment envpath, beside the snapshot's GC root gen, and the
+ * variables are moved to the copy. Whatever still names either directory
+ * is left out, and the snapshot's notes say so.
+ */
+static void
+devshell_keep_paths(struct devshell *sh, const struct buf *dev,
+    struct envdiff *d, const char *gen, const char *envpath,
+    struct buf *notes)
+{
+	static const char *const gone[] = {
+		"NIX_ATTRS_JSON_FILE", "NIX_ATTRS_SH_FILE", "NIX_BUILD_TOP",
+	};
+	struct buf	 dropped = BUF_INIT;
+	struct stat	 st;
+	const char	*v;
+	char		*dir, *copy = NULL, *cause = NULL;
+	size_t		 i;
+	int		 rc = 0, attrs;
+
+	for (i = 0; i < sizeof gone / sizeof *gone; i++) {
+		attrs = i < 2;
+		v = envdiff_dump_get(dev->data, dev->len, gone[i]);
+		if (v == NULL || *v != '/')
+			continue;
+		/* The files are always gone; NIX_BUILD_TOP when deleted. */
+		if (attrs ? !devshell_sets(d, gone[i]) : stat(v, &st) == 0)
+			continue;
+		dir = attrs ? xstrndup(v, strrchr(v, '/') - v) : xstrdup(v);
+		if (attrs && copy == NULL && cause == NULL) {
+			if (envpath == NULL ||
+			    (copy = attrs_dir(settings.attrs, gen)) == NULL)
+				cause = xstrdup("its dev environment is gone");
+			else if ((rc = attrs_save(copy, envpath, &cause)) == 0)
+				cause = xstrdup("its dev environment does not "
+				    "hold them (Nix before 2.19)");
+			if (rc != 1) {
+				free(copy);
+				copy = NULL;
+			}
+		}
+		if (attrs && copy != NULL)
+			envdiff_move_dir(d, dir, copy);
+		buf_reset(&dropped);
+		envdiff_drop_dir(d, dir, &dropped);
+		if (dropped.len != 0) {
+			buf_addf(notes, "%sleft out what names %s, gone "
+			    "after the evaluation: %s", notes->len != 0 ?
+			    "; " : "", attrs ? "the directory of the "
+			    "structured attributes" : "the dev shell's "
+			    "temporary directory", dropped.data);
+			if (attrs && cause != NULL)
+				log_warnx("%s#%s: cannot keep the structured "
+				    "attributes: %s", workspace_root(sh->ws),
+				    sh->name, cause);
+		}
+		free(dir);
+	}
+	free(copy);
+	free(cause);
+	buf_release(&dropped);
+}
+
 /* A snapshot leaving the cache: drop the profile generation rooting it. */
 static void
 devshell_unroot(const char *gcroot)
 {
+	char	*dir;
+
 	if (*gcroot != '\0' && unlink(gcroot) == -1 && errno != ENOENT)
 		log_warn("cannot remove %s", gcroot);
+	if ((dir = attrs_dir(settings.attrs, gcroot)) != NULL)
+		attrs_remove(dir);
+	free(dir);
 }
 
 /* Store a finished evaluation's result; the shell's new current one. */
@@ -355,7 +448,10 @@ devshell_save(struct devshell *sh, struct eval *ev, struct inputs *in)
 		goto fail;
 	}
 	snap.gcroot = gen;
-	if ((profile = realpath(gen, NULL)) != NULL)
+	profile = realpath(gen, NULL);
+	devshell_keep_paths(sh, eval_dev_env(ev), &d, gen, profile,
+	    &snap.notes);
+	if (profile != NULL)
 		envdiff_add(&d, ENVDIFF_SET, "NIX_GCROOT", profile);
 	free(profile);
 	devshell_notes(&d, &snap.notes);

@@ -62,10 +62,14 @@
 /*
  * Stage 2's script. $1 is the rc file. The dumps use only builtins, and
  * reset IFS first because the rc or the hook may change it. An rc or hook
- * that exits early leaves the second mark out, and the job fails.
+ * that exits early leaves the second mark out, and the job fails. Lix
+ * (2.95) counts nested dev shells in NIX_SHELL_LEVEL, one more than the
+ * caller's: the snapshot's is 1, whatever the daemon's environment had
+ * (it is one shell in, wherever it is applied).
  */
 static const char eval_script[] =
 	"exec 2>&1 </dev/null\n"
+	"unset NIX_SHELL_LEVEL\n"
 	"__hearth_dump() {\n"
 	"  local IFS=$' \\t\\n' __hearth_n\n"
 	"  for __hearth_n in $(compgen -e); do\n"

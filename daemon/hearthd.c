@@ -185,8 +185,10 @@ settings_init(uv_loop_t *l, struct store *store, const char *statedir)
 	settings.state_dir = xstrdup(statedir);
 	settings.profiles = path_join(statedir, "profiles");
 	settings.tmp = path_join(statedir, "tmp");
+	settings.attrs = path_join(statedir, "attrs");
 	if (path_mkdirs(settings.profiles, 0700) != 0 ||
-	    path_mkdirs(settings.tmp, 0700) != 0)
+	    path_mkdirs(settings.tmp, 0700) != 0 ||
+	    path_mkdirs(settings.attrs, 0700) != 0)
 		fatal("cannot create %s", settings.profiles);
 	settings.nix = "nix";
 	if ((v = getenv("HEARTH_NIX")) != NULL && *v != '\0')
@@ -223,6 +225,7 @@ settings_free(void)
 	free(settings.base_env);
 	free(settings.state_dir);
 	free(settings.profiles);
+	free(settings.attrs);
 	free(settings.tmp);
 	free(settings.nix_version);
 	free(settings.system);

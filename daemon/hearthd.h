@@ -105,6 +105,27 @@ void		 inputs_trees_changed(void);
 /* Drop the stat cache (at shutdown). */
 void		 inputs_forget(void);
 
+/* attrs.c: a structured-attrs shell's files, kept with its snapshot. */
+/*
+ * Read the structuredAttrs of a dev environment's JSON: 1 with the
+ * contents of .attrs.sh and .attrs.json, 0 when it has none, -1 with
+ * *cause when it is malformed.
+ */
+int		 attrs_parse(const char *, size_t, struct buf *, struct buf *,
+		     char **);
+/* The directory, under root, of the copies a GC root keeps; NULL if none. */
+char		*attrs_dir(const char *, const char *);
+/*
+ * Write .attrs.json and .attrs.sh into the directory from the dev
+ * environment file: 1, 0 when it has no structured attributes, -1 with
+ * *cause.
+ */
+int		 attrs_save(const char *, const char *, char **);
+/* Remove a directory of copies. */
+void		 attrs_remove(const char *);
+/* 0 if an encoded snapshot names a copy under root that is gone, else 1. */
+int		 attrs_alive(const char *, const void *, size_t);
+
 /* store.c: the SQLite store; never sees libuv. */
 struct store_snapshot {
 	int64_t		 id;
@@ -315,6 +336,7 @@ struct settings {
 	struct store	*store;
 	char		*state_dir;
 	char		*profiles;	/* GC roots of the dev environments */
+	char		*attrs;		/* their structured attrs (attrs.c) */
 	char		*tmp;		/* rc files of running evaluations */
 	const char	*nix;		/* the nix program */
 	char		*nix_version;	/* part of every snapshot's key */

@@ -1181,9 +1181,16 @@ workspace_gc_forget(const char *root)
 static void
 workspace_gc_unroot(const char *gcroot)
 {
-	if (gcroot != NULL && *gcroot != '\0' && unlink(gcroot) == -1 &&
-	    errno != ENOENT)
+	char	*dir;
+
+	if (gcroot == NULL || *gcroot == '\0')
+		return;
+	if (unlink(gcroot) == -1 && errno != ENOENT)
 		log_warn("cannot remove %s", gcroot);
+	/* The copies of its structured attrs go with it. */
+	if ((dir = attrs_dir(settings.attrs, gcroot)) != NULL)
+		attrs_remove(dir);
+	free(dir);
 }
 
 int

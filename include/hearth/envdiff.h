@@ -61,6 +61,24 @@ int	 envdiff_excluded(const char *);
  */
 int	 envdiff_compute(struct envdiff *, const char *, size_t, const char *,
 	     size_t, char **);
+/* The value of a name in a dump of "NAME=VALUE\0" records, or NULL. */
+const char *envdiff_dump_get(const char *, size_t, const char *);
+/* The value an encoded diff sets a name to (SET entries), or NULL. */
+const char *envdiff_encoded_get(const void *, size_t, const char *);
+/*
+ * 1 if a value names the directory dir or a path under it: dir followed
+ * by the value's end or by a byte that cannot continue a file name ('/',
+ * ':', a space...).
+ */
+int	 envdiff_names_dir(const char *, const char *);
+/* Replace the directory from by to in every SET and PREPEND value. */
+void	 envdiff_move_dir(struct envdiff *, const char *, const char *);
+/*
+ * Leave out every mention of the directory dir: SET entries whole, the
+ * list elements of PREPEND entries (the entry when none is left). The
+ * names of the entries touched are appended to names, space separated.
+ */
+void	 envdiff_drop_dir(struct envdiff *, const char *, struct buf *);
 /* Append the encoding of d to b. */
 void	 envdiff_encode(const struct envdiff *, struct buf *);
 /* Decode an encoded diff; -1 with *cause set if it is malformed. */

@@ -7,7 +7,9 @@
  * base dump, which follows, and the rest is the next dump; a computed
  * diff holds only valid, non-excluded names, survives encode and decode
  * unchanged, and, when neither dump repeats a name, turns base into next
- * for every name a shell may get.
+ * for every name a shell may get. The lookups agree with the parse:
+ * envdiff_encoded_get gives a decoded diff's first SET of a name, and
+ * envdiff_dump_get a dump's first value of a name.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -150,8 +152,9 @@ fuzz_decode(const uint8_t *data, size_t size)
 {
 	struct envdiff	 d;
 	struct buf	 b = BUF_INIT;
+	const char	*v;
 	char		*p, *cause = NULL;
-	size_t		 i;
+	size_t		 i, j;
 
 	p = xmalloc(size);
 	memcpy(p, data, size);
@@ -165,7 +168,23 @@ fuzz_decode(const uint8_t *data, size_t size)
 			fuzz_check(envdiff_valid_name(d.entries[i].name));
 		envdiff_encode(&d, &b);
 		fuzz_check(b.len == size && memcmp(b.data, p, size) == 0);
+		for (i = 0; i < d.n; i++) {
+			if (d.entries[i].op != ENVDIFF_SET)
+				continue;
+			v = envdiff_encoded_get(p, size, d.entries[i].name);
+			fuzz_check(v != NULL);
+			for (j = 0; j < i; j++) {
+				if (d.entries[j].op == ENVDIFF_SET &&
+				    strcmp(d.entries[j].name,
+				    d.entries[i].name) == 0)
+					break;
+			}
+			if (j == i)
+				fuzz_check(strcmp(v, d.entries[i].value) == 0);
+		}
 	}
+	/* Whatever the input, a lookup stays inside it. */
+	(void)envdiff_encoded_get(p, size, "PATH");
 	envdiff_release(&d);
 	buf_release(&b);
 	free(p);
@@ -222,8 +241,12 @@ fuzz_compute(const uint8_t *data, size_t size)
 	dump_parse(&base, bp, blen);
 	dump_parse(&next, np, nlen);
 	if (base.n <= CHECK_MAX_VARS && next.n <= CHECK_MAX_VARS &&
-	    dump_unique(&base) && dump_unique(&next))
+	    dump_unique(&base) && dump_unique(&next)) {
 		check_meaning(&d, &base, &next);
+		for (i = 0; i < next.n; i++)
+			fuzz_check(strcmp(envdiff_dump_get(np, nlen,
+			    next.v[i].name), next.v[i].value) == 0);
+	}
 	dump_release(&base);
 	dump_release(&next);
 out:

@@ -79,6 +79,14 @@ fields hearth1 '' '' 0 "$(printf 'starting\t0')" > "$tmp/state"
 { u8 0; u16 "$(size "$tmp/state")"; cat "$tmp/state" "$tmp/diff"; } |
     seed envstate notice
 
+# --- attrs: dev environments' JSON (the -env store path)
+printf '{\n  "bashFunctions": {\n\n  },\n  "variables": {\n    "PATH": {"type": "exported", "value": "/nix/store/a-tool/bin"},\n    "l": {"type": "array", "value": ["one" , "two words" ]},\n    "m": {"type": "associative", "value": {\n      "k": "v"\n    }}\n  },\n  "structuredAttrs": {\n    ".attrs.sh": "declare name='"'"'x'"'"'\\ndeclare -a l=('"'"'a'"'"' )",\n    ".attrs.json": "{\\"name\\":\\"x\\",\\"e\\":\\"\\\\u00e9\\"}"\n  }\n}' |
+    seed attrs structured
+printf '{"bashFunctions": {"f": " echo \\"}\\"\\n"}, "variables": {"n": 1e3, "t": true, "z": null}}' |
+    seed attrs plain
+printf '{"structuredAttrs": {".attrs.sh": "\\ud83d\\ude00 \\u0000"}}' |
+    seed attrs half
+
 # --- wsconfig: .hearth.ini files, [shells] and [fallback]
 printf '[shells]\nservices/api = api\ntools = default\n' | seed wsconfig shells
 printf '; a comment\n[shells]\n./ = root\nweb/ = web\n[other]\nx = y\n' |

@@ -149,12 +149,14 @@ run_zsh() {
 
 # The config.fish of the interactive fish under test: no greeting, a
 # prompt, the user's own settings, then hearth's hook. The generated
-# completions directory is there as after fish's first run, so fish does
+# completions directory is there as after fish's first run (fish 3 keeps
+# it in the data directory, fish 4 in the cache directory), so fish does
 # not start generating them in the background.
 IT_FISH_CONFIG_EXTRA=""
 write_fish_config() {
 	mkdir -p "$XDG_CONFIG_HOME/fish" \
-	    "$HOME/.local/share/fish/generated_completions"
+	    "$HOME/.local/share/fish/generated_completions" \
+	    "$XDG_CACHE_HOME/fish/generated_completions"
 	cat > "$XDG_CONFIG_HOME/fish/config.fish" <<RC
 set -g fish_greeting
 function fish_prompt

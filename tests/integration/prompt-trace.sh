@@ -15,10 +15,37 @@ trace_shell() {
 }
 
 # region A B: the lines of $T/trace from the one that opens $T/A to the
-# one that opens $T/B.
+# one that opens $T/B that hearth can be the cause of: those of the shell
+# (the process that opens $T/A) and of the processes it starts in the
+# region, their children included, and every run of hearth, whoever
+# starts it. A process that was there before the region is not hearth's,
+# nor is anything else it starts: fish 4, for one, starts its man page
+# completion generator (python, `man --path`) in the background as it
+# starts up, and that may run during any prompt.
 region() {
-	awk -v a="$T/$1\"" -v b="$T/$2\"" 'index($0, a) { on = 1 }
-	    on { print } index($0, b) { on = 0 }' "$T/trace"
+	awk -v a="$T/$1\"" -v b="$T/$2\"" -v h="execve(\"$BUILD/hearth\"" '
+	# The pass over the whole trace: who started whom, and where each
+	# process first shows up. A call strace cut in two ends in a
+	# "<... clone resumed>" line of the same process.
+	FNR == NR {
+		if (!($1 in first))
+			first[$1] = FNR
+		if ($(NF - 1) == "=" && $NF ~ /^[0-9]+$/ &&
+		    ($2 ~ /^(clone|clone3|fork|vfork)\(/ || ($2 == "<..." &&
+		    $3 ~ /^(clone|clone3|fork|vfork)$/)))
+			parent[$NF] = $1
+		next
+	}
+	!on && index($0, a) { on = 1; start = FNR; shell = $1 }
+	on && (owned($1) || index($0, h)) { print }
+	on && index($0, b) { on = 0 }
+	function owned(p) {
+		if (p == shell)
+			return 1
+		if (!(p in parent) || first[p] < start)
+			return 0
+		return owned(parent[p])
+	}' "$T/trace" "$T/trace"
 }
 
 # count_in REGION: "E O", the hearth exports and the other processes (execs
@@ -44,12 +71,12 @@ env_sorted() {
 # check_quiet_prompts FORKS READS: between mark-begin and mark-end, where
 # the script cds into the workspace once and otherwise shows prompts,
 # hearth export ran once and nothing else ran; the shell forked FORKS
-# processes and itself read the generation file READS times or more.
+# processes and itself read the generation file READS times or more
+# (counted in the region's own lines: see region).
 check_quiet_prompts() {
 	local n others pid
 
-	awk '/mark-begin/ { on = 1 } on { print } /mark-end/ { on = 0 }' \
-	    "$T/trace" > "$T/region"
+	region mark-begin mark-end > "$T/region"
 	check "the markers are in the trace" grep -q mark-end "$T/region"
 	n=$(grep -c "execve(\"$BUILD/hearth\", \[\"[^\"]*\", \"export\"" \
 	    "$T/region")

@@ -1,26 +1,37 @@
 #!/usr/bin/env bash
 # Conformance: for each fixture dev shell, the environment a hearth shell
 # gets on `cd` equals `nix develop --command env`, variable by variable,
-# in every supported shell, less a short documented list:
+# in every supported shell, less a short documented list. Kept as the
+# user has them, whatever nix develop sets (envcmp -k):
 #   TMPDIR TEMP TMP TEMPDIR NIX_BUILD_TOP  nix develop's per-session build
 #                                          directory (deleted by hearth)
+#   SHELL                                   nix develop (Nix >= 2.20) names
+#                                          the bash it runs; hearth's user
+#                                          stays in their own shell
+# Not compared (envcmp -x):
 #   SHLVL PWD OLDPWD _                      the shell's own bookkeeping
 #   HEARTH_STATE                            what hearth applied (only in
 #                                          hearth's shell)
-# Both start from the same base environment, and nix develop runs from the
-# workspace root, where hearth evaluates (`out` depends on it).
+# Both start from the same base environment, with the user's SHELL and
+# TMPDIR, and nix develop runs from the workspace root, where hearth
+# evaluates (`out` depends on it).
 . "$(dirname "$0")/lib.sh"
 it_setup
 
-EXCLUDED="TMPDIR TEMP TMP TEMPDIR NIX_BUILD_TOP SHLVL PWD OLDPWD _ HEARTH_STATE"
+KEPT="TMPDIR TEMP TMP TEMPDIR NIX_BUILD_TOP SHELL"
+EXCLUDED="SHLVL PWD OLDPWD _ HEARTH_STATE"
 xargs_=()
+for x in $KEPT; do xargs_+=(-k "$x"); done
 for x in $EXCLUDED; do xargs_+=(-x "$x"); done
+mkdir -p "$T/usertmp"
 
 # The base environment both get: what a login gives, nothing of hearth.
 base_env() {
 	# USER is the real one: fish resets it to the uid's name anyway.
+	# The login shell and temporary directory are the user's own.
 	env -i HOME="$HOME" USER="$(id -un)" LOGNAME="$(id -un)" LANG=C.UTF-8 \
 	    PATH=/usr/bin:/bin TERM=dumb NIX_CONFIG="$NIX_CONFIG" \
+	    SHELL=/bin/sh TMPDIR="$T/usertmp" \
 	    XDG_RUNTIME_DIR="$XDG_RUNTIME_DIR" XDG_STATE_HOME="$XDG_STATE_HOME" \
 	    XDG_CACHE_HOME="$XDG_CACHE_HOME" XDG_CONFIG_HOME="$XDG_CONFIG_HOME" \
 	    HEARTH_TIMEOUT_MS="$HEARTH_TIMEOUT_MS" "$@"

@@ -3,13 +3,15 @@
  * with the one a hearth shell has, variable by variable, for the
  * conformance tests.
  *
- *   envcmp [-x NAME]... NIXDEV HEARTH OUTSIDE
+ *   envcmp [-x NAME | -k NAME]... NIXDEV HEARTH OUTSIDE
  *
  * Each file is an `env -0` dump. Every variable of NIXDEV (less the -x
- * exclusions) must be in HEARTH with the same bytes; every variable of
+ * and -k names) must be in HEARTH with the same bytes; every variable of
  * HEARTH that NIXDEV lacks must be the shell's own, i.e. also in OUTSIDE
  * (the same shell's environment with nothing applied) with the same value.
- * Differences are printed one per line; the exit status is 1 if any.
+ * A -k name is one hearth keeps: whatever nix develop gives it, HEARTH has
+ * OUTSIDE's value (or neither has one). Differences are printed one per
+ * line; the exit status is 1 if any.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -103,18 +105,24 @@ int
 main(int argc, char **argv)
 {
 	struct env	 nix, hearth, outside;
-	const char	*excl[64], *h, *o;
-	size_t		 nexcl = 0, i, j, equal = 0;
+	const char	*excl[64], *kept[64], *h, *o;
+	size_t		 nexcl = 0, nkept = 0, i, j, equal = 0;
 	int		 bad = 0, skip;
 
-	while (argc > 2 && strcmp(argv[1], "-x") == 0 && nexcl < 64) {
-		excl[nexcl++] = argv[2];
+	while (argc > 2 && nexcl < 64) {
+		if (strcmp(argv[1], "-x") == 0)
+			excl[nexcl++] = argv[2];
+		else if (strcmp(argv[1], "-k") == 0) {
+			excl[nexcl++] = argv[2];
+			kept[nkept++] = argv[2];
+		} else
+			break;
 		argc -= 2;
 		argv += 2;
 	}
 	if (argc != 4) {
-		fprintf(stderr, "usage: envcmp [-x NAME]... NIXDEV HEARTH "
-		    "OUTSIDE\n");
+		fprintf(stderr, "usage: envcmp [-x NAME | -k NAME]... NIXDEV "
+		    "HEARTH OUTSIDE\n");
 		return (2);
 	}
 	env_load(&nix, argv[1]);
@@ -150,8 +158,21 @@ main(int argc, char **argv)
 		printf(", not in nix develop\n");
 		bad = 1;
 	}
-	printf("envcmp: %zu variables equal, %zu excluded names\n", equal,
-	    nexcl);
+	for (i = 0; i < nkept; i++) {
+		h = env_get(&hearth, kept[i]);
+		o = env_get(&outside, kept[i]);
+		if ((h == NULL && o == NULL) ||
+		    (h != NULL && o != NULL && strcmp(h, o) == 0))
+			continue;
+		printf("not kept: %s: hearth ", kept[i]);
+		show(h);
+		printf(", outside ");
+		show(o);
+		putchar('\n');
+		bad = 1;
+	}
+	printf("envcmp: %zu variables equal, %zu kept, %zu excluded names\n",
+	    equal, nkept, nexcl - nkept);
 	/* The dumps live until exit; free them for LeakSanitizer. */
 	free(nix.data);
 	free(hearth.data);

@@ -262,6 +262,105 @@ test_entry_limit(void **state)
 	buf_release(&enc);
 }
 
+static void
+test_dump_get(void **state)
+{
+	const char *vars[] = { "A=1", "AB=2", "NIX_BUILD_TOP=/tmp/nix-shell.x",
+	    "E=", "C=x=y", NULL };
+	char		 b[256];
+	size_t		 bl;
+	struct envdiff	 d;
+	struct buf	 enc = BUF_INIT;
+
+	(void)state;
+	bl = dump(b, vars);
+	assert_string_equal(envdiff_dump_get(b, bl, "A"), "1");
+	assert_string_equal(envdiff_dump_get(b, bl, "AB"), "2");
+	assert_string_equal(envdiff_dump_get(b, bl, "NIX_BUILD_TOP"),
+	    "/tmp/nix-shell.x");
+	assert_string_equal(envdiff_dump_get(b, bl, "E"), "");
+	assert_string_equal(envdiff_dump_get(b, bl, "C"), "x=y");
+	assert_null(envdiff_dump_get(b, bl, "x"));
+	assert_null(envdiff_dump_get(b, bl, "B"));
+	/* A record cut short (no NUL) is not read. */
+	assert_null(envdiff_dump_get("A=1", 3, "A"));
+
+	envdiff_init(&d);
+	envdiff_add(&d, ENVDIFF_UNSET, "GONE", "");
+	envdiff_add(&d, ENVDIFF_PREPEND, "PATH", "/nix/a/bin");
+	envdiff_add(&d, ENVDIFF_SET, "NIX_ATTRS_JSON_FILE", "/s/.attrs.json");
+	/* A value spelling a name is still a value. */
+	envdiff_add(&d, ENVDIFF_SET, "X", "NIX_ATTRS_SH_FILE");
+	envdiff_encode(&d, &enc);
+	assert_string_equal(envdiff_encoded_get(enc.data, enc.len,
+	    "NIX_ATTRS_JSON_FILE"), "/s/.attrs.json");
+	assert_string_equal(envdiff_encoded_get(enc.data, enc.len, "X"),
+	    "NIX_ATTRS_SH_FILE");
+	assert_null(envdiff_encoded_get(enc.data, enc.len,
+	    "NIX_ATTRS_SH_FILE"));
+	assert_null(envdiff_encoded_get(enc.data, enc.len, "PATH"));
+	assert_null(envdiff_encoded_get(enc.data, enc.len, "GONE"));
+	assert_null(envdiff_encoded_get(enc.data, enc.len - 1, "X"));
+	envdiff_release(&d);
+	buf_release(&enc);
+}
+
+static void
+test_dirs(void **state)
+{
+	struct envdiff		 d;
+	struct buf		 names = BUF_INIT;
+	const struct envdiff_entry *e;
+	const char		*top = "/tmp/nix-shell.AbC12";
+
+	(void)state;
+	assert_true(envdiff_names_dir("/tmp/nix-shell.AbC12", top));
+	assert_true(envdiff_names_dir("/tmp/nix-shell.AbC12/x", top));
+	assert_true(envdiff_names_dir("a:/tmp/nix-shell.AbC12:b", top));
+	assert_true(envdiff_names_dir("--dir=/tmp/nix-shell.AbC12 -v",
+	    "/tmp/nix-shell.AbC12/"));
+	assert_false(envdiff_names_dir("/tmp/nix-shell.AbC123", top));
+	assert_false(envdiff_names_dir("/tmp/nix-shell.AbC12-x", top));
+	assert_false(envdiff_names_dir("/tmp/nix-shell.AbC", top));
+	assert_false(envdiff_names_dir("/anything", "/"));
+	assert_false(envdiff_names_dir("/anything", ""));
+
+	envdiff_init(&d);
+	envdiff_add(&d, ENVDIFF_SET, "NIX_ATTRS_JSON_FILE",
+	    "/tmp/nix-dev-env-7-0/.attrs.json");
+	envdiff_add(&d, ENVDIFF_SET, "BOTH",
+	    "/tmp/nix-dev-env-7-0:/tmp/nix-dev-env-7-01/x:/tmp/nix-dev-env-7-0/y");
+	envdiff_add(&d, ENVDIFF_UNSET, "GONE", "");
+	envdiff_add(&d, ENVDIFF_SET, "CACHE", "/tmp/nix-shell.AbC12/cache");
+	envdiff_add(&d, ENVDIFF_PREPEND, "PATH",
+	    "/nix/a/bin:/tmp/nix-shell.AbC12/bin::/nix/b/bin");
+	envdiff_add(&d, ENVDIFF_PREPEND, "ONLY", "/tmp/nix-shell.AbC12/bin");
+	envdiff_add(&d, ENVDIFF_SET, "KEEP", "/tmp/nix-shell.AbC12x");
+
+	envdiff_move_dir(&d, "/tmp/nix-dev-env-7-0", "/s/attrs/g-1-link");
+	assert_non_null(e = find(&d, "NIX_ATTRS_JSON_FILE"));
+	assert_string_equal(e->value, "/s/attrs/g-1-link/.attrs.json");
+	assert_non_null(e = find(&d, "BOTH"));
+	assert_string_equal(e->value,
+	    "/s/attrs/g-1-link:/tmp/nix-dev-env-7-01/x:/s/attrs/g-1-link/y");
+
+	envdiff_drop_dir(&d, top, &names);
+	assert_string_equal(names.data, "CACHE PATH ONLY");
+	assert_null(find(&d, "CACHE"));
+	assert_null(find(&d, "ONLY"));
+	assert_non_null(e = find(&d, "PATH"));
+	assert_int_equal(e->op, ENVDIFF_PREPEND);
+	assert_string_equal(e->value, "/nix/a/bin::/nix/b/bin");
+	assert_non_null(e = find(&d, "KEEP"));
+	assert_non_null(e = find(&d, "GONE"));
+	assert_int_equal(d.n, 5);
+	/* The order of what is left is kept. */
+	assert_string_equal(d.entries[0].name, "NIX_ATTRS_JSON_FILE");
+	assert_string_equal(d.entries[4].name, "KEEP");
+	envdiff_release(&d);
+	buf_release(&names);
+}
+
 static const struct CMUnitTest tests[] = {
 	cmocka_unit_test(test_compute),
 	cmocka_unit_test(test_not_a_prefix),
@@ -270,6 +369,8 @@ static const struct CMUnitTest tests[] = {
 	cmocka_unit_test(test_decode_rejects),
 	cmocka_unit_test(test_names),
 	cmocka_unit_test(test_entry_limit),
+	cmocka_unit_test(test_dump_get),
+	cmocka_unit_test(test_dirs),
 };
 
 HARNESS_MAIN(tests)
