@@ -98,6 +98,7 @@ enum eval_stage {
 
 struct eval_out {
 	uv_pipe_t	 pipe;
+	int		 fd;		/* the child's end */
 	struct buf	*to;
 	size_t		 cap;
 	int		 keep_tail;	/* past the cap, keep the end */
@@ -536,6 +537,22 @@ eval_timeout(uv_timer_t *t)
 	eval_kill(ev);
 }
 
+/*
+ * Where output i of the stage goes: the child's fd, the buffer, its cap,
+ * whether past the cap the end is kept (else the job fails), and whether
+ * its lines are Nix's log to read as they come.
+ */
+static void
+eval_out(struct eval *ev, int i, int fd, struct buf *to, size_t cap,
+    int keep_tail, int lines)
+{
+	ev->out[i].fd = fd;
+	ev->out[i].to = to;
+	ev->out[i].cap = cap;
+	ev->out[i].keep_tail = keep_tail;
+	ev->out[i].lines = lines;
+}
+
 /* Spawn the current stage's child with its output pipes. */
 static void
 eval_stage_start(struct eval *ev)
@@ -544,7 +561,7 @@ eval_stage_start(struct eval *ev)
 	uv_stdio_container_t	 stdio[4];
 	struct nix_argv		*nargv = NULL;
 	char			*argv[8];
-	int			 rc, i, fd_of[2];
+	int			 rc, i;
 
 	memset(&opts, 0, sizeof opts);
 	memset(stdio, 0, sizeof stdio);
@@ -555,16 +572,8 @@ eval_stage_start(struct eval *ev)
 
 	if (ev->stage == EVAL_VERSION) {
 		nargv = nix_argv_version(ev->nix);
-		ev->out[0].to = &ev->rc;
-		ev->out[0].cap = EVAL_MAX_HOOK;
-		ev->out[0].keep_tail = 0;
-		ev->out[0].lines = 0;
-		ev->out[1].to = &ev->log;
-		ev->out[1].cap = EVAL_MAX_HOOK;
-		ev->out[1].keep_tail = 1;
-		ev->out[1].lines = 0;
-		fd_of[0] = 1;
-		fd_of[1] = 2;
+		eval_out(ev, 0, 1, &ev->rc, EVAL_MAX_HOOK, 0, 0);
+		eval_out(ev, 1, 2, &ev->log, EVAL_MAX_HOOK, 1, 0);
 	} else if (ev->stage == EVAL_NIX) {
 		if (ev->mode == EVAL_ROOTS)
 			nargv = nix_argv_archive(ev->nix, ev->root);
@@ -573,16 +582,9 @@ eval_stage_start(struct eval *ev)
 		else
 			nargv = nix_argv_print_dev_env(ev->nix, ev->root,
 			    ev->shell, ev->profile, NIX_TRACE);
-		ev->out[0].to = &ev->rc;
-		ev->out[0].cap = EVAL_MAX_RC;
-		ev->out[0].keep_tail = 0;
-		ev->out[0].lines = 0;
-		ev->out[1].to = &ev->log;
-		ev->out[1].cap = EVAL_MAX_LOG;
-		ev->out[1].keep_tail = 1;
-		ev->out[1].lines = ev->mode == EVAL_DEVENV;
-		fd_of[0] = 1;
-		fd_of[1] = 2;
+		eval_out(ev, 0, 1, &ev->rc, EVAL_MAX_RC, 0, 0);
+		eval_out(ev, 1, 2, &ev->log, EVAL_MAX_LOG, 1,
+		    ev->mode == EVAL_DEVENV);
 	} else if (ev->stage == EVAL_LINK) {
 		/* Every store path the archive named, rooted at profile. */
 		if ((nargv = nix_argv_gcroots(ev->nix, ev->profile,
@@ -591,16 +593,8 @@ eval_stage_start(struct eval *ev)
 			eval_finish(ev);
 			return;
 		}
-		ev->out[0].to = &ev->hook;
-		ev->out[0].cap = EVAL_MAX_HOOK;
-		ev->out[0].keep_tail = 1;
-		ev->out[0].lines = 0;
-		ev->out[1].to = &ev->log;
-		ev->out[1].cap = EVAL_MAX_LOG;
-		ev->out[1].keep_tail = 1;
-		ev->out[1].lines = 0;
-		fd_of[0] = 1;
-		fd_of[1] = 2;
+		eval_out(ev, 0, 1, &ev->hook, EVAL_MAX_HOOK, 1, 0);
+		eval_out(ev, 1, 2, &ev->log, EVAL_MAX_LOG, 1, 0);
 	} else {
 		i = 0;
 		argv[i++] = "bash";
@@ -611,16 +605,8 @@ eval_stage_start(struct eval *ev)
 		argv[i++] = "hearth-eval";
 		argv[i++] = ev->rcfile;
 		argv[i] = NULL;
-		ev->out[0].to = &ev->hook;
-		ev->out[0].cap = EVAL_MAX_HOOK;
-		ev->out[0].keep_tail = 1;
-		ev->out[0].lines = 0;
-		ev->out[1].to = &ev->dump;
-		ev->out[1].cap = EVAL_MAX_DUMP;
-		ev->out[1].keep_tail = 0;
-		ev->out[1].lines = 0;
-		fd_of[0] = 1;
-		fd_of[1] = 3;
+		eval_out(ev, 0, 1, &ev->hook, EVAL_MAX_HOOK, 1, 0);
+		eval_out(ev, 1, 3, &ev->dump, EVAL_MAX_DUMP, 0, 0);
 	}
 	ev->nout = 2;
 	stdio[0].flags = UV_IGNORE;
@@ -631,8 +617,8 @@ eval_stage_start(struct eval *ev)
 		ev->out[i].ev = ev;
 		uv_pipe_init(ev->loop, &ev->out[i].pipe, 0);
 		ev->out[i].pipe.data = &ev->out[i];
-		stdio[fd_of[i]].flags = UV_CREATE_PIPE | UV_WRITABLE_PIPE;
-		stdio[fd_of[i]].data.stream = (uv_stream_t *)&ev->out[i].pipe;
+		stdio[ev->out[i].fd].flags = UV_CREATE_PIPE | UV_WRITABLE_PIPE;
+		stdio[ev->out[i].fd].data.stream = (uv_stream_t *)&ev->out[i].pipe;
 	}
 	opts.args = nargv != NULL ? nix_argv_vector(nargv) : argv;
 	opts.file = opts.args[0];
