@@ -17,26 +17,35 @@
 #include "hearth/xmalloc.h"
 #include "hearth.h"
 
-static const struct cmd_entry *cmd_table[] = {
-	&cmd_allow_entry,
-	&cmd_check_entry,
-	&cmd_daemon_entry,
-	&cmd_deny_entry,
-	&cmd_doctor_entry,
-	&cmd_exec_entry,
-	&cmd_export_entry,
-	&cmd_fallback_entry,
-	&cmd_gc_entry,
-	&cmd_hook_entry,
-	&cmd_list_entry,
-	&cmd_log_entry,
-	&cmd_reload_entry,
-	&cmd_stats_entry,
-	&cmd_status_entry,
-	&cmd_tools_entry,
-	&cmd_wait_entry,
-	&cmd_complete_entry,
-};
+/*
+ * The commands, one row each: X(name) is cmd_name_entry, defined in
+ * client/cmd-name.c. Sorted, as help and completions list them; hidden
+ * commands (__complete) last.
+ */
+#define CMD_TABLE(X)		\
+	X(allow)		\
+	X(check)		\
+	X(daemon)		\
+	X(deny)			\
+	X(doctor)		\
+	X(exec)			\
+	X(export)		\
+	X(fallback)		\
+	X(gc)			\
+	X(hook)			\
+	X(list)			\
+	X(log)			\
+	X(reload)		\
+	X(stats)		\
+	X(status)		\
+	X(tools)		\
+	X(wait)			\
+	X(complete)
+
+#define CMD_EXTERN(name)	extern const struct cmd_entry cmd_##name##_entry;
+#define CMD_REF(name)		&cmd_##name##_entry,
+CMD_TABLE(CMD_EXTERN)
+static const struct cmd_entry *cmd_table[] = { CMD_TABLE(CMD_REF) };
 #define CMD_COUNT	(sizeof cmd_table / sizeof *cmd_table)
 
 size_t

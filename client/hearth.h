@@ -108,24 +108,6 @@ char		*cmd_dir(const char *, char **);
  */
 int		 cmd_dir_text(const struct cmd_parsed *, enum msg_type);
 
-extern const struct cmd_entry cmd_allow_entry;
-extern const struct cmd_entry cmd_check_entry;
-extern const struct cmd_entry cmd_complete_entry;
-extern const struct cmd_entry cmd_daemon_entry;
-extern const struct cmd_entry cmd_deny_entry;
-extern const struct cmd_entry cmd_doctor_entry;
-extern const struct cmd_entry cmd_exec_entry;
-extern const struct cmd_entry cmd_export_entry;
-extern const struct cmd_entry cmd_fallback_entry;
-extern const struct cmd_entry cmd_gc_entry;
-extern const struct cmd_entry cmd_hook_entry;
-extern const struct cmd_entry cmd_list_entry;
-extern const struct cmd_entry cmd_log_entry;
-extern const struct cmd_entry cmd_reload_entry;
-extern const struct cmd_entry cmd_stats_entry;
-extern const struct cmd_entry cmd_status_entry;
-extern const struct cmd_entry cmd_tools_entry;
-extern const struct cmd_entry cmd_wait_entry;
 
 /* ipc.c: one request, one reply, over the daemon's socket. */
 struct ipc_reply {
