@@ -111,7 +111,7 @@ cmd_find(const char *name, char **cause)
 	const struct cmd_entry	*found = NULL;
 	const char		*names[CMD_COUNT], *close;
 	struct buf		 list = BUF_INIT;
-	size_t			 i, n = 0, len = strlen(name);
+	size_t			 i, n = 0, len = strlen(name), best;
 
 	for (i = 0; i < CMD_COUNT; i++) {
 		if (strcmp(cmd_table[i]->name, name) == 0)
@@ -139,10 +139,18 @@ cmd_find(const char *name, char **cause)
 		if (!cmd_table[i]->hidden)
 			names[n++] = cmd_table[i]->name;
 	}
-	if ((close = cmd_closest(name, names, n)) != NULL)
+	if ((close = cmd_closest(name, names, n)) != NULL) {
+		/* Name every command as close as the closest. */
+		best = cmd_distance(name, close);
+		for (i = 0; i < n; i++) {
+			if (cmd_distance(name, names[i]) == best)
+				buf_addf(&list, "%s%s", list.len ? " or " : "",
+				    names[i]);
+		}
 		*cause = xasprintf("unknown command: %s (did you mean %s? see "
-		    "hearth --help)", name, close);
-	else
+		    "hearth --help)", name, list.data);
+		buf_release(&list);
+	} else
 		*cause = xasprintf("unknown command: %s (see hearth --help)",
 		    name);
 	return (NULL);

@@ -97,7 +97,9 @@ test_find_did_you_mean(void **state)
 	char	*cause = NULL;
 
 	(void)state;
-	expect_missing("stauts", "did you mean stat");
+	/* As close to both: both named. */
+	expect_missing("stauts", "did you mean stats or status?");
+	expect_missing("statsu", "did you mean stats or status?");
 	expect_missing("alow", "did you mean allow?");
 	expect_missing("doctr", "did you mean doctor?");
 	expect_missing("rload", "did you mean reload?");
