@@ -11,6 +11,7 @@
 #   make deps       install (as root) or name the missing Debian packages
 #   make bench      benchmarks (see bench/)
 #   make man        the man pages, from docs/*.scd (scdoc)
+#   make completions  contrib/completions/*, from the command table
 #   make install    install into $(DESTDIR)$(PREFIX) (default /usr/local);
 #                   make uninstall removes exactly what it installed
 #   make fuzz       each libFuzzer harness (tests/fuzz) for FUZZ_SECONDS (60)
@@ -277,7 +278,15 @@ uninstall:
 	rm -f $(DESTDIR)$(SYSTEMDUSERDIR)/hearthd.socket \
 	    $(DESTDIR)$(SYSTEMDUSERDIR)/hearthd.service
 
-.PHONY: man install uninstall
+# The completions are made from the command table (hearth __complete) and
+# committed, so that installing runs nothing it built; t-cli fails when
+# they differ from what the table makes.
+completions: $(BUILD)/hearth
+	$(BUILD)/hearth __complete bash > contrib/completions/hearth.bash
+	$(BUILD)/hearth __complete zsh > contrib/completions/_hearth
+	$(BUILD)/hearth __complete fish > contrib/completions/hearth.fish
+
+.PHONY: man install uninstall completions
 
 clean:
 	rm -rf build build-san

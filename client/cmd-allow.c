@@ -7,11 +7,13 @@
 
 #include "hearth.h"
 
-static int	cmd_allow_exec(int, char **);
+static int	cmd_allow_exec(const struct cmd_parsed *);
 
 const struct cmd_entry cmd_allow_entry = {
 	.name = "allow",
 	.args = "[DIR]",
+	.max_args = 1,
+	.complete = CMD_COMPLETE_DIR,
 	.summary = "trust the workspace holding DIR and evaluate its shell",
 	.help =
 	    "Nothing of a workspace is evaluated before it is allowed: a\n"
@@ -23,7 +25,7 @@ const struct cmd_entry cmd_allow_entry = {
 };
 
 static int
-cmd_allow_exec(int argc, char **argv)
+cmd_allow_exec(const struct cmd_parsed *p)
 {
-	return (cmd_dir_text(&cmd_allow_entry, MSG_ALLOW, argc, argv));
+	return (cmd_dir_text(p, MSG_ALLOW));
 }

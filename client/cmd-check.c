@@ -30,11 +30,17 @@
 /* What one Nix call may print on stdout: far above any dev shell. */
 #define CHECK_MAX_OUT		(64U * 1024 * 1024)
 
-static int	cmd_check_exec(int, char **);
+static int	cmd_check_exec(const struct cmd_parsed *);
 
 const struct cmd_entry cmd_check_entry = {
 	.name = "check",
-	.args = "[--junit FILE] [DIR]",
+	.args = "[DIR]",
+	.max_args = 1,
+	.complete = CMD_COMPLETE_DIR,
+	.options = {
+	    { "junit", 0, "FILE", "also write the results as JUnit XML" },
+	    CMD_OPTION_TIMEOUT("limit each Nix call to SECONDS (default 600)"),
+	},
 	.summary = "run the workspace's fitness checks (for CI)",
 	.help =
 	    "Checks, with Nix, that flake.lock is up to date with flake.nix,\n"
@@ -372,45 +378,21 @@ check_junit(const struct check *ck, const char *file, char **cause)
 }
 
 static int
-cmd_check_exec(int argc, char **argv)
+cmd_check_exec(const struct cmd_parsed *p)
 {
 	struct check	 ck;
 	struct toolslist *got = NULL;
-	const char	*arg = NULL, *junit = NULL;
-	char		*dir = NULL, *root = NULL, *cause = NULL, *end, *prog;
+	const char	*junit = cmd_get(p, "junit");
+	char		*dir = NULL, *root = NULL, *cause = NULL, *prog;
 	char		*system = NULL, *why = NULL, *text = NULL, **names = NULL;
-	int		*built = NULL, rc = EXIT_FAIL, i;
+	int		*built = NULL, rc = EXIT_FAIL;
 	long		 timeout = 600;
 	size_t		 k;
 
-	for (i = 1; i < argc; i++) {
-		if (strcmp(argv[i], "--junit") == 0) {
-			if (++i == argc)
-				return (cmd_usage_error(&cmd_check_entry,
-				    "--junit needs a file name"));
-			junit = argv[i];
-		} else if (strcmp(argv[i], "--timeout") == 0) {
-			if (++i == argc)
-				return (cmd_usage_error(&cmd_check_entry,
-				    "--timeout needs a number of seconds"));
-			errno = 0;
-			timeout = strtol(argv[i], &end, 10);
-			if (errno != 0 || *end != '\0' || timeout <= 0 ||
-			    timeout > 86400)
-				return (cmd_usage_error(&cmd_check_entry,
-				    "bad timeout: %s (1 to 86400 seconds)",
-				    argv[i]));
-		} else if (argv[i][0] == '-')
-			return (cmd_usage_error(&cmd_check_entry,
-			    "unknown option: %s", argv[i]));
-		else if (arg != NULL)
-			return (cmd_usage_error(&cmd_check_entry,
-			    "too many arguments"));
-		else
-			arg = argv[i];
-	}
+	if (cmd_number(p, "timeout", 1, 86400, &timeout) != 0)
+		return (EXIT_USAGE);
 	memset(&ck, 0, sizeof ck);
-	if ((dir = cmd_dir(arg, &cause)) == NULL)
+	if ((dir = cmd_dir(cmd_arg(p, 0), &cause)) == NULL)
 		goto fail;
 	if ((root = path_find_workspace(dir)) == NULL) {
 		cause = xasprintf("no %s in %s or any parent directory",

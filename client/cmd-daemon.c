@@ -17,11 +17,15 @@
 #include "hearth/path.h"
 #include "hearth.h"
 
-static int	cmd_daemon_exec(int, char **);
+static int	cmd_daemon_exec(const struct cmd_parsed *);
 
 const struct cmd_entry cmd_daemon_entry = {
 	.name = "daemon",
 	.args = "start|stop|status",
+	.min_args = 1,
+	.max_args = 1,
+	.complete = CMD_COMPLETE_WORDS,
+	.words = "start stop status",
 	.summary = "start, stop or check hearthd",
 	.help =
 	    "status exits 0 when hearthd answers and 1 when it does not.\n",
@@ -198,17 +202,16 @@ daemon_status(void)
 }
 
 static int
-cmd_daemon_exec(int argc, char **argv)
+cmd_daemon_exec(const struct cmd_parsed *p)
 {
-	if (argc != 2)
-		return (cmd_usage_error(&cmd_daemon_entry, "expected start, "
-		    "stop or status"));
-	if (strcmp(argv[1], "start") == 0)
+	const char	*action = cmd_arg(p, 0);
+
+	if (strcmp(action, "start") == 0)
 		return (daemon_start());
-	if (strcmp(argv[1], "stop") == 0)
+	if (strcmp(action, "stop") == 0)
 		return (daemon_stop());
-	if (strcmp(argv[1], "status") == 0)
+	if (strcmp(action, "status") == 0)
 		return (daemon_status());
 	return (cmd_usage_error(&cmd_daemon_entry, "unknown action: %s",
-	    argv[1]));
+	    action));
 }

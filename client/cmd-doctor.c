@@ -33,7 +33,7 @@
 /* inotify: fail when the daemon alone uses this share of the limit. */
 #define DOCTOR_WATCH_PERCENT	90
 
-static int	cmd_doctor_exec(int, char **);
+static int	cmd_doctor_exec(const struct cmd_parsed *);
 
 const struct cmd_entry cmd_doctor_entry = {
 	.name = "doctor",
@@ -611,14 +611,11 @@ doctor_check_hook(struct doctor *d)
 }
 
 static int
-cmd_doctor_exec(int argc, char **argv)
+cmd_doctor_exec(const struct cmd_parsed *p)
 {
 	struct doctor	 d;
 
-	(void)argv;
-	if (argc != 1)
-		return (cmd_usage_error(&cmd_doctor_entry, "unexpected "
-		    "argument"));
+	(void)p;
 	memset(&d, 0, sizeof d);
 	/* Each line must be out before a slow check starts. */
 	setvbuf(stdout, NULL, _IOLBF, 0);

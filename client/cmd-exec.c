@@ -16,11 +16,14 @@
 
 #define EXEC_WAIT_MS	(600 * 1000)
 
-static int	cmd_exec_exec(int, char **);
+static int	cmd_exec_exec(const struct cmd_parsed *);
 
 const struct cmd_entry cmd_exec_entry = {
 	.name = "exec",
 	.args = "[DIR] -- CMD [ARGS...]",
+	.max_args = 1,
+	.dashdash = 1,
+	.complete = CMD_COMPLETE_DIR,
 	.summary = "run a command in the dev shell of DIR",
 	.help = "Exit status: the command's, or 1 when DIR has no usable\n"
 	    "shell (not allowed, blocked, failed with no earlier snapshot),\n"
@@ -55,28 +58,15 @@ exec_ask(enum msg_type type, const char *dir, struct shell_reply *r,
 }
 
 static int
-cmd_exec_exec(int argc, char **argv)
+cmd_exec_exec(const struct cmd_parsed *p)
 {
 	struct shell_reply	 r;
 	struct envdiff		 d;
 	struct envstate		*st;
 	struct envset		*set;
 	char			*dir, *cause = NULL, *enc, **env;
-	int			 i, sep = -1;
 
-	for (i = 1; i < argc; i++) {
-		if (strcmp(argv[i], "--") == 0) {
-			sep = i;
-			break;
-		}
-	}
-	if (sep == -1 || sep + 1 >= argc)
-		return (cmd_usage_error(&cmd_exec_entry, "expected -- and a "
-		    "command"));
-	if (sep > 2)
-		return (cmd_usage_error(&cmd_exec_entry, "too many "
-		    "arguments before --"));
-	if ((dir = cmd_dir(sep == 2 ? argv[1] : NULL, &cause)) == NULL)
+	if ((dir = cmd_dir(cmd_arg(p, 0), &cause)) == NULL)
 		goto fail;
 	/* Settle first (this waits for a shell being evaluated). */
 	if (exec_ask(MSG_WAIT, dir, &r, &cause) != 0)
@@ -128,8 +118,8 @@ cmd_exec_exec(int argc, char **argv)
 	free(dir);
 	/* PATH lookup must use the dev shell's PATH: switch environ first. */
 	environ = env;
-	execvp(argv[sep + 1], argv + sep + 1);
-	fprintf(stderr, "hearth exec: %s: %s\n", argv[sep + 1],
+	execvp(p->rest[0], p->rest);
+	fprintf(stderr, "hearth exec: %s: %s\n", p->rest[0],
 	    strerror(errno));
 	return (errno == ENOENT ? 127 : 126);
 fail:

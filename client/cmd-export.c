@@ -36,11 +36,15 @@
 /* How long a prompt waits for the daemon, unless HEARTH_TIMEOUT_MS says. */
 #define EXPORT_TIMEOUT_MS	50
 
-static int	cmd_export_exec(int, char **);
+static int	cmd_export_exec(const struct cmd_parsed *);
 
 const struct cmd_entry cmd_export_entry = {
 	.name = "export",
 	.args = "SHELL",
+	.min_args = 1,
+	.max_args = 1,
+	.complete = CMD_COMPLETE_WORDS,
+	.words = "bash zsh fish",
 	.summary = "print code that applies the dev shell for this directory",
 	.help =
 	    "The prompt hook runs this; you do not need to. SHELL is bash,\n"
@@ -326,7 +330,7 @@ export_leave(const struct shell *sh, struct buf *out, struct envstate *st,
 }
 
 static int
-cmd_export_exec(int argc, char **argv)
+cmd_export_exec(const struct cmd_parsed *p)
 {
 	const struct shell	*sh;
 	struct envstate		*st;
@@ -337,10 +341,7 @@ cmd_export_exec(int argc, char **argv)
 	char			*cause = NULL, *cwd, *root, *enc;
 	size_t			 i;
 
-	if (argc != 2)
-		return (cmd_usage_error(&cmd_export_entry, "expected one "
-		    "shell name"));
-	if ((sh = shell_find(argv[1], &cause)) == NULL) {
+	if ((sh = shell_find(cmd_arg(p, 0), &cause)) == NULL) {
 		fprintf(stderr, "hearth export: %s\n", cause);
 		free(cause);
 		return (EXIT_USAGE);

@@ -29,11 +29,13 @@
 /* Instructions are for reading: a larger file is a mistake. */
 #define FALLBACK_MAX_SIZE	(1024 * 1024)
 
-static int	cmd_fallback_exec(int, char **);
+static int	cmd_fallback_exec(const struct cmd_parsed *);
 
 const struct cmd_entry cmd_fallback_entry = {
 	.name = "fallback",
 	.args = "[DIR]",
+	.max_args = 1,
+	.complete = CMD_COMPLETE_DIR,
 	.summary = "show how to set up DIR's dev shell without Nix",
 	.help =
 	    "Prints the instructions the workspace documents for DIR's\n"
@@ -150,7 +152,7 @@ fallback_nix_line(void)
 }
 
 static int
-cmd_fallback_exec(int argc, char **argv)
+cmd_fallback_exec(const struct cmd_parsed *p)
 {
 	struct wsconfig	*c = NULL;
 	struct toolslist *tl = NULL;
@@ -159,13 +161,7 @@ cmd_fallback_exec(int argc, char **argv)
 	size_t		 i, n;
 	int		 rc = EXIT_FAIL, have_tools;
 
-	if (argc > 2)
-		return (cmd_usage_error(&cmd_fallback_entry,
-		    "too many arguments"));
-	if (argc == 2 && argv[1][0] == '-')
-		return (cmd_usage_error(&cmd_fallback_entry,
-		    "unknown option: %s", argv[1]));
-	if ((dir = cmd_dir(argc == 2 ? argv[1] : NULL, &cause)) == NULL)
+	if ((dir = cmd_dir(cmd_arg(p, 0), &cause)) == NULL)
 		goto fail;
 	if ((root = path_find_workspace(dir)) == NULL) {
 		cause = xasprintf("no %s in %s or any parent directory",

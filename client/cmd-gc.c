@@ -10,11 +10,15 @@
 
 #include "hearth.h"
 
-static int	cmd_gc_exec(int, char **);
+static int	cmd_gc_exec(const struct cmd_parsed *);
 
 const struct cmd_entry cmd_gc_entry = {
 	.name = "gc",
-	.args = "[--older-than DAYS]",
+	.args = "",
+	.options = {
+	    { "older-than", 0, "DAYS",
+	      "forget workspaces unused for DAYS (default 30)" },
+	},
 	.summary = "drop vanished and long-unused workspaces and their roots",
 	.help = "Afterwards nix-collect-garbage may delete their dev\n"
 	    "environments. DAYS defaults to 30.\n",
@@ -22,22 +26,16 @@ const struct cmd_entry cmd_gc_entry = {
 };
 
 static int
-cmd_gc_exec(int argc, char **argv)
+cmd_gc_exec(const struct cmd_parsed *p)
 {
 	struct buf		 b = BUF_INIT;
 	struct ipc_reply	 reply;
-	char			*cause = NULL, *text, *end;
+	char			*cause = NULL, *text;
 	long			 days = 30;
 	size_t			 off;
 
-	if (argc == 3 && strcmp(argv[1], "--older-than") == 0) {
-		errno = 0;
-		days = strtol(argv[2], &end, 10);
-		if (errno != 0 || *end != '\0' || days < 0 || days > 36500)
-			return (cmd_usage_error(&cmd_gc_entry, "bad number of "
-			    "days: %s", argv[2]));
-	} else if (argc != 1)
-		return (cmd_usage_error(&cmd_gc_entry, "unexpected argument"));
+	if (cmd_number(p, "older-than", 0, 36500, &days) != 0)
+		return (EXIT_USAGE);
 	off = protocol_begin(&b, MSG_GC);
 	protocol_put_u32(&b, (uint32_t)days);
 	protocol_end(&b, off);

@@ -13,11 +13,15 @@
 #include "hearth/path.h"
 #include "hearth.h"
 
-static int	cmd_hook_exec(int, char **);
+static int	cmd_hook_exec(const struct cmd_parsed *);
 
 const struct cmd_entry cmd_hook_entry = {
 	.name = "hook",
 	.args = "SHELL",
+	.min_args = 1,
+	.max_args = 1,
+	.complete = CMD_COMPLETE_WORDS,
+	.words = "bash zsh fish",
 	.summary = "print the prompt hook for SHELL's rc file",
 	.help =
 	    "bash: add this line to ~/.bashrc:\n"
@@ -30,7 +34,7 @@ const struct cmd_entry cmd_hook_entry = {
 };
 
 static int
-cmd_hook_exec(int argc, char **argv)
+cmd_hook_exec(const struct cmd_parsed *args)
 {
 	const struct shell	*sh;
 	struct buf		 out = BUF_INIT;
@@ -39,10 +43,7 @@ cmd_hook_exec(int argc, char **argv)
 	char			*rundir, *genfile;
 	ssize_t			 n;
 
-	if (argc != 2)
-		return (cmd_usage_error(&cmd_hook_entry, "expected one shell "
-		    "name"));
-	if ((sh = shell_find(argv[1], &cause)) == NULL) {
+	if ((sh = shell_find(cmd_arg(args, 0), &cause)) == NULL) {
 		fprintf(stderr, "hearth hook: %s\n", cause);
 		free(cause);
 		return (EXIT_USAGE);

@@ -8,7 +8,7 @@
 
 #include "hearth.h"
 
-static int	cmd_list_exec(int, char **);
+static int	cmd_list_exec(const struct cmd_parsed *);
 
 const struct cmd_entry cmd_list_entry = {
 	.name = "list",
@@ -42,7 +42,7 @@ list_age(char *out, size_t n, uint64_t t)
 }
 
 static int
-cmd_list_exec(int argc, char **argv)
+cmd_list_exec(const struct cmd_parsed *p)
 {
 	struct buf		 b = BUF_INIT;
 	struct ipc_reply	 reply;
@@ -54,9 +54,7 @@ cmd_list_exec(int argc, char **argv)
 	size_t			 off;
 	int			 rc = EXIT_OK;
 
-	(void)argv;
-	if (argc != 1)
-		return (cmd_usage_error(&cmd_list_entry, "takes no arguments"));
+	(void)p;
 	off = protocol_begin(&b, MSG_LIST);
 	protocol_end(&b, off);
 	if (ipc_request(&b, &reply, 5000, 1, &cause) != 0) {

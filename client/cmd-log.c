@@ -4,18 +4,20 @@
  */
 #include "hearth.h"
 
-static int	cmd_log_exec(int, char **);
+static int	cmd_log_exec(const struct cmd_parsed *);
 
 const struct cmd_entry cmd_log_entry = {
 	.name = "log",
 	.args = "[DIR]",
+	.max_args = 1,
+	.complete = CMD_COMPLETE_DIR,
 	.summary = "show the last evaluation's full Nix output",
 	.help = "DIR defaults to the current directory.\n",
 	.exec = cmd_log_exec,
 };
 
 static int
-cmd_log_exec(int argc, char **argv)
+cmd_log_exec(const struct cmd_parsed *p)
 {
-	return (cmd_dir_text(&cmd_log_entry, MSG_LOG, argc, argv));
+	return (cmd_dir_text(p, MSG_LOG));
 }

@@ -5,11 +5,13 @@
  */
 #include "hearth.h"
 
-static int	cmd_reload_exec(int, char **);
+static int	cmd_reload_exec(const struct cmd_parsed *);
 
 const struct cmd_entry cmd_reload_entry = {
 	.name = "reload",
 	.args = "[DIR]",
+	.max_args = 1,
+	.complete = CMD_COMPLETE_DIR,
 	.summary = "evaluate the shell for DIR again",
 	.help = "The prompt switches when the new snapshot is ready (hearth "
 	    "wait).\nDIR defaults to the current directory.\n",
@@ -17,7 +19,7 @@ const struct cmd_entry cmd_reload_entry = {
 };
 
 static int
-cmd_reload_exec(int argc, char **argv)
+cmd_reload_exec(const struct cmd_parsed *p)
 {
-	return (cmd_dir_text(&cmd_reload_entry, MSG_RELOAD, argc, argv));
+	return (cmd_dir_text(p, MSG_RELOAD));
 }

@@ -7,7 +7,7 @@
 
 #include "hearth.h"
 
-static int	cmd_stats_exec(int, char **);
+static int	cmd_stats_exec(const struct cmd_parsed *);
 
 const struct cmd_entry cmd_stats_entry = {
 	.name = "stats",
@@ -20,7 +20,7 @@ const struct cmd_entry cmd_stats_entry = {
 };
 
 static int
-cmd_stats_exec(int argc, char **argv)
+cmd_stats_exec(const struct cmd_parsed *p)
 {
 	struct buf		 b = BUF_INIT;
 	struct ipc_reply	 reply;
@@ -30,10 +30,7 @@ cmd_stats_exec(int argc, char **argv)
 	size_t			 off;
 	int			 rc = EXIT_OK;
 
-	(void)argv;
-	if (argc != 1)
-		return (cmd_usage_error(&cmd_stats_entry,
-		    "takes no arguments"));
+	(void)p;
 	off = protocol_begin(&b, MSG_STATS);
 	protocol_end(&b, off);
 	if (ipc_request(&b, &reply, 5000, 1, &cause) != 0) {

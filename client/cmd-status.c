@@ -9,11 +9,13 @@
 
 #include "hearth.h"
 
-static int	cmd_status_exec(int, char **);
+static int	cmd_status_exec(const struct cmd_parsed *);
 
 const struct cmd_entry cmd_status_entry = {
 	.name = "status",
 	.args = "[DIR]",
+	.max_args = 1,
+	.complete = CMD_COMPLETE_DIR,
 	.summary = "show the workspace, shell and state for DIR",
 	.help =
 	    "States: untrusted (never allowed), blocked (flake.nix changed\n"
@@ -62,16 +64,13 @@ status_print(const struct shell_reply *r)
 }
 
 static int
-cmd_status_exec(int argc, char **argv)
+cmd_status_exec(const struct cmd_parsed *p)
 {
 	struct ipc_reply	 reply;
 	struct shell_reply	 r;
 	char			*dir, *cause = NULL;
 
-	if (argc > 2)
-		return (cmd_usage_error(&cmd_status_entry,
-		    "too many arguments"));
-	if ((dir = cmd_dir(argc == 2 ? argv[1] : NULL, &cause)) == NULL ||
+	if ((dir = cmd_dir(cmd_arg(p, 0), &cause)) == NULL ||
 	    ipc_dir_request(MSG_STATUS, dir, &reply, 5000, &cause) != 0) {
 		fprintf(stderr, "hearth status: %s\n", cause);
 		free(cause);

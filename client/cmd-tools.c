@@ -23,11 +23,17 @@
 
 #define TOOLS_POLL_MS	200
 
-static int	cmd_tools_exec(int, char **);
+static int	cmd_tools_exec(const struct cmd_parsed *);
 
 const struct cmd_entry cmd_tools_entry = {
 	.name = "tools",
-	.args = "[--write] [DIR]",
+	.args = "[DIR]",
+	.max_args = 1,
+	.complete = CMD_COMPLETE_DIR,
+	.options = {
+	    { "write", 'w', NULL, "save the list as .hearth-tools" },
+	    CMD_OPTION_TIMEOUT("wait up to SECONDS for shells (default 600)"),
+	},
 	.summary = "list the tools each devShell provides",
 	.help =
 	    "For every devShell of DIR's workspace (which must be allowed),\n"
@@ -238,45 +244,23 @@ tools_print(struct toolslist *tl)
 }
 
 static int
-cmd_tools_exec(int argc, char **argv)
+cmd_tools_exec(const struct cmd_parsed *p)
 {
 	struct toolslist	*tl = NULL;
 	struct shell_reply	 r;
 	struct buf		 text = BUF_INIT;
-	const char		*arg = NULL;
-	char			*dir = NULL, *cause = NULL, *end, **names = NULL;
+	char			*dir = NULL, *cause = NULL, **names = NULL;
 	char			*file = NULL, *root = NULL;
 	long			 timeout = 600;
 	time_t			 deadline;
 	size_t			 i;
-	int			 save = 0, rc = EXIT_FAIL;
+	int			 save = cmd_get(p, "write") != NULL;
+	int			 rc = EXIT_FAIL;
 
-	for (i = 1; i < (size_t)argc; i++) {
-		if (strcmp(argv[i], "--write") == 0 ||
-		    strcmp(argv[i], "-w") == 0)
-			save = 1;
-		else if (strcmp(argv[i], "--timeout") == 0) {
-			if (++i == (size_t)argc)
-				return (cmd_usage_error(&cmd_tools_entry,
-				    "--timeout needs a number of seconds"));
-			errno = 0;
-			timeout = strtol(argv[i], &end, 10);
-			if (errno != 0 || *end != '\0' || timeout <= 0 ||
-			    timeout > 86400)
-				return (cmd_usage_error(&cmd_tools_entry,
-				    "bad timeout: %s (1 to 86400 seconds)",
-				    argv[i]));
-		} else if (argv[i][0] == '-')
-			return (cmd_usage_error(&cmd_tools_entry,
-			    "unknown option: %s", argv[i]));
-		else if (arg != NULL)
-			return (cmd_usage_error(&cmd_tools_entry,
-			    "too many arguments"));
-		else
-			arg = argv[i];
-	}
+	if (cmd_number(p, "timeout", 1, 86400, &timeout) != 0)
+		return (EXIT_USAGE);
 	deadline = time(NULL) + timeout;
-	if ((dir = cmd_dir(arg, &cause)) == NULL)
+	if ((dir = cmd_dir(cmd_arg(p, 0), &cause)) == NULL)
 		goto fail;
 	/* Settle DIR's own shell first: it says whether all is allowed. */
 	if (tools_ask(MSG_WAIT, dir, NULL, (int)timeout * 1000, &r,

@@ -1,5 +1,5 @@
 /*
- * `hearth wait [--timeout SECONDS] [DIR]`: block until the shell for DIR
+ * `hearth wait [-t SECONDS] [DIR]`: block until the shell for DIR
  * has settled. Exit 0 when it is ready, 1 when it failed (or is not
  * allowed), 2 when the timeout passed first. Scripts and CI use it to warm
  * shells before they are needed.
@@ -13,11 +13,16 @@
 
 #define WAIT_EXIT_TIMEOUT	2
 
-static int	cmd_wait_exec(int, char **);
+static int	cmd_wait_exec(const struct cmd_parsed *);
 
 const struct cmd_entry cmd_wait_entry = {
 	.name = "wait",
-	.args = "[--timeout SECONDS] [DIR]",
+	.args = "[DIR]",
+	.max_args = 1,
+	.complete = CMD_COMPLETE_DIR,
+	.options = {
+	    CMD_OPTION_TIMEOUT("give up after SECONDS (default 600)"),
+	},
 	.summary = "wait until the shell for DIR is ready",
 	.help =
 	    "Exit status: 0 ready, 1 failed, untrusted or blocked, 2 timed\n"
@@ -27,38 +32,17 @@ const struct cmd_entry cmd_wait_entry = {
 };
 
 static int
-cmd_wait_exec(int argc, char **argv)
+cmd_wait_exec(const struct cmd_parsed *p)
 {
 	struct ipc_reply	 reply;
 	struct shell_reply	 r;
-	const char		*arg = NULL;
-	char			*dir = NULL, *cause = NULL, *end;
+	char			*dir = NULL, *cause = NULL;
 	long			 timeout = 600;
-	int			 i, rc = EXIT_FAIL;
+	int			 rc = EXIT_FAIL;
 
-	for (i = 1; i < argc; i++) {
-		if (strcmp(argv[i], "--timeout") == 0 ||
-		    strcmp(argv[i], "-t") == 0) {
-			if (++i == argc)
-				return (cmd_usage_error(&cmd_wait_entry,
-				    "--timeout needs a number of seconds"));
-			errno = 0;
-			timeout = strtol(argv[i], &end, 10);
-			if (errno != 0 || *end != '\0' || timeout <= 0 ||
-			    timeout > 86400)
-				return (cmd_usage_error(&cmd_wait_entry,
-				    "bad timeout: %s (1 to 86400 seconds)",
-				    argv[i]));
-		} else if (argv[i][0] == '-')
-			return (cmd_usage_error(&cmd_wait_entry,
-			    "unknown option: %s", argv[i]));
-		else if (arg != NULL)
-			return (cmd_usage_error(&cmd_wait_entry,
-			    "too many arguments"));
-		else
-			arg = argv[i];
-	}
-	if ((dir = cmd_dir(arg, &cause)) == NULL)
+	if (cmd_number(p, "timeout", 1, 86400, &timeout) != 0)
+		return (EXIT_USAGE);
+	if ((dir = cmd_dir(cmd_arg(p, 0), &cause)) == NULL)
 		goto fail;
 	if (ipc_dir_request(MSG_WAIT, dir, &reply, (int)(timeout * 1000),
 	    &cause) != 0) {

@@ -46,7 +46,5 @@ main(int argc, char **argv)
 		free(cause);
 		return (EXIT_USAGE);
 	}
-	if (cmd_wants_help(e, argc - 1, argv + 1))
-		return (EXIT_OK);
-	return (e->exec(argc - 1, argv + 1));
+	return (cmd_run(e, argc - 1, argv + 1));
 }

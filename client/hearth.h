@@ -19,23 +19,85 @@
 #define EXIT_FAIL	1
 #define EXIT_USAGE	2
 
-/* cmd.c: the command table. */
+/*
+ * cmd.c: the command table. Each command declares its options and
+ * positional arguments in its entry; one parser reads them all, and the
+ * usage text and the shell completions are made from the same entries.
+ */
+#define CMD_MAX_OPTIONS	4
+struct cmd_option {
+	const char	*name;		/* the long name, without "--" */
+	int		 letter;	/* the short letter, or 0 */
+	const char	*value;		/* the value's name; NULL: a flag */
+	const char	*help;		/* one line */
+};
+/* What a shell completes for a command's positional arguments. */
+enum cmd_complete {
+	CMD_COMPLETE_NONE,
+	CMD_COMPLETE_DIR,
+	CMD_COMPLETE_WORDS,		/* one of the entry's words */
+};
+/* `-t`/`--timeout SECONDS`, the same wherever a command declares it. */
+#define CMD_OPTION_TIMEOUT(help) { "timeout", 't', "SECONDS", help }
+struct cmd_parsed;
 struct cmd_entry {
 	const char	*name;
-	const char	*args;		/* usage after the name */
+	const char	*args;		/* the positional arguments' usage */
+	int		 min_args;	/* how many before any "--" */
+	int		 max_args;
+	/* 1: a command and its arguments follow a required "--". */
+	int		 dashdash;
+	enum cmd_complete complete;
+	const char	*words;		/* CMD_COMPLETE_WORDS: the choices */
 	const char	*summary;	/* one line for `hearth --help` */
 	const char	*help;		/* the rest of `hearth CMD --help` */
-	int		(*exec)(int, char **);
+	int		 hidden;	/* left out of help and completions */
+	struct cmd_option options[CMD_MAX_OPTIONS];
+	int		(*exec)(const struct cmd_parsed *);
 };
+/* A command line as the parser read it against the command's entry. */
+struct cmd_parsed {
+	const struct cmd_entry *entry;
+	/* Each option's value by its index; "" for a flag; NULL if absent. */
+	const char	*values[CMD_MAX_OPTIONS];
+	int		 argc;		/* positional arguments */
+	char		**argv;		/* NULL-terminated, owned */
+	int		 restc;		/* after "--" (dashdash commands) */
+	char		**rest;		/* NULL-terminated, in the caller's argv */
+};
+/* The number of commands in the table, and one by index. */
+size_t		 cmd_count(void);
+const struct cmd_entry *cmd_at(size_t);
 /* Find a command by exact name or unique prefix; NULL with *cause. */
 const struct cmd_entry *cmd_find(const char *, char **);
+/* The name closest to s (edit distance at most 2) among names, or NULL. */
+const char	*cmd_closest(const char *, const char *const *, size_t);
 /* Print the list of commands. */
 void		 cmd_usage(FILE *);
+/* Append "hearth NAME [OPTIONS] ARGS" for one command. */
+void		 cmd_synopsis(const struct cmd_entry *, struct buf *);
 /* Print one command's help. */
 void		 cmd_help(const struct cmd_entry *, FILE *);
-/* 1 if argv[1] asks for help; prints it. */
-int		 cmd_wants_help(const struct cmd_entry *, int, char **);
-/* Print a one-line error and the usage hint; returns EXIT_USAGE. */
+/*
+ * Parse argv (argv[0] is the command's name) against the entry. 0 when
+ * parsed, 1 when it asks for --help, -1 with *cause on bad usage.
+ */
+int		 cmd_parse(const struct cmd_entry *, int, char **,
+		     struct cmd_parsed *, char **);
+void		 cmd_parsed_release(struct cmd_parsed *);
+/* Parse, then run the command; usage errors exit 2 with the usage. */
+int		 cmd_run(const struct cmd_entry *, int, char **);
+/* An option's value ("" for a flag), NULL if not given. */
+const char	*cmd_get(const struct cmd_parsed *, const char *);
+/* A positional argument, NULL past the end. */
+const char	*cmd_arg(const struct cmd_parsed *, int);
+/*
+ * An option's number within [min, max] into *out (left alone if absent);
+ * -1 after printing the usage error.
+ */
+int		 cmd_number(const struct cmd_parsed *, const char *, long,
+		     long, long *);
+/* Print a one-line error and the usage; returns EXIT_USAGE. */
 int		 cmd_usage_error(const struct cmd_entry *, const char *, ...)
 		     __attribute__((format(printf, 2, 3)));
 /* The directory a command acts on: argv's DIR, or the current one. */
@@ -44,26 +106,8 @@ char		*cmd_dir(const char *, char **);
  * Send a request carrying the command's DIR (allow, deny, reload, log)
  * and print the text of the answer.
  */
-int		 cmd_dir_text(const struct cmd_entry *, enum msg_type, int,
-		     char **);
+int		 cmd_dir_text(const struct cmd_parsed *, enum msg_type);
 
-extern const struct cmd_entry cmd_allow_entry;
-extern const struct cmd_entry cmd_check_entry;
-extern const struct cmd_entry cmd_daemon_entry;
-extern const struct cmd_entry cmd_deny_entry;
-extern const struct cmd_entry cmd_doctor_entry;
-extern const struct cmd_entry cmd_exec_entry;
-extern const struct cmd_entry cmd_export_entry;
-extern const struct cmd_entry cmd_fallback_entry;
-extern const struct cmd_entry cmd_gc_entry;
-extern const struct cmd_entry cmd_hook_entry;
-extern const struct cmd_entry cmd_list_entry;
-extern const struct cmd_entry cmd_log_entry;
-extern const struct cmd_entry cmd_reload_entry;
-extern const struct cmd_entry cmd_stats_entry;
-extern const struct cmd_entry cmd_status_entry;
-extern const struct cmd_entry cmd_tools_entry;
-extern const struct cmd_entry cmd_wait_entry;
 
 /* ipc.c: one request, one reply, over the daemon's socket. */
 struct ipc_reply {

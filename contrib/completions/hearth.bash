@@ -1,76 +1,148 @@
-# bash completion for hearth(1): installed as
+# bash completion for hearth(1), made by `hearth __complete bash`: installed as
 # $PREFIX/share/bash-completion/completions/hearth.
 
 _hearth() {
 	local cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD-1]}
-	local cmds="allow check daemon deny doctor exec export fallback gc hook
-	    list log reload stats status tools wait"
-	local i dashdash=0
+	local opts= valued= files= kind= words= dd=0 i dashdash=0
 
 	COMPREPLY=()
 	if ((COMP_CWORD == 1)); then
-		COMPREPLY=($(compgen -W "$cmds --help --version" -- "$cur"))
+		COMPREPLY=($(compgen -W "allow check daemon deny doctor exec export fallback gc hook list log reload stats status tools wait --help --version" -- "$cur"))
 		return
 	fi
 	case ${COMP_WORDS[1]} in
-	allow | deny | status | reload | log | fallback)
-		if ((COMP_CWORD == 2)); then
-			compopt -o filenames 2>/dev/null
-			COMPREPLY=($(compgen -d -- "$cur"))
-		fi
+	allow)
+		opts="--help -h"
+		valued=" "
+		files=" "
+		kind=dir
 		;;
-	wait)
-		[[ $prev == --timeout ]] && return
-		compopt -o filenames 2>/dev/null
-		COMPREPLY=($(compgen -W "--timeout --help" -- "$cur")
-		    $(compgen -d -- "$cur"))
-		;;
-	check | tools)
-		case $prev in
-		--timeout) return ;;
-		--junit)
-			compopt -o filenames 2>/dev/null
-			COMPREPLY=($(compgen -f -- "$cur"))
-			return
-			;;
-		esac
-		compopt -o filenames 2>/dev/null
-		if [[ ${COMP_WORDS[1]} == check ]]; then
-			COMPREPLY=($(compgen -W "--junit --timeout --help" \
-			    -- "$cur"))
-		else
-			COMPREPLY=($(compgen -W "--write --timeout --help" \
-			    -- "$cur"))
-		fi
-		COMPREPLY+=($(compgen -d -- "$cur"))
-		;;
-	gc)
-		[[ $prev == --older-than ]] && return
-		((COMP_CWORD == 2)) &&
-		    COMPREPLY=($(compgen -W "--older-than --help" -- "$cur"))
+	check)
+		opts="--junit --timeout -t --help -h"
+		valued=" --junit --timeout -t "
+		files=" --junit "
+		kind=dir
 		;;
 	daemon)
-		((COMP_CWORD == 2)) &&
-		    COMPREPLY=($(compgen -W "start stop status" -- "$cur"))
+		opts="--help -h"
+		valued=" "
+		files=" "
+		kind=words words="start stop status"
 		;;
-	hook | export)
-		((COMP_CWORD == 2)) &&
-		    COMPREPLY=($(compgen -W "bash zsh fish" -- "$cur"))
+	deny)
+		opts="--help -h"
+		valued=" "
+		files=" "
+		kind=dir
+		;;
+	doctor)
+		opts="--help -h"
+		valued=" "
+		files=" "
 		;;
 	exec)
-		for ((i = 2; i < COMP_CWORD; i++)); do
-			[[ ${COMP_WORDS[i]} == -- ]] && dashdash=$i
-		done
-		compopt -o filenames 2>/dev/null
-		if ((dashdash == 0)); then
-			COMPREPLY=($(compgen -W "--" -- "$cur")
-			    $(compgen -d -- "$cur"))
-		elif ((COMP_CWORD == dashdash + 1)); then
-			COMPREPLY=($(compgen -c -- "$cur"))
-		else
-			COMPREPLY=($(compgen -f -- "$cur"))
-		fi
+		opts="--help -h"
+		valued=" "
+		files=" "
+		kind=dir
+		dd=1
 		;;
+	export)
+		opts="--help -h"
+		valued=" "
+		files=" "
+		kind=words words="bash zsh fish"
+		;;
+	fallback)
+		opts="--help -h"
+		valued=" "
+		files=" "
+		kind=dir
+		;;
+	gc)
+		opts="--older-than --help -h"
+		valued=" --older-than "
+		files=" "
+		;;
+	hook)
+		opts="--help -h"
+		valued=" "
+		files=" "
+		kind=words words="bash zsh fish"
+		;;
+	list)
+		opts="--help -h"
+		valued=" "
+		files=" "
+		;;
+	log)
+		opts="--help -h"
+		valued=" "
+		files=" "
+		kind=dir
+		;;
+	reload)
+		opts="--help -h"
+		valued=" "
+		files=" "
+		kind=dir
+		;;
+	stats)
+		opts="--help -h"
+		valued=" "
+		files=" "
+		;;
+	status)
+		opts="--help -h"
+		valued=" "
+		files=" "
+		kind=dir
+		;;
+	tools)
+		opts="--write -w --timeout -t --help -h"
+		valued=" --timeout -t "
+		files=" "
+		kind=dir
+		;;
+	wait)
+		opts="--timeout -t --help -h"
+		valued=" --timeout -t "
+		files=" "
+		kind=dir
+		;;
+	*) return ;;
+	esac
+	if ((dd)); then
+		for ((i = 2; i < COMP_CWORD; i++)); do
+			[[ ${COMP_WORDS[i]} == -- ]] && dashdash=$i && break
+		done
+		if ((dashdash)); then
+			compopt -o filenames 2>/dev/null
+			if ((COMP_CWORD == dashdash + 1)); then
+				COMPREPLY=($(compgen -c -- "$cur"))
+			else
+				COMPREPLY=($(compgen -f -- "$cur"))
+			fi
+			return
+		fi
+		opts="$opts --"
+	fi
+	if [[ " $files " == *" $prev "* ]]; then
+		compopt -o filenames 2>/dev/null
+		COMPREPLY=($(compgen -f -- "$cur"))
+		return
+	fi
+	[[ " $valued " == *" $prev "* ]] && return
+	if [[ $cur == -* ]]; then
+		COMPREPLY=($(compgen -W "$opts" -- "$cur"))
+		return
+	fi
+	case $kind in
+	dir)
+		compopt -o filenames 2>/dev/null
+		COMPREPLY=($(compgen -d -- "$cur"))
+		;;
+	words) COMPREPLY=($(compgen -W "$words" -- "$cur")) ;;
 	esac
 }
 complete -F _hearth hearth

@@ -1,4 +1,4 @@
-# fish completion for hearth(1): installed as
+# fish completion for hearth(1), made by `hearth __complete fish`: installed as
 # $PREFIX/share/fish/vendor_completions.d/hearth.fish.
 
 set -l hearth_cmds allow check daemon deny doctor exec export fallback gc hook list log reload stats status tools wait
@@ -16,7 +16,7 @@ complete -c hearth -n "not __fish_seen_subcommand_from $hearth_cmds" -a exec -d 
 complete -c hearth -n "not __fish_seen_subcommand_from $hearth_cmds" -a export -d 'print code that applies the dev shell for this directory'
 complete -c hearth -n "not __fish_seen_subcommand_from $hearth_cmds" -a fallback -d 'show how to set up DIR\'s dev shell without Nix'
 complete -c hearth -n "not __fish_seen_subcommand_from $hearth_cmds" -a gc -d 'drop vanished and long-unused workspaces and their roots'
-complete -c hearth -n "not __fish_seen_subcommand_from $hearth_cmds" -a hook -d 'print the prompt hook for a shell'
+complete -c hearth -n "not __fish_seen_subcommand_from $hearth_cmds" -a hook -d 'print the prompt hook for SHELL\'s rc file'
 complete -c hearth -n "not __fish_seen_subcommand_from $hearth_cmds" -a list -d 'list every workspace and shell with its state'
 complete -c hearth -n "not __fish_seen_subcommand_from $hearth_cmds" -a log -d 'show the last evaluation\'s full Nix output'
 complete -c hearth -n "not __fish_seen_subcommand_from $hearth_cmds" -a reload -d 'evaluate the shell for DIR again'
@@ -25,11 +25,22 @@ complete -c hearth -n "not __fish_seen_subcommand_from $hearth_cmds" -a status -
 complete -c hearth -n "not __fish_seen_subcommand_from $hearth_cmds" -a tools -d 'list the tools each devShell provides'
 complete -c hearth -n "not __fish_seen_subcommand_from $hearth_cmds" -a wait -d 'wait until the shell for DIR is ready'
 
-complete -c hearth -n '__fish_seen_subcommand_from allow check deny exec fallback log reload status tools wait' -a '(__fish_complete_directories)'
-complete -c hearth -n '__fish_seen_subcommand_from wait' -l timeout -x -d 'give up after SECONDS'
-complete -c hearth -n '__fish_seen_subcommand_from check tools' -l timeout -x -d 'limit in SECONDS'
-complete -c hearth -n '__fish_seen_subcommand_from check' -l junit -r -F -d 'also write JUnit XML to FILE'
-complete -c hearth -n '__fish_seen_subcommand_from tools' -l write -d 'save the list as .hearth-tools'
-complete -c hearth -n '__fish_seen_subcommand_from gc' -l older-than -x -d 'forget workspaces unused for DAYS'
+complete -c hearth -n '__fish_seen_subcommand_from allow' -a '(__fish_complete_directories)'
+complete -c hearth -n '__fish_seen_subcommand_from check' -l junit -r -F -d 'also write the results as JUnit XML'
+complete -c hearth -n '__fish_seen_subcommand_from check' -s t -l timeout -x -d 'limit each Nix call to SECONDS (default 600)'
+complete -c hearth -n '__fish_seen_subcommand_from check' -a '(__fish_complete_directories)'
 complete -c hearth -n '__fish_seen_subcommand_from daemon' -a 'start stop status'
-complete -c hearth -n '__fish_seen_subcommand_from hook export' -a 'bash zsh fish'
+complete -c hearth -n '__fish_seen_subcommand_from deny' -a '(__fish_complete_directories)'
+complete -c hearth -n '__fish_seen_subcommand_from exec' -a '(__fish_complete_directories)'
+complete -c hearth -n '__fish_seen_subcommand_from export' -a 'bash zsh fish'
+complete -c hearth -n '__fish_seen_subcommand_from fallback' -a '(__fish_complete_directories)'
+complete -c hearth -n '__fish_seen_subcommand_from gc' -l older-than -x -d 'forget workspaces unused for DAYS (default 30)'
+complete -c hearth -n '__fish_seen_subcommand_from hook' -a 'bash zsh fish'
+complete -c hearth -n '__fish_seen_subcommand_from log' -a '(__fish_complete_directories)'
+complete -c hearth -n '__fish_seen_subcommand_from reload' -a '(__fish_complete_directories)'
+complete -c hearth -n '__fish_seen_subcommand_from status' -a '(__fish_complete_directories)'
+complete -c hearth -n '__fish_seen_subcommand_from tools' -s w -l write -d 'save the list as .hearth-tools'
+complete -c hearth -n '__fish_seen_subcommand_from tools' -s t -l timeout -x -d 'wait up to SECONDS for shells (default 600)'
+complete -c hearth -n '__fish_seen_subcommand_from tools' -a '(__fish_complete_directories)'
+complete -c hearth -n '__fish_seen_subcommand_from wait' -s t -l timeout -x -d 'give up after SECONDS (default 600)'
+complete -c hearth -n '__fish_seen_subcommand_from wait' -a '(__fish_complete_directories)'

@@ -1,11 +1,17 @@
 #!/usr/bin/env bash
-# Every command has --help; bad usage gets a one-line error and exit 2;
-# failures exit non-zero; a failed evaluation is reported with Nix's error;
-# `hearth wait` exits 0 ready, 1 failed, 2 timed out.
+# Every command has --help; bad usage gets a one-line error and the usage,
+# exit 2; -t/--timeout mean the same wherever declared; the completions
+# are the ones the command table makes; failures exit non-zero; a failed
+# evaluation is reported with Nix's error; `hearth wait` exits 0 ready,
+# 1 failed, 2 timed out.
 . "$(dirname "$0")/lib.sh"
 it_setup
 
-for cmd in allow deny export hook status wait daemon; do
+top=$(cd "$IT_DIR/../.." && pwd)
+cmds=$(hearth --help | sed -n '/^Commands:/,/^$/s/^  \([a-z]*\) .*/\1/p')
+check "hearth --help lists 17 commands or more" \
+    test "$(echo $cmds | wc -w)" -ge 17
+for cmd in $cmds; do
 	out=$(hearth "$cmd" --help 2>&1)
 	rc=$?
 	if [ "$rc" -eq 0 ] && [[ $out == "usage: hearth $cmd"* ]]; then
@@ -40,6 +46,60 @@ expect_rc 2 "export: no shell" hearth export
 expect_rc 2 "wait: bad timeout" hearth wait --timeout soon
 expect_rc 2 "daemon: bad action" hearth daemon restart
 expect_rc 2 "hearthd: bad option" hearthd --frob
+expect_rc 2 "exec: no --" hearth exec ls
+expect_rc 2 "gc: bad days" hearth gc --older-than=soon
+expect_rc 2 "list: stray argument" hearth list extra
+for cmd in $cmds; do
+	expect_rc 2 "$cmd: unknown option" hearth "$cmd" --no-such-option
+done
+
+# An unknown option is not taken as a directory: usage on stderr, exit 2.
+out=$(hearth status --json 2>"$T/err")
+expect_eq "status --json exits 2" 2 "$?"
+expect_eq "status --json prints nothing on stdout" "" "$out"
+expect_eq "status --json: the error and the usage" \
+    "hearth status: unknown option: --json
+usage: hearth status [DIR]" "$(cat "$T/err")"
+out=$(hearth stauts 2>&1)
+expect_eq "a mistyped command exits 2" 2 "$?"
+expect_in "a mistyped command gets a suggestion" "did you mean stat" "$out"
+out=$(hearth wait --timout 5 2>&1)
+expect_in "a mistyped option gets a suggestion" "did you mean --timeout?" \
+    "$out"
+
+# -t and --timeout, in each form, mean the same in every command that
+# declares them.
+tcmds=""
+for cmd in $cmds; do
+	hearth "$cmd" --help | grep -q -- "-t, --timeout SECONDS" &&
+	    tcmds="$tcmds $cmd"
+done
+expect_eq "the commands with -t/--timeout" " check tools wait" "$tcmds"
+for cmd in $tcmds; do
+	want=$(hearth "$cmd" --timeout soon 2>&1)
+	for form in "-t soon" "-tsoon" "--timeout=soon"; do
+		# shellcheck disable=SC2086
+		got=$(hearth "$cmd" $form 2>&1)
+		expect_eq "$cmd $form is $cmd --timeout soon (rc)" 2 "$?"
+		expect_eq "$cmd $form is $cmd --timeout soon" "$want" "$got"
+	done
+done
+
+# The completions installed are those the command table makes.
+for sh in bash zsh fish; do
+	case $sh in
+	bash) f=hearth.bash ;;
+	zsh) f=_hearth ;;
+	fish) f=hearth.fish ;;
+	esac
+	if hearth __complete "$sh" | diff -u "$top/contrib/completions/$f" - \
+	    >"$T/comp.diff"; then
+		ok "contrib/completions/$f is what the table makes"
+	else
+		fail "contrib/completions/$f differs from hearth __complete" \
+		    "$(head -20 "$T/comp.diff") (run make completions)"
+	fi
+done
 mkdir -p "$T/plain"
 expect_rc 1 "status outside a workspace" hearth status "$T/plain"
 expect_rc 1 "allow outside a workspace" hearth allow "$T/plain"
@@ -80,6 +140,8 @@ fixture basic "$T/slow" >/dev/null
 hearth allow "$T/slow" >/dev/null
 hearth wait --timeout 1 "$T/slow" >/dev/null 2>&1
 expect_eq "wait times out with 2" 2 "$?"
+hearth wait -t 1 "$T/slow" >/dev/null 2>&1
+expect_eq "wait -t times out with 2 too" 2 "$?"
 out=$(hearth wait --timeout 60 "$T/slow" 2>&1)
 expect_eq "a hung evaluation fails after the daemon's timeout" 1 "$?"
 expect_in "status says it timed out" "timed out" "$out"
