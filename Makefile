@@ -317,7 +317,7 @@ FUZZ_SRCS_protocol   := common/protocol.c
 FUZZ_SRCS_reply      := common/protocol.c common/envdiff.c client/reply.c
 FUZZ_SRCS_envdiff    := common/envdiff.c
 FUZZ_SRCS_envstate   := common/envdiff.c common/shellname.c client/envstate.c
-FUZZ_SRCS_gitindex   := daemon/gitindex.c
+FUZZ_SRCS_gitindex   := daemon/gitindex.c common/hash.c
 FUZZ_SRCS_nixlog     := common/nixlog.c
 FUZZ_SRCS_wsconfig   := common/wsconfig.c
 FUZZ_SRCS_tools      := common/path.c client/toolslist.c client/junit.c
@@ -328,6 +328,7 @@ FUZZ_CPKGS_attrs     := $(DAEMON_PKGS)
 FUZZ_CPKGS_envstate  := libsodium
 FUZZ_CPKGS_gitindex  := $(DAEMON_PKGS)
 FUZZ_LPKGS_envstate  := libsodium
+FUZZ_LPKGS_gitindex  := libsodium
 FUZZ_CPKGS_wsconfig  := $(DAEMON_PKGS)
 FUZZ_LPKGS_wsconfig  := inih
 
