@@ -94,6 +94,8 @@ cmd_help(const struct cmd_entry *e, FILE *f)
 	    e->summary);
 	if (e->help != NULL && *e->help != '\0')
 		fprintf(f, "\n%s", e->help);
+	if (e->help_table != NULL)
+		e->help_table(f);
 }
 
 int

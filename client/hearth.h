@@ -25,6 +25,8 @@ struct cmd_entry {
 	const char	*args;		/* usage after the name */
 	const char	*summary;	/* one line for `hearth --help` */
 	const char	*help;		/* the rest of `hearth CMD --help` */
+	/* Print what follows help, where it is made from a table; or NULL. */
+	void		(*help_table)(FILE *);
 	int		(*exec)(int, char **);
 };
 /* Find a command by exact name or unique prefix; NULL with *cause. */
@@ -185,10 +187,26 @@ void		 envset_item(struct envset *, size_t, const char **,
 /* The process environment with the changes applied, NULL-terminated. */
 char		**envset_environ(struct envset *);
 
-/* shell.c and shell-*.c: one exporter per shell. */
+/*
+ * shell.c and shell-*.c: the shells. Everything hearth knows about a shell
+ * is its entry in its own shell-<name>.c; shell.c's table lists them, and
+ * every list of shells hearth prints is made from that table.
+ */
 struct shell {
 	const char	*name;
+	const char	*package;	/* the Debian package that has it */
 	const char	*hook;		/* the hook text, with @HEARTH@ */
+	/* The line for the rc file that loads the hook. */
+	const char	*install;
+	/*
+	 * The rc files doctor reads, NULL-terminated, the first the one to
+	 * add the hook to: "~/" is $HOME; "${VAR:-DEFAULT}" is $VAR when it
+	 * is absolute, else DEFAULT; a last part "*.ext" is every such file
+	 * of the directory.
+	 */
+	const char *const *rcfiles;
+	/* Names special in this shell: a dev shell never sets them here. */
+	const char *const *reserved;
 	/* Append code that exports name=value (or unsets, value NULL). */
 	void		(*set)(struct buf *, const char *, const char *);
 	/*
@@ -208,8 +226,12 @@ struct shell {
 void		 shell_quote_sh(struct buf *, const char *);
 /* Find a shell by name; NULL with *cause listing the supported ones. */
 const struct shell *shell_find(const char *, char **);
-extern const struct shell shell_bash;
-extern const struct shell shell_zsh, shell_fish;
+/* The i-th shell of the table, or NULL past its end. */
+const struct shell *shell_get(size_t);
+/* Append the shells' names, joined by sep, the last two by last. */
+void		 shell_list(struct buf *, const char *, const char *);
+/* An rc file as the help shows it: every ${VAR:-DEFAULT} is DEFAULT. */
+char		*shell_rcfile_shown(const char *);
 
 /* runner.c: run a program, collecting its output, with a deadline. */
 struct runner_result {

@@ -1,12 +1,36 @@
 /*
  * The table of supported shells. Each shell is one `struct shell` in its
- * own shell-<name>.c: its hook text and how it sets and unsets a variable.
- * POSIX single quoting, which bash and the hooks share, lives here too.
+ * own shell-<name>.c, holding all hearth knows about it: its hook text,
+ * how it sets and unsets a variable, its rc files and install line, the
+ * names it reserves and its package. Every list of shells hearth prints
+ * is made here from the table, and so is include/hearth/shellname.h,
+ * which hearthd links too. POSIX single quoting, which bash and the hooks
+ * share, lives here as well.
  */
 #include <string.h>
 
+#include "hearth/envdiff.h"
+#include "hearth/shellname.h"
 #include "hearth/xmalloc.h"
 #include "hearth.h"
+
+/*
+ * The table, one row a shell in the order hearth lists them: row(NAME)
+ * stands for shell_NAME, the entry in shell-NAME.c.
+ */
+#define SHELL_TABLE(row)	row(bash) row(zsh) row(fish)
+
+#define SHELL_EXTERN(n)	extern const struct shell shell_##n;
+#define SHELL_ENTRY(n)	&shell_##n,
+#define SHELL_NAME(n)	#n,
+
+SHELL_TABLE(SHELL_EXTERN)
+
+static const struct shell *const shells[] = { SHELL_TABLE(SHELL_ENTRY) };
+#define SHELL_COUNT	(sizeof shells / sizeof *shells)
+
+/* The daemon sees the names only (shellname.h). */
+const char *const shellname_shells[] = { SHELL_TABLE(SHELL_NAME) NULL };
 
 void
 shell_quote_sh(struct buf *b, const char *s)
@@ -23,22 +47,77 @@ shell_quote_sh(struct buf *b, const char *s)
 	buf_addc(b, '\'');
 }
 
-static const struct shell *shells[] = {
-	&shell_bash,
-	&shell_zsh,
-	&shell_fish,
-};
+const struct shell *
+shell_get(size_t i)
+{
+	return (i < SHELL_COUNT ? shells[i] : NULL);
+}
+
+void
+shell_list(struct buf *b, const char *sep, const char *last)
+{
+	size_t	 i;
+
+	for (i = 0; i < SHELL_COUNT; i++) {
+		if (i > 0)
+			buf_adds(b, i == SHELL_COUNT - 1 ? last : sep);
+		buf_adds(b, shells[i]->name);
+	}
+}
 
 const struct shell *
 shell_find(const char *name, char **cause)
 {
-	size_t	 i;
+	struct buf	 list = BUF_INIT;
+	size_t		 i;
 
-	for (i = 0; i < sizeof shells / sizeof *shells; i++) {
+	for (i = 0; i < SHELL_COUNT; i++) {
 		if (strcmp(shells[i]->name, name) == 0)
 			return (shells[i]);
 	}
-	*cause = xasprintf("unsupported shell: %s (supported: bash, zsh, "
-	    "fish)", name);
+	shell_list(&list, ", ", ", ");
+	*cause = xasprintf("unsupported shell: %s (supported: %s)", name,
+	    list.data);
+	buf_release(&list);
 	return (NULL);
+}
+
+char *
+shell_rcfile_shown(const char *rc)
+{
+	struct buf	 b = BUF_INIT;
+	const char	*p, *dflt, *end;
+	char		*s;
+
+	for (p = rc; *p != '\0'; p = end + 1) {
+		if (strncmp(p, "${", 2) != 0 ||
+		    (dflt = strstr(p, ":-")) == NULL ||
+		    (end = strchr(dflt, '}')) == NULL) {
+			buf_adds(&b, p);
+			break;
+		}
+		buf_add(&b, dflt + 2, end - dflt - 2);
+	}
+	s = xstrdup(b.data);
+	buf_release(&b);
+	return (s);
+}
+
+int
+shellname_settable(const char *shell, const char *name)
+{
+	const char *const	*r;
+	size_t			 i;
+
+	if (!envdiff_valid_name(name))
+		return (0);
+	for (i = 0; i < SHELL_COUNT; i++) {
+		if (strcmp(shells[i]->name, shell) != 0)
+			continue;
+		for (r = shells[i]->reserved; *r != NULL; r++) {
+			if (strcmp(*r, name) == 0)
+				return (0);
+		}
+	}
+	return (1);
 }
