@@ -207,6 +207,11 @@ struct shell {
 	const char *const *rcfiles;
 	/* Names special in this shell: a dev shell never sets them here. */
 	const char *const *reserved;
+	/*
+	 * Prefixes of the names the shell keeps its own state in, which
+	 * envdiff keeps out of every dev shell (the unit tests check it).
+	 */
+	const char *const *state_prefixes;
 	/* Append code that exports name=value (or unsets, value NULL). */
 	void		(*set)(struct buf *, const char *, const char *);
 	/*

@@ -17,6 +17,9 @@ static const char *const bash_rcfiles[] = {
 	"~/.bashrc", "~/.bash_profile", "~/.bash_login", "~/.profile", NULL
 };
 
+/* Completion's and bash's own (envdiff leaves out its other internals). */
+static const char *const bash_state_prefixes[] = { "BASH_", "COMP_", NULL };
+
 /* bash's read-only variables; the rest of its own are excluded for all. */
 static const char *const bash_reserved[] = {
 	"BASHPID", "BASH_ARGC", "BASH_ARGV", "BASH_LINENO", "BASH_SOURCE",
@@ -65,6 +68,7 @@ const struct shell shell_bash = {
 	.install = "eval \"$(hearth hook bash)\"",
 	.rcfiles = bash_rcfiles,
 	.reserved = bash_reserved,
+	.state_prefixes = bash_state_prefixes,
 	.set = bash_set,
 	.setvar = bash_setvar,
 	.guard = bash_guard,

@@ -39,6 +39,8 @@ static const char *const fish_rcfiles[] = {
 	"${XDG_CONFIG_HOME:-~/.config}/fish/conf.d/*.fish", NULL
 };
 
+static const char *const fish_state_prefixes[] = { "__fish", NULL };
+
 /* fish's read-only and electric variables (fish-doc "Special variables"). */
 static const char *const fish_reserved[] = {
 	"CMD_DURATION", "COLUMNS", "FISH_VERSION", "LINES", "PWD", "SHLVL",
@@ -135,6 +137,7 @@ const struct shell shell_fish = {
 	.install = "hearth hook fish | source",
 	.rcfiles = fish_rcfiles,
 	.reserved = fish_reserved,
+	.state_prefixes = fish_state_prefixes,
 	.set = fish_set,
 	.setvar = fish_setvar,
 	.guard = fish_guard,

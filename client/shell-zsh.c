@@ -21,6 +21,8 @@ static const char *const zsh_rcfiles[] = {
 	"${ZDOTDIR:-~}/.zprofile", "${ZDOTDIR:-~}/.zlogin", NULL
 };
 
+static const char *const zsh_state_prefixes[] = { NULL };
+
 /* zsh's special parameters (zshparam(1)) that a plain value would break. */
 static const char *const zsh_reserved[] = {
 	"ARGC", "EGID", "ERRNO", "EUID", "GID", "HISTCMD", "LINENO", "PPID",
@@ -78,6 +80,7 @@ const struct shell shell_zsh = {
 	.install = "eval \"$(hearth hook zsh)\"",
 	.rcfiles = zsh_rcfiles,
 	.reserved = zsh_reserved,
+	.state_prefixes = zsh_state_prefixes,
 	.set = zsh_set,
 	.setvar = zsh_setvar,
 	.guard = zsh_guard,
