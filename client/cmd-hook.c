@@ -50,10 +50,15 @@ cmd_hook_exec(int argc, char **argv)
 	char			 self[PATH_MAX], *cause = NULL;
 	char			*rundir, *genfile;
 	ssize_t			 n;
+	int			 rc;
 
-	if (argc != 2)
-		return (cmd_usage_error(&cmd_hook_entry, "expected one shell "
-		    "name"));
+	if (argc != 2) {
+		shell_list(&out, ", ", " or ");
+		rc = cmd_usage_error(&cmd_hook_entry, "expected one shell "
+		    "name: %s", out.data);
+		buf_release(&out);
+		return (rc);
+	}
 	if ((sh = shell_find(argv[1], &cause)) == NULL) {
 		fprintf(stderr, "hearth hook: %s\n", cause);
 		free(cause);

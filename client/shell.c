@@ -6,6 +6,13 @@
  * is made here from the table, and so is include/hearth/shellname.h,
  * which hearthd links too. POSIX single quoting, which bash and the hooks
  * share, lives here as well.
+ *
+ * A new shell is its hook (shell-hooks/hearth.NAME), its entry
+ * (client/shell-NAME.c), its row below and its tests (test_shell_NAME.c,
+ * and a case in the integration tests and bench/shells.sh that start a
+ * shell). tests/unit/test_shell.c fails until the entry is complete and
+ * the lists outside C (deps.sh, bench, completions, man page, README,
+ * t-conformance.sh) name it.
  */
 #include <string.h>
 
