@@ -501,50 +501,6 @@ doctor_file_hooks(const char *path, const char *needle)
 	return (found);
 }
 
-/*
- * One of a shell's rc files (its entry's pattern) as a path: "~" is $HOME,
- * "${VAR:-DEFAULT}" is $VAR when it is absolute, else DEFAULT.
- */
-static char *
-doctor_rc_path(const char *pattern)
-{
-	struct buf	 b = BUF_INIT;
-	const char	*home = getenv("HOME"), *p, *dflt, *end, *val;
-	char		*var, *s;
-
-	if (home == NULL)
-		home = "";
-	for (p = pattern; *p != '\0'; p++) {
-		if (*p == '~') {
-			buf_adds(&b, home);
-			continue;
-		}
-		if (strncmp(p, "${", 2) != 0 ||
-		    (dflt = strstr(p, ":-")) == NULL ||
-		    (end = strchr(dflt, '}')) == NULL) {
-			buf_addc(&b, *p);
-			continue;
-		}
-		var = xstrndup(p + 2, dflt - p - 2);
-		if ((val = getenv(var)) != NULL && val[0] == '/')
-			buf_adds(&b, val);
-		else {
-			/* The default may start with "~" again. */
-			s = xstrndup(dflt + 2, end - dflt - 2);
-			if (s[0] == '~')
-				buf_addf(&b, "%s%s", home, s + 1);
-			else
-				buf_adds(&b, s);
-			free(s);
-		}
-		free(var);
-		p = end;
-	}
-	s = xstrdup(b.data);
-	buf_release(&b);
-	return (s);
-}
-
 /* The rc files a shell reads, NULL-terminated, as new strings. */
 static char **
 doctor_rc_files(const struct shell *sh)
@@ -557,7 +513,7 @@ doctor_rc_files(const struct shell *sh)
 
 	v = xcalloc(64, sizeof *v);
 	for (rc = sh->rcfiles; *rc != NULL && n < 63; rc++) {
-		path = doctor_rc_path(*rc);
+		path = shell_rcfile_path(*rc);
 		base = strrchr(path, '/');
 		if (base == NULL || strncmp(base, "/*", 2) != 0) {
 			v[n++] = path;

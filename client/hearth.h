@@ -200,9 +200,9 @@ struct shell {
 	const char	*install;
 	/*
 	 * The rc files doctor reads, NULL-terminated, the first the one to
-	 * add the hook to: "~/" is $HOME; "${VAR:-DEFAULT}" is $VAR when it
-	 * is absolute, else DEFAULT; a last part "*.ext" is every such file
-	 * of the directory.
+	 * add the hook to. A leading "~" is $HOME; a leading "${VAR:-DEFAULT}"
+	 * is $VAR when it is absolute, else DEFAULT; a last part "*.ext" is
+	 * every such file of the directory.
 	 */
 	const char *const *rcfiles;
 	/* Names special in this shell: a dev shell never sets them here. */
@@ -235,8 +235,10 @@ const struct shell *shell_find(const char *, char **);
 const struct shell *shell_get(size_t);
 /* Append the shells' names, joined by sep, the last two by last. */
 void		 shell_list(struct buf *, const char *, const char *);
-/* An rc file as the help shows it: every ${VAR:-DEFAULT} is DEFAULT. */
+/* An rc file as the help shows it: a leading ${VAR:-DEFAULT} is DEFAULT. */
 char		*shell_rcfile_shown(const char *);
+/* An rc file's path here, its entry's pattern expanded (see rcfiles). */
+char		*shell_rcfile_path(const char *);
 
 /* runner.c: run a program, collecting its output, with a deadline. */
 struct runner_result {

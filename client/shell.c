@@ -14,6 +14,7 @@
  * the lists outside C (deps.sh, bench, completions, man page, README,
  * t-conformance.sh) name it.
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include "hearth/envdiff.h"
@@ -92,21 +93,37 @@ shell_find(const char *name, char **cause)
 char *
 shell_rcfile_shown(const char *rc)
 {
-	struct buf	 b = BUF_INIT;
-	const char	*p, *dflt, *end;
-	char		*s;
+	const char	*dflt, *end;
 
-	for (p = rc; *p != '\0'; p = end + 1) {
-		if (strncmp(p, "${", 2) != 0 ||
-		    (dflt = strstr(p, ":-")) == NULL ||
-		    (end = strchr(dflt, '}')) == NULL) {
-			buf_adds(&b, p);
-			break;
-		}
-		buf_add(&b, dflt + 2, end - dflt - 2);
+	if (strncmp(rc, "${", 2) != 0 || (dflt = strstr(rc, ":-")) == NULL ||
+	    (end = strchr(dflt, '}')) == NULL)
+		return (xstrdup(rc));
+	return (xasprintf("%.*s%s", (int)(end - dflt - 2), dflt + 2,
+	    end + 1));
+}
+
+char *
+shell_rcfile_path(const char *rc)
+{
+	const char	*home = getenv("HOME"), *dflt, *end, *val;
+	char		*var, *head, *s;
+
+	if (rc[0] == '~')
+		return (xasprintf("%s%s", home != NULL ? home : "", rc + 1));
+	if (strncmp(rc, "${", 2) != 0 || (dflt = strstr(rc, ":-")) == NULL ||
+	    (end = strchr(dflt, '}')) == NULL)
+		return (xstrdup(rc));
+	var = xstrndup(rc + 2, dflt - rc - 2);
+	if ((val = getenv(var)) != NULL && val[0] == '/')
+		head = xstrdup(val);
+	else {
+		s = xstrndup(dflt + 2, end - dflt - 2);
+		head = shell_rcfile_path(s);
+		free(s);
 	}
-	s = xstrdup(b.data);
-	buf_release(&b);
+	s = xasprintf("%s%s", head, end + 1);
+	free(head);
+	free(var);
 	return (s);
 }
 

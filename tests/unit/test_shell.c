@@ -7,8 +7,6 @@
  * README, the conformance test) are checked against the table here, so a
  * shell added to the table and not there fails this test.
  */
-#include <sys/stat.h>
-
 #include "harness.h"
 
 #include "hearth/envdiff.h"
@@ -187,6 +185,31 @@ test_rcfile_shown(void **state)
 	free(s);
 }
 
+static void
+test_rcfile_path(void **state)
+{
+	char	*s;
+
+	(void)state;
+	setenv("HOME", "/h", 1);
+	s = shell_rcfile_path("~/.bashrc");
+	assert_string_equal(s, "/h/.bashrc");
+	free(s);
+	unsetenv("ZDOTDIR");
+	s = shell_rcfile_path("${ZDOTDIR:-~}/.zshrc");
+	assert_string_equal(s, "/h/.zshrc");
+	free(s);
+	setenv("ZDOTDIR", "/z", 1);
+	s = shell_rcfile_path("${ZDOTDIR:-~}/.zshrc");
+	assert_string_equal(s, "/z/.zshrc");
+	free(s);
+	/* A relative value is ignored, as the XDG spec says. */
+	setenv("XDG_CONFIG_HOME", "rel", 1);
+	s = shell_rcfile_path("${XDG_CONFIG_HOME:-~/.config}/fish/*.fish");
+	assert_string_equal(s, "/h/.config/fish/*.fish");
+	free(s);
+}
+
 /*
  * The lists outside the C code: each must name every shell of the table,
  * in its order. deps.sh runs before anything is built, and the others are
@@ -263,6 +286,7 @@ static const struct CMUnitTest tests[] = {
 	cmocka_unit_test(test_find_lists_all),
 	cmocka_unit_test(test_settable),
 	cmocka_unit_test(test_rcfile_shown),
+	cmocka_unit_test(test_rcfile_path),
 	cmocka_unit_test(test_lists_agree),
 };
 
