@@ -24,7 +24,9 @@
 
 /*
  * The table, one row a shell in the order hearth lists them: row(NAME)
- * stands for shell_NAME, the entry in shell-NAME.c.
+ * stands for shell_NAME, the entry in shell-NAME.c. A macro, because
+ * shellname_shells must be a constant array of names, which C cannot
+ * fill from the entries' fields, and the rows must be written once.
  */
 #define SHELL_TABLE(row)	row(bash) row(zsh) row(fish)
 
