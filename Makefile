@@ -61,8 +61,14 @@ DAEMON_SRCS := $(wildcard daemon/*.c)
 UNIT_SRCS   := $(wildcard tests/unit/test_*.c)
 HOOKS	    := $(wildcard shell-hooks/hearth.*)
 
+# The shell table (client/shell.c, a shell-<name>.c a shell, their hooks):
+# the client's, but hearthd links it too, for the names each shell
+# reserves (include/hearth/shellname.h).
+SHELL_SRCS  := client/shell.c $(wildcard client/shell-*.c)
+SHELL_OBJS  := $(SHELL_SRCS:%.c=$(BUILD)/%.o) $(BUILD)/gen/hooks.o
+
 COMMON_OBJS := $(COMMON_SRCS:%.c=$(BUILD)/%.o)
-CLIENT_OBJS := $(CLIENT_SRCS:%.c=$(BUILD)/%.o) $(BUILD)/gen/hooks.o
+CLIENT_OBJS := $(filter-out $(SHELL_OBJS),$(CLIENT_SRCS:%.c=$(BUILD)/%.o))
 DAEMON_OBJS := $(DAEMON_SRCS:%.c=$(BUILD)/%.o)
 # Unit tests link every module except the two mains.
 CLIENT_LIB_OBJS := $(filter-out $(BUILD)/client/hearth.o,$(CLIENT_OBJS))
@@ -95,12 +101,15 @@ $(BUILD)/gen/hooks.o: $(BUILD)/gen/hooks.c
 $(BUILD)/libhearth.a: $(COMMON_OBJS)
 	rm -f $@ && ar rcs $@ $^
 
-$(BUILD)/hearth: $(CLIENT_OBJS) $(BUILD)/libhearth.a
+$(BUILD)/libshells.a: $(SHELL_OBJS)
+	rm -f $@ && ar rcs $@ $^
+
+$(BUILD)/hearth: $(CLIENT_OBJS) $(BUILD)/libshells.a $(BUILD)/libhearth.a
 	$(CC) $(LDFLAGS) -o $@ $^ \
 	    $(call pkg_libs,$(filter-out $(CLIENT_STATIC),$(CLIENT_PKGS))) \
 	    -Wl,-Bstatic $(call pkg_libs,$(CLIENT_STATIC)) -Wl,-Bdynamic
 
-$(BUILD)/hearthd: $(DAEMON_OBJS) $(BUILD)/libhearth.a
+$(BUILD)/hearthd: $(DAEMON_OBJS) $(BUILD)/libshells.a $(BUILD)/libhearth.a
 	$(CC) $(LDFLAGS) -o $@ $^ $(call pkg_libs,$(DAEMON_PKGS))
 
 # The tracer hearthd preloads into Nix (nixtrace/nixtrace.c). Never built
@@ -129,7 +138,8 @@ $(BUILD)/libclient.a: $(CLIENT_LIB_OBJS)
 $(BUILD)/libdaemon.a: $(DAEMON_LIB_OBJS)
 	rm -f $@ && ar rcs $@ $^
 
-TEST_LIBS := $(BUILD)/libclient.a $(BUILD)/libdaemon.a $(BUILD)/libhearth.a
+TEST_LIBS := $(BUILD)/libclient.a $(BUILD)/libdaemon.a $(BUILD)/libshells.a \
+    $(BUILD)/libhearth.a
 
 # A test's other sources are its extra .c prerequisites; recorded test
 # data is found by absolute path, wherever the test runs.
@@ -316,7 +326,8 @@ FUZZ_BASE            := common/buf.c common/log.c common/xmalloc.c
 FUZZ_SRCS_protocol   := common/protocol.c
 FUZZ_SRCS_reply      := common/protocol.c common/envdiff.c client/reply.c
 FUZZ_SRCS_envdiff    := common/envdiff.c
-FUZZ_SRCS_envstate   := common/envdiff.c common/shellname.c client/envstate.c
+FUZZ_SRCS_envstate   := common/envdiff.c client/envstate.c $(SHELL_SRCS) \
+		$(FUZZ_BUILD)/gen/hooks.c
 FUZZ_SRCS_gitindex   := daemon/gitindex.c common/hash.c
 FUZZ_SRCS_nixlog     := common/nixlog.c
 FUZZ_SRCS_wsconfig   := common/wsconfig.c
@@ -338,6 +349,12 @@ $(FUZZ_BUILD)/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz.h $(COMMON_SRCS) \
 	@mkdir -p $(@D)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) $(call pkg_cflags,$(FUZZ_CPKGS_$*)) -o $@ \
 	    $< $(FUZZ_BASE) $(FUZZ_SRCS_$*) $(call pkg_libs,$(FUZZ_LPKGS_$*))
+
+$(FUZZ_BUILD)/gen/hooks.c: $(HOOKS) tests/tools/embed.sh
+	@mkdir -p $(@D)
+	sh tests/tools/embed.sh $(HOOKS) > $@.tmp && mv $@.tmp $@
+
+$(FUZZ_BUILD)/fuzz_envstate: $(FUZZ_BUILD)/gen/hooks.c
 
 fuzz-build: deps
 	@sh tests/tools/deps.sh clang libclang-rt-dev

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # `make bench`: what hearth costs at a prompt, beside direnv, in one run.
-#  1. Prompt latency on real interactive bash, zsh and fish on a pty
+#  1. Prompt latency on real interactive shells (BENCH_SHELLS) on a pty
 #     (bench/prompt.sh): a prompt where nothing changed, and a cd that
 #     activates or deactivates an environment, with hearth's hook, with
 #     direnv's hook (a one-line .envrc) and with no hook, alternating.
@@ -95,10 +95,13 @@ if [ -n "$EXPORT_SHELLS" ]; then
 	export_bench
 fi
 echo
-echo "Machine: $(nproc) cores; $(bash --version | head -n 1 | sed 's/ (.*//')," \
-    "$(zsh --version 2>/dev/null | cut -d' ' -f1-2 || echo 'no zsh')," \
-    "$(fish --version 2>/dev/null | sed 's/, version//' || echo 'no fish')," \
-    "direnv ${DIRENV:+$(direnv version)}."
+versions=""
+for sh in $BENCH_SHELLS; do
+	v=$("$sh" --version 2>/dev/null | head -n 1 |
+	    sed 's/ (.*//; s/, version//') || true
+	versions="$versions ${v:-no $sh},"
+done
+echo "Machine: $(nproc) cores;$versions direnv ${DIRENV:+$(direnv version)}."
 for n in "${notes[@]}"; do
 	echo "Note: $n"
 done

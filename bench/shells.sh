@@ -8,6 +8,7 @@
 # the integration tests, and the sandbox's HOME and XDG directories.
 
 BENCH_MARKER='PTYRUN_PROMPT> '
+# The shell table's names (client/shell.c; test_shell checks they agree).
 BENCH_SHELLS=${BENCH_SHELLS:-bash zsh fish}
 
 # shell_env: the whole environment of a shell under test, one NAME=VALUE a

@@ -503,48 +503,36 @@ doctor_file_hooks(const char *path, const char *needle)
 
 /* The rc files a shell reads, NULL-terminated, as new strings. */
 static char **
-doctor_rc_files(const char *shell)
+doctor_rc_files(const struct shell *sh)
 {
-	const char	*home = getenv("HOME"), *zdot, *config;
-	char		**v, *fishdir, *confd;
-	struct dirent	*de;
-	DIR		*dp;
-	size_t		 n = 0, len;
+	const char *const	*rc;
+	char			**v, *path, *base, *ext;
+	struct dirent		*de;
+	DIR			*dp;
+	size_t			 n = 0, len, elen;
 
 	v = xcalloc(64, sizeof *v);
-	if (home == NULL)
-		home = "";
-	if (strcmp(shell, "bash") == 0) {
-		v[n++] = path_join(home, ".bashrc");
-		v[n++] = path_join(home, ".bash_profile");
-		v[n++] = path_join(home, ".bash_login");
-		v[n++] = path_join(home, ".profile");
-	} else if (strcmp(shell, "zsh") == 0) {
-		if ((zdot = getenv("ZDOTDIR")) == NULL || *zdot == '\0')
-			zdot = home;
-		v[n++] = path_join(zdot, ".zshrc");
-		v[n++] = path_join(zdot, ".zshenv");
-		v[n++] = path_join(zdot, ".zprofile");
-		v[n++] = path_join(zdot, ".zlogin");
-	} else if (strcmp(shell, "fish") == 0) {
-		if ((config = getenv("XDG_CONFIG_HOME")) != NULL &&
-		    config[0] == '/')
-			fishdir = path_join(config, "fish");
-		else
-			fishdir = xasprintf("%s/.config/fish", home);
-		v[n++] = path_join(fishdir, "config.fish");
-		confd = path_join(fishdir, "conf.d");
-		free(fishdir);
-		if ((dp = opendir(confd)) != NULL) {
+	for (rc = sh->rcfiles; *rc != NULL && n < 63; rc++) {
+		path = shell_rcfile_path(*rc);
+		base = strrchr(path, '/');
+		if (base == NULL || strncmp(base, "/*", 2) != 0) {
+			v[n++] = path;
+			continue;
+		}
+		/* A last part "*.ext": every file of the directory ending so. */
+		*base = '\0';
+		ext = base + 2;
+		elen = strlen(ext);
+		if ((dp = opendir(path)) != NULL) {
 			while ((de = readdir(dp)) != NULL && n < 63) {
 				len = strlen(de->d_name);
-				if (len > 5 && strcmp(de->d_name + len - 5,
-				    ".fish") == 0)
-					v[n++] = path_join(confd, de->d_name);
+				if (len > elen && strcmp(de->d_name + len - elen,
+				    ext) == 0)
+					v[n++] = path_join(path, de->d_name);
 			}
 			closedir(dp);
 		}
-		free(confd);
+		free(path);
 	}
 	return (v);
 }
@@ -552,11 +540,13 @@ doctor_rc_files(const char *shell)
 static void
 doctor_check_hook(struct doctor *d)
 {
-	const char	*sh = getenv("SHELL"), *base, *state;
-	char		**files, *needle, *fix, *list = NULL, *tmp;
-	char		 t[4096];
-	const char	*hit = NULL;
-	size_t		 i;
+	const char		*sh = getenv("SHELL"), *base, *state;
+	const struct shell	*shell;
+	struct buf		 names = BUF_INIT, pkgs = BUF_INIT;
+	char			**files, *needle, *fix, *list = NULL, *tmp;
+	char			 t[4096], *cause = NULL;
+	const char		*hit = NULL;
+	size_t			 i;
 
 	if (sh == NULL || *sh == '\0') {
 		doctor_skip(d, "hook", "$SHELL is not set, so there is no "
@@ -564,15 +554,26 @@ doctor_check_hook(struct doctor *d)
 		return;
 	}
 	base = (base = strrchr(sh, '/')) != NULL ? base + 1 : sh;
-	if (strcmp(base, "bash") != 0 && strcmp(base, "zsh") != 0 &&
-	    strcmp(base, "fish") != 0) {
-		doctor_fail(d, "hook", "use bash, zsh or fish, with the line "
-		    "`hearth hook SHELL --help` gives", "$SHELL is %s; hearth "
-		    "has hooks for bash, zsh and fish", sh);
+	if ((shell = shell_find(base, &cause)) == NULL) {
+		free(cause);
+		shell_list(&names, ", ", " or ");
+		for (i = 0; (shell = shell_get(i)) != NULL; i++)
+			buf_addf(&pkgs, "%s%s", i > 0 ? " " : "",
+			    shell->package);
+		fix = xasprintf("use %s (Debian: apt-get install %s), with "
+		    "the line `hearth hook SHELL --help` gives", names.data,
+		    pkgs.data);
+		buf_reset(&names);
+		shell_list(&names, ", ", " and ");
+		doctor_fail(d, "hook", fix, "$SHELL is %s; hearth has hooks "
+		    "for %s", sh, names.data);
+		free(fix);
+		buf_release(&names);
+		buf_release(&pkgs);
 		return;
 	}
-	needle = xasprintf("hearth hook %s", base);
-	files = doctor_rc_files(base);
+	needle = xasprintf("hearth hook %s", shell->name);
+	files = doctor_rc_files(shell);
 	for (i = 0; files[i] != NULL && hit == NULL; i++) {
 		if (doctor_file_hooks(files[i], needle))
 			hit = files[i];
@@ -592,12 +593,8 @@ doctor_check_hook(struct doctor *d)
 			free(list);
 			list = tmp;
 		}
-		if (strcmp(base, "fish") == 0)
-			fix = xasprintf("echo 'hearth hook fish | source' >> "
-			    "%s", doctor_tilde(files[0], t, sizeof t));
-		else
-			fix = xasprintf("echo 'eval \"$(hearth hook %s)\"' >> "
-			    "%s", base, doctor_tilde(files[0], t, sizeof t));
+		fix = xasprintf("echo '%s' >> %s", shell->install,
+		    doctor_tilde(files[0], t, sizeof t));
 		doctor_fail(d, "hook", fix, "no `%s` in %s ($SHELL is %s; a "
 		    "hook set up some other way is not visible to doctor)",
 		    needle, list, sh);

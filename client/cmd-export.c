@@ -37,6 +37,7 @@
 #define EXPORT_TIMEOUT_MS	50
 
 static int	cmd_export_exec(const struct cmd_parsed *);
+static void	cmd_export_help(FILE *);
 
 const struct cmd_entry cmd_export_entry = {
 	.name = "export",
@@ -47,12 +48,23 @@ const struct cmd_entry cmd_export_entry = {
 	.words = "bash zsh fish",
 	.summary = "print code that applies the dev shell for this directory",
 	.help =
-	    "The prompt hook runs this; you do not need to. SHELL is bash,\n"
-	    "zsh or fish.\n"
+	    "The prompt hook runs this; you do not need to.\n"
 	    "Environment: HEARTH_TIMEOUT_MS, how long to wait for the daemon\n"
 	    "(default 50).\n",
+	.help_table = cmd_export_help,
 	.exec = cmd_export_exec,
 };
+
+/* The shells SHELL may name. */
+static void
+cmd_export_help(FILE *f)
+{
+	struct buf	 names = BUF_INIT;
+
+	shell_list(&names, ", ", " or ");
+	fprintf(f, "SHELL is %s.\n", names.data);
+	buf_release(&names);
+}
 
 static void
 notice(struct envstate *st, const char *key, const char *fmt, ...)

@@ -14,6 +14,7 @@
 #include "hearth.h"
 
 static int	cmd_hook_exec(const struct cmd_parsed *);
+static void	cmd_hook_help(FILE *);
 
 const struct cmd_entry cmd_hook_entry = {
 	.name = "hook",
@@ -23,15 +24,26 @@ const struct cmd_entry cmd_hook_entry = {
 	.complete = CMD_COMPLETE_WORDS,
 	.words = "bash zsh fish",
 	.summary = "print the prompt hook for SHELL's rc file",
-	.help =
-	    "bash: add this line to ~/.bashrc:\n"
-	    "  eval \"$(hearth hook bash)\"\n"
-	    "zsh: add this line to ~/.zshrc:\n"
-	    "  eval \"$(hearth hook zsh)\"\n"
-	    "fish: add this line to ~/.config/fish/config.fish:\n"
-	    "  hearth hook fish | source\n",
+	.help_table = cmd_hook_help,
 	.exec = cmd_hook_exec,
 };
+
+/* Each shell's install line and the rc file it goes in. */
+static void
+cmd_hook_help(FILE *f)
+{
+	const struct shell	*sh;
+	size_t			 i;
+	char			*rc;
+
+	fprintf(f, "\n");
+	for (i = 0; (sh = shell_get(i)) != NULL; i++) {
+		rc = shell_rcfile_shown(sh->rcfiles[0]);
+		fprintf(f, "%s: add this line to %s:\n  %s\n", sh->name, rc,
+		    sh->install);
+		free(rc);
+	}
+}
 
 static int
 cmd_hook_exec(const struct cmd_parsed *args)

@@ -234,6 +234,8 @@ cmd_help(const struct cmd_entry *e, FILE *f)
 	fprintf(f, "  %-22s %s\n", "-h, --help", "show this help");
 	if (e->help != NULL && *e->help != '\0')
 		fprintf(f, "\n%s", e->help);
+	if (e->help_table != NULL)
+		e->help_table(f);
 	buf_release(&left);
 	buf_release(&b);
 }

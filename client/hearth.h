@@ -53,6 +53,8 @@ struct cmd_entry {
 	const char	*help;		/* the rest of `hearth CMD --help` */
 	int		 hidden;	/* left out of help and completions */
 	struct cmd_option options[CMD_MAX_OPTIONS];
+	/* Print what follows help, where it is made from a table; or NULL. */
+	void		(*help_table)(FILE *);
 	int		(*exec)(const struct cmd_parsed *);
 };
 /* A command line as the parser read it against the command's entry. */
@@ -229,10 +231,31 @@ void		 envset_item(struct envset *, size_t, const char **,
 /* The process environment with the changes applied, NULL-terminated. */
 char		**envset_environ(struct envset *);
 
-/* shell.c and shell-*.c: one exporter per shell. */
+/*
+ * shell.c and shell-*.c: the shells. Everything hearth knows about a shell
+ * is its entry in its own shell-<name>.c; shell.c's table lists them, and
+ * every list of shells hearth prints is made from that table.
+ */
 struct shell {
 	const char	*name;
+	const char	*package;	/* the Debian package that has it */
 	const char	*hook;		/* the hook text, with @HEARTH@ */
+	/* The line for the rc file that loads the hook. */
+	const char	*install;
+	/*
+	 * The rc files doctor reads, NULL-terminated, the first the one to
+	 * add the hook to. A leading "~" is $HOME; a leading "${VAR:-DEFAULT}"
+	 * is $VAR when it is absolute, else DEFAULT; a last part "*.ext" is
+	 * every such file of the directory.
+	 */
+	const char *const *rcfiles;
+	/* Names special in this shell: a dev shell never sets them here. */
+	const char *const *reserved;
+	/*
+	 * Prefixes of the names the shell keeps its own state in, which
+	 * envdiff keeps out of every dev shell (the unit tests check it).
+	 */
+	const char *const *state_prefixes;
 	/* Append code that exports name=value (or unsets, value NULL). */
 	void		(*set)(struct buf *, const char *, const char *);
 	/*
@@ -252,8 +275,14 @@ struct shell {
 void		 shell_quote_sh(struct buf *, const char *);
 /* Find a shell by name; NULL with *cause listing the supported ones. */
 const struct shell *shell_find(const char *, char **);
-extern const struct shell shell_bash;
-extern const struct shell shell_zsh, shell_fish;
+/* The i-th shell of the table, or NULL past its end. */
+const struct shell *shell_get(size_t);
+/* Append the shells' names, joined by sep, the last two by last. */
+void		 shell_list(struct buf *, const char *, const char *);
+/* An rc file as the help shows it: a leading ${VAR:-DEFAULT} is DEFAULT. */
+char		*shell_rcfile_shown(const char *);
+/* An rc file's path here, its entry's pattern expanded (see rcfiles). */
+char		*shell_rcfile_path(const char *);
 
 /* runner.c: run a program, collecting its output, with a deadline. */
 struct runner_result {

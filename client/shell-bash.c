@@ -1,5 +1,6 @@
 /*
- * bash: the hook text and the quoting of exported values.
+ * bash: its table entry (client/shell.c): the hook text, the quoting of
+ * exported values, its rc files and the names it reserves.
  *
  * Values are single-quoted, with each ' written as '\'' — inside single
  * quotes bash takes every byte literally (newlines, backslashes, $, `,
@@ -11,6 +12,20 @@
 #include "hearth.h"
 
 extern const char hook_bash[];
+
+static const char *const bash_rcfiles[] = {
+	"~/.bashrc", "~/.bash_profile", "~/.bash_login", "~/.profile", NULL
+};
+
+/* Completion's and bash's own (envdiff leaves out its other internals). */
+static const char *const bash_state_prefixes[] = { "BASH_", "COMP_", NULL };
+
+/* bash's read-only variables; the rest of its own are excluded for all. */
+static const char *const bash_reserved[] = {
+	"BASHPID", "BASH_ARGC", "BASH_ARGV", "BASH_LINENO", "BASH_SOURCE",
+	"BASH_VERSINFO", "EUID", "FUNCNAME", "GROUPS", "PPID", "SHELLOPTS",
+	"UID", NULL
+};
 
 static void
 bash_set(struct buf *b, const char *name, const char *value)
@@ -48,7 +63,12 @@ bash_guard(struct buf *b, const char *name, const char *value)
 
 const struct shell shell_bash = {
 	.name = "bash",
+	.package = "bash",
 	.hook = hook_bash,
+	.install = "eval \"$(hearth hook bash)\"",
+	.rcfiles = bash_rcfiles,
+	.reserved = bash_reserved,
+	.state_prefixes = bash_state_prefixes,
 	.set = bash_set,
 	.setvar = bash_setvar,
 	.guard = bash_guard,

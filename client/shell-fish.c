@@ -1,5 +1,6 @@
 /*
- * fish: the hook text and the quoting of exported values.
+ * fish: its table entry (client/shell.c): the hook text, the quoting of
+ * exported values, its rc files and the names it reserves.
  *
  * Inside fish's single quotes every byte is literal except \\ and \',
  * which are escaped there. Control bytes and bytes >= 0x80 are written
@@ -32,6 +33,21 @@
 #include "hearth.h"
 
 extern const char hook_fish[];
+
+static const char *const fish_rcfiles[] = {
+	"${XDG_CONFIG_HOME:-~/.config}/fish/config.fish",
+	"${XDG_CONFIG_HOME:-~/.config}/fish/conf.d/*.fish", NULL
+};
+
+static const char *const fish_state_prefixes[] = { "__fish", NULL };
+
+/* fish's read-only and electric variables (fish-doc "Special variables"). */
+static const char *const fish_reserved[] = {
+	"CMD_DURATION", "COLUMNS", "FISH_VERSION", "LINES", "PWD", "SHLVL",
+	"_", "argv", "fish_kill_signal", "fish_killring", "fish_pid",
+	"history", "hostname", "last_pid", "pipestatus", "status",
+	"status_generation", "umask", "version", NULL
+};
 
 static void
 fish_quote(struct buf *b, const char *s)
@@ -116,7 +132,12 @@ fish_guard(struct buf *b, const char *name, const char *value)
 
 const struct shell shell_fish = {
 	.name = "fish",
+	.package = "fish",
 	.hook = hook_fish,
+	.install = "hearth hook fish | source",
+	.rcfiles = fish_rcfiles,
+	.reserved = fish_reserved,
+	.state_prefixes = fish_state_prefixes,
 	.set = fish_set,
 	.setvar = fish_setvar,
 	.guard = fish_guard,

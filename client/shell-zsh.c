@@ -1,5 +1,6 @@
 /*
- * zsh: the hook text and the quoting of exported values.
+ * zsh: its table entry (client/shell.c): the hook text, the quoting of
+ * exported values, its rc files and the names it reserves.
  *
  * Values are single-quoted as for bash: inside single quotes zsh takes
  * every byte literally (newlines, backslashes, $, `, invalid UTF-8), so
@@ -14,6 +15,29 @@
 #include "hearth.h"
 
 extern const char hook_zsh[];
+
+static const char *const zsh_rcfiles[] = {
+	"${ZDOTDIR:-~}/.zshrc", "${ZDOTDIR:-~}/.zshenv",
+	"${ZDOTDIR:-~}/.zprofile", "${ZDOTDIR:-~}/.zlogin", NULL
+};
+
+static const char *const zsh_state_prefixes[] = { NULL };
+
+/* zsh's special parameters (zshparam(1)) that a plain value would break. */
+static const char *const zsh_reserved[] = {
+	"ARGC", "EGID", "ERRNO", "EUID", "GID", "HISTCMD", "LINENO", "PPID",
+	"RANDOM", "SECONDS", "SHLVL", "TTYIDLE", "UID", "USERNAME",
+	"ZSH_ARGZERO", "ZSH_NAME", "ZSH_PATCHLEVEL", "ZSH_SUBSHELL",
+	"ZSH_VERSION", "aliases", "argv", "builtins", "cdpath", "commands",
+	"dirstack", "errnos", "fignore", "fpath", "funcfiletrace",
+	"funcsourcetrace", "funcstack", "functions", "functrace", "galiases",
+	"histchars", "history", "historywords", "jobdirs", "jobstates",
+	"jobtexts", "keymaps", "mailpath", "manpath", "mapfile",
+	"module_path", "modules", "nameddirs", "options", "parameters",
+	"patchars", "path", "pipestatus", "psvar", "reswords", "saliases",
+	"signals", "status", "sysparams", "termcap", "terminfo", "userdirs",
+	"usergroups", "widgets", "zsh_eval_context", NULL
+};
 
 static void
 zsh_set(struct buf *b, const char *name, const char *value)
@@ -51,7 +75,12 @@ zsh_guard(struct buf *b, const char *name, const char *value)
 
 const struct shell shell_zsh = {
 	.name = "zsh",
+	.package = "zsh",
 	.hook = hook_zsh,
+	.install = "eval \"$(hearth hook zsh)\"",
+	.rcfiles = zsh_rcfiles,
+	.reserved = zsh_reserved,
+	.state_prefixes = zsh_state_prefixes,
 	.set = zsh_set,
 	.setvar = zsh_setvar,
 	.guard = zsh_guard,

@@ -3,7 +3,8 @@
  * that is valid in bash can still be special in zsh (`path` is tied to
  * PATH, `status` is read-only) or fish (`status`, `history`, `version`);
  * setting one would break the user's shell, so the client skips it there
- * and `hearth status` says so.
+ * and `hearth status` says so. The names come from each shell's entry in
+ * the client's shell table (client/shell.c), which hearthd links too.
  */
 #ifndef HEARTH_SHELLNAME_H
 #define HEARTH_SHELLNAME_H

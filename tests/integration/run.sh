@@ -6,7 +6,12 @@ set -u
 export BUILD
 dir=$(cd "$(dirname "$0")" && pwd)
 pass=0 fail=0 failed=""
-for t in "$dir"/t-*"${1:-}"*.sh; do
+set -- "$dir"/t-*"${1:-}"*.sh
+if [ ! -e "$1" ]; then
+	echo "integration: no test matches ${1##*/}" >&2
+	exit 2
+fi
+for t in "$@"; do
 	out=$(bash "$t" 2>&1)
 	rc=$?
 	printf '%s\n' "$out" | grep -v '^ok: '

@@ -45,10 +45,22 @@ shelltest_write_code(const char *code, size_t len)
 	return (strdup(path));
 }
 
+const struct shell *
+shelltest_shell(const struct shelltest *t)
+{
+	const struct shell	*sh;
+	char			*cause = NULL;
+
+	sh = shell_find(t->name, &cause);
+	if (sh == NULL)
+		fail_msg("%s", cause);
+	return (sh);
+}
+
 void
 shelltest_hook(const struct shelltest *t, const char *path, struct buf *hook)
 {
-	const struct shell	*sh = t->shell;
+	const struct shell	*sh = shelltest_shell(t);
 	const char		*p, *at;
 	char			*want, *cause = NULL;
 
@@ -76,7 +88,7 @@ shelltest_check_var(const struct shelltest *t, const char *name,
 	char		*file, *got, *script, *nul;
 	size_t		 i, len, vlen = strlen(value);
 
-	t->shell->set(&code, name, value);
+	shelltest_shell(t)->set(&code, name, value);
 	file = shelltest_write_code(code.data, code.len);
 	for (i = 0; t->ways[i].apply != NULL; i++) {
 		assert_true(asprintf(&script, "%s; printf %%s \"$%s\"; "
@@ -150,7 +162,7 @@ shelltest_unset(void **state)
 	char			*file, *got, *script;
 	size_t			 len;
 
-	t->shell->set(&code, "NAME_1", NULL);
+	shelltest_shell(t)->set(&code, "NAME_1", NULL);
 	assert_string_equal(code.data, t->unset_code);
 	file = shelltest_write_code(code.data, code.len);
 	assert_true(asprintf(&script, "%s; %s; /usr/bin/printenv NAME_1 || "
@@ -172,7 +184,7 @@ static void
 check_guard(const struct shelltest *t, const char *name, const char *value,
     const char *other, const char *want)
 {
-	const struct shell	*sh = t->shell;
+	const struct shell	*sh = shelltest_shell(t);
 	struct buf		 code = BUF_INIT, g = BUF_INIT;
 	char			*file, *got, *script;
 	size_t			 len;
@@ -219,8 +231,8 @@ shelltest_guard(void **state)
 	assert_int_equal(access(t->marker, F_OK), -1);
 
 	/* Several tests, joined: all must hold. */
-	t->shell->guard(&g, "A", "1");
-	t->shell->guard(&g, "B", NULL);
+	shelltest_shell(t)->guard(&g, "A", "1");
+	shelltest_shell(t)->guard(&g, "B", NULL);
 	assert_string_equal(g.data, t->joined_guard);
 	buf_release(&g);
 }
@@ -245,7 +257,7 @@ shelltest_setvar(void **state)
 	for (i = 0; t->setvar_values[i] != NULL; i++) {
 		v = t->setvar_values[i];
 		buf_reset(&code);
-		t->shell->setvar(&code, "_hearth_undo", v);
+		shelltest_shell(t)->setvar(&code, "_hearth_undo", v);
 		file = shelltest_write_code(code.data, code.len);
 		got = shelltest_run(t, "", script, file, &len);
 		assert_int_equal(len, strlen(v) + 1);

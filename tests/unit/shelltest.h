@@ -29,7 +29,7 @@ struct shelltest_guard {
 };
 
 struct shelltest {
-	const struct shell	*shell;
+	const char		*name;	/* the shell's row in the table */
 	const char		*cmd;	/* the shell, ready for -c */
 	const char		*argv0;	/* its $0 before the file, or "" */
 	const char		*marker; /* what hostile values try to create */
@@ -57,6 +57,8 @@ struct shelltest {
 #define SHELLTEST(name, row)						\
 	{ "test_" #name, shelltest_##name, NULL, NULL, (void *)(row) }
 
+/* The test's shell: its entry in the table (asserted found). */
+const struct shell *shelltest_shell(const struct shelltest *);
 /* Run a command line; its output (exit status 0 asserted). */
 char	*shelltest_popen(const char *, size_t *);
 /* Run the shell with env before it: -c script, on file. */

@@ -46,7 +46,7 @@ static const char *const setvar_values[] = {
 };
 
 static const struct shelltest bash = {
-	.shell = &shell_bash,
+	.name = "bash",
 	.cmd = "bash --noprofile --norc",
 	.argv0 = "bash ",
 	.marker = MARKER,

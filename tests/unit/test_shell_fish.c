@@ -72,7 +72,7 @@ static const char *const setvar_values[] = {
 };
 
 static const struct shelltest fish = {
-	.shell = &shell_fish,
+	.name = "fish",
 	.cmd = "fish -N",
 	.argv0 = "",
 	.marker = MARKER,
@@ -135,7 +135,7 @@ test_path_variables(void **state)
 	assert_true(asprintf(&path, "%s:/usr/bin:/bin", bin) > 0);
 	shelltest_check_var(&fish, "PATH", path);
 
-	shell_fish.set(&code, "PATH", path);
+	shelltest_shell(&fish)->set(&code, "PATH", path);
 	file = shelltest_write_code(code.data, code.len);
 	got = fish_run("fish -N", APPLY "; count $PATH; hearth-unit-tool", file,
 	    &len);
@@ -146,7 +146,7 @@ test_path_variables(void **state)
 
 	/* fish's own rewrite: an empty PATH entry becomes ".". */
 	buf_reset(&code);
-	shell_fish.set(&code, "PATH", "/usr/bin::/bin");
+	shelltest_shell(&fish)->set(&code, "PATH", "/usr/bin::/bin");
 	file = shelltest_write_code(code.data, code.len);
 	got = fish_run("fish -N", APPLY "; /usr/bin/printenv PATH", file, &len);
 	assert_string_equal(got, "/usr/bin:.:/bin\n");
@@ -170,19 +170,20 @@ test_path_variables(void **state)
 static void
 test_unset(void **state)
 {
-	struct buf	 code = BUF_INIT;
-	char		*dir, *fish, *file, *got;
-	size_t		 len;
+	const struct shell	*sh = shelltest_shell(*state);
+	struct buf		 code = BUF_INIT;
+	char			*dir, *fish, *file, *got;
+	size_t			 len;
 
 	shelltest_unset(state);
 
 	/* Erases in a row are one command, whichever names are set. */
-	shell_fish.set(&code, "NAME_1", NULL);
-	shell_fish.set(&code, "NAME_2", NULL);
-	shell_fish.set(&code, "NAME_3", NULL);
+	sh->set(&code, "NAME_1", NULL);
+	sh->set(&code, "NAME_2", NULL);
+	sh->set(&code, "NAME_3", NULL);
 	assert_string_equal(code.data, "set -e -g NAME_1 NAME_2 NAME_3\n");
-	shell_fish.set(&code, "NAME_4", "v");
-	shell_fish.set(&code, "NAME_1", NULL);
+	sh->set(&code, "NAME_4", "v");
+	sh->set(&code, "NAME_1", NULL);
 	assert_string_equal(code.data, "set -e -g NAME_1 NAME_2 NAME_3\n"
 	    "set -gx NAME_4 'v'\nset -e -g NAME_1\n");
 	file = shelltest_write_code(code.data, code.len);
@@ -200,9 +201,9 @@ test_unset(void **state)
 	assert_true(asprintf(&fish, "XDG_CONFIG_HOME=%s XDG_DATA_HOME=%s "
 	    "fish", dir, dir) > 0);
 	buf_reset(&code);
-	shell_fish.set(&code, "UNI", "dev");
-	shell_fish.set(&code, "UNI", NULL);
-	shell_fish.set(&code, "OTHER", NULL);
+	sh->set(&code, "UNI", "dev");
+	sh->set(&code, "UNI", NULL);
+	sh->set(&code, "OTHER", NULL);
 	file = shelltest_write_code(code.data, code.len);
 	got = fish_run(fish, "set -Ux UNI mine; " APPLY "; printf %s, $UNI; "
 	    "/usr/bin/printenv UNI", file, &len);
@@ -230,8 +231,8 @@ test_hook(void **state)
 
 	(void)state;
 	shelltest_hook(&fish, path, &hook);
-	assert_non_null(strstr(shell_fish.hook, "--on-event fish_prompt"));
-	assert_non_null(strstr(shell_fish.hook, "--on-variable PWD"));
+	assert_non_null(strstr(shelltest_shell(&fish)->hook, "--on-event fish_prompt"));
+	assert_non_null(strstr(shelltest_shell(&fish)->hook, "--on-variable PWD"));
 	file = shelltest_write_code(hook.data, hook.len);
 	/* Not interactive: nothing at all. */
 	got = fish_run("fish -N", "source $argv[1]; functions --handlers | "

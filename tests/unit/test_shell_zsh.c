@@ -58,7 +58,7 @@ static const char *const setvar_values[] = {
 };
 
 static const struct shelltest zsh = {
-	.shell = &shell_zsh,
+	.name = "zsh",
 	.cmd = "zsh -f",
 	.argv0 = "zsh ",
 	.marker = MARKER,
@@ -90,10 +90,10 @@ test_hook(void **state)
 
 	(void)state;
 	shelltest_hook(&zsh, "/tmp/it's a \"dir\" $HOME `x`/gen", &hook);
-	assert_non_null(strstr(shell_zsh.hook, "add-zsh-hook precmd"));
-	assert_non_null(strstr(shell_zsh.hook, "add-zsh-hook chpwd"));
+	assert_non_null(strstr(shelltest_shell(&zsh)->hook, "add-zsh-hook precmd"));
+	assert_non_null(strstr(shelltest_shell(&zsh)->hook, "add-zsh-hook chpwd"));
 	/* mise's deadlock: never expand $parameters in a hook. */
-	assert_null(strstr(shell_zsh.hook, "parameters"));
+	assert_null(strstr(shelltest_shell(&zsh)->hook, "parameters"));
 	file = shelltest_write_code(hook.data, hook.len);
 	/* Installed twice, under hostile options, it is there once. */
 	got = shelltest_run(&zsh, "", "setopt ksh_arrays no_unset "
