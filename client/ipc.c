@@ -19,18 +19,10 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "hearth/monotime.h"
 #include "hearth/path.h"
 #include "hearth/xmalloc.h"
 #include "hearth.h"
-
-static int64_t
-now_ms(void)
-{
-	struct timespec	 ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ((int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000);
-}
 
 /* Milliseconds left before the deadline (-1 deadline: wait forever). */
 static int
@@ -40,7 +32,7 @@ left_ms(int64_t deadline)
 
 	if (deadline < 0)
 		return (-1);
-	left = deadline - now_ms();
+	left = deadline - monotime_ms();
 	return (left < 0 ? 0 : (int)(left > INT_MAX ? INT_MAX : left));
 }
 
@@ -206,9 +198,9 @@ ipc_start_daemon(int wait_ms, char **env, char **cause)
 	if (wait_ms == 0)
 		return (0);
 	/* A daemon that lost the race to another start is fine too. */
-	deadline = now_ms() + wait_ms;
+	deadline = monotime_ms() + wait_ms;
 	while (!ipc_daemon_alive()) {
-		if (now_ms() > deadline) {
+		if (monotime_ms() > deadline) {
 			if (cause != NULL)
 				*cause = xstrdup("hearthd did not start (see "
 			    "$XDG_STATE_HOME/hearth/hearthd.log)");
@@ -288,11 +280,12 @@ ipc_request(struct buf *frame, struct ipc_reply *reply, int timeout_ms,
 {
 	struct buf	 hdr = BUF_INIT;
 	const char	*why;
-	int64_t		 deadline = timeout_ms < 0 ? -1 : now_ms() + timeout_ms;
+	int64_t		 deadline;
 	uint32_t	 len;
 	char		**env;
 	int		 fd, rc = -1;
 
+	deadline = timeout_ms < 0 ? -1 : monotime_ms() + timeout_ms;
 	buf_init(&reply->payload);
 	reply->version = 0;
 	if ((fd = ipc_connect(cause)) == -1) {

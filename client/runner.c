@@ -15,24 +15,15 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
+#include "hearth/monotime.h"
 #include "hearth/nix.h"
 #include "hearth/xmalloc.h"
 #include "hearth.h"
 
 /* How much of the error output is kept: its end, where errors are. */
 #define RUNNER_ERR_KEEP	(64 * 1024)
-
-static int64_t
-runner_now_ms(void)
-{
-	struct timespec	 ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ((int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000);
-}
 
 void
 runner_result_init(struct runner_result *r)
@@ -96,7 +87,7 @@ runner_run(char *const argv[], const char *cwd, unsigned timeout_sec,
 	struct buf	*to[2] = { &r->out, &r->err };
 	char		 chunk[65536];
 	int		 po[2], pe[2], status, i, open_fds = 2, left;
-	int64_t		 start = runner_now_ms(), deadline;
+	int64_t		 start = monotime_ms(), deadline;
 	ssize_t		 n;
 	pid_t		 pid;
 
@@ -129,7 +120,7 @@ runner_run(char *const argv[], const char *cwd, unsigned timeout_sec,
 	pfd[1].fd = pe[0];
 	pfd[0].events = pfd[1].events = POLLIN;
 	while (open_fds > 0) {
-		left = (int)(deadline - runner_now_ms());
+		left = (int)(deadline - monotime_ms());
 		if (left <= 0) {
 			r->timed_out = 1;
 			kill(-pid, SIGKILL);
@@ -179,7 +170,7 @@ runner_run(char *const argv[], const char *cwd, unsigned timeout_sec,
 		}
 	}
 	r->status = status;
-	r->ms = (uint32_t)(runner_now_ms() - start);
+	r->ms = (uint32_t)(monotime_ms() - start);
 	return (0);
 }
 

@@ -24,13 +24,14 @@
  * makes each a GC root, so that a garbage collection cannot force a
  * re-fetch (impossible offline) the next time the shell is evaluated.
  *
- * Every output has a size cap; the whole job has a timeout that kills its
- * process group. This file runs one job and knows nothing of when or why:
- * that is the scheduler's business.
+ * Each stage is one job (job.c) with a size cap on every output; the
+ * stages share one deadline, which kills the running stage's process
+ * group. This file keeps the recipes and reads what they print; it runs
+ * one evaluation and knows nothing of when or why: that is the
+ * scheduler's business.
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -51,7 +52,6 @@
 #define EVAL_MAX_LOG	(1U * 1024 * 1024)
 #define EVAL_MAX_HOOK	(64U * 1024)
 #define EVAL_MAX_DUMP	(16U * 1024 * 1024)
-#define EVAL_MAX_LINE	(64U * 1024)
 
 /* Set by the last line hearth appends to the rc. */
 #define EVAL_RC_DONE	"__hearth_rc_done=1"
@@ -96,16 +96,6 @@ enum eval_stage {
 	EVAL_DONE,
 };
 
-struct eval_out {
-	uv_pipe_t	 pipe;
-	int		 fd;		/* the child's end */
-	struct buf	*to;
-	size_t		 cap;
-	int		 keep_tail;	/* past the cap, keep the end */
-	int		 lines;		/* also parse Nix's log lines */
-	struct eval	*ev;
-};
-
 struct eval {
 	uv_loop_t	*loop;
 	enum eval_mode	 mode;
@@ -121,19 +111,12 @@ struct eval {
 	struct nixinfo	*nixinfo;
 	enum eval_stage	 stage;
 
-	uv_process_t	 proc;
-	struct eval_out	 out[2];
-	int		 nout;
-	int		 open;		/* stage handles not yet closed */
-	int		 exited;
+	struct job	*job;		/* the stage's, while it runs */
 	int64_t		 status;
 	int		 signal;
-	int		 overflow;
-
-	uv_timer_t	 timer;
-	int		 timed_out;
 	int		 cancelled;
 	uint64_t	 started;
+	uint64_t	 timeout_ms;	/* for the whole evaluation */
 
 	struct buf	 rc;
 	struct buf	 log;
@@ -141,7 +124,6 @@ struct eval {
 	struct buf	 dump;
 	struct buf	 base;
 	struct buf	 dev;
-	struct buf	 line;		/* a partial log line */
 	struct buf	 report;	/* the log less -vvv chatter */
 	struct nixlog	*nixlog;	/* what the evaluation read */
 	char		 token[33];	/* the tracer's, unknown to the flake */
@@ -156,6 +138,7 @@ struct eval {
 };
 
 static void	eval_stage_start(struct eval *);
+static void	eval_stage_done(const struct job_result *, void *);
 static void	eval_parse_names(struct eval *);
 
 /* An input the log or the tracer named. */
@@ -236,14 +219,6 @@ eval_fail(struct eval *ev, const char *fmt, ...)
 	va_end(ap);
 }
 
-static void
-eval_timer_closed(uv_handle_t *h)
-{
-	struct eval	*ev = h->data;
-
-	ev->cb(ev, ev->arg);
-}
-
 /* The job is over: stop the clock and tell the owner. */
 static void
 eval_finish(struct eval *ev)
@@ -253,8 +228,7 @@ eval_finish(struct eval *ev)
 	if (ev->rcfile != NULL)
 		unlink(ev->rcfile);
 	ev->ok = ev->reason == NULL;
-	uv_timer_stop(&ev->timer);
-	uv_close((uv_handle_t *)&ev->timer, eval_timer_closed);
+	ev->cb(ev, ev->arg);
 }
 
 /* Split stage 2's dump into the "before" and "after" environments. */
@@ -312,18 +286,28 @@ eval_nix_reason(struct eval *ev)
 		    (long long)ev->status);
 }
 
-/* Both pipes and the process of a stage have closed. */
+/* A stage's job has ended: its process exited and its pipes closed. */
 static void
-eval_stage_done(struct eval *ev)
+eval_stage_done(const struct job_result *r, void *arg)
 {
-	int	 fd;
+	struct eval	*ev = arg;
+	int		 fd;
 
-	if (ev->cancelled)
+	ev->job = NULL;
+	ev->status = r->status;
+	ev->signal = r->signal;
+	if (r->error == UV_ENOENT)
+		eval_fail(ev, "%s: not found in PATH (is Nix installed?)",
+		    ev->stage == EVAL_BASH ? "bash" : ev->nix);
+	else if (r->error != 0)
+		eval_fail(ev, "%s", r->cause);
+	else if (ev->cancelled)
 		eval_fail(ev, "evaluation cancelled");
-	else if (ev->timed_out)
+	else if (r->timed_out) {
+		log_warnx("%s#%s: evaluation timed out", ev->root, ev->shell);
 		eval_fail(ev, "evaluation timed out; its processes were "
 		    "killed");
-	else if (ev->overflow)
+	} else if (r->overflow)
 		eval_fail(ev, "%s wrote more output than hearth accepts",
 		    ev->stage == EVAL_NIX ? "nix print-dev-env" : "shellHook");
 	if (ev->reason != NULL) {
@@ -414,54 +398,6 @@ eval_stage_done(struct eval *ev)
 	eval_finish(ev);
 }
 
-static void
-eval_handle_closed(uv_handle_t *h)
-{
-	struct eval	*ev = h->data;
-
-	if (--ev->open == 0)
-		eval_stage_done(ev);
-}
-
-static void
-eval_pipe_closed(uv_handle_t *h)
-{
-	struct eval_out	*o = h->data;
-
-	if (--o->ev->open == 0)
-		eval_stage_done(o->ev);
-}
-
-static void
-eval_kill(struct eval *ev)
-{
-	/* The child leads its own process group: take all of it down. */
-	if (ev->stage != EVAL_DONE && !ev->exited && ev->proc.pid > 0)
-		kill(-ev->proc.pid, SIGKILL);
-}
-
-/* Feed log bytes to the line parser; very long lines are skipped. */
-static void
-eval_log_bytes(struct eval *ev, const char *p, size_t n)
-{
-	const char	*nl;
-
-	while (n > 0) {
-		if ((nl = memchr(p, '\n', n)) == NULL) {
-			if (ev->line.len + n <= EVAL_MAX_LINE)
-				buf_add(&ev->line, p, n);
-			return;
-		}
-		if (ev->line.len + (nl - p) <= EVAL_MAX_LINE) {
-			buf_add(&ev->line, p, nl - p);
-			nixlog_line(ev->nixlog, ev->line.data);
-		}
-		buf_reset(&ev->line);
-		n -= nl - p + 1;
-		p = nl + 1;
-	}
-}
-
 /* The devShell names `nix eval --json` printed, or why they are bad. */
 static void
 eval_parse_names(struct eval *ev)
@@ -476,65 +412,13 @@ eval_parse_names(struct eval *ev)
 	}
 }
 
+/* A line of Nix's log, read as it comes. */
 static void
-eval_alloc(uv_handle_t *h, size_t hint, uv_buf_t *b)
+eval_log_line(const char *line, void *arg)
 {
-	(void)h;
-	(void)hint;
-	b->base = xmalloc(65536);
-	b->len = 65536;
-}
+	struct eval	*ev = arg;
 
-static void
-eval_read(uv_stream_t *s, ssize_t n, const uv_buf_t *b)
-{
-	struct eval_out	*o = s->data;
-	struct eval	*ev = o->ev;
-	size_t		 drop;
-
-	if (n > 0) {
-		if (o->lines)
-			eval_log_bytes(ev, b->base, n);
-		buf_add(o->to, b->base, n);
-		if (o->to->len > o->cap) {
-			if (o->keep_tail) {
-				drop = o->to->len - o->cap;
-				memmove(o->to->data, o->to->data + drop,
-				    o->cap);
-				buf_truncate(o->to, o->cap);
-			} else {
-				ev->overflow = 1;
-				eval_kill(ev);
-				uv_read_stop(s);
-				uv_close((uv_handle_t *)s, eval_pipe_closed);
-			}
-		}
-	} else if (n < 0) {
-		uv_read_stop(s);
-		uv_close((uv_handle_t *)s, eval_pipe_closed);
-	}
-	free(b->base);
-}
-
-static void
-eval_exited(uv_process_t *p, int64_t status, int sig)
-{
-	struct eval	*ev = p->data;
-
-	ev->exited = 1;
-	ev->status = status;
-	ev->signal = sig;
-	uv_close((uv_handle_t *)p, eval_handle_closed);
-}
-
-static void
-eval_timeout(uv_timer_t *t)
-{
-	struct eval	*ev = t->data;
-
-	log_warnx("%s#%s: evaluation timed out", ev->root, ev->shell);
-	ev->timed_out = 1;
-	eval_kill(ev);
+	nixlog_line(ev->nixlog, line);
 }
 
 /*
@@ -543,37 +427,34 @@ eval_timeout(uv_timer_t *t)
  * its lines are Nix's log to read as they come.
  */
 static void
-eval_out(struct eval *ev, int i, int fd, struct buf *to, size_t cap,
+eval_out(struct job_spec *js, int i, int fd, struct buf *to, size_t cap,
     int keep_tail, int lines)
 {
-	ev->out[i].fd = fd;
-	ev->out[i].to = to;
-	ev->out[i].cap = cap;
-	ev->out[i].keep_tail = keep_tail;
-	ev->out[i].lines = lines;
+	js->out[i].fd = fd;
+	js->out[i].to = to;
+	js->out[i].cap = cap;
+	js->out[i].keep_tail = keep_tail;
+	js->out[i].line = lines ? eval_log_line : NULL;
 }
 
-/* Spawn the current stage's child with its output pipes. */
+/* Run the current stage's child with its output pipes. */
 static void
 eval_stage_start(struct eval *ev)
 {
-	uv_process_options_t	 opts;
-	uv_stdio_container_t	 stdio[4];
+	struct job_spec		 js;
 	struct nix_argv		*nargv = NULL;
 	char			*argv[8];
-	int			 rc, i;
+	uint64_t		 spent;
+	int			 i;
 
-	memset(&opts, 0, sizeof opts);
-	memset(stdio, 0, sizeof stdio);
-	memset(&ev->proc, 0, sizeof ev->proc);
-	ev->exited = 0;
+	memset(&js, 0, sizeof js);
 	ev->status = 0;
 	ev->signal = 0;
 
 	if (ev->stage == EVAL_VERSION) {
 		nargv = nix_argv_version(ev->nix);
-		eval_out(ev, 0, 1, &ev->rc, EVAL_MAX_HOOK, 0, 0);
-		eval_out(ev, 1, 2, &ev->log, EVAL_MAX_HOOK, 1, 0);
+		eval_out(&js, 0, 1, &ev->rc, EVAL_MAX_HOOK, 0, 0);
+		eval_out(&js, 1, 2, &ev->log, EVAL_MAX_HOOK, 1, 0);
 	} else if (ev->stage == EVAL_NIX) {
 		if (ev->mode == EVAL_ROOTS)
 			nargv = nix_argv_archive(ev->nix, ev->root);
@@ -582,8 +463,8 @@ eval_stage_start(struct eval *ev)
 		else
 			nargv = nix_argv_print_dev_env(ev->nix, ev->root,
 			    ev->shell, ev->profile, NIX_TRACE);
-		eval_out(ev, 0, 1, &ev->rc, EVAL_MAX_RC, 0, 0);
-		eval_out(ev, 1, 2, &ev->log, EVAL_MAX_LOG, 1,
+		eval_out(&js, 0, 1, &ev->rc, EVAL_MAX_RC, 0, 0);
+		eval_out(&js, 1, 2, &ev->log, EVAL_MAX_LOG, 1,
 		    ev->mode == EVAL_DEVENV);
 	} else if (ev->stage == EVAL_LINK) {
 		/* Every store path the archive named, rooted at profile. */
@@ -593,8 +474,8 @@ eval_stage_start(struct eval *ev)
 			eval_finish(ev);
 			return;
 		}
-		eval_out(ev, 0, 1, &ev->hook, EVAL_MAX_HOOK, 1, 0);
-		eval_out(ev, 1, 2, &ev->log, EVAL_MAX_LOG, 1, 0);
+		eval_out(&js, 0, 1, &ev->hook, EVAL_MAX_HOOK, 1, 0);
+		eval_out(&js, 1, 2, &ev->log, EVAL_MAX_LOG, 1, 0);
 	} else {
 		i = 0;
 		argv[i++] = "bash";
@@ -605,56 +486,20 @@ eval_stage_start(struct eval *ev)
 		argv[i++] = "hearth-eval";
 		argv[i++] = ev->rcfile;
 		argv[i] = NULL;
-		eval_out(ev, 0, 1, &ev->hook, EVAL_MAX_HOOK, 1, 0);
-		eval_out(ev, 1, 3, &ev->dump, EVAL_MAX_DUMP, 0, 0);
+		eval_out(&js, 0, 1, &ev->hook, EVAL_MAX_HOOK, 1, 0);
+		eval_out(&js, 1, 3, &ev->dump, EVAL_MAX_DUMP, 0, 0);
 	}
-	ev->nout = 2;
-	stdio[0].flags = UV_IGNORE;
-	stdio[1].flags = UV_IGNORE;
-	stdio[2].flags = UV_IGNORE;
-	stdio[3].flags = UV_IGNORE;
-	for (i = 0; i < ev->nout; i++) {
-		ev->out[i].ev = ev;
-		uv_pipe_init(ev->loop, &ev->out[i].pipe, 0);
-		ev->out[i].pipe.data = &ev->out[i];
-		stdio[ev->out[i].fd].flags = UV_CREATE_PIPE | UV_WRITABLE_PIPE;
-		stdio[ev->out[i].fd].data.stream = (uv_stream_t *)&ev->out[i].pipe;
-	}
-	opts.args = nargv != NULL ? nix_argv_vector(nargv) : argv;
-	opts.file = opts.args[0];
-	opts.env = ev->stage == EVAL_NIX && ev->nixenv != NULL ? ev->nixenv :
+	js.nout = 2;
+	js.argv = nargv != NULL ? nix_argv_vector(nargv) : argv;
+	js.env = ev->stage == EVAL_NIX && ev->nixenv != NULL ? ev->nixenv :
 	    ev->env;
-	opts.cwd = ev->root;
-	opts.stdio = stdio;
-	opts.stdio_count = ev->stage == EVAL_BASH ? 4 : 3;
-	/* Its own session and process group, so a timeout kills it all. */
-	opts.flags = UV_PROCESS_DETACHED;
-	opts.exit_cb = eval_exited;
-	ev->proc.data = ev;
-	ev->open = ev->nout + 1;
-	rc = uv_spawn(ev->loop, &ev->proc, &opts);
-	if (rc != 0) {
-		/*
-		 * A failed spawn never calls exit_cb, but its handle is
-		 * initialised and must be closed like the pipes.
-		 */
-		if (rc == UV_ENOENT)
-			eval_fail(ev, "%s: not found in PATH (is Nix "
-			    "installed?)", opts.file);
-		else
-			eval_fail(ev, "cannot run %s: %s", opts.file,
-			    uv_strerror(rc));
-		ev->exited = 1;
-		uv_close((uv_handle_t *)&ev->proc, eval_handle_closed);
-		for (i = 0; i < ev->nout; i++)
-			uv_close((uv_handle_t *)&ev->out[i].pipe,
-			    eval_pipe_closed);
-		goto out;
-	}
-	for (i = 0; i < ev->nout; i++)
-		uv_read_start((uv_stream_t *)&ev->out[i].pipe, eval_alloc,
-		    eval_read);
-out:
+	js.cwd = ev->root;
+	/* The deadline is the whole evaluation's: what the stages left. */
+	spent = uv_now(ev->loop) - ev->started;
+	js.timeout_ms = spent < ev->timeout_ms ? ev->timeout_ms - spent : 1;
+	js.cb = eval_stage_done;
+	js.arg = ev;
+	ev->job = job_start(ev->loop, &js);
 	nix_argv_free(nargv);
 }
 
@@ -728,7 +573,6 @@ eval_start(uv_loop_t *loop, const struct eval_spec *spec, eval_cb cb,
 	buf_init(&ev->dump);
 	buf_init(&ev->base);
 	buf_init(&ev->dev);
-	buf_init(&ev->line);
 	buf_init(&ev->report);
 	ev->cb = cb;
 	ev->arg = arg;
@@ -738,11 +582,7 @@ eval_start(uv_loop_t *loop, const struct eval_spec *spec, eval_cb cb,
 	if (ev->mode == EVAL_DEVENV && ev->nixinfo != NULL &&
 	    !ev->nixinfo->probed)
 		ev->stage = EVAL_VERSION;
-
-	uv_timer_init(loop, &ev->timer);
-	ev->timer.data = ev;
-	uv_timer_start(&ev->timer, eval_timeout,
-	    (uint64_t)spec->timeout_sec * 1000, 0);
+	ev->timeout_ms = (uint64_t)spec->timeout_sec * 1000;
 	if (ev->mode == EVAL_LIST)
 		log_info("listing the devShells of %s", ev->root);
 	else if (ev->mode == EVAL_ROOTS)
@@ -757,7 +597,7 @@ void
 eval_cancel(struct eval *ev)
 {
 	ev->cancelled = 1;
-	eval_kill(ev);
+	job_cancel(ev->job);
 }
 
 void
@@ -791,7 +631,6 @@ eval_free(struct eval *ev)
 	buf_release(&ev->dump);
 	buf_release(&ev->base);
 	buf_release(&ev->dev);
-	buf_release(&ev->line);
 	buf_release(&ev->report);
 	free(ev->reason);
 	free(ev);

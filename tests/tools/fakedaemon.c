@@ -24,9 +24,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
+#include "hearth/monotime.h"
 #include "hearth/protocol.h"
 
 /* How long one client may take to send its frame. */
@@ -44,25 +44,16 @@ fake_signal(int sig)
 static const char	 fake_usage[] = "usage: fakedaemon [-n connections] "
     "[-t seconds] (-v VERSION | -p PROTOCOL) SOCKET\n";
 
-static long long
-now_ms(void)
-{
-	struct timespec	 ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ((long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000);
-}
-
 /* Read exactly n bytes within FAKE_READ_MS; -1 on a slow or gone client. */
 static int
 read_n(int fd, unsigned char *p, size_t n)
 {
 	struct pollfd	 pfd = { .fd = fd, .events = POLLIN };
-	long long	 deadline = now_ms() + FAKE_READ_MS, left;
+	long long	 deadline = monotime_ms() + FAKE_READ_MS, left;
 	ssize_t		 r;
 
 	while (n > 0) {
-		if ((left = deadline - now_ms()) <= 0 ||
+		if ((left = deadline - monotime_ms()) <= 0 ||
 		    poll(&pfd, 1, (int)left) <= 0)
 			return (-1);
 		if ((r = read(fd, p, n)) <= 0)
@@ -204,11 +195,11 @@ main(int argc, char **argv)
 		unlink(tmp);
 		return (1);
 	}
-	deadline = now_ms() + seconds * 1000;
+	deadline = monotime_ms() + seconds * 1000;
 	pfd.fd = fd;
 	pfd.events = POLLIN;
 	for (served = 0; !fake_quit && (conns == 0 || served < conns);) {
-		if ((left = deadline - now_ms()) <= 0) {
+		if ((left = deadline - monotime_ms()) <= 0) {
 			fprintf(stderr, "fakedaemon: %ld s passed\n", seconds);
 			goto out;
 		}
