@@ -45,7 +45,7 @@ daemon_ping(uint32_t *pid, char **version)
 
 	off = protocol_begin(&b, MSG_PING);
 	protocol_end(&b, off);
-	rc = ipc_request(&b, &reply, 2000, 0, &cause);
+	rc = ipc_request(&b, &reply, 5000, 0, &cause);
 	buf_release(&b);
 	free(cause);
 	if (rc != 0)
