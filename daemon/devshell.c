@@ -35,7 +35,11 @@
 #include "hearthd.h"
 
 struct devshell {
-	struct workspace	*ws;
+	const struct devshell_ops *ops;
+	void			*ws;		/* the owner, for ops */
+	const char		*root;		/* the owner's, outliving us */
+	const char		*top;
+	int64_t			 ws_id;
 	char			*name;
 	int64_t			 id;
 	char			*salt;		/* name, system, Nix version */
@@ -55,7 +59,23 @@ struct devshell {
 	int			 forced;	/* hearth reload asked */
 	int64_t			 eval_started;
 	struct timespec		 eval_start_ts;
-	void			(*eval_done)(void *);
+};
+
+static int	devshell_eval_start(void *);
+static void	devshell_eval_stop(void *);
+
+/* A shell's evaluation, as the scheduler runs it. */
+static int
+devshell_rank(void *arg)
+{
+	(void)arg;
+	return (2);
+}
+
+static const struct scheduler_ops devshell_job = {
+	.start = devshell_eval_start,
+	.cancel = devshell_eval_stop,
+	.rank = devshell_rank,
 };
 
 const char *
@@ -70,7 +90,7 @@ devshell_new_inputs(struct devshell *sh)
 {
 	struct inputs	*in = inputs_new();
 
-	inputs_set_top(in, workspace_top(sh->ws));
+	inputs_set_top(in, sh->top);
 	return (in);
 }
 
@@ -86,27 +106,30 @@ devshell_set_snapshot(struct devshell *sh, struct store_snapshot *snap)
 	if (inputs_decode(sh->snap_inputs, sh->snap.inputs.data,
 	    sh->snap.inputs.len) != 0)
 		log_warnx("%s#%s: snapshot %lld has malformed inputs",
-		    workspace_root(sh->ws), sh->name, (long long)sh->snap.id);
+		    sh->root, sh->name, (long long)sh->snap.id);
 }
 
 struct devshell *
-devshell_new(struct workspace *ws, const char *name)
+devshell_new(const struct devshell_ops *ops, void *ws, const char *root,
+    const char *top, int64_t ws_id, const char *name)
 {
 	struct devshell		*sh;
 	struct store_snapshot	 snap;
 
 	sh = xcalloc(1, sizeof *sh);
+	sh->ops = ops;
 	sh->ws = ws;
+	sh->root = root;
+	sh->top = top;
+	sh->ws_id = ws_id;
 	sh->name = xstrdup(name);
 	sh->salt = xasprintf("%s\n%s\n%s", name, settings.system,
 	    settings.nix_version);
 	sh->snap_inputs = devshell_new_inputs(sh);
 	store_snapshot_init(&sh->snap);
 	store_snapshot_init(&snap);
-	if (store_shell_ensure(settings.store, workspace_id(ws), name,
-	    &sh->id) != 0)
-		log_warnx("%s#%s: cannot record the shell", workspace_root(ws),
-		    name);
+	if (store_shell_ensure(settings.store, ws_id, name, &sh->id) != 0)
+		log_warnx("%s#%s: cannot record the shell", root, name);
 	else if (store_snapshot_current(settings.store, sh->id, &snap) > 0)
 		devshell_set_snapshot(sh, &snap);
 	store_snapshot_release(&snap);
@@ -173,7 +196,7 @@ devshell_eval_fresh(struct devshell *sh)
 
 	if (sh->eval == NULL)
 		return (0);
-	inputs_changed(sh->eval_inputs, workspace_root(sh->ws), &b);
+	inputs_changed(sh->eval_inputs, sh->root, &b);
 	fresh = b.len == 0;
 	buf_release(&b);
 	return (fresh);
@@ -226,7 +249,7 @@ devshell_note_change(struct devshell *sh)
 {
 	struct buf	 b = BUF_INIT;
 
-	inputs_changed(sh->snap_inputs, workspace_root(sh->ws), &b);
+	inputs_changed(sh->snap_inputs, sh->root, &b);
 	free(sh->changed);
 	sh->changed = b.len != 0 ? xasprintf("%s changed", b.data) : NULL;
 	buf_release(&b);
@@ -238,7 +261,7 @@ devshell_refresh(struct devshell *sh, int urgent)
 	struct hit	 hit;
 	char		 key[HASH_HEX_SIZE];
 
-	if (!workspace_trusted(sh->ws)) {
+	if (!sh->ops->trusted(sh->ws)) {
 		devshell_eval_cancel(sh);
 		return;
 	}
@@ -260,12 +283,12 @@ devshell_refresh(struct devshell *sh, int urgent)
 	    &hit) == 0 && hit.found.id != 0 &&
 	    store_snapshot_use(settings.store, sh->id, hit.found.id) == 0) {
 		log_info("%s#%s: cache hit, snapshot %lld (no evaluation)",
-		    workspace_root(sh->ws), sh->name, (long long)hit.found.id);
+		    sh->root, sh->name, (long long)hit.found.id);
 		devshell_note_change(sh);
 		devshell_set_snapshot(sh, &hit.found);
 		devshell_eval_cancel(sh);
-		workspace_rewatch(sh->ws);
-		generation_bump("cache hit");
+		sh->ops->inputs_moved(sh->ws);
+		changed_announce("cache hit");
 		return;
 	}
 	store_snapshot_release(&hit.found);
@@ -275,7 +298,7 @@ devshell_refresh(struct devshell *sh, int urgent)
 		if (strcmp(key, sh->failed_key) == 0)
 			return;
 	}
-	scheduler_want(JOB_SHELL, sh, urgent);
+	scheduler_want(&devshell_job, sh, urgent);
 }
 
 void
@@ -384,7 +407,7 @@ devshell_keep_paths(struct devshell *sh, const struct buf *dev,
 			    "temporary directory", dropped.data);
 			if (attrs && cause != NULL)
 				log_warnx("%s#%s: cannot keep the structured "
-				    "attributes: %s", workspace_root(sh->ws),
+				    "attributes: %s", sh->root,
 				    sh->name, cause);
 		}
 		free(dir);
@@ -456,7 +479,7 @@ devshell_save(struct devshell *sh, struct eval *ev, struct inputs *in)
 	free(profile);
 	devshell_notes(&d, &snap.notes);
 	if (snap.notes.len != 0)
-		log_info("%s#%s: %s", workspace_root(sh->ws), sh->name,
+		log_info("%s#%s: %s", sh->root, sh->name,
 		    snap.notes.data);
 	envdiff_encode(&d, &snap.env);
 	buf_add(&snap.hook_output, eval_hook_output(ev)->data,
@@ -484,12 +507,12 @@ devshell_save(struct devshell *sh, struct eval *ev, struct inputs *in)
 	free(sh->error);
 	sh->error = NULL;
 	log_info("%s#%s: snapshot %lld ready (%u ms, %zu variables, %zu "
-	    "inputs)", workspace_root(sh->ws), sh->name,
+	    "inputs)", sh->root, sh->name,
 	    (long long)sh->snap.id, eval_ms(ev), d.n, inputs_count(in));
-	workspace_root_inputs(sh->ws);
+	sh->ops->evaluated(sh->ws);
 	goto out;
 fail:
-	log_warnx("%s#%s: %s", workspace_root(sh->ws), sh->name, cause);
+	log_warnx("%s#%s: %s", sh->root, sh->name, cause);
 	rec.ok = 0;
 	rec.reason = cause;
 	store_eval_failed(settings.store, sh->id, &rec);
@@ -534,7 +557,7 @@ devshell_inputs_moved(struct devshell *sh, const struct inputs *found)
 	size_t		 i;
 	int		 moved;
 
-	inputs_changed(sh->eval_inputs, workspace_root(sh->ws), &b);
+	inputs_changed(sh->eval_inputs, sh->root, &b);
 	moved = b.len != 0 ? DEVSHELL_MOVED : 0;
 	buf_release(&b);
 	for (i = 0; !moved && i < inputs_count(found); i++) {
@@ -553,25 +576,24 @@ devshell_eval_finished(struct eval *ev, void *arg)
 	struct devshell	*sh = arg;
 	struct inputs	*in;
 	struct store_eval rec;
-	void		(*done)(void *) = sh->eval_done;
 	int		 stale = 0;
 
 	sh->eval = NULL;
 	sh->forced = 0;
 	in = devshell_new_inputs(sh);
-	inputs_merge(in, workspace_base_inputs(sh->ws));
+	inputs_merge(in, sh->ops->base_inputs(sh->ws));
 	inputs_merge(in, eval_inputs(ev));
 	if (eval_cancelled(ev))
 		/* Superseded or stopped: neither a result nor a failure. */
 		log_debug("%s#%s: evaluation cancelled",
-		    workspace_root(sh->ws), sh->name);
-	else if (!workspace_trusted(sh->ws))
+		    sh->root, sh->name);
+	else if (!sh->ops->trusted(sh->ws))
 		log_info("%s#%s: dropped an evaluation of an untrusted flake",
-		    workspace_root(sh->ws), sh->name);
+		    sh->root, sh->name);
 	else if ((stale = devshell_inputs_moved(sh, eval_inputs(ev))) != 0) {
 		/* Never store a result whose inputs changed meanwhile. */
 		log_info("%s#%s: inputs %s during the evaluation; result "
-		    "dropped", workspace_root(sh->ws), sh->name,
+		    "dropped", sh->root, sh->name,
 		    stale == DEVSHELL_RACY ? "were written" : "changed");
 	} else if (eval_ok(ev)) {
 		sh->last_eval = sh->eval_started;
@@ -581,7 +603,7 @@ devshell_eval_finished(struct eval *ev, void *arg)
 		sh->last_eval = sh->eval_started;
 		sh->last_eval_ms = eval_ms(ev);
 		log_warnx("%s#%s: evaluation failed: %s",
-		    workspace_root(sh->ws), sh->name, eval_reason(ev));
+		    sh->root, sh->name, eval_reason(ev));
 		free(sh->error);
 		sh->error = xstrdup(eval_reason(ev));
 		/* Watch what it read, and what the last good one read. */
@@ -601,9 +623,8 @@ devshell_eval_finished(struct eval *ev, void *arg)
 	inputs_free(sh->eval_inputs);
 	sh->eval_inputs = NULL;
 	eval_free(ev);
-	if (done != NULL)
-		done(sh);
-	workspace_rewatch(sh->ws);
+	scheduler_done(&devshell_job, sh);
+	sh->ops->inputs_moved(sh->ws);
 	/*
 	 * Decide afresh, once the scheduler has seen this one end. A file
 	 * written in the evaluation's first second could look the same to
@@ -614,17 +635,18 @@ devshell_eval_finished(struct eval *ev, void *arg)
 		    1000);
 	else if (stale)
 		devshell_refresh(sh, 0);
-	generation_bump("evaluation ended");
-	server_notify();
+	changed_announce("evaluation ended");
 }
 
-int
-devshell_eval_start(struct devshell *sh, void (*done)(void *))
+/* Start the evaluation (from the scheduler); -1 if there is none to run. */
+static int
+devshell_eval_start(void *arg)
 {
+	struct devshell	*sh = arg;
 	struct eval_spec spec;
 	char		*profile, *cause = NULL;
 
-	if (sh->eval != NULL || !workspace_trusted(sh->ws))
+	if (sh->eval != NULL || !sh->ops->trusted(sh->ws))
 		return (-1);
 	/* Asked for earlier, but current again meanwhile: nothing to do. */
 	if (!sh->forced && devshell_current(sh))
@@ -632,14 +654,14 @@ devshell_eval_start(struct devshell *sh, void (*done)(void *))
 	/* What the result will be judged against when it lands. */
 	inputs_free(sh->eval_inputs);
 	sh->eval_inputs = devshell_new_inputs(sh);
-	inputs_merge(sh->eval_inputs, workspace_base_inputs(sh->ws));
+	inputs_merge(sh->eval_inputs, sh->ops->base_inputs(sh->ws));
 	inputs_merge(sh->eval_inputs, sh->snap_inputs);
 	inputs_record(sh->eval_inputs);
 	profile = devshell_profile(sh);
 	memset(&spec, 0, sizeof spec);
 	spec.mode = EVAL_DEVENV;
-	spec.root = workspace_root(sh->ws);
-	spec.top = workspace_top(sh->ws);
+	spec.root = sh->root;
+	spec.top = sh->top;
 	spec.shell = sh->name;
 	spec.system = settings.system;
 	spec.profile = profile;
@@ -652,12 +674,11 @@ devshell_eval_start(struct devshell *sh, void (*done)(void *))
 	/* Before the inputs are read: anything written later is "after". */
 	clock_gettime(CLOCK_REALTIME, &sh->eval_start_ts);
 	sh->eval_started = sh->eval_start_ts.tv_sec;
-	sh->eval_done = done;
 	sh->eval = eval_start(settings.loop, &spec, devshell_eval_finished,
 	    sh, &cause);
 	free(profile);
 	if (sh->eval == NULL) {
-		log_warnx("%s#%s: %s", workspace_root(sh->ws), sh->name,
+		log_warnx("%s#%s: %s", sh->root, sh->name,
 		    cause);
 		free(cause);
 		return (-1);
@@ -670,6 +691,12 @@ devshell_eval_cancel(struct devshell *sh)
 {
 	if (sh->eval != NULL)
 		eval_cancel(sh->eval);
+}
+
+static void
+devshell_eval_stop(void *arg)
+{
+	devshell_eval_cancel(arg);
 }
 
 void
@@ -696,7 +723,7 @@ devshell_describe(struct devshell *sh, struct shell_info *info)
 		info->state = SHELL_READY;
 		if (sh->snap.notes.len != 0)
 			info->message = xstrdup(sh->snap.notes.data);
-	} else if (sh->eval != NULL || scheduler_busy(JOB_SHELL, sh))
+	} else if (sh->eval != NULL || scheduler_busy(&devshell_job, sh))
 		info->state = SHELL_EVALUATING;
 	else if (sh->failed_inputs != NULL) {
 		info->state = SHELL_FAILED;
@@ -712,7 +739,7 @@ devshell_reload(struct devshell *sh)
 	inputs_free(sh->failed_inputs);
 	sh->failed_inputs = NULL;
 	sh->forced = 1;
-	scheduler_want(JOB_SHELL, sh, 1);
+	scheduler_want(&devshell_job, sh, 1);
 }
 
 int
@@ -731,7 +758,7 @@ devshell_log(struct devshell *sh, struct buf *out)
 	localtime_r(&t, &tm);
 	strftime(stamp, sizeof stamp, "%Y-%m-%d %H:%M:%S", &tm);
 	buf_addf(out, "the %s shell of %s: evaluation of %s, %u ms, %s%s%s\n",
-	    sh->name, workspace_root(sh->ws), stamp, ev.duration_ms,
+	    sh->name, sh->root, stamp, ev.duration_ms,
 	    ev.ok ? "ok" : "failed", ev.reason && *ev.reason ? ": " : "",
 	    ev.reason ? ev.reason : "");
 	buf_adds(out, ev.log != NULL ? ev.log : "");
@@ -747,7 +774,7 @@ devshell_used(struct devshell *sh)
 	if (sh->snap.id == 0)
 		return;
 	store_snapshot_touch(settings.store, sh->snap.id);
-	store_workspace_used(settings.store, workspace_id(sh->ws));
+	store_workspace_used(settings.store, sh->ws_id);
 	/* Age-based cleaners (nh clean) look at the root's own mtime. */
 	clock_gettime(CLOCK_REALTIME, &now[0]);
 	now[1] = now[0];
