@@ -18,19 +18,13 @@
  */
 #include <sys/stat.h>
 
-#include <errno.h>
 #include <fcntl.h>
-#include <libgen.h>
-#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
 
-#include "hearth/envdiff.h"
 #include "hearth/log.h"
-#include "hearth/path.h"
-#include "hearth/shellname.h"
 #include "hearth/xmalloc.h"
 #include "hearthd.h"
 
@@ -160,28 +154,13 @@ devshell_profile(struct devshell *sh)
 	    (long long)sh->id));
 }
 
-/*
- * 1 if a snapshot's dev environment is still in the store, and the copies
- * of its structured attrs (attrs.c) are still there.
- */
-static int
-devshell_alive(const struct store_snapshot *snap)
-{
-	struct stat	 st;
-
-	/* The generation link resolves only while its store path exists. */
-	return (snap->gcroot != NULL && *snap->gcroot != '\0' &&
-	    stat(snap->gcroot, &st) == 0 &&
-	    attrs_alive(settings.attrs, snap->env.data, snap->env.len));
-}
-
 /* 1 if the current snapshot was made from the inputs on disk now. */
 static int
 devshell_current(struct devshell *sh)
 {
 	char	 key[HASH_HEX_SIZE];
 
-	if (sh->snap.id == 0 || !devshell_alive(&sh->snap))
+	if (sh->snap.id == 0 || !devenv_alive(&sh->snap))
 		return (0);
 	inputs_key(sh->snap_inputs, sh->salt, key);
 	return (strcmp(key, sh->snap.key) == 0);
@@ -202,47 +181,6 @@ devshell_eval_fresh(struct devshell *sh)
 	return (fresh);
 }
 
-struct hit {
-	struct devshell		*sh;
-	struct store_snapshot	 found;
-};
-
-static int
-devshell_try_cached(const struct store_snapshot *snap, void *arg)
-{
-	struct hit	*hit = arg;
-	struct inputs	*in;
-	char		 key[HASH_HEX_SIZE];
-
-	if (snap->id == hit->sh->snap.id || !devshell_alive(snap))
-		return (0);
-	in = devshell_new_inputs(hit->sh);
-	if (inputs_decode(in, snap->inputs.data, snap->inputs.len) == 0) {
-		inputs_key(in, hit->sh->salt, key);
-		if (strcmp(key, snap->key) == 0) {
-			/* Copy: the walk reuses its record. */
-			store_snapshot_init(&hit->found);
-			hit->found.id = snap->id;
-			memcpy(hit->found.key, snap->key, sizeof snap->key);
-			buf_add(&hit->found.env, snap->env.data, snap->env.len);
-			buf_add(&hit->found.hook_output, snap->hook_output.data,
-			    snap->hook_output.len);
-			buf_add(&hit->found.notes, snap->notes.data,
-			    snap->notes.len);
-			buf_add(&hit->found.inputs, snap->inputs.data,
-			    snap->inputs.len);
-			hit->found.gcroot = xstrdup(snap->gcroot);
-			hit->found.created_at = snap->created_at;
-			hit->found.last_used = snap->last_used;
-			hit->found.eval_ms = snap->eval_ms;
-			inputs_free(in);
-			return (1);
-		}
-	}
-	inputs_free(in);
-	return (0);
-}
-
 /* Say which files changed since the current snapshot, for the switch. */
 static void
 devshell_note_change(struct devshell *sh)
@@ -258,8 +196,8 @@ devshell_note_change(struct devshell *sh)
 void
 devshell_refresh(struct devshell *sh, int urgent)
 {
-	struct hit	 hit;
-	char		 key[HASH_HEX_SIZE];
+	struct store_snapshot	 found;
+	char			 key[HASH_HEX_SIZE];
 
 	if (!sh->ops->trusted(sh->ws)) {
 		devshell_eval_cancel(sh);
@@ -276,22 +214,20 @@ devshell_refresh(struct devshell *sh, int urgent)
 	if (devshell_eval_fresh(sh))
 		return;
 	/* A cached snapshot made from the inputs on disk now is a hit. */
-	memset(&hit, 0, sizeof hit);
-	hit.sh = sh;
-	store_snapshot_init(&hit.found);
-	if (store_snapshots_each(settings.store, sh->id, devshell_try_cached,
-	    &hit) == 0 && hit.found.id != 0 &&
-	    store_snapshot_use(settings.store, sh->id, hit.found.id) == 0) {
+	store_snapshot_init(&found);
+	if (devenv_cached(sh->id, sh->snap.id, sh->top, sh->salt,
+	    &found) == 0 && found.id != 0 &&
+	    store_snapshot_use(settings.store, sh->id, found.id) == 0) {
 		log_info("%s#%s: cache hit, snapshot %lld (no evaluation)",
-		    sh->root, sh->name, (long long)hit.found.id);
+		    sh->root, sh->name, (long long)found.id);
 		devshell_note_change(sh);
-		devshell_set_snapshot(sh, &hit.found);
+		devshell_set_snapshot(sh, &found);
 		devshell_eval_cancel(sh);
 		sh->ops->inputs_moved(sh->ws);
 		changed_announce("cache hit");
 		return;
 	}
-	store_snapshot_release(&hit.found);
+	store_snapshot_release(&found);
 	/* Still failing on the same inputs: wait for them to change. */
 	if (sh->failed_inputs != NULL && sh->eval == NULL) {
 		inputs_key(sh->failed_inputs, sh->salt, key);
@@ -308,182 +244,28 @@ devshell_inputs(struct devshell *sh, struct inputs *in)
 	inputs_merge(in, sh->failed_inputs);
 }
 
-/*
- * Say which of a diff's variables some shell will not get: names that are
- * no shell's identifiers (dropped already), and names special in one shell.
- */
-static void
-devshell_notes(const struct envdiff *d, struct buf *notes)
-{
-	const char *const	*shn;
-	size_t			 i, n;
-
-	if (d->skipped.len != 0)
-		buf_addf(notes, "%snot shell names, left out: %s",
-		    notes->len != 0 ? "; " : "", d->skipped.data);
-	for (shn = shellname_shells; *shn != NULL; shn++) {
-		for (i = n = 0; i < d->n; i++) {
-			if (shellname_settable(*shn, d->entries[i].name))
-				continue;
-			if (n++ == 0)
-				buf_addf(notes, "%snot set in %s:",
-				    notes->len != 0 ? "; " : "", *shn);
-			buf_addf(notes, " %s", d->entries[i].name);
-		}
-	}
-}
-
-/* 1 if the diff sets name. */
-static int
-devshell_sets(const struct envdiff *d, const char *name)
-{
-	size_t	 i;
-
-	for (i = 0; i < d->n; i++) {
-		if (d->entries[i].op == ENVDIFF_SET &&
-		    strcmp(d->entries[i].name, name) == 0)
-			return (1);
-	}
-	return (0);
-}
-
-/*
- * What a snapshot names must outlive the evaluation. Two directories do
- * not: the one that holds a structured-attrs shell's .attrs.json and
- * .attrs.sh (Nix 2.19 and later: a directory that `nix print-dev-env`
- * deletes as it exits; before, the build directory of the dev
- * environment, deleted after its build), and the dev shell's temporary
- * directory (NIX_BUILD_TOP, which the evaluation deletes; TMPDIR and its
- * kin are never taken). The first is written again from the dev
- * environment envpath, beside the snapshot's GC root gen, and the
- * variables are moved to the copy. Whatever still names either directory
- * is left out, and the snapshot's notes say so.
- */
-static void
-devshell_keep_paths(struct devshell *sh, const struct buf *dev,
-    struct envdiff *d, const char *gen, const char *envpath,
-    struct buf *notes)
-{
-	static const char *const gone[] = {
-		"NIX_ATTRS_JSON_FILE", "NIX_ATTRS_SH_FILE", "NIX_BUILD_TOP",
-	};
-	struct buf	 dropped = BUF_INIT;
-	struct stat	 st;
-	const char	*v;
-	char		*dir, *copy = NULL, *cause = NULL;
-	size_t		 i;
-	int		 rc = 0, attrs;
-
-	for (i = 0; i < sizeof gone / sizeof *gone; i++) {
-		attrs = i < 2;
-		v = envdiff_dump_get(dev->data, dev->len, gone[i]);
-		if (v == NULL || *v != '/')
-			continue;
-		/* The files are always gone; NIX_BUILD_TOP when deleted. */
-		if (attrs ? !devshell_sets(d, gone[i]) : stat(v, &st) == 0)
-			continue;
-		dir = attrs ? xstrndup(v, strrchr(v, '/') - v) : xstrdup(v);
-		if (attrs && copy == NULL && cause == NULL) {
-			if (envpath == NULL ||
-			    (copy = attrs_dir(settings.attrs, gen)) == NULL)
-				cause = xstrdup("its dev environment is gone");
-			else if ((rc = attrs_save(copy, envpath, &cause)) == 0)
-				cause = xstrdup("its dev environment does not "
-				    "hold them (Nix before 2.19)");
-			if (rc != 1) {
-				free(copy);
-				copy = NULL;
-			}
-		}
-		if (attrs && copy != NULL)
-			envdiff_move_dir(d, dir, copy);
-		buf_reset(&dropped);
-		envdiff_drop_dir(d, dir, &dropped);
-		if (dropped.len != 0) {
-			buf_addf(notes, "%sleft out what names %s, gone "
-			    "after the evaluation: %s", notes->len != 0 ?
-			    "; " : "", attrs ? "the directory of the "
-			    "structured attributes" : "the dev shell's "
-			    "temporary directory", dropped.data);
-			if (attrs && cause != NULL)
-				log_warnx("%s#%s: cannot keep the structured "
-				    "attributes: %s", sh->root,
-				    sh->name, cause);
-		}
-		free(dir);
-	}
-	free(copy);
-	free(cause);
-	buf_release(&dropped);
-}
-
-/* A snapshot leaving the cache: drop the profile generation rooting it. */
-static void
-devshell_unroot(const char *gcroot)
-{
-	char	*dir;
-
-	if (*gcroot != '\0' && unlink(gcroot) == -1 && errno != ENOENT)
-		log_warn("cannot remove %s", gcroot);
-	if ((dir = attrs_dir(settings.attrs, gcroot)) != NULL)
-		attrs_remove(dir);
-	free(dir);
-}
-
 /* Store a finished evaluation's result; the shell's new current one. */
 static void
 devshell_save(struct devshell *sh, struct eval *ev, struct inputs *in)
 {
-	struct envdiff		 d;
 	struct store_snapshot	 snap;
 	struct store_eval	 rec;
-	char			*cause = NULL, *profile, *gen = NULL, *dir;
-	char			*why = NULL;
-	char			 link[PATH_MAX];
-	ssize_t			 n;
+	char			*cause = NULL, *profile, *label, *why = NULL;
+	size_t			 nvars = 0;
+	int			 rc;
 
-	envdiff_init(&d);
 	store_snapshot_init(&snap);
 	memset(&rec, 0, sizeof rec);
 	rec.started_at = sh->eval_started;
 	rec.duration_ms = eval_ms(ev);
 	rec.log = (char *)eval_log(ev);
-	if (envdiff_compute(&d, eval_base_env(ev)->data,
-	    eval_base_env(ev)->len, eval_dev_env(ev)->data,
-	    eval_dev_env(ev)->len, &cause) != 0)
-		goto fail;
-	/*
-	 * The profile now points at a new generation link, which roots this
-	 * snapshot's environment for as long as the snapshot is cached. nix
-	 * develop tells the shell that store path as NIX_GCROOT.
-	 */
 	profile = devshell_profile(sh);
-	if ((n = readlink(profile, link, sizeof link - 1)) > 0) {
-		link[n] = '\0';
-		dir = xstrdup(profile);
-		gen = link[0] == '/' ? xstrdup(link) :
-		    xasprintf("%s/%s", dirname(dir), link);
-		free(dir);
-	}
+	label = xasprintf("%s#%s", sh->root, sh->name);
+	rc = devenv_snapshot(ev, profile, label, &snap, &nvars, &cause);
+	free(label);
 	free(profile);
-	if (gen == NULL) {
-		cause = xstrdup("nix print-dev-env made no profile");
+	if (rc != 0)
 		goto fail;
-	}
-	snap.gcroot = gen;
-	profile = realpath(gen, NULL);
-	devshell_keep_paths(sh, eval_dev_env(ev), &d, gen, profile,
-	    &snap.notes);
-	if (profile != NULL)
-		envdiff_add(&d, ENVDIFF_SET, "NIX_GCROOT", profile);
-	free(profile);
-	devshell_notes(&d, &snap.notes);
-	if (snap.notes.len != 0)
-		log_info("%s#%s: %s", sh->root, sh->name,
-		    snap.notes.data);
-	envdiff_encode(&d, &snap.env);
-	buf_add(&snap.hook_output, eval_hook_output(ev)->data,
-	    eval_hook_output(ev)->len);
 	/* The hashes say, later, which of them changed. */
 	inputs_record(in);
 	inputs_encode(in, &snap.inputs);
@@ -493,7 +275,7 @@ devshell_save(struct devshell *sh, struct eval *ev, struct inputs *in)
 	rec.ok = 1;
 	rec.reason = "";
 	if (store_snapshot_put(settings.store, sh->id, &snap, &rec,
-	    devshell_unroot, &why) != 0) {
+	    devenv_unroot, &why) != 0) {
 		/* The shell keeps its last good snapshot (sh->snap). */
 		cause = xasprintf("cannot save the snapshot: %s", why);
 		free(why);
@@ -508,7 +290,7 @@ devshell_save(struct devshell *sh, struct eval *ev, struct inputs *in)
 	sh->error = NULL;
 	log_info("%s#%s: snapshot %lld ready (%u ms, %zu variables, %zu "
 	    "inputs)", sh->root, sh->name,
-	    (long long)sh->snap.id, eval_ms(ev), d.n, inputs_count(in));
+	    (long long)sh->snap.id, eval_ms(ev), nvars, inputs_count(in));
 	sh->ops->evaluated(sh->ws);
 	goto out;
 fail:
@@ -524,15 +306,8 @@ fail:
 	inputs_key(sh->failed_inputs, sh->salt, sh->failed_key);
 out:
 	store_snapshot_release(&snap);
-	envdiff_release(&d);
 }
 
-/*
- * Were the inputs changed while the evaluation ran? Files known at the
- * start must still hash as then; files the evaluation found on its way
- * must not have been modified since it started (same second included:
- * mtime has one-second resolution on some filesystems).
- */
 /*
  * Was a file written at or after the evaluation started? Nanosecond
  * timestamps tell; a filesystem that keeps whole seconds only (nsec 0)
@@ -549,6 +324,11 @@ devshell_after(const struct timespec *t, const struct timespec *start)
 #define DEVSHELL_MOVED	1	/* an input changed during the evaluation */
 #define DEVSHELL_RACY	2	/* one was written in its first second */
 
+/*
+ * Were the inputs changed while the evaluation ran? Files known at the
+ * start must still hash as then; files the evaluation found on its way
+ * must not have been modified since it started (same second included).
+ */
 static int
 devshell_inputs_moved(struct devshell *sh, const struct inputs *found)
 {
@@ -708,7 +488,7 @@ devshell_describe(struct devshell *sh, struct shell_info *info)
 	info->shell = sh->name;
 	info->last_eval = sh->last_eval;
 	info->last_eval_ms = sh->last_eval_ms;
-	if (sh->snap.id != 0 && devshell_alive(&sh->snap)) {
+	if (sh->snap.id != 0 && devenv_alive(&sh->snap)) {
 		info->snapshot_id = store_snapshot_wire_id(settings.store,
 		    sh->snap.id);
 		info->snapshot_made = sh->snap.created_at;
@@ -730,6 +510,14 @@ devshell_describe(struct devshell *sh, struct shell_info *info)
 		info->message = xstrdup(sh->error ? sh->error : "failed");
 	} else
 		info->state = SHELL_EVALUATING;
+}
+
+void
+shell_info_release(struct shell_info *info)
+{
+	free(info->root);
+	free(info->message);
+	memset(info, 0, sizeof *info);
 }
 
 void

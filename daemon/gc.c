@@ -41,21 +41,6 @@ gc_keep(const char *root, int recent, void *arg)
 	return (0);
 }
 
-static void
-gc_unroot(const char *gcroot)
-{
-	char	*dir;
-
-	if (gcroot == NULL || *gcroot == '\0')
-		return;
-	if (unlink(gcroot) == -1 && errno != ENOENT)
-		log_warn("cannot remove %s", gcroot);
-	/* The copies of its structured attrs go with it. */
-	if ((dir = attrs_dir(settings.attrs, gcroot)) != NULL)
-		attrs_remove(dir);
-	free(dir);
-}
-
 int
 gc_run(unsigned days, gc_forget_cb forget, char **msg, char **cause)
 {
@@ -66,7 +51,7 @@ gc_run(unsigned days, gc_forget_cb forget, char **msg, char **cause)
 	int64_t			 before = time(NULL) - (int64_t)days * 86400;
 
 	if (store_gc(settings.store, before, gc_keep,
-	    gc_unroot, &run, &removed, &why) != 0) {
+	    devenv_unroot, &run, &removed, &why) != 0) {
 		*cause = xasprintf("cannot clean the store, nothing removed: "
 		    "%s", why);
 		free(why);

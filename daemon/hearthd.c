@@ -6,6 +6,23 @@
  * then tell a waiting `hearth daemon start` that the daemon is ready.
  * Without -f the daemon detaches, and the parent exits once the child is
  * listening (or has failed), so the caller can connect at once.
+ *
+ * The daemon's layers, top to bottom; each calls only layers below it, and
+ * what a lower layer needs from above it is given, as operations or
+ * callbacks, when it is started or made:
+ *   1 hearthd.c    main: wires the layers (starts and stops each).
+ *   2 request.c    the handlers: workspace, devshell, store, server.
+ *   3 workspace.c  the coordinator: devshell, names, roots, gc, trust,
+ *                  watchset, shellmap, scheduler, changed, store, inputs.
+ *   4 devshell.c   one shell: devenv, eval, scheduler, changed, store.
+ *     names.c roots.c gc.c  workspace parts: eval, devenv, scheduler,
+ *                  changed, store, inputs.
+ *   5 devenv.c trust.c watchset.c shellmap.c: store, attrs, inputs,
+ *                  watcher, scheduler.
+ *   6 scheduler.c (nothing of the daemon), changed.c (generation, server),
+ *     eval.c (inputs, gitindex), nixprobe.c (generation).
+ *   7 server.c (the transport: knows no request), generation.c, store.c,
+ *     inputs.c, attrs.c, gitindex.c, watcher.c, settings.c.
  */
 #include <sys/file.h>
 #include <sys/stat.h>

@@ -24,6 +24,7 @@ struct store;
 struct trust;
 struct watcher;
 struct workspace;
+struct wsconfig;
 
 
 /* nixprobe.c: whether the daemon's Nix can use flakes, for the client. */
@@ -306,17 +307,22 @@ uint32_t	 eval_ms(struct eval *);
  * with its owner), and rank a waiting one (lower goes first, 1 and up;
  * NULL: 1).
  */
+typedef int	(*scheduler_start_cb)(void *);
+typedef void	(*scheduler_cancel_cb)(void *);
+typedef int	(*scheduler_rank_cb)(void *);
 struct scheduler_ops {
-	int		 (*start)(void *);
-	void		 (*cancel)(void *);
-	int		 (*rank)(void *);
+	scheduler_start_cb	 start;
+	scheduler_cancel_cb	 cancel;
+	scheduler_rank_cb	 rank;
 };
 /* What the scheduler calls on its users' behalf, given at start. */
+/* The owners marked dirty, once their files were quiet. */
+typedef void	(*scheduler_refresh_cb)(void *const *, size_t);
+/* 1 while file events wait to be read (jobs hold off for them). */
+typedef int	(*scheduler_waiting_cb)(void);
 struct scheduler_hooks {
-	/* The owners marked dirty, once their files were quiet. */
-	void		 (*refresh)(void *const *, size_t);
-	/* 1 while file events wait to be read (jobs hold off for them). */
-	int		 (*events_waiting)(void);
+	scheduler_refresh_cb	 refresh;
+	scheduler_waiting_cb	 events_waiting;
 };
 /* Start the scheduler with a cap on concurrent Nix runs. */
 void		 scheduler_init(uv_loop_t *, unsigned,
@@ -402,6 +408,25 @@ int		 trust_allowed(const struct trust *);
  * are hashed again only when their stat tuples changed.
  */
 int		 trust_check(struct trust *);
+/*
+ * Record in the store that the workspace holding a directory is allowed
+ * (hex: filled with its hash) or denied (hex NULL): its root, and its id
+ * in *id; NULL with *cause.
+ */
+char		*trust_record(const char *, char [HASH_HEX_SIZE], int64_t *,
+		     char **);
+
+/* shellmap.c: which devShell a directory of a workspace maps to. */
+#define SHELLMAP_DEFAULT	"default"
+/*
+ * The shell for a directory inside the workspace at root: the config's
+ * mapping, else the nearest enclosing directory named like one of the
+ * names (NULL: unknown yet), else SHELLMAP_DEFAULT; NULL when none applies.
+ */
+const char	*shellmap_find(const char *, const struct wsconfig *,
+		     char *const *, const char *);
+/* The git top directory holding a root (the flake's source), or root. */
+char		*shellmap_top(const char *);
 
 /* watchset.c: the directories watched for a workspace; inotify's limits. */
 struct watchset;
@@ -442,9 +467,11 @@ struct names;
  * What the names ask of their owner: may the flake be evaluated now, and
  * a listing ended (the names may have changed).
  */
+typedef int	(*names_trusted_cb)(void *);
+typedef void	(*names_listed_cb)(void *);
 struct names_ops {
-	int		 (*trusted)(void *);
-	void		 (*listed)(void *);
+	names_trusted_cb	 trusted;
+	names_listed_cb		 listed;
 };
 /* The names of workspace id at root (flake source at top), as stored. */
 struct names	*names_new(int64_t, const char *, const char *,
@@ -488,7 +515,6 @@ void		 workspace_describe(const char *, struct shell_info *);
  */
 void		 workspace_describe_named(const char *, const char *,
 		     struct shell_info *);
-void		 shell_info_release(struct shell_info *);
 /* Allow or deny the workspace holding a directory. */
 int		 workspace_allow(const char *, char **, char **);
 int		 workspace_deny(const char *, char **, char **);
@@ -502,6 +528,25 @@ int		 workspace_gc(unsigned, char **, char **);
 /* What the scheduler is started with: refresh the dirty workspaces. */
 extern const struct scheduler_hooks workspace_scheduler_hooks;
 
+/* devenv.c: a finished evaluation's dev environment made a snapshot. */
+/*
+ * Fill in a snapshot's environment, hook output, notes and GC root from
+ * an evaluation that made a generation of profile; label names the shell
+ * in the log. The number of variables in *nvars; -1 with *cause.
+ */
+int		 devenv_snapshot(struct eval *, const char *, const char *,
+		     struct store_snapshot *, size_t *, char **);
+/* A snapshot leaving the cache: drop its GC root and attrs copies. */
+void		 devenv_unroot(const char *);
+/* 1 if a snapshot's dev environment and attrs copies are still there. */
+int		 devenv_alive(const struct store_snapshot *);
+/*
+ * Find in a shell's cache (but snapshot skip) one made from the inputs on
+ * disk now (flake source top, key salt); found->id 0 if none. -1 on error.
+ */
+int		 devenv_cached(int64_t, int64_t, const char *, const char *,
+		     struct store_snapshot *);
+
 /* devshell.c: one devShell of a workspace, its snapshots and evaluation. */
 /*
  * What a shell asks of its owner (the workspace), given when it is made:
@@ -509,11 +554,14 @@ extern const struct scheduler_hooks workspace_scheduler_hooks;
  * owner depends on, that its inputs moved (watch them), and that a good
  * evaluation landed (the flake's inputs can be rooted).
  */
+typedef int	(*devshell_trusted_cb)(void *);
+typedef const struct inputs *(*devshell_inputs_cb)(void *);
+typedef void	(*devshell_event_cb)(void *);
 struct devshell_ops {
-	int		 (*trusted)(void *);
-	const struct inputs *(*base_inputs)(void *);
-	void		 (*inputs_moved)(void *);
-	void		 (*evaluated)(void *);
+	devshell_trusted_cb	 trusted;
+	devshell_inputs_cb	 base_inputs;
+	devshell_event_cb	 inputs_moved;
+	devshell_event_cb	 evaluated;
 };
 /* A shell of the owner (ops' argument) at root, top and store id. */
 struct devshell	*devshell_new(const struct devshell_ops *, void *,
@@ -530,6 +578,8 @@ void		 devshell_refresh(struct devshell *, int);
 void		 devshell_eval_cancel(struct devshell *);
 /* Fill in a reply's view of the shell. */
 void		 devshell_describe(struct devshell *, struct shell_info *);
+/* Free what a description holds. */
+void		 shell_info_release(struct shell_info *);
 /* Add the files the shell depends on (current and failed run) to a set. */
 void		 devshell_inputs(struct devshell *, struct inputs *);
 /* Evaluate again now, whatever the inputs say (`hearth reload`). */
@@ -550,15 +600,17 @@ int		 server_inherited(int *, char **);
  * Listen on the inherited socket fd, or (fd -1) bind the socket path;
  * -1 with *cause.
  */
+/* Handle one frame; -1 when the client sent something malformed. */
+typedef int	(*server_dispatch_cb)(struct client *, uint16_t, const void *,
+		    size_t);
+/*
+ * Encode the reply to a client waiting on a directory: 1 when its shell
+ * settled (the frame is sent), 0 to keep waiting.
+ */
+typedef int	(*server_settled_cb)(struct buf *, const char *);
 struct server_ops {
-	/* Handle one frame; -1 when the client sent something malformed. */
-	int		 (*dispatch)(struct client *, uint16_t, const void *,
-			     size_t);
-	/*
-	 * Encode the reply to a client waiting on a directory: 1 when its
-	 * shell settled (the frame is sent), 0 to keep waiting.
-	 */
-	int		 (*settled)(struct buf *, const char *);
+	server_dispatch_cb	 dispatch;
+	server_settled_cb	 settled;
 };
 int		 server_start(uv_loop_t *, const char *, int,
 		     const struct server_ops *, char **);

@@ -10,12 +10,14 @@
  */
 #include <sys/stat.h>
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "hearth/hash.h"
+#include "hearth/log.h"
 #include "hearth/path.h"
 #include "hearth/wsconfig.h"
 #include "hearth/xmalloc.h"
@@ -161,4 +163,31 @@ trust_check(struct trust *t)
 	memcpy(t->st, now, sizeof t->st);
 	t->known = 1;
 	return (t->verdict);
+}
+
+char *
+trust_record(const char *dir, char hex[HASH_HEX_SIZE], int64_t *id,
+    char **cause)
+{
+	char	*root;
+
+	if ((root = path_find_workspace(dir)) == NULL) {
+		*cause = xasprintf("no %s in %s or any parent directory",
+		    PATH_FLAKE, dir);
+		return (NULL);
+	}
+	if (hex != NULL && trust_hash(root, hex) != 0) {
+		*cause = xasprintf("cannot read %s/%s: %s", root, PATH_FLAKE,
+		    strerror(errno));
+		free(root);
+		return (NULL);
+	}
+	if (store_workspace_ensure(settings.store, root, id) != 0 ||
+	    store_workspace_trust(settings.store, *id, hex) != 0) {
+		*cause = xasprintf("cannot record the %s (see the daemon log)",
+		    hex != NULL ? "allowance" : "denial");
+		free(root);
+		return (NULL);
+	}
+	return (root);
 }

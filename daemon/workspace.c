@@ -18,10 +18,8 @@
 #include <sys/queue.h>
 #include <sys/stat.h>
 
-#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "hearth/log.h"
 #include "hearth/path.h"
@@ -30,7 +28,7 @@
 #include "hearthd.h"
 
 #define WORKSPACE_CONFIG	WSCONFIG_FILE
-#define WORKSPACE_DEFAULT	"default"
+#define WORKSPACE_DEFAULT	SHELLMAP_DEFAULT
 #define nitems(a)		(sizeof (a) / sizeof *(a))
 
 struct shell_entry {
@@ -132,29 +130,6 @@ static const struct devshell_ops workspace_shell_ops = {
 	.inputs_moved = workspace_inputs_moved,
 	.evaluated = workspace_evaluated,
 };
-
-/* The git top directory holding root (the flake's source), or root. */
-static char *
-workspace_find_top(const char *root)
-{
-	char		*p, *git, *slash;
-	struct stat	 st;
-
-	p = xstrdup(root);
-	for (;;) {
-		git = path_join(p, ".git");
-		if (lstat(git, &st) == 0) {
-			free(git);
-			return (p);
-		}
-		free(git);
-		if ((slash = strrchr(p, '/')) == NULL || slash == p)
-			break;
-		*slash = '\0';
-	}
-	free(p);
-	return (xstrdup(root));
-}
 
 static struct devshell *
 workspace_shell(struct workspace *ws, const char *name)
@@ -288,7 +263,7 @@ workspace_add(int64_t id, const char *root, const char *hash)
 	ws = xcalloc(1, sizeof *ws);
 	ws->id = id;
 	ws->root = xstrdup(root);
-	ws->top = workspace_find_top(root);
+	ws->top = shellmap_top(root);
 	ws->trust = trust_new(root, hash);
 	TAILQ_INIT(&ws->shells);
 	ws->base = inputs_new();
@@ -375,40 +350,12 @@ workspace_stop(void)
 	inputs_forget();
 }
 
-/*
- * The shell for a directory inside a workspace: .hearth.ini's mapping,
- * else the nearest enclosing directory named like a devShell, else
- * `default`. NULL when none applies.
- */
+/* The shell for a directory inside a workspace; NULL when none applies. */
 static const char *
 workspace_shell_for(struct workspace *ws, const char *dir)
 {
-	char *const	*names = names_list(ws->names);
-	const char	*rel, *name, *found = NULL;
-	char		*copy, *slash;
-	size_t		 n = strlen(ws->root), i;
-
-	rel = strncmp(dir, ws->root, n) == 0 && dir[n] == '/' ? dir + n + 1 :
-	    "";
-	if ((name = wsconfig_mapped(ws->config, rel)) != NULL)
-		return (name);
-	copy = xstrdup(rel);
-	while (found == NULL && *copy != '\0') {
-		slash = strrchr(copy, '/');
-		name = slash != NULL ? slash + 1 : copy;
-		for (i = 0; names != NULL && names[i] != NULL; i++) {
-			if (strcmp(names[i], name) == 0)
-				found = names[i];
-		}
-		if (slash == NULL)
-			break;
-		*slash = '\0';
-	}
-	free(copy);
-	if (found == NULL && (names == NULL ||
-	    names_has(ws->names, WORKSPACE_DEFAULT)))
-		found = WORKSPACE_DEFAULT;
-	return (found);
+	return (shellmap_find(ws->root, ws->config, names_list(ws->names),
+	    dir));
 }
 
 void
@@ -492,14 +439,6 @@ workspace_describe_named(const char *dir, const char *want,
 	devshell_describe(sh, info);
 }
 
-void
-shell_info_release(struct shell_info *info)
-{
-	free(info->root);
-	free(info->message);
-	memset(info, 0, sizeof *info);
-}
-
 int
 workspace_allow(const char *dir, char **msg, char **cause)
 {
@@ -507,24 +446,8 @@ workspace_allow(const char *dir, char **msg, char **cause)
 	char			*root, hex[HASH_HEX_SIZE];
 	int64_t			 id;
 
-	if ((root = path_find_workspace(dir)) == NULL) {
-		*cause = xasprintf("no %s in %s or any parent directory",
-		    PATH_FLAKE, dir);
+	if ((root = trust_record(dir, hex, &id, cause)) == NULL)
 		return (-1);
-	}
-	if (trust_hash(root, hex) != 0) {
-		*cause = xasprintf("cannot read %s/%s: %s", root, PATH_FLAKE,
-		    strerror(errno));
-		free(root);
-		return (-1);
-	}
-	if (store_workspace_ensure(settings.store, root, &id) != 0 ||
-	    store_workspace_trust(settings.store, id, hex) != 0) {
-		*cause = xasprintf("cannot record the allowance (see the "
-		    "daemon log)");
-		free(root);
-		return (-1);
-	}
 	if ((ws = workspace_find(root)) == NULL)
 		ws = workspace_add(id, root, hex);
 	else
@@ -547,18 +470,8 @@ workspace_deny(const char *dir, char **msg, char **cause)
 	char			*root;
 	int64_t			 id;
 
-	if ((root = path_find_workspace(dir)) == NULL) {
-		*cause = xasprintf("no %s in %s or any parent directory",
-		    PATH_FLAKE, dir);
+	if ((root = trust_record(dir, NULL, &id, cause)) == NULL)
 		return (-1);
-	}
-	if (store_workspace_ensure(settings.store, root, &id) != 0 ||
-	    store_workspace_trust(settings.store, id, NULL) != 0) {
-		*cause = xasprintf("cannot record the denial (see the daemon "
-		    "log)");
-		free(root);
-		return (-1);
-	}
 	if ((ws = workspace_find(root)) != NULL) {
 		trust_set(ws->trust, NULL);
 		TAILQ_FOREACH(e, &ws->shells, entry)
