@@ -18,24 +18,22 @@
  */
 #include <sys/stat.h>
 
-#include <errno.h>
 #include <fcntl.h>
-#include <libgen.h>
-#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
 
-#include "hearth/envdiff.h"
 #include "hearth/log.h"
-#include "hearth/path.h"
-#include "hearth/shellname.h"
 #include "hearth/xmalloc.h"
 #include "hearthd.h"
 
 struct devshell {
-	struct workspace	*ws;
+	const struct devshell_ops *ops;
+	void			*ws;		/* the owner, for ops */
+	const char		*root;		/* the owner's, outliving us */
+	const char		*top;
+	int64_t			 ws_id;
 	char			*name;
 	int64_t			 id;
 	char			*salt;		/* name, system, Nix version */
@@ -55,7 +53,23 @@ struct devshell {
 	int			 forced;	/* hearth reload asked */
 	int64_t			 eval_started;
 	struct timespec		 eval_start_ts;
-	void			(*eval_done)(void *);
+};
+
+static int	devshell_eval_start(void *);
+static void	devshell_eval_stop(void *);
+
+/* A shell's evaluation, as the scheduler runs it. */
+static int
+devshell_rank(void *arg)
+{
+	(void)arg;
+	return (2);
+}
+
+static const struct scheduler_ops devshell_job = {
+	.start = devshell_eval_start,
+	.cancel = devshell_eval_stop,
+	.rank = devshell_rank,
 };
 
 const char *
@@ -70,7 +84,7 @@ devshell_new_inputs(struct devshell *sh)
 {
 	struct inputs	*in = inputs_new();
 
-	inputs_set_top(in, workspace_top(sh->ws));
+	inputs_set_top(in, sh->top);
 	return (in);
 }
 
@@ -86,27 +100,30 @@ devshell_set_snapshot(struct devshell *sh, struct store_snapshot *snap)
 	if (inputs_decode(sh->snap_inputs, sh->snap.inputs.data,
 	    sh->snap.inputs.len) != 0)
 		log_warnx("%s#%s: snapshot %lld has malformed inputs",
-		    workspace_root(sh->ws), sh->name, (long long)sh->snap.id);
+		    sh->root, sh->name, (long long)sh->snap.id);
 }
 
 struct devshell *
-devshell_new(struct workspace *ws, const char *name)
+devshell_new(const struct devshell_ops *ops, void *ws, const char *root,
+    const char *top, int64_t ws_id, const char *name)
 {
 	struct devshell		*sh;
 	struct store_snapshot	 snap;
 
 	sh = xcalloc(1, sizeof *sh);
+	sh->ops = ops;
 	sh->ws = ws;
+	sh->root = root;
+	sh->top = top;
+	sh->ws_id = ws_id;
 	sh->name = xstrdup(name);
 	sh->salt = xasprintf("%s\n%s\n%s", name, settings.system,
 	    settings.nix_version);
 	sh->snap_inputs = devshell_new_inputs(sh);
 	store_snapshot_init(&sh->snap);
 	store_snapshot_init(&snap);
-	if (store_shell_ensure(settings.store, workspace_id(ws), name,
-	    &sh->id) != 0)
-		log_warnx("%s#%s: cannot record the shell", workspace_root(ws),
-		    name);
+	if (store_shell_ensure(settings.store, ws_id, name, &sh->id) != 0)
+		log_warnx("%s#%s: cannot record the shell", root, name);
 	else if (store_snapshot_current(settings.store, sh->id, &snap) > 0)
 		devshell_set_snapshot(sh, &snap);
 	store_snapshot_release(&snap);
@@ -137,28 +154,13 @@ devshell_profile(struct devshell *sh)
 	    (long long)sh->id));
 }
 
-/*
- * 1 if a snapshot's dev environment is still in the store, and the copies
- * of its structured attrs (attrs.c) are still there.
- */
-static int
-devshell_alive(const struct store_snapshot *snap)
-{
-	struct stat	 st;
-
-	/* The generation link resolves only while its store path exists. */
-	return (snap->gcroot != NULL && *snap->gcroot != '\0' &&
-	    stat(snap->gcroot, &st) == 0 &&
-	    attrs_alive(settings.attrs, snap->env.data, snap->env.len));
-}
-
 /* 1 if the current snapshot was made from the inputs on disk now. */
 static int
 devshell_current(struct devshell *sh)
 {
 	char	 key[HASH_HEX_SIZE];
 
-	if (sh->snap.id == 0 || !devshell_alive(&sh->snap))
+	if (sh->snap.id == 0 || !devenv_alive(&sh->snap))
 		return (0);
 	inputs_key(sh->snap_inputs, sh->salt, key);
 	return (strcmp(key, sh->snap.key) == 0);
@@ -173,51 +175,10 @@ devshell_eval_fresh(struct devshell *sh)
 
 	if (sh->eval == NULL)
 		return (0);
-	inputs_changed(sh->eval_inputs, workspace_root(sh->ws), &b);
+	inputs_changed(sh->eval_inputs, sh->root, &b);
 	fresh = b.len == 0;
 	buf_release(&b);
 	return (fresh);
-}
-
-struct hit {
-	struct devshell		*sh;
-	struct store_snapshot	 found;
-};
-
-static int
-devshell_try_cached(const struct store_snapshot *snap, void *arg)
-{
-	struct hit	*hit = arg;
-	struct inputs	*in;
-	char		 key[HASH_HEX_SIZE];
-
-	if (snap->id == hit->sh->snap.id || !devshell_alive(snap))
-		return (0);
-	in = devshell_new_inputs(hit->sh);
-	if (inputs_decode(in, snap->inputs.data, snap->inputs.len) == 0) {
-		inputs_key(in, hit->sh->salt, key);
-		if (strcmp(key, snap->key) == 0) {
-			/* Copy: the walk reuses its record. */
-			store_snapshot_init(&hit->found);
-			hit->found.id = snap->id;
-			memcpy(hit->found.key, snap->key, sizeof snap->key);
-			buf_add(&hit->found.env, snap->env.data, snap->env.len);
-			buf_add(&hit->found.hook_output, snap->hook_output.data,
-			    snap->hook_output.len);
-			buf_add(&hit->found.notes, snap->notes.data,
-			    snap->notes.len);
-			buf_add(&hit->found.inputs, snap->inputs.data,
-			    snap->inputs.len);
-			hit->found.gcroot = xstrdup(snap->gcroot);
-			hit->found.created_at = snap->created_at;
-			hit->found.last_used = snap->last_used;
-			hit->found.eval_ms = snap->eval_ms;
-			inputs_free(in);
-			return (1);
-		}
-	}
-	inputs_free(in);
-	return (0);
 }
 
 /* Say which files changed since the current snapshot, for the switch. */
@@ -226,7 +187,7 @@ devshell_note_change(struct devshell *sh)
 {
 	struct buf	 b = BUF_INIT;
 
-	inputs_changed(sh->snap_inputs, workspace_root(sh->ws), &b);
+	inputs_changed(sh->snap_inputs, sh->root, &b);
 	free(sh->changed);
 	sh->changed = b.len != 0 ? xasprintf("%s changed", b.data) : NULL;
 	buf_release(&b);
@@ -235,10 +196,10 @@ devshell_note_change(struct devshell *sh)
 void
 devshell_refresh(struct devshell *sh, int urgent)
 {
-	struct hit	 hit;
-	char		 key[HASH_HEX_SIZE];
+	struct store_snapshot	 found;
+	char			 key[HASH_HEX_SIZE];
 
-	if (!workspace_trusted(sh->ws)) {
+	if (!sh->ops->trusted(sh->ws)) {
 		devshell_eval_cancel(sh);
 		return;
 	}
@@ -253,29 +214,27 @@ devshell_refresh(struct devshell *sh, int urgent)
 	if (devshell_eval_fresh(sh))
 		return;
 	/* A cached snapshot made from the inputs on disk now is a hit. */
-	memset(&hit, 0, sizeof hit);
-	hit.sh = sh;
-	store_snapshot_init(&hit.found);
-	if (store_snapshots_each(settings.store, sh->id, devshell_try_cached,
-	    &hit) == 0 && hit.found.id != 0 &&
-	    store_snapshot_use(settings.store, sh->id, hit.found.id) == 0) {
+	store_snapshot_init(&found);
+	if (devenv_cached(sh->id, sh->snap.id, sh->top, sh->salt,
+	    &found) == 0 && found.id != 0 &&
+	    store_snapshot_use(settings.store, sh->id, found.id) == 0) {
 		log_info("%s#%s: cache hit, snapshot %lld (no evaluation)",
-		    workspace_root(sh->ws), sh->name, (long long)hit.found.id);
+		    sh->root, sh->name, (long long)found.id);
 		devshell_note_change(sh);
-		devshell_set_snapshot(sh, &hit.found);
+		devshell_set_snapshot(sh, &found);
 		devshell_eval_cancel(sh);
-		workspace_rewatch(sh->ws);
-		generation_bump("cache hit");
+		sh->ops->inputs_moved(sh->ws);
+		changed_announce("cache hit");
 		return;
 	}
-	store_snapshot_release(&hit.found);
+	store_snapshot_release(&found);
 	/* Still failing on the same inputs: wait for them to change. */
 	if (sh->failed_inputs != NULL && sh->eval == NULL) {
 		inputs_key(sh->failed_inputs, sh->salt, key);
 		if (strcmp(key, sh->failed_key) == 0)
 			return;
 	}
-	scheduler_want(JOB_SHELL, sh, urgent);
+	scheduler_want(&devshell_job, sh, urgent);
 }
 
 void
@@ -285,182 +244,28 @@ devshell_inputs(struct devshell *sh, struct inputs *in)
 	inputs_merge(in, sh->failed_inputs);
 }
 
-/*
- * Say which of a diff's variables some shell will not get: names that are
- * no shell's identifiers (dropped already), and names special in one shell.
- */
-static void
-devshell_notes(const struct envdiff *d, struct buf *notes)
-{
-	const char *const	*shn;
-	size_t			 i, n;
-
-	if (d->skipped.len != 0)
-		buf_addf(notes, "%snot shell names, left out: %s",
-		    notes->len != 0 ? "; " : "", d->skipped.data);
-	for (shn = shellname_shells; *shn != NULL; shn++) {
-		for (i = n = 0; i < d->n; i++) {
-			if (shellname_settable(*shn, d->entries[i].name))
-				continue;
-			if (n++ == 0)
-				buf_addf(notes, "%snot set in %s:",
-				    notes->len != 0 ? "; " : "", *shn);
-			buf_addf(notes, " %s", d->entries[i].name);
-		}
-	}
-}
-
-/* 1 if the diff sets name. */
-static int
-devshell_sets(const struct envdiff *d, const char *name)
-{
-	size_t	 i;
-
-	for (i = 0; i < d->n; i++) {
-		if (d->entries[i].op == ENVDIFF_SET &&
-		    strcmp(d->entries[i].name, name) == 0)
-			return (1);
-	}
-	return (0);
-}
-
-/*
- * What a snapshot names must outlive the evaluation. Two directories do
- * not: the one that holds a structured-attrs shell's .attrs.json and
- * .attrs.sh (Nix 2.19 and later: a directory that `nix print-dev-env`
- * deletes as it exits; before, the build directory of the dev
- * environment, deleted after its build), and the dev shell's temporary
- * directory (NIX_BUILD_TOP, which the evaluation deletes; TMPDIR and its
- * kin are never taken). The first is written again from the dev
- * environment envpath, beside the snapshot's GC root gen, and the
- * variables are moved to the copy. Whatever still names either directory
- * is left out, and the snapshot's notes say so.
- */
-static void
-devshell_keep_paths(struct devshell *sh, const struct buf *dev,
-    struct envdiff *d, const char *gen, const char *envpath,
-    struct buf *notes)
-{
-	static const char *const gone[] = {
-		"NIX_ATTRS_JSON_FILE", "NIX_ATTRS_SH_FILE", "NIX_BUILD_TOP",
-	};
-	struct buf	 dropped = BUF_INIT;
-	struct stat	 st;
-	const char	*v;
-	char		*dir, *copy = NULL, *cause = NULL;
-	size_t		 i;
-	int		 rc = 0, attrs;
-
-	for (i = 0; i < sizeof gone / sizeof *gone; i++) {
-		attrs = i < 2;
-		v = envdiff_dump_get(dev->data, dev->len, gone[i]);
-		if (v == NULL || *v != '/')
-			continue;
-		/* The files are always gone; NIX_BUILD_TOP when deleted. */
-		if (attrs ? !devshell_sets(d, gone[i]) : stat(v, &st) == 0)
-			continue;
-		dir = attrs ? xstrndup(v, strrchr(v, '/') - v) : xstrdup(v);
-		if (attrs && copy == NULL && cause == NULL) {
-			if (envpath == NULL ||
-			    (copy = attrs_dir(settings.attrs, gen)) == NULL)
-				cause = xstrdup("its dev environment is gone");
-			else if ((rc = attrs_save(copy, envpath, &cause)) == 0)
-				cause = xstrdup("its dev environment does not "
-				    "hold them (Nix before 2.19)");
-			if (rc != 1) {
-				free(copy);
-				copy = NULL;
-			}
-		}
-		if (attrs && copy != NULL)
-			envdiff_move_dir(d, dir, copy);
-		buf_reset(&dropped);
-		envdiff_drop_dir(d, dir, &dropped);
-		if (dropped.len != 0) {
-			buf_addf(notes, "%sleft out what names %s, gone "
-			    "after the evaluation: %s", notes->len != 0 ?
-			    "; " : "", attrs ? "the directory of the "
-			    "structured attributes" : "the dev shell's "
-			    "temporary directory", dropped.data);
-			if (attrs && cause != NULL)
-				log_warnx("%s#%s: cannot keep the structured "
-				    "attributes: %s", workspace_root(sh->ws),
-				    sh->name, cause);
-		}
-		free(dir);
-	}
-	free(copy);
-	free(cause);
-	buf_release(&dropped);
-}
-
-/* A snapshot leaving the cache: drop the profile generation rooting it. */
-static void
-devshell_unroot(const char *gcroot)
-{
-	char	*dir;
-
-	if (*gcroot != '\0' && unlink(gcroot) == -1 && errno != ENOENT)
-		log_warn("cannot remove %s", gcroot);
-	if ((dir = attrs_dir(settings.attrs, gcroot)) != NULL)
-		attrs_remove(dir);
-	free(dir);
-}
-
 /* Store a finished evaluation's result; the shell's new current one. */
 static void
 devshell_save(struct devshell *sh, struct eval *ev, struct inputs *in)
 {
-	struct envdiff		 d;
 	struct store_snapshot	 snap;
 	struct store_eval	 rec;
-	char			*cause = NULL, *profile, *gen = NULL, *dir;
-	char			*why = NULL;
-	char			 link[PATH_MAX];
-	ssize_t			 n;
+	char			*cause = NULL, *profile, *label, *why = NULL;
+	size_t			 nvars = 0;
+	int			 rc;
 
-	envdiff_init(&d);
 	store_snapshot_init(&snap);
 	memset(&rec, 0, sizeof rec);
 	rec.started_at = sh->eval_started;
 	rec.duration_ms = eval_ms(ev);
 	rec.log = (char *)eval_log(ev);
-	if (envdiff_compute(&d, eval_base_env(ev)->data,
-	    eval_base_env(ev)->len, eval_dev_env(ev)->data,
-	    eval_dev_env(ev)->len, &cause) != 0)
-		goto fail;
-	/*
-	 * The profile now points at a new generation link, which roots this
-	 * snapshot's environment for as long as the snapshot is cached. nix
-	 * develop tells the shell that store path as NIX_GCROOT.
-	 */
 	profile = devshell_profile(sh);
-	if ((n = readlink(profile, link, sizeof link - 1)) > 0) {
-		link[n] = '\0';
-		dir = xstrdup(profile);
-		gen = link[0] == '/' ? xstrdup(link) :
-		    xasprintf("%s/%s", dirname(dir), link);
-		free(dir);
-	}
+	label = xasprintf("%s#%s", sh->root, sh->name);
+	rc = devenv_snapshot(ev, profile, label, &snap, &nvars, &cause);
+	free(label);
 	free(profile);
-	if (gen == NULL) {
-		cause = xstrdup("nix print-dev-env made no profile");
+	if (rc != 0)
 		goto fail;
-	}
-	snap.gcroot = gen;
-	profile = realpath(gen, NULL);
-	devshell_keep_paths(sh, eval_dev_env(ev), &d, gen, profile,
-	    &snap.notes);
-	if (profile != NULL)
-		envdiff_add(&d, ENVDIFF_SET, "NIX_GCROOT", profile);
-	free(profile);
-	devshell_notes(&d, &snap.notes);
-	if (snap.notes.len != 0)
-		log_info("%s#%s: %s", workspace_root(sh->ws), sh->name,
-		    snap.notes.data);
-	envdiff_encode(&d, &snap.env);
-	buf_add(&snap.hook_output, eval_hook_output(ev)->data,
-	    eval_hook_output(ev)->len);
 	/* The hashes say, later, which of them changed. */
 	inputs_record(in);
 	inputs_encode(in, &snap.inputs);
@@ -470,7 +275,7 @@ devshell_save(struct devshell *sh, struct eval *ev, struct inputs *in)
 	rec.ok = 1;
 	rec.reason = "";
 	if (store_snapshot_put(settings.store, sh->id, &snap, &rec,
-	    devshell_unroot, &why) != 0) {
+	    devenv_unroot, &why) != 0) {
 		/* The shell keeps its last good snapshot (sh->snap). */
 		cause = xasprintf("cannot save the snapshot: %s", why);
 		free(why);
@@ -484,12 +289,12 @@ devshell_save(struct devshell *sh, struct eval *ev, struct inputs *in)
 	free(sh->error);
 	sh->error = NULL;
 	log_info("%s#%s: snapshot %lld ready (%u ms, %zu variables, %zu "
-	    "inputs)", workspace_root(sh->ws), sh->name,
-	    (long long)sh->snap.id, eval_ms(ev), d.n, inputs_count(in));
-	workspace_root_inputs(sh->ws);
+	    "inputs)", sh->root, sh->name,
+	    (long long)sh->snap.id, eval_ms(ev), nvars, inputs_count(in));
+	sh->ops->evaluated(sh->ws);
 	goto out;
 fail:
-	log_warnx("%s#%s: %s", workspace_root(sh->ws), sh->name, cause);
+	log_warnx("%s#%s: %s", sh->root, sh->name, cause);
 	rec.ok = 0;
 	rec.reason = cause;
 	store_eval_failed(settings.store, sh->id, &rec);
@@ -501,15 +306,8 @@ fail:
 	inputs_key(sh->failed_inputs, sh->salt, sh->failed_key);
 out:
 	store_snapshot_release(&snap);
-	envdiff_release(&d);
 }
 
-/*
- * Were the inputs changed while the evaluation ran? Files known at the
- * start must still hash as then; files the evaluation found on its way
- * must not have been modified since it started (same second included:
- * mtime has one-second resolution on some filesystems).
- */
 /*
  * Was a file written at or after the evaluation started? Nanosecond
  * timestamps tell; a filesystem that keeps whole seconds only (nsec 0)
@@ -526,6 +324,11 @@ devshell_after(const struct timespec *t, const struct timespec *start)
 #define DEVSHELL_MOVED	1	/* an input changed during the evaluation */
 #define DEVSHELL_RACY	2	/* one was written in its first second */
 
+/*
+ * Were the inputs changed while the evaluation ran? Files known at the
+ * start must still hash as then; files the evaluation found on its way
+ * must not have been modified since it started (same second included).
+ */
 static int
 devshell_inputs_moved(struct devshell *sh, const struct inputs *found)
 {
@@ -534,7 +337,7 @@ devshell_inputs_moved(struct devshell *sh, const struct inputs *found)
 	size_t		 i;
 	int		 moved;
 
-	inputs_changed(sh->eval_inputs, workspace_root(sh->ws), &b);
+	inputs_changed(sh->eval_inputs, sh->root, &b);
 	moved = b.len != 0 ? DEVSHELL_MOVED : 0;
 	buf_release(&b);
 	for (i = 0; !moved && i < inputs_count(found); i++) {
@@ -553,25 +356,24 @@ devshell_eval_finished(struct eval *ev, void *arg)
 	struct devshell	*sh = arg;
 	struct inputs	*in;
 	struct store_eval rec;
-	void		(*done)(void *) = sh->eval_done;
 	int		 stale = 0;
 
 	sh->eval = NULL;
 	sh->forced = 0;
 	in = devshell_new_inputs(sh);
-	inputs_merge(in, workspace_base_inputs(sh->ws));
+	inputs_merge(in, sh->ops->base_inputs(sh->ws));
 	inputs_merge(in, eval_inputs(ev));
 	if (eval_cancelled(ev))
 		/* Superseded or stopped: neither a result nor a failure. */
 		log_debug("%s#%s: evaluation cancelled",
-		    workspace_root(sh->ws), sh->name);
-	else if (!workspace_trusted(sh->ws))
+		    sh->root, sh->name);
+	else if (!sh->ops->trusted(sh->ws))
 		log_info("%s#%s: dropped an evaluation of an untrusted flake",
-		    workspace_root(sh->ws), sh->name);
+		    sh->root, sh->name);
 	else if ((stale = devshell_inputs_moved(sh, eval_inputs(ev))) != 0) {
 		/* Never store a result whose inputs changed meanwhile. */
 		log_info("%s#%s: inputs %s during the evaluation; result "
-		    "dropped", workspace_root(sh->ws), sh->name,
+		    "dropped", sh->root, sh->name,
 		    stale == DEVSHELL_RACY ? "were written" : "changed");
 	} else if (eval_ok(ev)) {
 		sh->last_eval = sh->eval_started;
@@ -581,7 +383,7 @@ devshell_eval_finished(struct eval *ev, void *arg)
 		sh->last_eval = sh->eval_started;
 		sh->last_eval_ms = eval_ms(ev);
 		log_warnx("%s#%s: evaluation failed: %s",
-		    workspace_root(sh->ws), sh->name, eval_reason(ev));
+		    sh->root, sh->name, eval_reason(ev));
 		free(sh->error);
 		sh->error = xstrdup(eval_reason(ev));
 		/* Watch what it read, and what the last good one read. */
@@ -601,9 +403,8 @@ devshell_eval_finished(struct eval *ev, void *arg)
 	inputs_free(sh->eval_inputs);
 	sh->eval_inputs = NULL;
 	eval_free(ev);
-	if (done != NULL)
-		done(sh);
-	workspace_rewatch(sh->ws);
+	scheduler_done(&devshell_job, sh);
+	sh->ops->inputs_moved(sh->ws);
 	/*
 	 * Decide afresh, once the scheduler has seen this one end. A file
 	 * written in the evaluation's first second could look the same to
@@ -614,17 +415,18 @@ devshell_eval_finished(struct eval *ev, void *arg)
 		    1000);
 	else if (stale)
 		devshell_refresh(sh, 0);
-	generation_bump("evaluation ended");
-	server_notify();
+	changed_announce("evaluation ended");
 }
 
-int
-devshell_eval_start(struct devshell *sh, void (*done)(void *))
+/* Start the evaluation (from the scheduler); -1 if there is none to run. */
+static int
+devshell_eval_start(void *arg)
 {
+	struct devshell	*sh = arg;
 	struct eval_spec spec;
 	char		*profile, *cause = NULL;
 
-	if (sh->eval != NULL || !workspace_trusted(sh->ws))
+	if (sh->eval != NULL || !sh->ops->trusted(sh->ws))
 		return (-1);
 	/* Asked for earlier, but current again meanwhile: nothing to do. */
 	if (!sh->forced && devshell_current(sh))
@@ -632,14 +434,14 @@ devshell_eval_start(struct devshell *sh, void (*done)(void *))
 	/* What the result will be judged against when it lands. */
 	inputs_free(sh->eval_inputs);
 	sh->eval_inputs = devshell_new_inputs(sh);
-	inputs_merge(sh->eval_inputs, workspace_base_inputs(sh->ws));
+	inputs_merge(sh->eval_inputs, sh->ops->base_inputs(sh->ws));
 	inputs_merge(sh->eval_inputs, sh->snap_inputs);
 	inputs_record(sh->eval_inputs);
 	profile = devshell_profile(sh);
 	memset(&spec, 0, sizeof spec);
 	spec.mode = EVAL_DEVENV;
-	spec.root = workspace_root(sh->ws);
-	spec.top = workspace_top(sh->ws);
+	spec.root = sh->root;
+	spec.top = sh->top;
 	spec.shell = sh->name;
 	spec.system = settings.system;
 	spec.profile = profile;
@@ -652,12 +454,11 @@ devshell_eval_start(struct devshell *sh, void (*done)(void *))
 	/* Before the inputs are read: anything written later is "after". */
 	clock_gettime(CLOCK_REALTIME, &sh->eval_start_ts);
 	sh->eval_started = sh->eval_start_ts.tv_sec;
-	sh->eval_done = done;
 	sh->eval = eval_start(settings.loop, &spec, devshell_eval_finished,
 	    sh, &cause);
 	free(profile);
 	if (sh->eval == NULL) {
-		log_warnx("%s#%s: %s", workspace_root(sh->ws), sh->name,
+		log_warnx("%s#%s: %s", sh->root, sh->name,
 		    cause);
 		free(cause);
 		return (-1);
@@ -672,6 +473,12 @@ devshell_eval_cancel(struct devshell *sh)
 		eval_cancel(sh->eval);
 }
 
+static void
+devshell_eval_stop(void *arg)
+{
+	devshell_eval_cancel(arg);
+}
+
 void
 devshell_describe(struct devshell *sh, struct shell_info *info)
 {
@@ -681,7 +488,7 @@ devshell_describe(struct devshell *sh, struct shell_info *info)
 	info->shell = sh->name;
 	info->last_eval = sh->last_eval;
 	info->last_eval_ms = sh->last_eval_ms;
-	if (sh->snap.id != 0 && devshell_alive(&sh->snap)) {
+	if (sh->snap.id != 0 && devenv_alive(&sh->snap)) {
 		info->snapshot_id = store_snapshot_wire_id(settings.store,
 		    sh->snap.id);
 		info->snapshot_made = sh->snap.created_at;
@@ -696,7 +503,7 @@ devshell_describe(struct devshell *sh, struct shell_info *info)
 		info->state = SHELL_READY;
 		if (sh->snap.notes.len != 0)
 			info->message = xstrdup(sh->snap.notes.data);
-	} else if (sh->eval != NULL || scheduler_busy(JOB_SHELL, sh))
+	} else if (sh->eval != NULL || scheduler_busy(&devshell_job, sh))
 		info->state = SHELL_EVALUATING;
 	else if (sh->failed_inputs != NULL) {
 		info->state = SHELL_FAILED;
@@ -706,13 +513,21 @@ devshell_describe(struct devshell *sh, struct shell_info *info)
 }
 
 void
+shell_info_release(struct shell_info *info)
+{
+	free(info->root);
+	free(info->message);
+	memset(info, 0, sizeof *info);
+}
+
+void
 devshell_reload(struct devshell *sh)
 {
 	/* Forget the failure, and evaluate even if the snapshot is current. */
 	inputs_free(sh->failed_inputs);
 	sh->failed_inputs = NULL;
 	sh->forced = 1;
-	scheduler_want(JOB_SHELL, sh, 1);
+	scheduler_want(&devshell_job, sh, 1);
 }
 
 int
@@ -731,7 +546,7 @@ devshell_log(struct devshell *sh, struct buf *out)
 	localtime_r(&t, &tm);
 	strftime(stamp, sizeof stamp, "%Y-%m-%d %H:%M:%S", &tm);
 	buf_addf(out, "the %s shell of %s: evaluation of %s, %u ms, %s%s%s\n",
-	    sh->name, workspace_root(sh->ws), stamp, ev.duration_ms,
+	    sh->name, sh->root, stamp, ev.duration_ms,
 	    ev.ok ? "ok" : "failed", ev.reason && *ev.reason ? ": " : "",
 	    ev.reason ? ev.reason : "");
 	buf_adds(out, ev.log != NULL ? ev.log : "");
@@ -747,7 +562,7 @@ devshell_used(struct devshell *sh)
 	if (sh->snap.id == 0)
 		return;
 	store_snapshot_touch(settings.store, sh->snap.id);
-	store_workspace_used(settings.store, workspace_id(sh->ws));
+	store_workspace_used(settings.store, sh->ws_id);
 	/* Age-based cleaners (nh clean) look at the root's own mtime. */
 	clock_gettime(CLOCK_REALTIME, &now[0]);
 	now[1] = now[0];

@@ -6,6 +6,23 @@
  * then tell a waiting `hearth daemon start` that the daemon is ready.
  * Without -f the daemon detaches, and the parent exits once the child is
  * listening (or has failed), so the caller can connect at once.
+ *
+ * The daemon's layers, top to bottom; each calls only layers below it, and
+ * what a lower layer needs from above it is given, as operations or
+ * callbacks, when it is started or made:
+ *   1 hearthd.c    main: wires the layers (starts and stops each).
+ *   2 request.c    the handlers: workspace, devshell, store, server.
+ *   3 workspace.c  the coordinator: devshell, names, roots, gc, trust,
+ *                  watchset, shellmap, scheduler, changed, store, inputs.
+ *   4 devshell.c   one shell: devenv, eval, scheduler, changed, store.
+ *     names.c roots.c gc.c  workspace parts: eval, devenv, scheduler,
+ *                  changed, store, inputs.
+ *   5 devenv.c trust.c watchset.c shellmap.c: store, attrs, inputs,
+ *                  watcher, scheduler.
+ *   6 scheduler.c (nothing of the daemon), changed.c (generation, server),
+ *     eval.c (inputs, gitindex), nixprobe.c (generation).
+ *   7 server.c (the transport: knows no request), generation.c, store.c,
+ *     inputs.c, attrs.c, gitindex.c, watcher.c, settings.c.
  */
 #include <sys/file.h>
 #include <sys/stat.h>
@@ -57,7 +74,8 @@ signal_closed(uv_handle_t *h)
 	(void)h;
 }
 
-void
+/* Begin an orderly shutdown: stop listening, cancel evaluations, exit. */
+static void
 hearthd_shutdown(void)
 {
 	if (stopping)
@@ -82,155 +100,6 @@ on_signal(uv_signal_t *s, int signum)
 	(void)s;
 	log_info("signal %d", signum);
 	hearthd_shutdown();
-}
-
-/*
- * What identifies the installed Nix, part of every snapshot's key: a new
- * Nix may give a different environment. Running `nix --version` would
- * block start-up on a broken Nix, so the identity is the resolved binary
- * (for Nix from the store, its path carries the version) with its size
- * and modification time.
- */
-static char *
-nix_identity(const char *nix)
-{
-	struct stat	 st;
-	const char	*path = getenv("PATH");
-	char		*dirs, *d, *save = NULL, *cand, *real = NULL, *id;
-
-	if (strchr(nix, '/') != NULL)
-		real = realpath(nix, NULL);
-	else if (path != NULL) {
-		dirs = xstrdup(path);
-		for (d = strtok_r(dirs, ":", &save); d != NULL && real == NULL;
-		    d = strtok_r(NULL, ":", &save)) {
-			cand = path_join(*d != '\0' ? d : ".", nix);
-			if (access(cand, X_OK) == 0)
-				real = realpath(cand, NULL);
-			free(cand);
-		}
-		free(dirs);
-	}
-	if (real == NULL || stat(real, &st) != 0) {
-		free(real);
-		return (xstrdup("nix (not found)"));
-	}
-	id = xasprintf("%s (%lld bytes, mtime %lld)", real,
-	    (long long)st.st_size, (long long)st.st_mtim.tv_sec);
-	free(real);
-	return (id);
-}
-
-/* The Nix system of this machine, as builtins.currentSystem says it. */
-static char *
-nix_system(void)
-{
-	struct utsname	 u;
-	const char	*v, *os;
-
-	if ((v = getenv("HEARTH_SYSTEM")) != NULL && *v != '\0')
-		return (xstrdup(v));
-	if (uname(&u) != 0)
-		return (xstrdup("x86_64-linux"));
-	os = strcmp(u.sysname, "Darwin") == 0 ? "darwin" : "linux";
-	if (strcmp(u.machine, "arm64") == 0)
-		return (xasprintf("aarch64-%s", os));
-	if (strcmp(u.machine, "i686") == 0 || strcmp(u.machine, "i586") == 0)
-		return (xasprintf("i686-%s", os));
-	return (xasprintf("%s-%s", u.machine, os));
-}
-
-extern char	**environ;
-
-/*
- * hearth-nixtrace.so, which tells exactly what an evaluation read: beside
- * hearthd (the build directory), or in ../lib/hearth (installed), or where
- * HEARTH_NIXTRACE says. NULL if none: inputs are then over-approximated.
- */
-static char *
-nixtrace_find(void)
-{
-	const char	*v = getenv("HEARTH_NIXTRACE");
-	char		 exe[4096], *dir, *p;
-	ssize_t		 n;
-
-	if (v != NULL)
-		return (*v == '/' && access(v, R_OK) == 0 ? xstrdup(v) : NULL);
-	if ((n = readlink("/proc/self/exe", exe, sizeof exe - 1)) <= 0)
-		return (NULL);
-	exe[n] = '\0';
-	if ((dir = strrchr(exe, '/')) == NULL)
-		return (NULL);
-	*dir = '\0';
-	p = xasprintf("%s/hearth-nixtrace.so", exe);
-	if (access(p, R_OK) == 0)
-		return (p);
-	free(p);
-	p = xasprintf("%s/../lib/hearth/hearth-nixtrace.so", exe);
-	if (access(p, R_OK) == 0)
-		return (p);
-	free(p);
-	return (NULL);
-}
-
-/* Fill in what the whole daemon shares. */
-static void
-settings_init(uv_loop_t *l, struct store *store, const char *statedir)
-{
-	const char	*v;
-	size_t		 n, i, j;
-
-	settings.loop = l;
-	settings.store = store;
-	settings.state_dir = xstrdup(statedir);
-	settings.profiles = path_join(statedir, "profiles");
-	settings.tmp = path_join(statedir, "tmp");
-	settings.attrs = path_join(statedir, "attrs");
-	if (path_mkdirs(settings.profiles, 0700) != 0 ||
-	    path_mkdirs(settings.tmp, 0700) != 0 ||
-	    path_mkdirs(settings.attrs, 0700) != 0)
-		fatal("cannot create %s", settings.profiles);
-	settings.nix = "nix";
-	if ((v = getenv("HEARTH_NIX")) != NULL && *v != '\0')
-		settings.nix = v;
-	settings.timeout_sec = 600;
-	if ((v = getenv("HEARTH_EVAL_TIMEOUT")) != NULL && atoi(v) > 0)
-		settings.timeout_sec = (unsigned)atoi(v);
-	settings.nix_version = nix_identity(settings.nix);
-	settings.system = nix_system();
-	if ((settings.nixtrace = nixtrace_find()) == NULL)
-		log_info("hearth-nixtrace.so not found: the files an "
-		    "evaluation reads are over-approximated");
-	/*
-	 * Evaluations start from the daemon's own environment, less
-	 * hearth's variables; a dev shell's diff is taken against it.
-	 */
-	for (n = 0; environ[n] != NULL; n++)
-		;
-	settings.base_env = xcalloc(n + 1, sizeof *settings.base_env);
-	for (i = j = 0; i < n; i++) {
-		if (strncmp(environ[i], "HEARTH_", 7) != 0)
-			settings.base_env[j++] = xstrdup(environ[i]);
-	}
-	log_info("%s, system %s", settings.nix_version, settings.system);
-}
-
-static void
-settings_free(void)
-{
-	size_t	 i;
-
-	for (i = 0; settings.base_env != NULL && settings.base_env[i]; i++)
-		free(settings.base_env[i]);
-	free(settings.base_env);
-	free(settings.state_dir);
-	free(settings.profiles);
-	free(settings.attrs);
-	free(settings.tmp);
-	free(settings.nix_version);
-	free(settings.system);
-	free(settings.nixtrace);
-	memset(&settings, 0, sizeof settings);
 }
 
 /* The default cap on concurrent evaluations: half the cores, at least 1. */
@@ -382,9 +251,10 @@ main(int argc, char **argv)
 	dbpath = path_join(statedir, "store.db");
 	if ((store = store_open(dbpath, &cause)) == NULL)
 		fatalx("cannot open the store: %s", cause);
-	scheduler_init(loop, max_evals());
+	scheduler_init(loop, max_evals(), &workspace_scheduler_hooks);
 	sock = path_socket(rundir);
-	if (server_start(loop, sock, listenfd, &cause) != 0)
+	request_init(hearthd_shutdown);
+	if (server_start(loop, sock, listenfd, &request_server_ops, &cause) != 0)
 		fatalx("%s", cause);
 	generation_init(rundir);
 	settings_init(loop, store, statedir);

@@ -22,12 +22,11 @@ struct inputs;
 struct job;
 struct sqlite3;
 struct store;
+struct trust;
 struct watcher;
 struct workspace;
+struct wsconfig;
 
-/* hearthd.c */
-/* Begin an orderly shutdown: stop listening, cancel evaluations, exit. */
-void		 hearthd_shutdown(void);
 
 /* nixprobe.c: whether the daemon's Nix can use flakes, for the client. */
 /* Probe the nix program (unless a fresh answer is cached) and record it. */
@@ -41,6 +40,12 @@ void		 generation_init(const char *);
 /* Something a shell could see changed: write a new generation. */
 void		 generation_bump(const char *);
 void		 generation_free(void);
+
+/* changed.c: one announcement for whatever a shell could see change. */
+/* Bump the generation and answer the waiting clients whose shell settled. */
+void		 changed_announce(const char *);
+/* Answer the waiting clients whose shell settled; the generation stays. */
+void		 changed_recheck(void);
 
 /* gitindex.c: which files a git repository tracks (its index). */
 /* 1 tracked, 0 untracked, -1 unknown (no git, unreadable index). */
@@ -333,29 +338,51 @@ char *const	*eval_names(struct eval *);
 uint32_t	 eval_ms(struct eval *);
 
 /* scheduler.c: when Nix runs; owns all timing. */
-enum job_kind {
-	JOB_SHELL,	/* evaluate a devshell */
-	JOB_LIST,	/* list a workspace's devShells */
-	JOB_ROOTS,	/* root a workspace's flake inputs */
+/*
+ * A kind of job, as its owner describes it: start a run (0, or -1 when
+ * there was nothing to do or it could not start; a run that started ends
+ * with scheduler_done()), cancel a running one at shutdown (NULL: it ends
+ * with its owner), and rank a waiting one (lower goes first, 1 and up;
+ * NULL: 1).
+ */
+typedef int	(*scheduler_start_cb)(void *);
+typedef void	(*scheduler_cancel_cb)(void *);
+typedef int	(*scheduler_rank_cb)(void *);
+struct scheduler_ops {
+	scheduler_start_cb	 start;
+	scheduler_cancel_cb	 cancel;
+	scheduler_rank_cb	 rank;
+};
+/* What the scheduler calls on its users' behalf, given at start. */
+/* The owners marked dirty, once their files were quiet. */
+typedef void	(*scheduler_refresh_cb)(void *const *, size_t);
+/* 1 while file events wait to be read (jobs hold off for them). */
+typedef int	(*scheduler_waiting_cb)(void);
+struct scheduler_hooks {
+	scheduler_refresh_cb	 refresh;
+	scheduler_waiting_cb	 events_waiting;
 };
 /* Start the scheduler with a cap on concurrent Nix runs. */
-void		 scheduler_init(uv_loop_t *, unsigned);
+void		 scheduler_init(uv_loop_t *, unsigned,
+		     const struct scheduler_hooks *);
 /*
- * Ask for a job (owner: the devshell or the workspace): one runs, at most
+ * Ask for a job (the kind's operations and its owner): one runs, at most
  * one waits. Urgent requests (what a user waits for) go first.
  */
-void		 scheduler_want(enum job_kind, void *, int);
+void		 scheduler_want(const struct scheduler_ops *, void *, int);
 /* Make a waiting job urgent; nothing if none waits. */
-void		 scheduler_hurry(enum job_kind, void *);
-/* Note that a workspace's files changed; refreshed after a short delay. */
-void		 scheduler_dirty(struct workspace *);
+void		 scheduler_hurry(const struct scheduler_ops *, void *);
+/* A job's run ended (its owner says so, from its completion). */
+void		 scheduler_done(const struct scheduler_ops *, void *);
+/* Note that an owner's files changed; refreshed after a short delay. */
+void		 scheduler_dirty(void *);
 /* The same, refreshed no sooner than ms from now. */
-void		 scheduler_dirty_after(struct workspace *, uint64_t);
-/* Check a workspace every SCHEDULER_POLL_MS (it could not be watched). */
+void		 scheduler_dirty_after(void *, uint64_t);
+/* Check an owner every SCHEDULER_POLL_MS (it could not be watched). */
 #define SCHEDULER_POLL_MS	2000
-void		 scheduler_poll(struct workspace *, int);
+void		 scheduler_poll(void *, int);
 /* 1 while the job is running or waiting. */
-int		 scheduler_busy(enum job_kind, void *);
+int		 scheduler_busy(const struct scheduler_ops *, void *);
 /* Cancel everything and release the timers. */
 void		 scheduler_shutdown(void);
 /* Free the job list once every evaluation has ended. */
@@ -385,6 +412,9 @@ struct settings {
 	struct nixinfo	 nixinfo;
 };
 extern struct settings settings;
+/* settings.c: fill in (from the environment) and free the settings. */
+void		 settings_init(uv_loop_t *, struct store *, const char *);
+void		 settings_free(void);
 
 /* The state of a shell as a reply describes it. */
 struct shell_info {
@@ -402,6 +432,112 @@ struct shell_info {
 	const struct buf *hook_output;
 };
 
+/* trust.c: whether a workspace's flake may be evaluated. */
+/* The allowance: the hash of flake.nix and .hearth.ini as they are now. */
+int		 trust_hash(const char *, char [HASH_HEX_SIZE]);
+/* A workspace's trust, allowed with a hash (NULL: not allowed). */
+struct trust	*trust_new(const char *, const char *);
+void		 trust_free(struct trust *);
+/* Allow with a hash, or (NULL) deny. */
+void		 trust_set(struct trust *, const char *);
+int		 trust_allowed(const struct trust *);
+/*
+ * 1 if allowed and flake.nix and .hearth.ini still hash as allowed; they
+ * are hashed again only when their stat tuples changed.
+ */
+int		 trust_check(struct trust *);
+/*
+ * Record in the store that the workspace holding a directory is allowed
+ * (hex: filled with its hash) or denied (hex NULL): its root, and its id
+ * in *id; NULL with *cause.
+ */
+char		*trust_record(const char *, char [HASH_HEX_SIZE], int64_t *,
+		     char **);
+
+/* shellmap.c: which devShell a directory of a workspace maps to. */
+#define SHELLMAP_DEFAULT	"default"
+/*
+ * The shell for a directory inside the workspace at root: the config's
+ * mapping, else the nearest enclosing directory named like one of the
+ * names (NULL: unknown yet), else SHELLMAP_DEFAULT; NULL when none applies.
+ */
+const char	*shellmap_find(const char *, const struct wsconfig *,
+		     char *const *, const char *);
+/* The git top directory holding a root (the flake's source), or root. */
+char		*shellmap_top(const char *);
+
+/* watchset.c: the directories watched for a workspace; inotify's limits. */
+struct watchset;
+/* Start the one watcher of the daemon; -1 with *cause. */
+int		 watchset_start(uv_loop_t *, char **);
+/* Stop watching anything (at shutdown). */
+void		 watchset_stop(void);
+/* 1 if file events wait to be read. */
+int		 watchset_pending(void);
+/* The watches of an owner (told to scheduler_dirty() on events). */
+struct watchset	*watchset_new(void *, const char *, const char *);
+void		 watchset_free(struct watchset *);
+/* Watch the directories of a set of inputs, and no others. */
+void		 watchset_set(struct watchset *, const struct inputs *);
+/* Drop every watch of the owner. */
+void		 watchset_clear(struct watchset *);
+/* 1 (once) if the set must be watched again: a directory went or came. */
+int		 watchset_stale(struct watchset *);
+
+/* roots.c: GC roots for a workspace's flake inputs, once per lock. */
+struct roots;
+/* May the flake be evaluated now? (its owner's trust) */
+typedef int	(*roots_trusted_cb)(void *);
+/* The roots of workspace id at root, with the flake's source at top. */
+struct roots	*roots_new(int64_t, const char *, const char *,
+		     roots_trusted_cb, void *);
+void		 roots_free(struct roots *);
+/* After a good evaluation: root the inputs of this lock (its key). */
+void		 roots_want(struct roots *, const char *);
+/* Kill a rooting still running (at shutdown). */
+void		 roots_cancel(struct roots *);
+/* Remove every root (a workspace gc forgot). */
+void		 roots_drop(struct roots *);
+
+/* names.c: the devShell names of a workspace's flake, and their cache. */
+struct names;
+/*
+ * What the names ask of their owner: may the flake be evaluated now, and
+ * a listing ended (the names may have changed).
+ */
+typedef int	(*names_trusted_cb)(void *);
+typedef void	(*names_listed_cb)(void *);
+struct names_ops {
+	names_trusted_cb	 trusted;
+	names_listed_cb		 listed;
+};
+/* The names of workspace id at root (flake source at top), as stored. */
+struct names	*names_new(int64_t, const char *, const char *,
+		     const struct names_ops *, void *);
+void		 names_free(struct names *);
+/* The names, NULL-terminated; NULL while unknown. */
+char *const	*names_list(const struct names *);
+int		 names_has(const struct names *, const char *);
+/* Why the last listing failed; NULL if it did not. */
+const char	*names_error(const struct names *);
+/* The key of flake.nix and flake.lock the names are for. */
+const char	*names_key(const struct names *);
+/*
+ * flake.nix or flake.lock changed: take a cached listing (1: the names
+ * changed) or ask the scheduler for a new one (0).
+ */
+int		 names_refresh(struct names *);
+/* A user waits for the names: list them first. */
+void		 names_hurry(struct names *);
+/* Kill a listing still running. */
+void		 names_cancel(struct names *);
+
+/* gc.c: forget vanished workspaces and those unused for days. */
+/* Stop tending a workspace the store has forgotten. */
+typedef void	(*gc_forget_cb)(const char *);
+/* Forget those unused for days; a summary in *msg, or -1 with *cause. */
+int		 gc_run(unsigned, gc_forget_cb, char **, char **);
+
 /* workspace.c: workspaces, their trust, config and devShell names. */
 /* Load the allowed workspaces and start watching them. */
 int		 workspace_start(char **);
@@ -417,7 +553,6 @@ void		 workspace_describe(const char *, struct shell_info *);
  */
 void		 workspace_describe_named(const char *, const char *,
 		     struct shell_info *);
-void		 shell_info_release(struct shell_info *);
 /* Allow or deny the workspace holding a directory. */
 int		 workspace_allow(const char *, char **, char **);
 int		 workspace_deny(const char *, char **, char **);
@@ -428,30 +563,47 @@ void		 workspace_each(void (*)(const struct shell_info *, void *),
 		     void *);
 /* Drop vanished workspaces and those unused for days; a summary. */
 int		 workspace_gc(unsigned, char **, char **);
-/* Re-read a workspace's files after they changed (from the scheduler). */
-void		 workspace_refresh(struct workspace *);
-/* 1 if the workspace is allowed and its flake.nix still matches. */
-int		 workspace_trusted(struct workspace *);
-const char	*workspace_root(struct workspace *);
-/* The flake's source root: the git top directory, or the root. */
-const char	*workspace_top(struct workspace *);
-int64_t		 workspace_id(struct workspace *);
-/* The files every shell of the workspace depends on. */
-const struct inputs *workspace_base_inputs(struct workspace *);
-/* A shell's inputs changed: watch the directories holding them. */
-void		 workspace_rewatch(struct workspace *);
-/* After a good evaluation: make GC roots for the flake's inputs. */
-void		 workspace_root_inputs(struct workspace *);
-/* 1 if file events wait to be read (the scheduler holds off for them). */
-int		 workspace_events_waiting(void);
-/* 1 once the devShell names are known. */
-int		 workspace_names_known(struct workspace *);
-/* Start listing the devShells / rooting the inputs (from the scheduler). */
-int		 workspace_list_start(struct workspace *, void (*)(void *));
-int		 workspace_roots_start(struct workspace *, void (*)(void *));
+/* What the scheduler is started with: refresh the dirty workspaces. */
+extern const struct scheduler_hooks workspace_scheduler_hooks;
+
+/* devenv.c: a finished evaluation's dev environment made a snapshot. */
+/*
+ * Fill in a snapshot's environment, hook output, notes and GC root from
+ * an evaluation that made a generation of profile; label names the shell
+ * in the log. The number of variables in *nvars; -1 with *cause.
+ */
+int		 devenv_snapshot(struct eval *, const char *, const char *,
+		     struct store_snapshot *, size_t *, char **);
+/* A snapshot leaving the cache: drop its GC root and attrs copies. */
+void		 devenv_unroot(const char *);
+/* 1 if a snapshot's dev environment and attrs copies are still there. */
+int		 devenv_alive(const struct store_snapshot *);
+/*
+ * Find in a shell's cache (but snapshot skip) one made from the inputs on
+ * disk now (flake source top, key salt); found->id 0 if none. -1 on error.
+ */
+int		 devenv_cached(int64_t, int64_t, const char *, const char *,
+		     struct store_snapshot *);
 
 /* devshell.c: one devShell of a workspace, its snapshots and evaluation. */
-struct devshell	*devshell_new(struct workspace *, const char *);
+/*
+ * What a shell asks of its owner (the workspace), given when it is made:
+ * whether its flake may be evaluated now, the files every shell of the
+ * owner depends on, that its inputs moved (watch them), and that a good
+ * evaluation landed (the flake's inputs can be rooted).
+ */
+typedef int	(*devshell_trusted_cb)(void *);
+typedef const struct inputs *(*devshell_inputs_cb)(void *);
+typedef void	(*devshell_event_cb)(void *);
+struct devshell_ops {
+	devshell_trusted_cb	 trusted;
+	devshell_inputs_cb	 base_inputs;
+	devshell_event_cb	 inputs_moved;
+	devshell_event_cb	 evaluated;
+};
+/* A shell of the owner (ops' argument) at root, top and store id. */
+struct devshell	*devshell_new(const struct devshell_ops *, void *,
+		     const char *, const char *, int64_t, const char *);
 void		 devshell_free(struct devshell *);
 const char	*devshell_name(struct devshell *);
 /*
@@ -460,12 +612,12 @@ const char	*devshell_name(struct devshell *);
  * evaluation is asked for (urgently for the shell a user is in).
  */
 void		 devshell_refresh(struct devshell *, int);
-/* Start the evaluation of a shell (from the scheduler); -1 if it failed. */
-int		 devshell_eval_start(struct devshell *, void (*)(void *));
 /* Cancel a shell's running evaluation. */
 void		 devshell_eval_cancel(struct devshell *);
 /* Fill in a reply's view of the shell. */
 void		 devshell_describe(struct devshell *, struct shell_info *);
+/* Free what a description holds. */
+void		 shell_info_release(struct shell_info *);
 /* Add the files the shell depends on (current and failed run) to a set. */
 void		 devshell_inputs(struct devshell *, struct inputs *);
 /* Evaluate again now, whatever the inputs say (`hearth reload`). */
@@ -486,7 +638,20 @@ int		 server_inherited(int *, char **);
  * Listen on the inherited socket fd, or (fd -1) bind the socket path;
  * -1 with *cause.
  */
-int		 server_start(uv_loop_t *, const char *, int, char **);
+/* Handle one frame; -1 when the client sent something malformed. */
+typedef int	(*server_dispatch_cb)(struct client *, uint16_t, const void *,
+		    size_t);
+/*
+ * Encode the reply to a client waiting on a directory: 1 when its shell
+ * settled (the frame is sent), 0 to keep waiting.
+ */
+typedef int	(*server_settled_cb)(struct buf *, const char *);
+struct server_ops {
+	server_dispatch_cb	 dispatch;
+	server_settled_cb	 settled;
+};
+int		 server_start(uv_loop_t *, const char *, int,
+		     const struct server_ops *, char **);
 /* Stop listening and drop every client. */
 void		 server_stop(void);
 /* Queue a frame to a client. */
@@ -499,16 +664,11 @@ void		 server_wait(struct client *, const char *);
 void		 server_notify(void);
 
 /* request.c: one handler per message type. */
-/* Handle one frame; -1 means the client sent something malformed. */
-int		 request_dispatch(struct client *, uint16_t, const void *,
-		     size_t);
-/*
- * Encode a SHELL reply for a directory, with the snapshot when asked and
- * the shell has one other than applied. Returns REQUEST_* flags.
- */
-#define REQUEST_UNSETTLED	0x1	/* the shell may still change */
-#define REQUEST_SENT_ENV	0x2	/* the reply carries the snapshot */
-int		 request_shell_reply(struct buf *, const char *, uint64_t,
-		     int);
+/* What STOP calls: an orderly shutdown of the daemon. */
+typedef void	(*request_stop_cb)(void);
+/* Set up the handlers with what STOP calls. */
+void		 request_init(request_stop_cb);
+/* What the transport is started with: the handler table and WAIT's reply. */
+extern const struct server_ops request_server_ops;
 
 #endif

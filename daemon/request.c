@@ -22,6 +22,11 @@
 
 typedef int	(*request_fn)(struct client *, struct protocol_reader *);
 
+static request_stop_cb	 request_stop_fn;
+
+#define REQUEST_UNSETTLED	0x1	/* the shell may still change */
+#define REQUEST_SENT_ENV	0x2	/* the reply carries the snapshot */
+
 static void
 request_reply_text(struct client *c, enum msg_type type, const char *text)
 {
@@ -89,7 +94,11 @@ request_shell_encode(struct buf *b, struct shell_info *info,
 	return (flags);
 }
 
-int
+/*
+ * Encode a SHELL reply for a directory, with the snapshot when asked and
+ * the shell has one other than applied. Returns REQUEST_* flags.
+ */
+static int
 request_shell_reply(struct buf *b, const char *dir, uint64_t applied,
     int with_env)
 {
@@ -386,7 +395,8 @@ request_stop(struct client *c, struct protocol_reader *r)
 	if (protocol_reader_done(r) != 0)
 		return (-1);
 	request_reply_text(c, MSG_OK, "hearthd stopping");
-	hearthd_shutdown();
+	if (request_stop_fn != NULL)
+		request_stop_fn();
 	return (0);
 }
 
@@ -409,7 +419,15 @@ static const struct {
 	{ MSG_DEVSHELL, request_devshell },
 };
 
-int
+/* The reply to a waiting client, once its shell settled. */
+static int
+request_settled(struct buf *b, const char *dir)
+{
+	return (!(request_shell_reply(b, dir, 0, 0) & REQUEST_UNSETTLED));
+}
+
+/* Handle one frame; -1 means the client sent something malformed. */
+static int
 request_dispatch(struct client *c, uint16_t type, const void *payload,
     size_t len)
 {
@@ -425,3 +443,14 @@ request_dispatch(struct client *c, uint16_t type, const void *payload,
 	log_warnx("unknown request type %u", type);
 	return (-1);
 }
+
+void
+request_init(request_stop_cb stop)
+{
+	request_stop_fn = stop;
+}
+
+const struct server_ops request_server_ops = {
+	.dispatch = request_dispatch,
+	.settled = request_settled,
+};

@@ -1,13 +1,17 @@
 /*
  * The scheduler decides when Nix runs; it owns all of hearthd's timing.
- * A job is one Nix run: a shell's evaluation, a workspace's listing of its
- * devShells, or the rooting of its flake inputs. Per job at most one run
+ * A job is one Nix run (a shell's evaluation, a workspace's listing of its
+ * devShells, the rooting of its flake inputs), described by its owner's
+ * pointer and a table of operations that start, cancel and rank it: the
+ * scheduler knows none of its users by name, and a job's owner tells it
+ * that a run ended with scheduler_done(). Per job at most one run
  * goes on and at most one waits (a burst of requests collapses into that
  * one); across all jobs a cap bounds how many run at once, since one Nix
  * evaluation can take hundreds of megabytes, and a daemon starting with a
  * hundred workspaces must not start a hundred listings at once. File
  * events are debounced: a git checkout touching many files gives one
- * refresh per workspace after the burst.
+ * refresh per workspace after the burst: the dirty owners go, in one
+ * batch, to the refresh hook given at start.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -33,35 +37,39 @@
 #define SCHEDULER_QUIET_FACTOR	4	/* quiet per ms of burst */
 
 struct job {
-	enum job_kind	 kind;
-	void		*owner;		/* the devshell, or the workspace */
+	const struct scheduler_ops *ops;
+	void		*owner;
 	int		 running;
 	int		 pending;	/* asked for again while running */
 	int		 urgent;	/* a user waits: no quiet time */
 };
 
 static uv_loop_t	 *sched_loop;
+static const struct scheduler_hooks *sched_hooks;
 static unsigned		  sched_cap = 1;
 static unsigned		  sched_running;
 static struct job	 *sched_jobs;
 static size_t		  sched_njobs;
-static struct workspace	**sched_dirty;
+static void		**sched_dirty;
 static size_t		  sched_ndirty;
 static uv_timer_t	  sched_timer;
 static uv_timer_t	  sched_poll_timer;
 static uv_timer_t	  sched_quiet_timer;
 static uint64_t		  sched_last_event;	/* uv_now of the last event */
 static uint64_t		  sched_burst_start;	/* uv_now of its burst's first */
-static struct workspace	**sched_polled;
+static void		**sched_polled;
 static size_t		  sched_npolled;
 static int		  sched_stopping;
 
 static void	scheduler_pump(void);
 
 void
-scheduler_init(uv_loop_t *loop, unsigned cap)
+scheduler_init(uv_loop_t *loop, unsigned cap,
+    const struct scheduler_hooks *hooks)
 {
 	sched_loop = loop;
+	sched_hooks = hooks;
+	sched_stopping = 0;
 	sched_cap = cap == 0 ? 1 : cap;
 	uv_timer_init(loop, &sched_timer);
 	uv_timer_init(loop, &sched_poll_timer);
@@ -79,7 +87,7 @@ scheduler_polls(uv_timer_t *t)
 }
 
 void
-scheduler_poll(struct workspace *ws, int on)
+scheduler_poll(void *ws, int on)
 {
 	size_t	 i;
 
@@ -99,38 +107,27 @@ scheduler_poll(struct workspace *ws, int on)
 }
 
 static struct job *
-scheduler_find(enum job_kind kind, void *owner)
+scheduler_find(const struct scheduler_ops *ops, void *owner)
 {
 	size_t	 i;
 
 	for (i = 0; i < sched_njobs; i++) {
-		if (sched_jobs[i].kind == kind && sched_jobs[i].owner == owner)
+		if (sched_jobs[i].ops == ops && sched_jobs[i].owner == owner)
 			return (&sched_jobs[i]);
 	}
 	return (NULL);
 }
 
 /*
- * Which waiting job goes first (lowest): what a user waits for; then the
- * listing of a workspace whose shells are not known yet, since nothing
- * there can start without it; then evaluations; then re-listings (they
- * only add or drop shells); the inputs' GC roots last. In arrival order
- * within a rank.
+ * Which waiting job goes first (lowest): what a user waits for, then by
+ * the rank its operations give (1 and up); in arrival order within a rank.
  */
 static int
 scheduler_rank(const struct job *j)
 {
 	if (j->urgent)
 		return (0);
-	switch (j->kind) {
-	case JOB_LIST:
-		return (workspace_names_known(j->owner) ? 3 : 1);
-	case JOB_SHELL:
-		return (2);
-	case JOB_ROOTS:
-		break;
-	}
-	return (4);
+	return (j->ops->rank != NULL ? j->ops->rank(j->owner) : 1);
 }
 
 static void
@@ -143,52 +140,20 @@ scheduler_remove(struct job *j)
 	sched_njobs--;
 }
 
-static void
-scheduler_done(enum job_kind kind, void *owner)
+void
+scheduler_done(const struct scheduler_ops *ops, void *owner)
 {
 	struct job	*j;
 
+	if ((j = scheduler_find(ops, owner)) == NULL || !j->running)
+		return;
 	sched_running--;
-	if ((j = scheduler_find(kind, owner)) != NULL) {
-		j->running = 0;
-		if (j->pending && !sched_stopping)
-			j->pending = 0;
-		else
-			scheduler_remove(j);
-	}
+	j->running = 0;
+	if (j->pending && !sched_stopping)
+		j->pending = 0;
+	else
+		scheduler_remove(j);
 	scheduler_pump();
-}
-
-static void
-scheduler_shell_done(void *owner)
-{
-	scheduler_done(JOB_SHELL, owner);
-}
-
-static void
-scheduler_list_done(void *owner)
-{
-	scheduler_done(JOB_LIST, owner);
-}
-
-static void
-scheduler_roots_done(void *owner)
-{
-	scheduler_done(JOB_ROOTS, owner);
-}
-
-static int
-scheduler_start(struct job *j)
-{
-	switch (j->kind) {
-	case JOB_SHELL:
-		return (devshell_eval_start(j->owner, scheduler_shell_done));
-	case JOB_LIST:
-		return (workspace_list_start(j->owner, scheduler_list_done));
-	case JOB_ROOTS:
-		break;
-	}
-	return (workspace_roots_start(j->owner, scheduler_roots_done));
 }
 
 static void
@@ -215,7 +180,9 @@ scheduler_quiet_at(void)
 static void
 scheduler_pump(void)
 {
+	const struct scheduler_ops *ops;
 	struct job	*j;
+	void		*owner;
 	size_t		 i, best;
 	uint64_t	 quiet_at = scheduler_quiet_at();
 	uint64_t	 now = uv_now(sched_loop);
@@ -225,7 +192,9 @@ scheduler_pump(void)
 	 * Events not read yet (a busy loop runs timers before it reads
 	 * them) count as files still moving.
 	 */
-	if (now >= quiet_at && workspace_events_waiting())
+	if (now >= quiet_at && sched_hooks != NULL &&
+	    sched_hooks->events_waiting != NULL &&
+	    sched_hooks->events_waiting())
 		quiet_at = now + 1;
 
 	while (!sched_stopping && sched_running < sched_cap) {
@@ -250,7 +219,11 @@ scheduler_pump(void)
 		j = &sched_jobs[best];
 		j->running = 1;
 		sched_running++;
-		if (scheduler_start(j) != 0) {
+		/* Starting may ask for other jobs: find this one again. */
+		ops = j->ops;
+		owner = j->owner;
+		if (ops->start(owner) != 0 &&
+		    (j = scheduler_find(ops, owner)) != NULL && j->running) {
 			sched_running--;
 			scheduler_remove(j);
 		}
@@ -261,13 +234,13 @@ scheduler_pump(void)
 }
 
 void
-scheduler_want(enum job_kind kind, void *owner, int urgent)
+scheduler_want(const struct scheduler_ops *ops, void *owner, int urgent)
 {
 	struct job	*j;
 
 	if (sched_stopping)
 		return;
-	if ((j = scheduler_find(kind, owner)) != NULL) {
+	if ((j = scheduler_find(ops, owner)) != NULL) {
 		j->urgent |= urgent;
 		if (j->running)
 			j->pending = 1;
@@ -279,7 +252,7 @@ scheduler_want(enum job_kind kind, void *owner, int urgent)
 	sched_jobs = xrealloc(sched_jobs, (sched_njobs + 1) *
 	    sizeof *sched_jobs);
 	j = &sched_jobs[sched_njobs++];
-	j->kind = kind;
+	j->ops = ops;
 	j->owner = owner;
 	j->running = 0;
 	j->pending = 0;
@@ -297,11 +270,11 @@ scheduler_want(enum job_kind kind, void *owner, int urgent)
 }
 
 void
-scheduler_hurry(enum job_kind kind, void *owner)
+scheduler_hurry(const struct scheduler_ops *ops, void *owner)
 {
 	struct job	*j;
 
-	if ((j = scheduler_find(kind, owner)) != NULL && !j->running &&
+	if ((j = scheduler_find(ops, owner)) != NULL && !j->running &&
 	    !j->urgent) {
 		j->urgent = 1;
 		scheduler_pump();
@@ -309,35 +282,34 @@ scheduler_hurry(enum job_kind kind, void *owner)
 }
 
 int
-scheduler_busy(enum job_kind kind, void *owner)
+scheduler_busy(const struct scheduler_ops *ops, void *owner)
 {
-	return (scheduler_find(kind, owner) != NULL);
+	return (scheduler_find(ops, owner) != NULL);
 }
 
 static void
 scheduler_debounced(uv_timer_t *t)
 {
-	struct workspace	**dirty = sched_dirty;
-	size_t			  i, n = sched_ndirty;
+	void	**dirty = sched_dirty;
+	size_t	  n = sched_ndirty;
 
 	(void)t;
-	/* Refreshing may mark workspaces dirty again: take the list first. */
+	/* Refreshing may mark owners dirty again: take the list first. */
 	sched_dirty = NULL;
 	sched_ndirty = 0;
-	for (i = 0; i < n; i++)
-		workspace_refresh(dirty[i]);
+	if (sched_hooks != NULL && sched_hooks->refresh != NULL)
+		sched_hooks->refresh(dirty, n);
 	free(dirty);
-	server_notify();
 }
 
 void
-scheduler_dirty(struct workspace *ws)
+scheduler_dirty(void *ws)
 {
 	scheduler_dirty_after(ws, SCHEDULER_DEBOUNCE_MS);
 }
 
 void
-scheduler_dirty_after(struct workspace *ws, uint64_t ms)
+scheduler_dirty_after(void *ws, uint64_t ms)
 {
 	size_t	 i;
 
@@ -377,11 +349,11 @@ scheduler_shutdown(void)
 	size_t	 i;
 
 	sched_stopping = 1;
-	/* Listings and roots are cancelled with their workspaces. */
+	/* Jobs with no cancel operation end with their owners. */
 	for (i = 0; i < sched_njobs; i++) {
 		sched_jobs[i].pending = 0;
-		if (sched_jobs[i].running && sched_jobs[i].kind == JOB_SHELL)
-			devshell_eval_cancel(sched_jobs[i].owner);
+		if (sched_jobs[i].running && sched_jobs[i].ops->cancel != NULL)
+			sched_jobs[i].ops->cancel(sched_jobs[i].owner);
 	}
 	uv_close((uv_handle_t *)&sched_timer, scheduler_timer_closed);
 	uv_close((uv_handle_t *)&sched_poll_timer, NULL);
@@ -394,6 +366,8 @@ scheduler_free(void)
 	free(sched_jobs);
 	sched_jobs = NULL;
 	sched_njobs = 0;
+	sched_running = 0;
+	sched_last_event = sched_burst_start = 0;
 	free(sched_polled);
 	sched_polled = NULL;
 	sched_npolled = 0;

@@ -2,7 +2,8 @@
  * The control socket: a Unix socket in the private runtime directory,
  * accepting only peers of the daemon's own uid (SO_PEERCRED). Each client
  * sends frames (see include/hearth/protocol.h); this file reassembles them,
- * checks their header and hands them to request.c. Anything malformed
+ * checks their header and hands them to the dispatch function it was
+ * started with; it knows nothing of what they ask. Anything malformed
  * disconnects that one client and never stops the daemon. Under systemd
  * (socket activation) the listening socket is inherited instead of bound,
  * and it stays when the daemon stops, so that the next client starts it.
@@ -46,6 +47,9 @@ static TAILQ_HEAD(, client) clients = TAILQ_HEAD_INITIALIZER(clients);
 static uv_pipe_t	 server_pipe;
 static int		 server_listening;
 static char		*server_path;
+static const struct server_ops *server_ops;
+static int		 server_notifying;	/* in server_notify() */
+static int		 server_renotify;	/* asked again meanwhile */
 
 static void
 client_closed(uv_handle_t *h)
@@ -145,7 +149,7 @@ server_alloc(uv_handle_t *h, size_t hint, uv_buf_t *b)
 	b->len = 65536;
 }
 
-/* Hand every complete frame in the client's buffer to request.c. */
+/* Hand every complete frame in the client's buffer to the dispatcher. */
 static void
 server_frames(struct client *c)
 {
@@ -168,7 +172,7 @@ server_frames(struct client *c)
 		}
 		if (c->in.len - used - PROTOCOL_HEADER_SIZE < len)
 			break;
-		if (request_dispatch(c, type, c->in.data + used +
+		if (server_ops->dispatch(c, type, c->in.data + used +
 		    PROTOCOL_HEADER_SIZE, len) != 0) {
 			server_drop(c, "malformed request");
 			return;
@@ -361,11 +365,13 @@ server_adopt(uv_loop_t *loop, const char *path, int fd, char **cause)
 }
 
 int
-server_start(uv_loop_t *loop, const char *path, int fd, char **cause)
+server_start(uv_loop_t *loop, const char *path, int fd,
+    const struct server_ops *ops, char **cause)
 {
 	int	 rc;
 	mode_t	 old;
 
+	server_ops = ops;
 	if (strlen(path) >= sizeof(((struct sockaddr_un *)0)->sun_path)) {
 		*cause = xasprintf("socket path too long: %s", path);
 		return (-1);
@@ -425,19 +431,32 @@ server_notify(void)
 	struct client	*c, *next;
 	struct buf	 frame;
 
-	/* Replying can drop a client: walk with the next one in hand. */
-	for (c = TAILQ_FIRST(&clients); c != NULL; c = next) {
-		next = TAILQ_NEXT(c, entry);
-		if (c->wait_dir == NULL)
-			continue;
-		buf_init(&frame);
-		if (request_shell_reply(&frame, c->wait_dir, 0, 0) &
-		    REQUEST_UNSETTLED) {
-			buf_release(&frame);
-			continue;
-		}
-		free(c->wait_dir);
-		c->wait_dir = NULL;
-		server_send(c, &frame);
+	/*
+	 * Building a reply can announce a change again (a shell found
+	 * blocked): answer that with another pass, not from inside this one,
+	 * which would answer a client twice.
+	 */
+	if (server_notifying) {
+		server_renotify = 1;
+		return;
 	}
+	server_notifying = 1;
+	do {
+		server_renotify = 0;
+		/* Replying can drop a client: walk with the next in hand. */
+		for (c = TAILQ_FIRST(&clients); c != NULL; c = next) {
+			next = TAILQ_NEXT(c, entry);
+			if (c->wait_dir == NULL)
+				continue;
+			buf_init(&frame);
+			if (!server_ops->settled(&frame, c->wait_dir)) {
+				buf_release(&frame);
+				continue;
+			}
+			free(c->wait_dir);
+			c->wait_dir = NULL;
+			server_send(c, &frame);
+		}
+	} while (server_renotify);
+	server_notifying = 0;
 }
