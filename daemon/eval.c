@@ -12,10 +12,8 @@
  *     what the hook prints is kept for the user to see once.
  *
  * Nix runs with -vvv and without its eval cache, with hearth-nixtrace.so
- * preloaded: its log and the tracer's lines in it (common/nixlog.c) name
- * every file the evaluation read or looked for, the snapshot's inputs.
- * Where that cannot be known (no tracer, a Nix that did not say which tree
- * it evaluated), every file git tracks is an input, and the set says why.
+ * preloaded; readset.c reads its log as it comes and makes the snapshot's
+ * inputs of what the evaluation read.
  *
  * A second kind of job lists a flake's devShell names (`nix eval --json
  * ROOT#devShells.SYSTEM --apply builtins.attrNames`), without building.
@@ -42,7 +40,6 @@
 
 #include "hearth/log.h"
 #include "hearth/nix.h"
-#include "hearth/nixlog.h"
 #include "hearth/path.h"
 #include "hearth/xmalloc.h"
 #include "hearthd.h"
@@ -107,7 +104,6 @@ struct eval {
 	char		*rcfile;
 	char		*nix;
 	char		**env;
-	char		**nixenv;	/* env plus the tracer's, or NULL */
 	struct nixinfo	*nixinfo;
 	enum eval_stage	 stage;
 
@@ -125,9 +121,7 @@ struct eval {
 	struct buf	 base;
 	struct buf	 dev;
 	struct buf	 report;	/* the log less -vvv chatter */
-	struct nixlog	*nixlog;	/* what the evaluation read */
-	char		 token[33];	/* the tracer's, unknown to the flake */
-	struct inputs	*inputs;
+	struct readset	*readset;	/* EVAL_DEVENV: what it read */
 	char		**names;
 	int		 ok;
 	char		*reason;
@@ -140,67 +134,6 @@ struct eval {
 static void	eval_stage_start(struct eval *);
 static void	eval_stage_done(const struct job_result *, void *);
 static void	eval_parse_names(struct eval *);
-
-/* An input the log or the tracer named. */
-static void
-eval_input_found(const char *path, enum nixlog_kind kind, void *arg)
-{
-	struct eval	*ev = arg;
-
-	inputs_add_kind(ev->inputs, path, kind == NIXLOG_STAT ? INPUTS_STAT :
-	    INPUTS_READ);
-}
-
-/* An input of an over-approximated set: every file git tracks. */
-static void
-eval_tracked_found(const char *path, void *arg)
-{
-	struct eval	*ev = arg;
-
-	inputs_add(ev->inputs, path);
-}
-
-/*
- * The run is over: complete its input set. Evaluating the work tree
- * itself (Nix 2.20 and later), a pathExists of a file git does not track
- * touches no file at all, so the set of tracked paths is an input. Where
- * the trace cannot be trusted, every tracked file is (or, outside git,
- * the whole tree), and the set says why it is approximate.
- */
-static void
-eval_inputs_settle(struct eval *ev)
-{
-	const char	*why = nixlog_approximate(ev->nixlog);
-	char		*untested = NULL;
-
-	/*
-	 * The tracer sees what was read, but which lines mark fetching,
-	 * and which copies a cache answered, are a version's own: trust
-	 * them only for a Nix hearth was tested with.
-	 */
-	if (why == NULL && (ev->nixinfo == NULL || !ev->nixinfo->parsed))
-		why = "hearth could not tell which Nix this is";
-	else if (why == NULL &&
-	    !nix_dialect_known(nix_dialect(&ev->nixinfo->version))) {
-		untested = xasprintf("%s %u.%u.%u is not a Nix hearth was "
-		    "tested with", ev->nixinfo->version.impl == NIX_IMPL_LIX ?
-		    "Lix" : ev->nixinfo->version.impl == NIX_IMPL_DETERMINATE ?
-		    "Determinate Nix" : "Nix", ev->nixinfo->version.major,
-		    ev->nixinfo->version.minor, ev->nixinfo->version.patch);
-		why = untested;
-	}
-	inputs_prune_trees(ev->inputs);
-	if (nixlog_from_work_tree(ev->nixlog) || why != NULL)
-		inputs_add_kind(ev->inputs, ev->top, INPUTS_TRACKED);
-	if (why == NULL)
-		return;
-	log_info("%s#%s: inputs over-approximated: %s", ev->root, ev->shell,
-	    why);
-	inputs_set_approx(ev->inputs, why);
-	if (gitindex_each(ev->top, eval_tracked_found, ev) != 0)
-		inputs_add(ev->inputs, ev->top);
-	free(untested);
-}
 
 static void
 eval_fail(struct eval *ev, const char *fmt, ...)
@@ -361,7 +294,7 @@ eval_stage_done(const struct job_result *r, void *arg)
 			eval_finish(ev);
 			return;
 		}
-		eval_inputs_settle(ev);
+		readset_settle(ev->readset);
 		/*
 		 * A mark after Nix's rc tells a complete run from one that
 		 * stopped early (a truncated rc, or one that is not bash).
@@ -412,13 +345,13 @@ eval_parse_names(struct eval *ev)
 	}
 }
 
-/* A line of Nix's log, read as it comes. */
+/* A line of Nix's log, read as it comes: what the evaluation read. */
 static void
 eval_log_line(const char *line, void *arg)
 {
 	struct eval	*ev = arg;
 
-	nixlog_line(ev->nixlog, line);
+	readset_line(line, ev->readset);
 }
 
 /*
@@ -491,7 +424,8 @@ eval_stage_start(struct eval *ev)
 	}
 	js.nout = 2;
 	js.argv = nargv != NULL ? nix_argv_vector(nargv) : argv;
-	js.env = ev->stage == EVAL_NIX && ev->nixenv != NULL ? ev->nixenv :
+	js.env = ev->stage == EVAL_NIX && ev->readset != NULL &&
+	    readset_env(ev->readset) != NULL ? readset_env(ev->readset) :
 	    ev->env;
 	js.cwd = ev->root;
 	/* The deadline is the whole evaluation's: what the stages left. */
@@ -501,40 +435,6 @@ eval_stage_start(struct eval *ev)
 	js.arg = ev;
 	ev->job = job_start(ev->loop, &js);
 	nix_argv_free(nargv);
-}
-
-/*
- * The environment of a traced `nix print-dev-env`: the base one, with
- * hearth-nixtrace.so preloaded (after any LD_PRELOAD of the user's), told
- * which paths to report (the flake's top and the store, where 2.8 and
- * 2.26 keep the copy they evaluate), whom to trust as its parent, and a
- * random token no repository can know.
- */
-static void
-eval_trace_env(struct eval *ev, const char *so)
-{
-	unsigned char	 rnd[16];
-	const char	*pre = NULL;
-	size_t		 n, i, j;
-
-	randombytes_buf(rnd, sizeof rnd);
-	for (i = 0; i < sizeof rnd; i++)
-		snprintf(ev->token + 2 * i, 3, "%02x", rnd[i]);
-	for (n = 0; ev->env[n] != NULL; n++)
-		if (strncmp(ev->env[n], "LD_PRELOAD=", 11) == 0)
-			pre = ev->env[n] + 11;
-	ev->nixenv = xcalloc(n + 6, sizeof *ev->nixenv);
-	for (i = j = 0; i < n; i++)
-		if (strncmp(ev->env[i], "LD_PRELOAD=", 11) != 0)
-			ev->nixenv[j++] = xstrdup(ev->env[i]);
-	ev->nixenv[j++] = pre != NULL && *pre != '\0' ?
-	    xasprintf("LD_PRELOAD=%s:%s", pre, so) :
-	    xasprintf("LD_PRELOAD=%s", so);
-	ev->nixenv[j++] = xasprintf("HEARTH_NIXTRACE_SO=%s", so);
-	ev->nixenv[j++] = xasprintf("HEARTH_NIXTRACE_TOKEN=%s", ev->token);
-	ev->nixenv[j++] = xasprintf("HEARTH_NIXTRACE_PPID=%d", (int)getpid());
-	ev->nixenv[j++] = xasprintf("HEARTH_NIXTRACE_PREFIXES=%s:/nix/store",
-	    ev->top);
 }
 
 struct eval *
@@ -554,7 +454,6 @@ eval_start(uv_loop_t *loop, const struct eval_spec *spec, eval_cb cb,
 	ev->system = xstrdup(spec->system != NULL ? spec->system : "");
 	ev->shell = xstrdup(spec->shell != NULL ? spec->shell : "");
 	ev->profile = xstrdup(spec->profile != NULL ? spec->profile : "");
-	ev->inputs = inputs_new();
 	ev->nix = xstrdup(spec->nix);
 	ev->rcfile = xasprintf("%s/eval-%d-%u.rc", spec->tmpdir,
 	    (int)getpid(), ++seq);
@@ -563,10 +462,9 @@ eval_start(uv_loop_t *loop, const struct eval_spec *spec, eval_cb cb,
 	ev->env = xcalloc(n + 1, sizeof *ev->env);
 	for (n = 0; spec->env[n] != NULL; n++)
 		ev->env[n] = xstrdup(spec->env[n]);
-	if (ev->mode == EVAL_DEVENV && spec->nixtrace != NULL)
-		eval_trace_env(ev, spec->nixtrace);
-	ev->nixlog = nixlog_new(ev->top, ev->root, ev->nixenv != NULL ?
-	    ev->token : NULL, eval_input_found, ev);
+	if (ev->mode == EVAL_DEVENV)
+		ev->readset = readset_new(ev->top, ev->root, ev->shell,
+		    ev->env, spec->nixtrace, spec->nixinfo);
 	buf_init(&ev->rc);
 	buf_init(&ev->log);
 	buf_init(&ev->hook);
@@ -612,8 +510,7 @@ eval_free(struct eval *ev)
 	free(ev->system);
 	free(ev->shell);
 	free(ev->profile);
-	nixlog_free(ev->nixlog);
-	inputs_free(ev->inputs);
+	readset_free(ev->readset);
 	for (i = 0; ev->names != NULL && ev->names[i] != NULL; i++)
 		free(ev->names[i]);
 	free(ev->names);
@@ -622,9 +519,6 @@ eval_free(struct eval *ev)
 	for (i = 0; ev->env[i] != NULL; i++)
 		free(ev->env[i]);
 	free(ev->env);
-	for (i = 0; ev->nixenv != NULL && ev->nixenv[i] != NULL; i++)
-		free(ev->nixenv[i]);
-	free(ev->nixenv);
 	buf_release(&ev->rc);
 	buf_release(&ev->log);
 	buf_release(&ev->hook);
@@ -687,7 +581,7 @@ eval_hook_output(struct eval *ev)
 struct inputs *
 eval_inputs(struct eval *ev)
 {
-	return (ev->inputs);
+	return (ev->readset != NULL ? readset_inputs(ev->readset) : NULL);
 }
 
 char *const *
