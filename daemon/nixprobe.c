@@ -69,7 +69,7 @@ nixprobe_done(const struct job_result *r, void *arg)
 			log_info("%s can use flakes", probe.path);
 		else {
 			log_warnx("%s cannot use flakes: %s", probe.path, why);
-			generation_bump("nix cannot use flakes");
+			changed_announce("nix cannot use flakes");
 		}
 		free(why);
 	}
