@@ -150,7 +150,10 @@ void		 readset_line(const char *, void *);
 void		 readset_settle(struct readset *);
 struct inputs	*readset_inputs(const struct readset *);
 
-/* store.c: the SQLite store; never sees libuv. */
+/*
+ * store.c, store_snapshot.c, store_eval.c: the SQLite store (workspaces,
+ * snapshots, the evaluation log); never sees libuv.
+ */
 struct store_snapshot {
 	int64_t		 id;
 	char		 key[HASH_HEX_SIZE];
@@ -182,13 +185,6 @@ typedef int	(*store_snapshot_cb)(const struct store_snapshot *, void *);
 
 /* Open (creating or migrating) the store; NULL with *cause on failure. */
 struct store	*store_open(const char *, char **);
-/*
- * A snapshot's id as clients hold it: the store file's random epoch above
- * STORE_ID_BITS bits of id, so that ids from a store since rebuilt never
- * match; 0 for none.
- */
-#define STORE_ID_BITS	40
-uint64_t	 store_snapshot_wire_id(struct store *, int64_t);
 /* Close the store. */
 void		 store_close(struct store *);
 /*
@@ -208,6 +204,41 @@ int		 store_workspace_trust(struct store *, int64_t, const char *);
 /* Find or create a shell row; its id in *id. */
 int		 store_shell_ensure(struct store *, int64_t, const char *,
 		     int64_t *);
+/* A workspace's devShell names (NUL-separated) and the key they were
+ * listed for; 1 if known, 0 if not, -1 on error. */
+int		 store_workspace_names(struct store *, int64_t, struct buf *,
+		     char [HASH_HEX_SIZE]);
+int		 store_workspace_set_names(struct store *, int64_t,
+		     const struct buf *, const char *);
+/* Mark a workspace used now: gc keeps it. */
+int		 store_workspace_used(struct store *, int64_t);
+/*
+ * Per workspace: root, shells, evaluations, failures, cache hits and the
+ * median of the recent successful evaluations' times.
+ */
+int		 store_stats(struct store *, store_stats_cb, void *);
+/*
+ * Forget the workspaces keep() refuses, given whether each was used since
+ * the time given, in one transaction; the count in *removed. keep() is
+ * asked inside the transaction, so it must only decide: its verdicts hold
+ * only if this returns 0. The snapshots' GC roots go to unroot() once it
+ * has committed. On failure nothing is removed and SQLite's reason is in
+ * *cause (if given).
+ */
+int		 store_gc(struct store *, int64_t, store_gc_cb, store_gcroot_cb,
+		     void *, unsigned *, char **);
+
+/* store_snapshot.c */
+/*
+ * A snapshot's id as clients hold it: the store file's random epoch above
+ * STORE_ID_BITS bits of id, so that ids from a store since rebuilt never
+ * match; 0 for none.
+ */
+#define STORE_ID_BITS	40
+uint64_t	 store_snapshot_wire_id(struct store *, int64_t);
+/* Initialise and release a snapshot record. */
+void		 store_snapshot_init(struct store_snapshot *);
+void		 store_snapshot_release(struct store_snapshot *);
 /* Load a shell's current snapshot; 1 if found, 0 if none, -1 on error. */
 int		 store_snapshot_current(struct store *, int64_t,
 		     struct store_snapshot *);
@@ -226,39 +257,17 @@ int		 store_snapshots_each(struct store *, int64_t,
 		     store_snapshot_cb, void *);
 /* Make a cached snapshot the shell's current one, and mark it used. */
 int		 store_snapshot_use(struct store *, int64_t, int64_t);
-/* A workspace's devShell names (NUL-separated) and the key they were
- * listed for; 1 if known, 0 if not, -1 on error. */
-int		 store_workspace_names(struct store *, int64_t, struct buf *,
-		     char [HASH_HEX_SIZE]);
-int		 store_workspace_set_names(struct store *, int64_t,
-		     const struct buf *, const char *);
-/* Mark a snapshot (and its workspace) used now: LRU and gc keep it. */
+/* Mark a snapshot used now: the LRU and gc keep it. */
 int		 store_snapshot_touch(struct store *, int64_t);
-int		 store_workspace_used(struct store *, int64_t);
-/*
- * Per workspace: root, shells, evaluations, failures, cache hits and the
- * median of the recent successful evaluations' times.
- */
-int		 store_stats(struct store *, store_stats_cb, void *);
-/*
- * Forget the workspaces keep() refuses, given whether each was used since
- * the time given, in one transaction; the count in *removed. keep() is
- * asked inside the transaction, so it must only decide: its verdicts hold
- * only if this returns 0. The snapshots' GC roots go to unroot() once it
- * has committed. On failure nothing is removed and SQLite's reason is in
- * *cause (if given).
- */
-int		 store_gc(struct store *, int64_t, store_gc_cb, store_gcroot_cb,
-		     void *, unsigned *, char **);
+
+/* store_eval.c */
+/* Release an eval record. */
+void		 store_eval_release(struct store_eval *);
 /* Log a failed evaluation. */
 int		 store_eval_failed(struct store *, int64_t,
 		     const struct store_eval *);
 /* The shell's most recent evaluation; 1 if found, 0 if none, -1 on error. */
 int		 store_eval_last(struct store *, int64_t, struct store_eval *);
-/* Initialise and release the snapshot and eval records. */
-void		 store_snapshot_init(struct store_snapshot *);
-void		 store_snapshot_release(struct store_snapshot *);
-void		 store_eval_release(struct store_eval *);
 
 /* watcher.c: inotify on directories; never sees SQLite. */
 typedef void	(*watcher_cb)(void *, const char *);
