@@ -19,12 +19,14 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "hearth/buf.h"
 #include "hearth/envdiff.h"
 #include "hearth/log.h"
+#include "hearth/nix.h"
 #include "hearth/path.h"
 #include "hearth/savefile.h"
 #include "hearth/xmalloc.h"
-#include "hearthd.h"
+#include "attrs.h"
 
 /* A dev environment's JSON larger than this is refused. */
 #define ATTRS_MAX_ENV	(64U * 1024 * 1024)

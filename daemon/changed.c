@@ -5,7 +5,9 @@
  * that their next prompt runs the client) and answers the clients waiting
  * for their shell to settle, always both, in that order.
  */
-#include "hearthd.h"
+#include "changed.h"
+#include "generation.h"
+#include "server.h"
 
 void
 changed_announce(const char *why)

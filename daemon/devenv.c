@@ -16,11 +16,19 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "hearth/buf.h"
 #include "hearth/envdiff.h"
+#include "hearth/hash.h"
 #include "hearth/log.h"
+#include "hearth/nix.h"
 #include "hearth/shellname.h"
 #include "hearth/xmalloc.h"
-#include "hearthd.h"
+#include "attrs.h"
+#include "devenv.h"
+#include "eval.h"
+#include "inputs.h"
+#include "settings.h"
+#include "store.h"
 
 /*
  * Say which of a diff's variables some shell will not get: names that are

@@ -23,10 +23,21 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <uv.h>
 
+#include "hearth/buf.h"
+#include "hearth/hash.h"
 #include "hearth/log.h"
+#include "hearth/protocol.h"
 #include "hearth/xmalloc.h"
-#include "hearthd.h"
+#include "changed.h"
+#include "devenv.h"
+#include "devshell.h"
+#include "eval.h"
+#include "inputs.h"
+#include "scheduler.h"
+#include "settings.h"
+#include "store.h"
 
 struct devshell {
 	const struct devshell_ops *ops;

@@ -36,13 +36,16 @@
 #include <string.h>
 #include <unistd.h>
 
-#include <sodium.h>
+#include <uv.h>
 
+#include "hearth/buf.h"
 #include "hearth/log.h"
 #include "hearth/nix.h"
-#include "hearth/path.h"
 #include "hearth/xmalloc.h"
-#include "hearthd.h"
+#include "eval.h"
+#include "job.h"
+#include "readset.h"
+#include "settings.h"
 
 /* Caps on what a child may write; a real dev shell is far smaller. */
 #define EVAL_MAX_RC	(32U * 1024 * 1024)

@@ -11,10 +11,15 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "hearth/buf.h"
 #include "hearth/log.h"
 #include "hearth/path.h"
 #include "hearth/xmalloc.h"
-#include "hearthd.h"
+#include "changed.h"
+#include "devenv.h"
+#include "gc.h"
+#include "settings.h"
+#include "store.h"
 
 /* What a gc decided, acted on only once the store has committed it. */
 struct gc_run_state {

@@ -21,7 +21,7 @@
 #include "hearth/log.h"
 #include "hearth/path.h"
 #include "hearth/xmalloc.h"
-#include "hearthd.h"
+#include "generation.h"
 
 static char	*gen_path;
 static char	*gen_tmp;

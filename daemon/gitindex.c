@@ -21,9 +21,11 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "hearth/hash.h"
 #include "hearth/log.h"
 #include "hearth/xmalloc.h"
-#include "hearthd.h"
+#include "gitindex.h"
+#include "job.h"
 
 /* An index larger than this is not read (answers are "unknown"). */
 #define GITINDEX_MAX	(512U * 1024 * 1024)

@@ -20,9 +20,12 @@
  *   5 devenv.c trust.c watchset.c shellmap.c: store, attrs, inputs,
  *                  watcher, scheduler.
  *   6 scheduler.c (nothing of the daemon), changed.c (generation, server),
- *     eval.c (inputs, gitindex), nixprobe.c (generation).
- *   7 server.c (the transport: knows no request), generation.c, store.c,
- *     inputs.c, attrs.c, gitindex.c, watcher.c, settings.c.
+ *     eval.c (job, readset), readset.c (inputs, gitindex), nixprobe.c
+ *     (job, changed).
+ *   7 server.c (the transport: knows no request), job.c, generation.c,
+ *     store.c, inputs.c, attrs.c, gitindex.c, watcher.c, settings.c.
+ * Each file's interface is its own header (daemon/NAME.h); a file
+ * includes only the headers of what it calls.
  */
 #include <sys/file.h>
 #include <sys/stat.h>
@@ -36,11 +39,19 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <uv.h>
 
 #include "hearth/log.h"
 #include "hearth/path.h"
 #include "hearth/xmalloc.h"
-#include "hearthd.h"
+#include "generation.h"
+#include "nixprobe.h"
+#include "request.h"
+#include "scheduler.h"
+#include "server.h"
+#include "settings.h"
+#include "store.h"
+#include "workspace.h"
 
 static uv_loop_t	*loop;
 static uv_signal_t	 sig_term, sig_int;

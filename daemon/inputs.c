@@ -25,9 +25,12 @@
 #include <string.h>
 #include <time.h>
 
+#include "hearth/buf.h"
+#include "hearth/hash.h"
 #include "hearth/log.h"
 #include "hearth/xmalloc.h"
-#include "hearthd.h"
+#include "gitindex.h"
+#include "inputs.h"
 
 /* A directory input is hashed recursively, up to this many entries. */
 #define INPUTS_MAX_TREE	20000

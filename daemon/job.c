@@ -13,10 +13,12 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <uv.h>
 
+#include "hearth/buf.h"
 #include "hearth/log.h"
 #include "hearth/xmalloc.h"
-#include "hearthd.h"
+#include "job.h"
 
 struct job_pipe {
 	uv_pipe_t	 pipe;

@@ -10,10 +10,17 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "hearth/buf.h"
+#include "hearth/hash.h"
 #include "hearth/log.h"
 #include "hearth/path.h"
 #include "hearth/xmalloc.h"
-#include "hearthd.h"
+#include "eval.h"
+#include "inputs.h"
+#include "names.h"
+#include "scheduler.h"
+#include "settings.h"
+#include "store.h"
 
 /* Name lists remembered per flake.nix and flake.lock, for switching back. */
 #define NAMES_CACHE	8

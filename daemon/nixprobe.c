@@ -15,13 +15,18 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <uv.h>
 
+#include "hearth/buf.h"
 #include "hearth/log.h"
 #include "hearth/nix.h"
 #include "hearth/nixcache.h"
 #include "hearth/path.h"
 #include "hearth/xmalloc.h"
-#include "hearthd.h"
+#include "changed.h"
+#include "job.h"
+#include "nixprobe.h"
+#include "settings.h"
 
 /* What the probe may print: it prints one word. */
 #define NIXPROBE_MAX_OUT	(64 * 1024)

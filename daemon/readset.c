@@ -22,7 +22,11 @@
 #include "hearth/nix.h"
 #include "hearth/nixlog.h"
 #include "hearth/xmalloc.h"
-#include "hearthd.h"
+#include "gitindex.h"
+#include "inputs.h"
+#include "job.h"
+#include "readset.h"
+#include "settings.h"
 
 struct readset {
 	char		*top;

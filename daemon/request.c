@@ -9,9 +9,16 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "hearth/buf.h"
 #include "hearth/log.h"
+#include "hearth/protocol.h"
 #include "hearth/xmalloc.h"
-#include "hearthd.h"
+#include "devshell.h"
+#include "request.h"
+#include "server.h"
+#include "settings.h"
+#include "store.h"
+#include "workspace.h"
 
 #ifndef HEARTH_VERSION
 #define HEARTH_VERSION "0.1.0"

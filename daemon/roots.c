@@ -11,10 +11,14 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "hearth/hash.h"
 #include "hearth/log.h"
 #include "hearth/path.h"
 #include "hearth/xmalloc.h"
-#include "hearthd.h"
+#include "eval.h"
+#include "roots.h"
+#include "scheduler.h"
+#include "settings.h"
 
 struct roots {
 	int64_t		 id;

@@ -15,10 +15,11 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <uv.h>
 
 #include "hearth/log.h"
 #include "hearth/xmalloc.h"
-#include "hearthd.h"
+#include "scheduler.h"
 
 /*
  * File events are acted on after a short quiet moment: enough to see a

@@ -18,10 +18,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <uv.h>
 
+#include "hearth/buf.h"
 #include "hearth/log.h"
+#include "hearth/protocol.h"
 #include "hearth/xmalloc.h"
-#include "hearthd.h"
+#include "server.h"
 
 /* Unanswered bytes a client may have queued before it is dropped. */
 #define SERVER_MAX_PENDING	(64U * 1024 * 1024)

@@ -14,7 +14,7 @@
 #include "hearth/path.h"
 #include "hearth/wsconfig.h"
 #include "hearth/xmalloc.h"
-#include "hearthd.h"
+#include "shellmap.h"
 
 const char *
 shellmap_find(const char *root, const struct wsconfig *config,

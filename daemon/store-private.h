@@ -2,7 +2,7 @@
  * The store's internals, shared by the files that make it up (store.c,
  * store_snapshot.c, store_eval.c) and by no other: the connection behind
  * struct store and the statement helpers they all run their SQL through.
- * Everything else sees struct store only through hearthd.h.
+ * Everything else sees struct store only through store.h.
  */
 #ifndef STORE_PRIVATE_H
 #define STORE_PRIVATE_H

@@ -20,10 +20,14 @@
 
 #include <sqlite3.h>
 
+#include "hearth/buf.h"
+#include "hearth/hash.h"
 #include "hearth/log.h"
 #include "hearth/xmalloc.h"
-#include "hearthd.h"
+#include "eval.h"
+#include "names.h"
 #include "store-private.h"
+#include "store.h"
 
 #define STORE_SCHEMA_VERSION	2
 

@@ -12,8 +12,8 @@
 
 #include "hearth/log.h"
 #include "hearth/xmalloc.h"
-#include "hearthd.h"
 #include "store-private.h"
+#include "store.h"
 
 /* Evaluation records kept per shell. */
 #define STORE_KEEP_EVALS	50

@@ -12,9 +12,11 @@
 
 #include <sqlite3.h>
 
+#include "hearth/buf.h"
 #include "hearth/xmalloc.h"
-#include "hearthd.h"
+#include "eval.h"
 #include "store-private.h"
+#include "store.h"
 
 /* Old snapshots kept per shell. */
 #define STORE_KEEP_SNAPSHOTS	8

@@ -21,7 +21,9 @@
 #include "hearth/path.h"
 #include "hearth/wsconfig.h"
 #include "hearth/xmalloc.h"
-#include "hearthd.h"
+#include "settings.h"
+#include "store.h"
+#include "trust.h"
 
 struct trust_stat {
 	int		 exists;

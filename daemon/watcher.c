@@ -15,10 +15,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <uv.h>
 
 #include "hearth/log.h"
 #include "hearth/xmalloc.h"
-#include "hearthd.h"
+#include "watcher.h"
 
 #define WATCHER_MASK	(IN_CLOSE_WRITE | IN_MOVED_TO | IN_MOVED_FROM | \
 			 IN_CREATE | IN_DELETE | IN_ATTRIB | \

@@ -17,11 +17,15 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <uv.h>
 
 #include "hearth/log.h"
 #include "hearth/path.h"
 #include "hearth/xmalloc.h"
-#include "hearthd.h"
+#include "inputs.h"
+#include "scheduler.h"
+#include "watcher.h"
+#include "watchset.h"
 
 /* A workspace with more directories to watch is watched at its root. */
 #define WATCHSET_MAX	512

@@ -25,7 +25,19 @@
 #include "hearth/path.h"
 #include "hearth/wsconfig.h"
 #include "hearth/xmalloc.h"
-#include "hearthd.h"
+#include "changed.h"
+#include "devshell.h"
+#include "gc.h"
+#include "inputs.h"
+#include "names.h"
+#include "roots.h"
+#include "scheduler.h"
+#include "settings.h"
+#include "shellmap.h"
+#include "store.h"
+#include "trust.h"
+#include "watchset.h"
+#include "workspace.h"
 
 #define WORKSPACE_CONFIG	WSCONFIG_FILE
 #define WORKSPACE_DEFAULT	SHELLMAP_DEFAULT

@@ -11,7 +11,7 @@
 
 #include "hearth/buf.h"
 #include "hearth/xmalloc.h"
-#include "hearthd.h"
+#include "attrs.h"
 #include "fuzz.h"
 
 static void

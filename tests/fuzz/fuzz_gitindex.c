@@ -18,8 +18,8 @@
 
 #include "hearth/log.h"
 #include "hearth/xmalloc.h"
-#include "hearthd.h"
 #include "fuzz.h"
+#include "gitindex.h"
 
 static char	 top[] = "/tmp/hearth-fuzz.XXXXXX";
 static char	*dotgit, *file;

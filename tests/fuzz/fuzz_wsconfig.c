@@ -19,8 +19,8 @@
 #include "hearth/log.h"
 #include "hearth/wsconfig.h"
 #include "hearth/xmalloc.h"
-#include "hearthd.h"
 #include "fuzz.h"
+#include "job.h"
 
 #define CHECK_MAX_LINES	64
 

@@ -7,9 +7,11 @@
 
 #include "harness.h"
 
+#include "hearth/buf.h"
 #include "hearth/envdiff.h"
+#include "hearth/nix.h"
 #include "hearth/path.h"
-#include "hearthd.h"
+#include "attrs.h"
 
 /* The shape `nix print-dev-env` 2.26 and 2.34 leave in a -env store path. */
 static const char env_json[] =

@@ -4,7 +4,7 @@
  */
 #include "harness.h"
 
-#include "hearthd.h"
+#include "gitindex.h"
 
 static void
 sh(const char *fmt, const char *dir)

@@ -6,9 +6,12 @@
  */
 #include <sys/stat.h>
 
+#include "hearth/buf.h"
+#include "hearth/hash.h"
+
 #include "harness.h"
 
-#include "hearthd.h"
+#include "inputs.h"
 
 static char	*dir;
 

@@ -11,11 +11,13 @@
 #include <errno.h>
 #include <signal.h>
 #include <time.h>
+#include <uv.h>
 
 #include "harness.h"
 
+#include "hearth/buf.h"
 #include "hearth/log.h"
-#include "hearthd.h"
+#include "job.h"
 
 extern char	**environ;
 

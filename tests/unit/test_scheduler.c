@@ -7,7 +7,7 @@
 
 #include <uv.h>
 
-#include "hearthd.h"
+#include "scheduler.h"
 
 struct fake {
 	const char	*name;

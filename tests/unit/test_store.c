@@ -14,8 +14,11 @@
 
 #include <sqlite3.h>
 
+#include "hearth/buf.h"
 #include "hearth/log.h"
-#include "hearthd.h"
+#include "eval.h"
+#include "names.h"
+#include "store.h"
 
 struct fixture {
 	char	*dir;

@@ -7,10 +7,12 @@
 
 #include <sys/stat.h>
 
+#include <fcntl.h>
+
 #include <time.h>
 
 #include "hearth/hash.h"
-#include "hearthd.h"
+#include "trust.h"
 
 static char	*dir;
 static int	 hashed;	/* files hashed */

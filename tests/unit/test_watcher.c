@@ -12,7 +12,7 @@
 #include <fcntl.h>
 #include <uv.h>
 
-#include "hearthd.h"
+#include "watcher.h"
 
 #define NSEEN	32
 

@@ -1,0 +1,75 @@
+/*
+ * hearthd: the interface of devshell.c.
+ * Struct bodies stay in the .c files; other files see only this.
+ */
+#ifndef HEARTHD_DEVSHELL_H
+#define HEARTHD_DEVSHELL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "hearth/buf.h"
+#include "hearth/protocol.h"
+
+struct devshell;
+struct inputs;
+
+/* The state of a shell as a reply describes it. */
+struct shell_info {
+	enum shell_state state;
+	char		*root;
+	const char	*shell;
+	char		*message;
+	const char	*changed;	/* what changed for the last switch */
+	uint64_t	 snapshot_id;	/* store_snapshot_wire_id's */
+	uint64_t	 snapshot_made;
+	uint64_t	 last_eval;
+	uint32_t	 last_eval_ms;
+	const char	*inputs_note;	/* why the inputs are approximate */
+	const struct buf *env;		/* NULL when there is no snapshot */
+	const struct buf *hook_output;
+};
+
+/* devshell.c: one devShell of a workspace, its snapshots and evaluation. */
+/*
+ * What a shell asks of its owner (the workspace), given when it is made:
+ * whether its flake may be evaluated now, the files every shell of the
+ * owner depends on, that its inputs moved (watch them), and that a good
+ * evaluation landed (the flake's inputs can be rooted).
+ */
+typedef int	(*devshell_trusted_cb)(void *);
+typedef const struct inputs *(*devshell_inputs_cb)(void *);
+typedef void	(*devshell_event_cb)(void *);
+struct devshell_ops {
+	devshell_trusted_cb	 trusted;
+	devshell_inputs_cb	 base_inputs;
+	devshell_event_cb	 inputs_moved;
+	devshell_event_cb	 evaluated;
+};
+/* A shell of the owner (ops' argument) at root, top and store id. */
+struct devshell	*devshell_new(const struct devshell_ops *, void *,
+		     const char *, const char *, int64_t, const char *);
+void		 devshell_free(struct devshell *);
+const char	*devshell_name(struct devshell *);
+/*
+ * Bring a shell in line with its inputs on disk: its snapshot is current,
+ * or a cached one matches (switched to with no Nix call), or an
+ * evaluation is asked for (urgently for the shell a user is in).
+ */
+void		 devshell_refresh(struct devshell *, int);
+/* Cancel a shell's running evaluation. */
+void		 devshell_eval_cancel(struct devshell *);
+/* Fill in a reply's view of the shell. */
+void		 devshell_describe(struct devshell *, struct shell_info *);
+/* Free what a description holds. */
+void		 shell_info_release(struct shell_info *);
+/* Add the files the shell depends on (current and failed run) to a set. */
+void		 devshell_inputs(struct devshell *, struct inputs *);
+/* Evaluate again now, whatever the inputs say (`hearth reload`). */
+void		 devshell_reload(struct devshell *);
+/* Append the last evaluation's record and Nix's output; 0 if none. */
+int		 devshell_log(struct devshell *, struct buf *);
+/* The shell's snapshot was applied by a client: keep it warm and rooted. */
+void		 devshell_used(struct devshell *);
+
+#endif

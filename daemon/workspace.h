@@ -1,0 +1,43 @@
+/*
+ * hearthd: the interface of workspace.c.
+ * Struct bodies stay in the .c files; other files see only this.
+ */
+#ifndef HEARTHD_WORKSPACE_H
+#define HEARTHD_WORKSPACE_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "devshell.h"
+#include "scheduler.h"
+
+struct devshell;
+
+/* workspace.c: workspaces, their trust, config and devShell names. */
+/* Load the allowed workspaces and start watching them. */
+int		 workspace_start(char **);
+/* Stop watching files (at shutdown, while evaluations wind down). */
+void		 workspace_unwatch(void);
+/* Free every workspace, once the loop has ended. */
+void		 workspace_stop(void);
+/* Describe the shell for a directory, refreshing its inputs first. */
+void		 workspace_describe(const char *, struct shell_info *);
+/*
+ * The same for a devShell named by the caller (its string must outlive
+ * the description) rather than the one the directory maps to.
+ */
+void		 workspace_describe_named(const char *, const char *,
+		     struct shell_info *);
+/* Allow or deny the workspace holding a directory. */
+int		 workspace_allow(const char *, char **, char **);
+int		 workspace_deny(const char *, char **, char **);
+/* The shell of a directory, for reload/log/used; NULL with *cause. */
+struct devshell	*workspace_devshell(const char *, char **);
+/* Call cb with the description of every shell of every workspace. */
+void		 workspace_each(void (*)(const struct shell_info *, void *),
+		     void *);
+/* Drop vanished workspaces and those unused for days; a summary. */
+int		 workspace_gc(unsigned, char **, char **);
+/* What the scheduler is started with: refresh the dirty workspaces. */
+extern const struct scheduler_hooks workspace_scheduler_hooks;
+
+#endif
