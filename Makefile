@@ -337,7 +337,7 @@ FUZZ_SRCS_gitindex   := daemon/gitindex.c common/hash.c
 FUZZ_SRCS_nixlog     := common/nixlog.c
 FUZZ_SRCS_wsconfig   := common/wsconfig.c
 FUZZ_SRCS_tools      := common/path.c client/toolslist.c client/junit.c
-FUZZ_SRCS_nix        := common/nix.c
+FUZZ_SRCS_nix        := common/nix.c common/nixerror.c
 FUZZ_SRCS_attrs      := daemon/attrs.c common/envdiff.c common/path.c \
 		common/savefile.c
 FUZZ_CPKGS_attrs     := $(DAEMON_PKGS)

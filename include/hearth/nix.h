@@ -3,7 +3,8 @@
  * client: the argv of every Nix run, the devShell listing's output, the
  * error message in Nix's output (one line, whatever the version's
  * layout), and which Nix it is, with the log dialect hearth knows for it.
- * It runs nothing itself and needs nothing but libc.
+ * It runs nothing itself and needs nothing but libc. common/nix.c holds
+ * the argv, the listing and the version; common/nixerror.c reads errors.
  */
 #ifndef HEARTH_NIX_H
 #define HEARTH_NIX_H

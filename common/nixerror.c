@@ -1,0 +1,308 @@
+/*
+ * The first error in Nix's output, as one line: what the prompt, `hearth
+ * status`, `hearth log` and `hearth check` say when Nix failed. Nix 2.8
+ * puts the message after "error:" on one line; 2.2x and later put it on
+ * the indented lines after a bare "error:", between "… while" traces and
+ * code frames, and 2.3x words a failed build as "Cannot build". Read
+ * from recorded output of each (tests/unit/data/nix/).
+ */
+#include <sys/types.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "hearth/buf.h"
+#include "hearth/nix.h"
+#include "hearth/xmalloc.h"
+
+/*
+ * A copy of Nix's output fit to read line by line: NUL-terminated, with
+ * colour escapes (Nix colours where FORCE_COLOR says so) and carriage
+ * returns removed and other control bytes made spaces.
+ */
+static void
+nix_clean(const char *p, size_t len, struct buf *b)
+{
+	const char	*end = p + len;
+
+	buf_grow(b, len);
+	while (p < end) {
+		if (*p == '\033') {
+			if (++p < end && *p == '[') {
+				for (p++; p < end && (*p < 0x40 || *p > 0x7e);
+				    p++)
+					;
+				if (p < end)
+					p++;
+			}
+			continue;
+		}
+		if (*p == '\r') {
+			p++;
+			continue;
+		}
+		if ((unsigned char)*p < 0x20 && *p != '\n' && *p != '\t')
+			buf_addc(b, ' ');
+		else
+			buf_addc(b, *p);
+		p++;
+	}
+}
+
+/* The next line of a cleaned text: its start and length, or NULL. */
+static const char *
+nix_line(const char **pos, size_t *n)
+{
+	const char	*p = *pos, *nl;
+
+	if (p == NULL || *p == '\0')
+		return (NULL);
+	if ((nl = strchr(p, '\n')) != NULL) {
+		*n = nl - p;
+		*pos = nl + 1;
+	} else {
+		*n = strlen(p);
+		*pos = p + *n;
+	}
+	return (p);
+}
+
+static size_t
+nix_indent(const char *p, size_t n)
+{
+	size_t	 i;
+
+	for (i = 0; i < n && (p[i] == ' ' || p[i] == '\t'); i++)
+		;
+	return (i);
+}
+
+static int
+nix_starts(const char *p, size_t n, const char *prefix)
+{
+	size_t	 k = strlen(prefix);
+
+	return (n >= k && memcmp(p, prefix, k) == 0);
+}
+
+/* 1 if a line in column 0 continues the message above it. */
+static int
+nix_continues(const char *p, size_t n)
+{
+	return (n == nix_indent(p, n) || p[0] == ' ' || p[0] == '\t' ||
+	    nix_starts(p, n, "(use '--show-trace'"));
+}
+
+/* A code frame line: "  12| text" or "    |   ^". */
+static int
+nix_frame(const char *t, size_t n)
+{
+	size_t	 i;
+
+	for (i = 0; i < n && t[i] >= '0' && t[i] <= '9'; i++)
+		;
+	return (i < n && t[i] == '|');
+}
+
+/* "last 10 log lines:" (2.8 to 2.2x) or "Last 10 log lines:" (2.3x). */
+static int
+nix_log_excerpt(const char *t, size_t n)
+{
+	size_t	 i;
+
+	if (!nix_starts(t, n, "last ") && !nix_starts(t, n, "Last "))
+		return (0);
+	for (i = 5; i < n && t[i] >= '0' && t[i] <= '9'; i++)
+		;
+	return (i > 5 && nix_starts(t + i, n - i, " log lines:"));
+}
+
+/* Add a piece of the message, spaces collapsed, one space before. */
+static void
+nix_piece(struct buf *b, const char *t, size_t n)
+{
+	size_t	 i;
+	int	 space = b->len > 0;
+
+	for (i = 0; i < n; i++) {
+		if (t[i] == ' ' || t[i] == '\t') {
+			space = b->len > 0;
+			continue;
+		}
+		if (space)
+			buf_addc(b, ' ');
+		space = 0;
+		buf_addc(b, t[i]);
+	}
+}
+
+/*
+ * The message whose "error:" line is at p, to the end of its block: the
+ * pieces that say what and where, joined; *next is the line after it.
+ */
+static void
+nix_message(const char *p, const char **next, struct buf *msg)
+{
+	const char	*line, *t, *pos = p, *trace = NULL;
+	size_t		 n, ind, tn, tracen = 0;
+	ssize_t		 skip = -1;
+	int		 first = 1;
+
+	buf_reset(msg);
+	while ((line = nix_line(&pos, &n)) != NULL) {
+		if (!first && !nix_continues(line, n))
+			break;
+		*next = pos;
+		ind = nix_indent(line, n);
+		t = line + ind;
+		tn = n - ind;
+		if (tn == 0)
+			continue;
+		if (skip >= 0 && (ssize_t)ind > skip)
+			continue;
+		skip = -1;
+		if (first || nix_starts(t, tn, "error:")) {
+			/* The top line, or the real message nested below. */
+			first = 0;
+			nix_piece(msg, t + 6, tn - 6);
+			continue;
+		}
+		if (nix_starts(t, tn, "\xe2\x80\xa6 ")) {
+			/* "… while evaluating": a trace item, all of it. */
+			if (trace == NULL) {
+				trace = t + 4;
+				tracen = tn - 4;
+			}
+			skip = ind;
+			continue;
+		}
+		if (nix_starts(t, tn, "For full logs") ||
+		    nix_starts(t, tn, "Output paths:") ||
+		    nix_log_excerpt(t, tn)) {
+			skip = ind;
+			continue;
+		}
+		if (nix_frame(t, tn) || t[0] == '>' ||
+		    nix_starts(t, tn, "(stack trace truncated") ||
+		    nix_starts(t, tn, "(use '--show-trace'"))
+			continue;
+		/* "at FILE:LINE:COL:" over a code frame: where it is. */
+		if (nix_starts(t, tn, "at ") && t[tn - 1] == ':')
+			tn--;
+		nix_piece(msg, t, tn);
+	}
+	/* A trace and no message: the trace's first item says most. */
+	if (msg->len == 0 && trace != NULL)
+		nix_piece(msg, trace, tracen);
+	/* "failed with exit code 1;" over the log excerpt dropped. */
+	while (msg->len > 0 && strchr(";:,", msg->data[msg->len - 1]) != NULL)
+		buf_truncate(msg, msg->len - 1);
+}
+
+/* 1 if a message only says that something it needed failed before. */
+static int
+nix_consequence(const char *msg)
+{
+	return ((strstr(msg, "dependencies of derivation '") != NULL &&
+	    strstr(msg, "' failed to build") != NULL) ||
+	    (strstr(msg, "Reason: ") != NULL &&
+	    (strstr(msg, " dependency failed") != NULL ||
+	    strstr(msg, " dependencies failed") != NULL)));
+}
+
+/* Cut a one-line result at NIX_ERROR_MAX, between UTF-8 characters. */
+static char *
+nix_cap(struct buf *b)
+{
+	size_t	 n = NIX_ERROR_MAX - 4;
+
+	if (b->len > NIX_ERROR_MAX) {
+		while (n > 0 && ((unsigned char)b->data[n] & 0xc0) == 0x80)
+			n--;
+		buf_truncate(b, n);
+		buf_adds(b, "\xe2\x80\xa6");
+	}
+	return (buf_detach(b, NULL));
+}
+
+char *
+nix_error_message(const char *out, size_t len, int flags)
+{
+	struct buf	 text = BUF_INIT, msg = BUF_INIT, found = BUF_INIT;
+	const char	*pos, *line, *next, *last = NULL;
+	size_t		 n, lastn = 0;
+	char		*r = NULL;
+
+	nix_clean(out, len, &text);
+	pos = text.data;
+	while ((line = nix_line(&pos, &n)) != NULL) {
+		if (n > nix_indent(line, n)) {
+			last = line;
+			lastn = n;
+		}
+		if (!nix_starts(line, n, "error:"))
+			continue;
+		next = pos;
+		nix_message(line, &next, &msg);
+		/*
+		 * "1 dependencies failed" comes after the failure that says
+		 * why: keep looking past it, and keep it only as a last
+		 * resort.
+		 */
+		if (found.len == 0 || (nix_consequence(found.data) &&
+		    !nix_consequence(msg.data))) {
+			buf_reset(&found);
+			buf_adds(&found, "error: ");
+			buf_add(&found, msg.data, msg.len);
+		}
+		if (!nix_consequence(found.data))
+			break;
+		pos = next;
+	}
+	if (found.len == 0 && (flags & NIX_ERROR_ELSE_LAST) && last != NULL)
+		nix_piece(&found, last, lastn);
+	if (found.len != 0)
+		r = nix_cap(&found);
+	buf_release(&found);
+	buf_release(&msg);
+	buf_release(&text);
+	return (r);
+}
+
+void
+nix_error_report(const char *out, size_t len, struct buf *b)
+{
+	struct buf	 text = BUF_INIT;
+	const char	*pos, *line;
+	size_t		 n;
+	int		 in = 0;
+
+	nix_clean(out, len, &text);
+	pos = text.data;
+	while ((line = nix_line(&pos, &n)) != NULL) {
+		if (nix_starts(line, n, "error:") ||
+		    nix_starts(line, n, "warning:") ||
+		    nix_starts(line, n, "trace:"))
+			in = 1;
+		else if (!in || !nix_continues(line, n)) {
+			in = 0;
+			continue;
+		}
+		buf_add(b, line, n);
+		buf_addc(b, '\n');
+	}
+	buf_release(&text);
+}
+
+int
+nix_error_lock_outdated(const char *out, size_t len)
+{
+	char	*msg;
+	int	 r;
+
+	if ((msg = nix_error_message(out, len, 0)) == NULL)
+		return (0);
+	r = strstr(msg, "requires lock file changes") != NULL;
+	free(msg);
+	return (r);
+}
