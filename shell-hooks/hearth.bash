@@ -3,8 +3,12 @@
 # Before each prompt it compares $PWD and the daemon's generation number
 # (read with the `read` builtin: no process) with what it saw last; only
 # when one changed does it run `hearth export bash` and apply what that
-# prints. It keeps $? for the user's own prompt, ignores Ctrl-C while
-# applying, and keeps an existing PROMPT_COMMAND, string or array (5.1+).
+# prints. It keeps $? for the user's own prompt (for errexit see the end
+# of _hearth_hook), ignores Ctrl-C while applying, and keeps an existing
+# PROMPT_COMMAND, string or array (5.1+).
+# The user's set options (errexit, nounset, pipefail, xtrace, ...) are off
+# while it runs and back as they were when it returns (`local -`, a
+# builtin: no process).
 #
 # A cd out of a workspace, or between directories outside every one, runs
 # no process either: the client leaves in plain variables the workspace
@@ -13,7 +17,10 @@
 # (_hearth_guard); see _hearth_leave.
 _hearth_genfile=@GENFILE@
 _hearth_hook() {
-  local __hearth_status=$? __hearth_gen=
+  local __hearth_status=$? __hearth_flags=$- __hearth_opts=$SHELLOPTS
+  local __hearth_gen=
+  local -
+  set +eEuvx +o pipefail
   read -r __hearth_gen 2>/dev/null < "$_hearth_genfile"
   if [[ $__hearth_gen != "${_hearth_gen-}" ]] ||
       { [[ $PWD != "${_hearth_pwd-}" ]] && ! _hearth_leave; }; then
@@ -23,6 +30,12 @@ _hearth_hook() {
     eval "$(@HEARTH@ export bash)"
     trap - SIGINT
   fi
+  # Where `local -` gives back only the one-letter options (older bash).
+  [[ :$__hearth_opts: == *:pipefail:* ]] && set -o pipefail
+  # Under errexit a non-zero return would end the shell. bash gives $?
+  # back after PROMPT_COMMAND in any case: only a command joined after
+  # this one in a string PROMPT_COMMAND sees 0.
+  [[ $__hearth_flags == *e* ]] && return 0
   return $__hearth_status
 }
 
@@ -59,10 +72,17 @@ _hearth_leave() {
   return 0
 }
 
-if [[ ${PROMPT_COMMAND@a} == *a* ]]; then
-  if [[ " ${PROMPT_COMMAND[*]} " != *" _hearth_hook "* ]]; then
-    PROMPT_COMMAND=(_hearth_hook "${PROMPT_COMMAND[@]}")
+# In a function, for `local -`: nounset would stop ${PROMPT_COMMAND@a}.
+_hearth_install() {
+  local -
+  set +eu
+  if [[ ${PROMPT_COMMAND@a} == *a* ]]; then
+    if [[ " ${PROMPT_COMMAND[*]} " != *" _hearth_hook "* ]]; then
+      PROMPT_COMMAND=(_hearth_hook "${PROMPT_COMMAND[@]}")
+    fi
+  elif [[ ";${PROMPT_COMMAND-};" != *";_hearth_hook;"* ]]; then
+    PROMPT_COMMAND="_hearth_hook${PROMPT_COMMAND:+;$PROMPT_COMMAND}"
   fi
-elif [[ ";${PROMPT_COMMAND-};" != *";_hearth_hook;"* ]]; then
-  PROMPT_COMMAND="_hearth_hook${PROMPT_COMMAND:+;$PROMPT_COMMAND}"
-fi
+}
+_hearth_install
+unset -f _hearth_install
