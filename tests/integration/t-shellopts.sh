@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # The user's shell options, set in the rc file before the hook, neither
 # break the hook nor are changed by it: with errexit, nounset, pipefail,
-# failglob or nullglob (bash), err_exit, no_unset, pipe_fail or
-# no_nomatch (zsh), an interactive shell enters a workspace, runs its
-# tool, leaves it, and still has every option it had, no error text, and
-# the $? its commands left.
+# failglob, nullglob or an exported SHELLOPTS (bash), err_exit, no_unset,
+# pipe_fail, null_glob, err_return or no_nomatch (zsh), an interactive
+# shell enters a workspace, runs its tool, leaves it, and still has every
+# option it had, no error text, and the $? its commands left.
 . "$(dirname "$0")/lib.sh"
 it_setup
 
@@ -21,7 +21,7 @@ wait_ready "$T/b"
 # the shell), one joined to it in the string sees 0.
 bash_case() {
 	local name=$1 out pc="PROMPT_COMMAND='_st=\$?'" pcst=1
-	[[ $2 =~ ^set\ -[a-zA-Z]*e ]] && pcst=0
+	[[ $2 =~ ^set\ -[a-zA-Z]*e|errexit ]] && pcst=0
 	[ -n "${3:-}" ] && pc="unset PROMPT_COMMAND; _st=1" pcst=1
 	IT_BASHRC_EXTRA="$pc
 $2
@@ -56,6 +56,8 @@ bash_case nounset "set -u"
 bash_case nounset-no-prompt-command "set -u" bare
 bash_case errexit-no-prompt-command "set -e" bare
 bash_case pipefail "set -o pipefail"
+bash_case exported-shellopts "set -o errexit -o nounset -o pipefail
+export SHELLOPTS"
 bash_case all "set -euo pipefail
 shopt -s failglob"
 bash_case failglob "shopt -s failglob"
@@ -102,4 +104,5 @@ EOF
 
 zsh_case all "setopt err_exit no_unset pipe_fail"
 zsh_case nullglob "setopt null_glob"
+zsh_case err_return "setopt err_return no_nomatch"
 it_finish
