@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "hearth/path.h"
+#include "hearth/xmalloc.h"
 #include "hearth.h"
 
 static int	cmd_daemon_exec(const struct cmd_parsed *);
@@ -28,11 +29,17 @@ const struct cmd_entry cmd_daemon_entry = {
 	.words = "start stop status",
 	.summary = "start, stop or check hearthd",
 	.help =
-	    "status exits 0 when hearthd answers and 1 when it does not.\n",
+	    "status exits 0 when hearthd answers and 1 when it does not: not\n"
+	    "running, or holding the socket without answering (stopped or\n"
+	    "wedged), which it names with its pid. stop stops a hearthd that\n"
+	    "does not answer with SIGTERM and SIGCONT.\n",
 	.exec = cmd_daemon_exec,
 };
 
-/* Ask the daemon for its pid and version; -1 if it does not answer. */
+/*
+ * Ask the daemon for its pid and version; -1 if it does not answer, with
+ * errno ETIMEDOUT if it took the connection but not in time.
+ */
 static int
 daemon_ping(uint32_t *pid, char **version)
 {
@@ -41,15 +48,18 @@ daemon_ping(uint32_t *pid, char **version)
 	struct protocol_reader	 r;
 	char			*cause = NULL;
 	size_t			 off;
-	int			 rc;
+	int			 rc, err;
 
 	off = protocol_begin(&b, MSG_PING);
 	protocol_end(&b, off);
-	rc = ipc_request(&b, &reply, 5000, 0, &cause);
+	rc = ipc_request(&b, &reply, IPC_DEADLINE_MS, 0, &cause);
+	err = errno;
 	buf_release(&b);
 	free(cause);
-	if (rc != 0)
+	if (rc != 0) {
+		errno = err;
 		return (-1);
+	}
 	protocol_reader_init(&r, reply.payload.data, reply.payload.len);
 	*pid = protocol_get_u32(&r);
 	*version = protocol_get_str(&r);
@@ -133,6 +143,55 @@ daemon_stop_by_signal(uint16_t version)
 	return (0);
 }
 
+/* 1 if pid is stopped (SIGSTOP, or a debugger), from /proc. */
+static int
+daemon_is_stopped(pid_t pid)
+{
+	char	*path, line[512], *paren;
+	FILE	*f;
+	int	 stopped = 0;
+
+	path = xasprintf("/proc/%d/stat", (int)pid);
+	if ((f = fopen(path, "r")) != NULL) {
+		/* The state follows the last ')': comm may hold one. */
+		if (fgets(line, sizeof line, f) != NULL &&
+		    (paren = strrchr(line, ')')) != NULL)
+			stopped = paren[1] == ' ' &&
+			    (paren[2] == 'T' || paren[2] == 't');
+		fclose(f);
+	}
+	free(path);
+	return (stopped);
+}
+
+/*
+ * A hearthd that holds the socket but does not answer, stopped or wedged:
+ * SIGTERM, then SIGCONT so that a stopped one wakes to handle it.
+ */
+static int
+daemon_stop_wedged(pid_t *pidp)
+{
+	char	*cause = NULL;
+	pid_t	 pid;
+
+	if ((pid = ipc_daemon_pid(&cause)) == -1) {
+		fprintf(stderr, "hearth daemon stop: hearthd does not answer "
+		    "and cannot be signalled: %s\n", cause);
+		free(cause);
+		return (-1);
+	}
+	if (kill(pid, SIGTERM) == -1 || kill(pid, SIGCONT) == -1) {
+		fprintf(stderr, "hearth daemon stop: hearthd (pid %d) does not "
+		    "answer and cannot be signalled: %s: run kill -KILL %d\n",
+		    (int)pid, strerror(errno), (int)pid);
+		return (-1);
+	}
+	printf("hearth: hearthd (pid %d) did not answer: sent it SIGTERM and "
+	    "SIGCONT\n", (int)pid);
+	*pidp = pid;
+	return (0);
+}
+
 static int
 daemon_stop(void)
 {
@@ -140,11 +199,13 @@ daemon_stop(void)
 	struct ipc_reply	 reply;
 	char			*cause = NULL;
 	size_t			 off;
-	int			 i;
+	pid_t			 pid = -1;
+	int			 i, err;
 
 	off = protocol_begin(&b, MSG_STOP);
 	protocol_end(&b, off);
-	if (ipc_request(&b, &reply, 5000, 0, &cause) != 0) {
+	if (ipc_request(&b, &reply, IPC_DEADLINE_MS, 0, &cause) != 0) {
+		err = errno;
 		buf_release(&b);
 		ipc_reply_release(&reply);
 		if (!ipc_daemon_alive()) {
@@ -155,6 +216,10 @@ daemon_stop(void)
 		if (reply.version != 0 && reply.version != PROTOCOL_VERSION) {
 			free(cause);
 			if (daemon_stop_by_signal(reply.version) != 0)
+				return (EXIT_FAIL);
+		} else if (err == ETIMEDOUT) {
+			free(cause);
+			if (daemon_stop_wedged(&pid) != 0)
 				return (EXIT_FAIL);
 		} else {
 			fprintf(stderr, "hearth daemon stop: %s\n", cause);
@@ -172,12 +237,41 @@ daemon_stop(void)
 	for (i = 0; i < 500 && daemon_locked(); i++)
 		usleep(10000);
 	if (daemon_locked()) {
-		fprintf(stderr, "hearth daemon stop: hearthd is still "
-		    "running after 5 s\n");
+		if (pid != -1)
+			fprintf(stderr, "hearth daemon stop: hearthd (pid %d) "
+			    "is still running after 5 s: run kill -KILL %d\n",
+			    (int)pid, (int)pid);
+		else
+			fprintf(stderr, "hearth daemon stop: hearthd is still "
+			    "running after 5 s\n");
 		return (EXIT_FAIL);
 	}
 	printf("hearth: hearthd stopped\n");
 	return (EXIT_OK);
+}
+
+/* Status of a hearthd that holds the socket or lock but does not answer. */
+static int
+daemon_status_wedged(void)
+{
+	char	*cause = NULL;
+	pid_t	 pid;
+
+	if ((pid = ipc_daemon_pid(&cause)) == -1) {
+		printf("hearth: a hearthd holds the lock but does not answer "
+		    "(%s): run hearth daemon stop\n", cause);
+		free(cause);
+		return (EXIT_FAIL);
+	}
+	if (daemon_is_stopped(pid))
+		printf("hearth: hearthd (pid %d) holds the socket but does not "
+		    "answer: it is stopped; run kill -CONT %d, or hearth daemon "
+		    "stop\n", (int)pid, (int)pid);
+	else
+		printf("hearth: hearthd (pid %d) holds the socket but does not "
+		    "answer in %d s: it is busy or wedged; run hearth daemon "
+		    "stop\n", (int)pid, IPC_DEADLINE_MS / 1000);
+	return (EXIT_FAIL);
 }
 
 static int
@@ -187,6 +281,8 @@ daemon_status(void)
 	char		*version = NULL, *rundir, *sock = NULL, *cause = NULL;
 
 	if (daemon_ping(&pid, &version) != 0) {
+		if (errno == ETIMEDOUT || daemon_locked())
+			return (daemon_status_wedged());
 		printf("hearth: hearthd is not running\n");
 		return (EXIT_FAIL);
 	}

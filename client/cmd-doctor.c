@@ -243,7 +243,7 @@ doctor_ping(uint32_t *pid, char **version, uint16_t *protocol, char **cause)
 
 	off = protocol_begin(&b, MSG_PING);
 	protocol_end(&b, off);
-	rc = ipc_request(&b, &reply, 5000, 0, cause);
+	rc = ipc_request(&b, &reply, IPC_DEADLINE_MS, 0, cause);
 	buf_release(&b);
 	*protocol = reply.version;
 	if (rc != 0)

@@ -39,7 +39,7 @@ cmd_gc_exec(const struct cmd_parsed *p)
 	off = protocol_begin(&b, MSG_GC);
 	protocol_put_u32(&b, (uint32_t)days);
 	protocol_end(&b, off);
-	if (ipc_request(&b, &reply, -1, 1, &cause) != 0) {
+	if (ipc_request(&b, &reply, IPC_DEADLINE_MS, 1, &cause) != 0) {
 		buf_release(&b);
 		fprintf(stderr, "hearth gc: %s\n", cause);
 		free(cause);

@@ -57,7 +57,7 @@ cmd_list_exec(const struct cmd_parsed *p)
 	(void)p;
 	off = protocol_begin(&b, MSG_LIST);
 	protocol_end(&b, off);
-	if (ipc_request(&b, &reply, 5000, 1, &cause) != 0) {
+	if (ipc_request(&b, &reply, IPC_DEADLINE_MS, 1, &cause) != 0) {
 		fprintf(stderr, "hearth list: %s\n", cause);
 		free(cause);
 		buf_release(&b);

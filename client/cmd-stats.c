@@ -33,7 +33,7 @@ cmd_stats_exec(const struct cmd_parsed *p)
 	(void)p;
 	off = protocol_begin(&b, MSG_STATS);
 	protocol_end(&b, off);
-	if (ipc_request(&b, &reply, 5000, 1, &cause) != 0) {
+	if (ipc_request(&b, &reply, IPC_DEADLINE_MS, 1, &cause) != 0) {
 		buf_release(&b);
 		fprintf(stderr, "hearth stats: %s\n", cause);
 		free(cause);

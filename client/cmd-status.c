@@ -71,7 +71,7 @@ cmd_status_exec(const struct cmd_parsed *p)
 	char			*dir, *cause = NULL;
 
 	if ((dir = cmd_dir(cmd_arg(p, 0), &cause)) == NULL ||
-	    ipc_dir_request(MSG_STATUS, dir, &reply, 5000, &cause) != 0) {
+	    ipc_dir_request(MSG_STATUS, dir, &reply, IPC_DEADLINE_MS, &cause) != 0) {
 		fprintf(stderr, "hearth status: %s\n", cause);
 		free(cause);
 		free(dir);

@@ -499,7 +499,7 @@ cmd_dir_text(const struct cmd_parsed *p, enum msg_type type)
 		free(cause);
 		return (EXIT_FAIL);
 	}
-	if (ipc_dir_request(type, dir, &reply, -1, &cause) != 0) {
+	if (ipc_dir_request(type, dir, &reply, IPC_DEADLINE_MS, &cause) != 0) {
 		fprintf(stderr, "hearth %s: %s\n", e->name, cause);
 		free(cause);
 		free(dir);

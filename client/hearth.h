@@ -112,6 +112,11 @@ int		 cmd_dir_text(const struct cmd_parsed *, enum msg_type);
 
 
 /* ipc.c: one request, one reply, over the daemon's socket. */
+/*
+ * How long a command that expects a prompt answer waits for the daemon
+ * before it gives up; only wait, check and tools wait longer (--timeout).
+ */
+#define IPC_DEADLINE_MS 5000
 struct ipc_reply {
 	uint16_t	 type;
 	/* The header's protocol, 0 if none came; kept on a mismatch. */
@@ -126,7 +131,8 @@ int		 ipc_start_daemon(int, char **, char **);
 /*
  * Send one frame and read one reply within timeout_ms (-1: no limit).
  * With autostart, a daemon that is not running is started first. -1 with
- * *cause on failure; errno ETIMEDOUT when the deadline passed.
+ * *cause on failure; errno ETIMEDOUT when the deadline passed, and then
+ * *cause names the daemon's pid and says to run hearth daemon status.
  */
 int		 ipc_request(struct buf *, struct ipc_reply *, int, int,
 		     char **);

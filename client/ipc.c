@@ -274,6 +274,30 @@ ipc_read_n(int fd, struct buf *b, size_t n, int64_t deadline, char **cause)
 	return (0);
 }
 
+/*
+ * The one-line error for a daemon that took the connection but did not
+ * answer before the deadline: whose it is, and what to run.
+ */
+static char *
+ipc_timeout_cause(int fd, int timeout_ms)
+{
+	struct ucred	 cred;
+	socklen_t	 len = sizeof cred;
+	char		 after[32], who[48];
+
+	if (timeout_ms >= 1000 && timeout_ms % 1000 == 0)
+		snprintf(after, sizeof after, "%d s", timeout_ms / 1000);
+	else
+		snprintf(after, sizeof after, "%d ms", timeout_ms);
+	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) == 0 &&
+	    cred.pid > 0)
+		snprintf(who, sizeof who, "hearthd (pid %d)", (int)cred.pid);
+	else
+		snprintf(who, sizeof who, "hearthd");
+	return (xasprintf("%s did not answer in %s; it may be stopped or "
+	    "busy: run hearth daemon status", who, after));
+}
+
 int
 ipc_request(struct buf *frame, struct ipc_reply *reply, int timeout_ms,
     int autostart, char **cause)
@@ -322,6 +346,11 @@ ipc_request(struct buf *frame, struct ipc_reply *reply, int timeout_ms,
 		goto out;
 	rc = 0;
 out:
+	if (rc != 0 && errno == ETIMEDOUT) {
+		free(*cause);
+		*cause = ipc_timeout_cause(fd, timeout_ms);
+		errno = ETIMEDOUT;
+	}
 	buf_release(&hdr);
 	close(fd);
 	return (rc);
