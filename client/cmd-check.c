@@ -208,12 +208,18 @@ static int
 check_build(struct check *ck, const char *name, struct toolslist *got)
 {
 	struct runner_result	 r;
-	char			*row, *path;
+	struct nix_argv		*a;
+	char			*row, *path, *why;
 	int			 rc = -1;
 
 	row = xasprintf("build %s", name);
-	if (check_nix(ck, &r, nix_argv_print_dev_env(ck->nix, ck->root, name,
-	    NULL, 0)) != 0)
+	if ((a = nix_argv_print_dev_env(ck->nix, ck->root, name, NULL, 0,
+	    &why)) == NULL) {
+		check_row(ck, row, CHECK_FAIL, 0, why, NULL);
+		free(row);
+		return (-1);
+	}
+	if (check_nix(ck, &r, a) != 0)
 		check_row(ck, row, CHECK_FAIL, r.ms, runner_why(&r,
 		    ck->timeout), check_text(&r));
 	else if (r.truncated)

@@ -73,13 +73,68 @@ nix_argv_new(const char *nix)
 	return (a);
 }
 
+/*
+ * The fragment naming devShell NAME, or NULL with *cause. Nix reads the
+ * fragment as an attribute path (a dot separates attributes) after
+ * percent-decoding it, and 2.8 refuses a reference whose fragment has a
+ * byte outside a URL's query characters. So a name of letters, digits,
+ * '_', '-' and '\'' goes as it is (Nix then tries devShells.SYSTEM.NAME,
+ * packages.SYSTEM.NAME, ...); any other is put in double quotes, every
+ * byte but a URL's unreserved and sub-delimiter characters as %XX. Inside
+ * the quotes Nix 2.8, 2.26 and 2.34 take every byte literally up to the
+ * next '"', with no escape for '"' itself: a name holding '"' cannot be
+ * named, nor one that is empty (the flake's default) or holds a control
+ * byte.
+ */
+static char *
+nix_argv_fragment(const char *name, char **cause)
+{
+	static const char	 plain[] = "abcdefghijklmnopqrstuvwxyz"
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-'";
+	static const char	 safe[] = "abcdefghijklmnopqrstuvwxyz"
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-'.~!$&()*+,;=:@";
+	struct buf		 b = BUF_INIT;
+	const unsigned char	*p;
+
+	if (*name == '\0' || strlen(name) > NIX_NAME_MAX) {
+		*cause = xstrdup("a devShell name must be 1 to 255 bytes");
+		return (NULL);
+	}
+	for (p = (const unsigned char *)name; *p != '\0'; p++) {
+		if (*p < 0x20 || *p == 0x7f) {
+			*cause = xstrdup("a devShell name with a control "
+			    "character cannot be given to nix");
+			return (NULL);
+		}
+	}
+	if (strchr(name, '"') != NULL) {
+		*cause = xasprintf("devShell name '%s' holds a '\"', which "
+		    "nix's attribute paths cannot quote", name);
+		return (NULL);
+	}
+	if (strspn(name, plain) == strlen(name))
+		return (xstrdup(name));
+	buf_addc(&b, '"');
+	for (p = (const unsigned char *)name; *p != '\0'; p++) {
+		if (strchr(safe, *p) != NULL)
+			buf_addc(&b, (char)*p);
+		else
+			buf_addf(&b, "%%%02X", *p);
+	}
+	buf_addc(&b, '"');
+	return (buf_detach(&b, NULL));
+}
+
 struct nix_argv *
 nix_argv_print_dev_env(const char *nix, const char *root, const char *shell,
-    const char *profile, int flags)
+    const char *profile, int flags, char **cause)
 {
-	struct nix_argv	*a = nix_argv_new(nix);
-	char		*ref;
+	struct nix_argv	*a;
+	char		*ref, *frag;
 
+	if ((frag = nix_argv_fragment(shell, cause)) == NULL)
+		return (NULL);
+	a = nix_argv_new(nix);
 	nix_argv_add(a, "print-dev-env");
 	/*
 	 * -vvv names the files the evaluation reads; the eval cache would
@@ -91,9 +146,10 @@ nix_argv_print_dev_env(const char *nix, const char *root, const char *shell,
 	nix_argv_add(a, "--no-write-lock-file");
 	if (profile != NULL)
 		nix_argv_addl(a, "--profile", profile, NULL);
-	ref = xasprintf("%s#%s", root, shell);
+	ref = xasprintf("%s#%s", root, frag);
 	nix_argv_add(a, ref);
 	free(ref);
+	free(frag);
 	return (a);
 }
 

@@ -28,6 +28,7 @@
 #include "hearth/buf.h"
 #include "hearth/hash.h"
 #include "hearth/log.h"
+#include "hearth/nix.h"
 #include "hearth/protocol.h"
 #include "hearth/xmalloc.h"
 #include "changed.h"
@@ -435,6 +436,7 @@ devshell_eval_start(void *arg)
 {
 	struct devshell	*sh = arg;
 	struct eval_spec spec;
+	struct nix_argv	*nargv;
 	char		*profile, *cause = NULL;
 
 	if (sh->eval != NULL || !sh->ops->trusted(sh->ws))
@@ -465,13 +467,24 @@ devshell_eval_start(void *arg)
 	/* Before the inputs are read: anything written later is "after". */
 	clock_gettime(CLOCK_REALTIME, &sh->eval_start_ts);
 	sh->eval_started = sh->eval_start_ts.tv_sec;
-	sh->eval = eval_start(settings.loop, &spec, devshell_eval_finished,
-	    sh, &cause);
+	/* A name Nix cannot take fails here, before eval_start runs it. */
+	nargv = nix_argv_print_dev_env(spec.nix, spec.root, spec.shell, NULL,
+	    0, &cause);
+	if (nargv != NULL)
+		sh->eval = eval_start(settings.loop, &spec,
+		    devshell_eval_finished, sh, &cause);
+	nix_argv_free(nargv);
 	free(profile);
 	if (sh->eval == NULL) {
-		log_warnx("%s#%s: %s", sh->root, sh->name,
+		/* Nix cannot be given the name: failed till the inputs move. */
+		log_warnx("%s#%s: evaluation failed: %s", sh->root, sh->name,
 		    cause);
-		free(cause);
+		free(sh->error);
+		sh->error = cause;
+		inputs_free(sh->failed_inputs);
+		sh->failed_inputs = sh->eval_inputs;
+		sh->eval_inputs = NULL;
+		inputs_key(sh->failed_inputs, sh->salt, sh->failed_key);
 		return (-1);
 	}
 	return (0);

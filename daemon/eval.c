@@ -379,7 +379,7 @@ eval_stage_start(struct eval *ev)
 {
 	struct job_spec		 js;
 	struct nix_argv		*nargv = NULL;
-	char			*argv[8];
+	char			*argv[8], *cause;
 	uint64_t		 spent;
 	int			 i;
 
@@ -396,9 +396,9 @@ eval_stage_start(struct eval *ev)
 			nargv = nix_argv_archive(ev->nix, ev->root);
 		else if (ev->mode == EVAL_LIST)
 			nargv = nix_argv_list(ev->nix, ev->root, ev->system);
-		else
-			nargv = nix_argv_print_dev_env(ev->nix, ev->root,
-			    ev->shell, ev->profile, NIX_TRACE);
+		else if ((nargv = nix_argv_print_dev_env(ev->nix, ev->root,
+		    ev->shell, ev->profile, NIX_TRACE, &cause)) == NULL)
+			fatalx("%s", cause);	/* the caller checked the name */
 		eval_out(&js, 0, 1, &ev->rc, EVAL_MAX_RC, 0, 0);
 		eval_out(&js, 1, 2, &ev->log, EVAL_MAX_LOG, 1,
 		    ev->mode == EVAL_DEVENV);

@@ -26,9 +26,11 @@ struct nix_argv;
 /*
  * `print-dev-env ROOT#SHELL` (nix, root, shell, profile or NULL, flags),
  * never writing flake.lock; with --profile, the result is a GC root.
+ * SHELL is quoted as Nix's attribute paths want ("web.app"); NULL with
+ * *cause for a name no quoting can give Nix (one holding '"').
  */
 struct nix_argv	*nix_argv_print_dev_env(const char *, const char *,
-		     const char *, const char *, int);
+		     const char *, const char *, int, char **);
 /* The names of ROOT's devShells for SYSTEM, as JSON (nix, root, system). */
 struct nix_argv	*nix_argv_list(const char *, const char *, const char *);
 /* `flake archive --json ROOT`: the store paths of ROOT and its inputs. */

@@ -71,17 +71,17 @@ argv_text(struct nix_argv *a)
 static void
 test_argv(void **state)
 {
-	char	*s, **v;
+	char	*s, **v, *cause = NULL;
 	struct nix_argv	*a;
 
 	(void)state;
 	s = argv_text(nix_argv_print_dev_env("nix", "/w", "api", "/p/api",
-	    NIX_TRACE));
+	    NIX_TRACE, &cause));
 	assert_string_equal(s, NIXFLAGS "print-dev-env -vvv --option "
 	    "eval-cache false --no-write-lock-file --profile /p/api /w#api");
 	free(s);
 	s = argv_text(nix_argv_print_dev_env("/bin/nix", "/w", "default", NULL,
-	    0));
+	    0, &cause));
 	assert_string_equal(s, "/bin/nix --extra-experimental-features "
 	    "'nix-command flakes' print-dev-env --no-write-lock-file "
 	    "/w#default");
@@ -109,13 +109,92 @@ test_argv(void **state)
 	free(s);
 
 	/* The vector itself: one word per entry, NULL at the end. */
-	a = nix_argv_print_dev_env("nix", "/a b", "x", NULL, 0);
+	a = nix_argv_print_dev_env("nix", "/a b", "x", NULL, 0, &cause);
 	v = nix_argv_vector(a);
 	assert_string_equal(v[2], "nix-command flakes");
 	assert_string_equal(v[5], "/a b#x");
 	assert_null(v[6]);
 	nix_argv_free(a);
 	nix_argv_free(NULL);
+}
+
+/* The reference print-dev-env is given for NAME, or NULL with *cause. */
+static char *
+devenv_ref(const char *name, char **cause)
+{
+	struct nix_argv	*a;
+	char		*s;
+
+	*cause = NULL;
+	if ((a = nix_argv_print_dev_env("nix", "/w", name, NULL, 0,
+	    cause)) == NULL) {
+		assert_non_null(*cause);
+		return (NULL);
+	}
+	assert_null(*cause);
+	s = strdup(nix_argv_vector(a)[5]);
+	assert_null(nix_argv_vector(a)[6]);
+	nix_argv_free(a);
+	return (s);
+}
+
+/*
+ * Names as Nix 2.8, 2.26 and 2.34 read them (checked with each):
+ * plain ones as they are, others quoted with %XX for URL-unsafe bytes.
+ */
+static void
+test_argv_names(void **state)
+{
+	static const struct {
+		const char	*name;
+		const char	*ref;
+	} ok[] = {
+		{ "default", "/w#default" },
+		{ "api-v2_x", "/w#api-v2_x" },
+		{ "it's", "/w#it's" },
+		{ "web.app", "/w#\"web.app\"" },
+		{ ".hidden", "/w#\".hidden\"" },
+		{ "a.b.c", "/w#\"a.b.c\"" },
+		{ "a b", "/w#\"a%20b\"" },
+		{ "50%", "/w#\"50%25\"" },
+		{ "a\\b", "/w#\"a%5Cb\"" },
+		{ "a#b?c", "/w#\"a%23b%3Fc\"" },
+		{ "a{b}[c]", "/w#\"a%7Bb%7D%5Bc%5D\"" },
+		{ "x+y=z@h:1", "/w#\"x+y=z@h:1\"" },
+		{ "caf\xc3\xa9", "/w#\"caf%C3%A9\"" },
+	};
+	static const char *const refused[] = {
+		"", "a\"b", "\"", "web.\"app\"", "a\nb", "a\tb", "a\x7f",
+	};
+	char	*s, *cause, longname[300];
+	size_t	 i;
+
+	(void)state;
+	for (i = 0; i < sizeof ok / sizeof ok[0]; i++) {
+		s = devenv_ref(ok[i].name, &cause);
+		if (s == NULL)
+			fail_msg("%s refused: %s", ok[i].name, cause);
+		assert_string_equal(s, ok[i].ref);
+		free(s);
+	}
+	for (i = 0; i < sizeof refused / sizeof refused[0]; i++) {
+		assert_null(devenv_ref(refused[i], &cause));
+		/* One line, for a log or a table cell. */
+		assert_null(strchr(cause, '\n'));
+		free(cause);
+	}
+	assert_null(devenv_ref("a\"b", &cause));
+	assert_string_equal(cause, "devShell name 'a\"b' holds a '\"', which "
+	    "nix's attribute paths cannot quote");
+	free(cause);
+	memset(longname, 'a', sizeof longname - 1);
+	longname[sizeof longname - 1] = '\0';
+	assert_null(devenv_ref(longname, &cause));
+	free(cause);
+	longname[255] = '\0';
+	s = devenv_ref(longname, &cause);
+	assert_non_null(s);
+	free(s);
 }
 
 static void
@@ -608,6 +687,7 @@ test_version(void **state)
 
 static const struct CMUnitTest tests[] = {
 	cmocka_unit_test(test_argv),
+	cmocka_unit_test(test_argv_names),
 	cmocka_unit_test(test_gcroots),
 	cmocka_unit_test(test_error_recorded),
 	cmocka_unit_test(test_error_layouts),
