@@ -46,21 +46,31 @@ bounded gc "$msg" hearth gc
 bounded list "$msg" hearth list
 bounded stats "$msg" hearth stats
 bounded status "did not answer" hearth status "$ws"
-bounded "daemon status" "hearthd (pid $pid) holds the socket but does not answer: it is stopped; run kill -CONT $pid, or hearth daemon stop" \
-    hearth daemon status
-check "the daemon is still there" kill -0 "$pid"
+if [ -n "${HEARTH_VALGRIND:-}" ]; then
+	# Under valgrind the daemon's pid is memcheck's process, which
+	# daemon status and stop rightly refuse to take for a hearthd: they
+	# name and signal only a process called hearthd. The plain and
+	# sanitizer passes check them.
+	ok "daemon status and stop of a stopped daemon: not checked under valgrind"
+	kill -CONT "$pid"
+	hearth daemon stop >/dev/null 2>&1
+else
+	bounded "daemon status" "hearthd (pid $pid) holds the socket but does not answer: it is stopped; run kill -CONT $pid, or hearth daemon stop" \
+	    hearth daemon status
+	check "the daemon is still there" kill -0 "$pid"
 
-# daemon stop wakes it to take SIGTERM, and waits until it is gone.
-out=$(timeout 60 hearth daemon stop 2>&1)
-expect_eq "daemon stop on a stopped daemon exits 0" 0 "$?"
-expect_in "and says what it did" "hearthd (pid $pid) did not answer" "$out"
-expect_in "and that it stopped" "hearthd stopped" "$out"
-# Gone, or a zombie its reaper has not reaped yet.
-check "the daemon is gone" bash -c \
-    "case \$(ps -o stat= -p $pid) in ''|Z*) exit 0 ;; *) exit 1 ;; esac"
-out=$(hearth daemon status 2>&1)
-expect_eq "status afterwards exits 1" 1 "$?"
-expect_in "status afterwards: not running" "not running" "$out"
+	# daemon stop wakes it to take SIGTERM, and waits until it is gone.
+	out=$(timeout 60 hearth daemon stop 2>&1)
+	expect_eq "daemon stop on a stopped daemon exits 0" 0 "$?"
+	expect_in "and says what it did" "hearthd (pid $pid) did not answer" "$out"
+	expect_in "and that it stopped" "hearthd stopped" "$out"
+	# Gone, or a zombie its reaper has not reaped yet.
+	check "the daemon is gone" bash -c \
+	    "case \$(ps -o stat= -p $pid) in ''|Z*) exit 0 ;; *) exit 1 ;; esac"
+	out=$(hearth daemon status 2>&1)
+	expect_eq "status afterwards exits 1" 1 "$?"
+	expect_in "status afterwards: not running" "not running" "$out"
+fi
 
 # And a resumed daemon answers again, with no trace of the deadline.
 hearth daemon start >/dev/null
