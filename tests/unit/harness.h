@@ -43,6 +43,20 @@ harness_rmtree(const char *dir)
 	}
 }
 
+/* Write text to dir/name (the directory exists), failing the test if not. */
+static inline void
+harness_write(const char *dir, const char *name, const char *text)
+{
+	char	*p;
+	FILE	*f;
+
+	assert_true(asprintf(&p, "%s/%s", dir, name) > 0);
+	assert_non_null(f = fopen(p, "w"));
+	fputs(text, f);
+	fclose(f);
+	free(p);
+}
+
 #define HARNESS_MAIN(tests)						\
 int									\
 main(void)								\

@@ -27,19 +27,6 @@ __wrap_hash_update_file(struct hash_state *h, const char *path)
 	return (__real_hash_update_file(h, path));
 }
 
-static void
-write_file(const char *name, const char *text)
-{
-	char	*p;
-	FILE	*f;
-
-	assert_true(asprintf(&p, "%s/%s", dir, name) > 0);
-	assert_non_null(f = fopen(p, "w"));
-	fputs(text, f);
-	fclose(f);
-	free(p);
-}
-
 /*
  * Date a file back, and let its ctime (now) leave the current second, out
  * of the racy second it will be hashed in.
@@ -65,7 +52,7 @@ setup(void **state)
 	(void)state;
 	dir = harness_tmpdir();
 	hashed = 0;
-	write_file("flake.nix", "{ outputs = _: { }; }\n");
+	harness_write(dir, "flake.nix", "{ outputs = _: { }; }\n");
 	age("flake.nix");
 	return (0);
 }
@@ -94,12 +81,12 @@ test_trust_allowed(void **state)
 	assert_true(trust_allowed(t));
 	assert_true(trust_check(t));
 	/* A change blocks; going back trusts again. */
-	write_file("flake.nix", "{ outputs = _: { x = 1; }; }\n");
+	harness_write(dir, "flake.nix", "{ outputs = _: { x = 1; }; }\n");
 	assert_false(trust_check(t));
-	write_file("flake.nix", "{ outputs = _: { }; }\n");
+	harness_write(dir, "flake.nix", "{ outputs = _: { }; }\n");
 	assert_true(trust_check(t));
 	/* .hearth.ini is part of the allowance. */
-	write_file(".hearth.ini", "[shells]\n");
+	harness_write(dir, ".hearth.ini", "[shells]\n");
 	assert_false(trust_check(t));
 	trust_set(t, NULL);
 	assert_false(trust_check(t));
@@ -124,7 +111,7 @@ test_trust_cached(void **state)
 	assert_true(trust_check(t));
 	assert_int_equal(hashed, n);
 	/* Same content, new tuple: hashed again, still trusted. */
-	write_file("flake.nix", "{ outputs = _: { }; }\n");
+	harness_write(dir, "flake.nix", "{ outputs = _: { }; }\n");
 	age("flake.nix");
 	assert_true(trust_check(t));
 	assert_true(hashed > n);
@@ -143,7 +130,7 @@ test_trust_racy(void **state)
 	int		 n;
 
 	(void)state;
-	write_file("flake.nix", "{ outputs = _: { }; }\n");
+	harness_write(dir, "flake.nix", "{ outputs = _: { }; }\n");
 	assert_int_equal(trust_hash(dir, hex), 0);
 	t = trust_new(dir, hex);
 	assert_true(trust_check(t));

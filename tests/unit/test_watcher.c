@@ -86,19 +86,6 @@ saw(void *owner, const char *name)
 	return (0);
 }
 
-static void
-write_file(const char *name, const char *text)
-{
-	char	*p;
-	FILE	*f;
-
-	assert_true(asprintf(&p, "%s/%s", dir, name) > 0);
-	assert_non_null(f = fopen(p, "w"));
-	fputs(text, f);
-	fclose(f);
-	free(p);
-}
-
 static int
 setup(void **state)
 {
@@ -132,7 +119,7 @@ test_watcher_write(void **state)
 {
 	(void)state;
 	assert_true(watcher_add(w, dir, &owner_a) >= 0);
-	write_file("flake.nix", "{ }\n");
+	harness_write(dir, "flake.nix", "{ }\n");
 	assert_true(watcher_pending(w));
 	settle();
 	assert_true(saw(&owner_a, "flake.nix"));
@@ -146,9 +133,9 @@ test_watcher_rename_replace(void **state)
 	char	*from, *to;
 
 	(void)state;
-	write_file("flake.lock", "old\n");
+	harness_write(dir, "flake.lock", "old\n");
 	assert_true(watcher_add(w, dir, &owner_a) >= 0);
-	write_file(".flake.lock.swp", "new\n");
+	harness_write(dir, ".flake.lock.swp", "new\n");
 	assert_true(asprintf(&from, "%s/.flake.lock.swp", dir) > 0);
 	assert_true(asprintf(&to, "%s/flake.lock", dir) > 0);
 	settle();
@@ -199,13 +186,13 @@ test_watcher_two_owners(void **state)
 	assert_true((wa = watcher_add(w, dir, &owner_a)) >= 0);
 	assert_true((wb = watcher_add(w, dir, &owner_b)) >= 0);
 	assert_int_equal(wa, wb);
-	write_file("a", "1\n");
+	harness_write(dir, "a", "1\n");
 	settle();
 	assert_true(saw(&owner_a, "a"));
 	assert_true(saw(&owner_b, "a"));
 	watcher_remove(w, wa, &owner_a);
 	nseen = 0;
-	write_file("b", "1\n");
+	harness_write(dir, "b", "1\n");
 	settle();
 	assert_false(saw(&owner_a, "b"));
 	assert_true(saw(&owner_b, "b"));
@@ -225,7 +212,7 @@ test_watcher_overflow(void **state)
 	settle();
 	nseen = 0;
 	overflow = 1;
-	write_file("x", "1\n");
+	harness_write(dir, "x", "1\n");
 	settle();
 	assert_true(saw(&owner_a, ""));
 	assert_true(saw(&owner_b, ""));
