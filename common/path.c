@@ -159,9 +159,9 @@ path_socket(const char *rundir)
 }
 
 char *
-path_lock(const char *rundir)
+path_lock(const char *statedir)
 {
-	return (path_join(rundir, "hearthd.lock"));
+	return (path_join(statedir, "hearthd.lock"));
 }
 
 char *
