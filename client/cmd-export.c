@@ -6,7 +6,8 @@
  * restoring what the shell had.
  *
  * It never waits for Nix: the daemon answers from snapshots it already
- * has, within a deadline of a few tens of milliseconds. Outside any
+ * has, within a deadline of a few tens of milliseconds. A daemon that is
+ * not running is started and waited for within that same deadline. Outside any
  * workspace, with nothing applied, it prints nothing and does not contact
  * the daemon at all. Notices ("not allowed", "failed") are printed once
  * per change, not at every prompt; the state variable remembers the last.
@@ -28,6 +29,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "hearth/monotime.h"
 #include "hearth/path.h"
 #include "hearth/shellname.h"
 #include "hearth/xmalloc.h"
@@ -49,8 +51,8 @@ const struct cmd_entry cmd_export_entry = {
 	.summary = "print code that applies the dev shell for this directory",
 	.help =
 	    "The prompt hook runs this; you do not need to.\n"
-	    "Environment: HEARTH_TIMEOUT_MS, how long to wait for the daemon\n"
-	    "(default 50).\n",
+	    "Environment: HEARTH_TIMEOUT_MS, how long to wait for the daemon,\n"
+	    "starting it first when it is not running (default 50).\n",
 	.help_table = cmd_export_help,
 	.exec = cmd_export_exec,
 };
@@ -208,7 +210,12 @@ export_reply(const struct shell *sh, struct envstate *st,
 	free(key);
 }
 
-/* Ask the daemon about dir; 0 with the reply, -1 after handling it. */
+/*
+ * Ask the daemon about dir; 0 with the reply, -1 after handling it. A
+ * daemon that is not running is started, and waited for within the same
+ * deadline: a daemon that is ready in time (it needs milliseconds)
+ * answers from the snapshots its store kept, at this very prompt.
+ */
 static int
 export_ask(struct envstate *st, struct envset *set, const char *dir,
     const char *root, struct shell_reply *r)
@@ -217,8 +224,10 @@ export_ask(struct envstate *st, struct envset *set, const char *dir,
 	struct ipc_reply	 reply;
 	char			*cause = NULL, **env;
 	size_t			 off;
-	int			 rc, err;
+	int64_t			 deadline;
+	int			 rc, err, left;
 
+	deadline = monotime_ms() + export_timeout();
 	off = protocol_begin(&b, MSG_EXPORT);
 	protocol_put_str(&b, dir);
 	protocol_put_u64(&b, strcmp(envstate_root(st), root) == 0 ?
@@ -226,6 +235,24 @@ export_ask(struct envstate *st, struct envset *set, const char *dir,
 	protocol_end(&b, off);
 	rc = ipc_request(&b, &reply, export_timeout(), 0, &cause);
 	err = errno;
+	if (rc != 0 && (err == ENOENT || err == ECONNREFUSED)) {
+		free(cause);
+		cause = NULL;
+		left = (int)(deadline - monotime_ms());
+		env = envstate_base_environ();
+		rc = ipc_start_daemon(left > 0 ? left : 0, env, &cause);
+		err = errno;
+		envstate_free_environ(env);
+		if (rc == 0) {
+			free(cause);
+			cause = NULL;
+			left = (int)(deadline - monotime_ms());
+			rc = ipc_request(&b, &reply, left > 0 ? left : 1, 0,
+			    &cause);
+			err = errno;
+		} else
+			err = err == ETIMEDOUT ? EINPROGRESS : EIO;
+	}
 	buf_release(&b);
 	if (rc == 0) {
 		rc = shell_reply_decode(r, &reply, &cause);
@@ -237,13 +264,13 @@ export_ask(struct envstate *st, struct envset *set, const char *dir,
 	/* No answer: keep what is applied, unless we left its workspace. */
 	if (envstate_applied(st) && strcmp(envstate_root(st), root) != 0)
 		export_unload(st, set);
-	if (err == ENOENT || err == ECONNREFUSED) {
-		env = envstate_base_environ();
-		ipc_start_daemon(0, env, NULL);
-		envstate_free_environ(env);
-		notice(st, "starting", "started hearthd; the dev shell loads "
-		    "at a later prompt");
-	} else
+	if (err == EINPROGRESS)
+		/* Nothing is promised: the workspace may not be allowed. */
+		notice(st, "starting", "hearthd is starting; hearth asks it "
+		    "again at the next prompt");
+	else if (err == EIO)
+		notice(st, "no-start", "%s", cause);
+	else
 		notice(st, "no-answer", "%s; keeping the current environment",
 		    cause);
 	free(cause);

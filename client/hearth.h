@@ -123,9 +123,12 @@ struct ipc_reply {
 	uint16_t	 version;
 	struct buf	 payload;
 };
+/* The longest a command waits for a daemon it started to listen. */
+#define IPC_START_MS 5000
 /*
- * Start the daemon with the given environment; with wait_ms > 0, wait
- * until it listens. cause may be NULL when the caller shows nothing.
+ * Start the daemon with the given environment and wait, at most wait_ms,
+ * until one listens; -1 with *cause, errno ETIMEDOUT if not in time, and
+ * the daemon's own reason if it could not start.
  */
 int		 ipc_start_daemon(int, char **, char **);
 /*
