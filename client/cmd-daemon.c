@@ -208,6 +208,13 @@ daemon_stop(void)
 		err = errno;
 		buf_release(&b);
 		ipc_reply_release(&reply);
+		if (!ipc_daemon_alive() && daemon_locked()) {
+			fprintf(stderr, "hearth daemon stop: a hearthd holds the "
+			    "lock but does not listen (%s): was it started with "
+			    "another XDG_RUNTIME_DIR?\n", cause);
+			free(cause);
+			return (EXIT_FAIL);
+		}
 		if (!ipc_daemon_alive()) {
 			printf("hearth: hearthd is not running\n");
 			free(cause);

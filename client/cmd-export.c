@@ -243,14 +243,18 @@ export_ask(struct envstate *st, struct envset *set, const char *dir,
 		rc = ipc_start_daemon(left > 0 ? left : 0, env, &cause);
 		err = errno;
 		envstate_free_environ(env);
-		if (rc == 0) {
+		left = (int)(deadline - monotime_ms());
+		if (rc == 0 && left > 0) {
 			free(cause);
 			cause = NULL;
-			left = (int)(deadline - monotime_ms());
-			rc = ipc_request(&b, &reply, left > 0 ? left : 1, 0,
-			    &cause);
+			rc = ipc_request(&b, &reply, left, 0, &cause);
 			err = errno;
-		} else
+		} else if (rc == 0) {
+			rc = -1;
+			err = ETIMEDOUT;
+		}
+		/* A new daemon not ready in time will be at the next prompt. */
+		if (rc != 0)
 			err = err == ETIMEDOUT ? EINPROGRESS : EIO;
 	}
 	buf_release(&b);

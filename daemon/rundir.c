@@ -20,9 +20,9 @@
 #include "rundir.h"
 
 /*
- * How long the directory must be quiet before the socket is checked: an
- * `rm -rf` that is still removing the directory would fail ("Directory
- * not empty") if the socket came back inside it first.
+ * How long after a change the socket is checked: an `rm -rf` that is still
+ * removing the directory would fail ("Directory not empty") if the socket
+ * came back inside it first.
  */
 #define RUNDIR_SETTLE_MS	50
 
@@ -99,8 +99,12 @@ rundir_event(uv_fs_event_t *h, const char *name, int events, int status)
 	(void)events;
 	if (status < 0)
 		log_warnx("watching %s: %s", rd_dir, uv_strerror(status));
-	/* Each event restarts the wait: check once the burst is over. */
-	uv_timer_start(&rd_timer, rundir_check, RUNDIR_SETTLE_MS, 0);
+	/*
+	 * Once per burst, not restarted by each event: the generation file
+	 * changes here all the time, and must not put the check off.
+	 */
+	if (!uv_is_active((uv_handle_t *)&rd_timer))
+		uv_timer_start(&rd_timer, rundir_check, RUNDIR_SETTLE_MS, 0);
 }
 
 int
