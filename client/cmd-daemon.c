@@ -209,9 +209,9 @@ daemon_stop(void)
 		buf_release(&b);
 		ipc_reply_release(&reply);
 		if (!ipc_daemon_alive() && daemon_locked()) {
-			fprintf(stderr, "hearth daemon stop: a hearthd holds the "
-			    "lock but does not listen (%s): was it started with "
-			    "another XDG_RUNTIME_DIR?\n", cause);
+			fprintf(stderr, "hearth daemon stop: a hearthd holds "
+			    "the lock but does not listen (%s): was it started "
+			    "with another XDG_RUNTIME_DIR?\n", cause);
 			free(cause);
 			return (EXIT_FAIL);
 		}

@@ -6,11 +6,12 @@
  * restoring what the shell had.
  *
  * It never waits for Nix: the daemon answers from snapshots it already
- * has, within a deadline of a few tens of milliseconds. A daemon that is
- * not running is started and waited for within that same deadline. Outside any
- * workspace, with nothing applied, it prints nothing and does not contact
- * the daemon at all. Notices ("not allowed", "failed") are printed once
- * per change, not at every prompt; the state variable remembers the last.
+ * has, within a deadline of a few tens of milliseconds; a daemon that is
+ * not running is started and waited for within that same deadline.
+ * Outside any workspace, with nothing applied, it prints nothing and does
+ * not contact the daemon at all. Notices ("not allowed", "failed") are
+ * printed once per change, not at every prompt; the state variable
+ * remembers the last.
  *
  * It also tells the hook, in plain shell variables, what it would print
  * on leaving, so that a cd out of a workspace runs no process:

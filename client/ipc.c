@@ -221,9 +221,9 @@ ipc_start_wait(pid_t pid, int fd, struct buf *err, int64_t deadline)
 		if ((left = left_ms(deadline)) == 0)
 			return (-1);
 		/*
-		 * The pipe can stay open after hearthd exits (an evaluation
-		 * it started holds it): poll it, but look at the process
-		 * every few milliseconds.
+		 * EOF on the pipe is not the end: the detached daemon holds
+		 * it until it is ready. Read what comes, and look at the
+		 * process every few milliseconds.
 		 */
 		if (pfd.fd != -1 && poll(&pfd, 1, left < 5 ? left : 5) > 0) {
 			n = read(fd, chunk, sizeof chunk);

@@ -84,7 +84,8 @@ usage(FILE *f)
 	    "  -h, --help        show this help\n"
 	    "\n"
 	    "Socket: $XDG_RUNTIME_DIR/hearth/hearthd.sock\n"
-	    "State:  $XDG_STATE_HOME/hearth/ (store.db, hearthd.log, hearthd.lock)\n"
+	    "State:  $XDG_STATE_HOME/hearth/ (store.db, hearthd.log,\n"
+	    "        hearthd.lock)\n"
 	    "Environment: HEARTH_NIX (the nix program), HEARTH_EVAL_TIMEOUT\n"
 	    "(seconds), HEARTH_MAX_EVALS (concurrent Nix runs).\n");
 }
@@ -105,7 +106,8 @@ hearthd_rundir_gone(void)
 	if ((dir = path_runtime_dir(&cause)) == NULL ||
 	    strcmp(dir, rundir) != 0 || server_rebind(&cause) != 0) {
 		log_warnx("stopping, since no client can reach this hearthd: "
-		    "%s", cause != NULL ? cause : "the runtime directory moved");
+		    "%s", cause != NULL ? cause : "the runtime directory "
+		    "moved");
 		free(cause);
 		free(dir);
 		hearthd_shutdown();
@@ -338,7 +340,8 @@ main(int argc, char **argv)
 	if (server_start(loop, sock, listenfd, &request_server_ops, &cause) != 0)
 		fatalx("%s", cause);
 	generation_init(rundir);
-	if (rundir_start(loop, rundir, sock, hearthd_rundir_gone, &cause) != 0) {
+	if (rundir_start(loop, rundir, sock, hearthd_rundir_gone,
+	    &cause) != 0) {
 		/* Only a cleaned runtime directory needs it. */
 		log_warnx("%s", cause);
 		free(cause);

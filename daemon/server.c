@@ -47,10 +47,10 @@ struct write_req {
 };
 
 static TAILQ_HEAD(, client) clients = TAILQ_HEAD_INITIALIZER(clients);
-static uv_pipe_t	*server_pipe;	/* the listener, replaced by a rebind */
+static uv_pipe_t	*server_pipe;	/* the listener; a rebind replaces it */
 static int		 server_listening;
 static char		*server_want;	/* where clients connect */
-static char		*server_path;	/* the socket we bound there, if any */
+static char		*server_path;	/* the socket bound there, if any */
 static const struct server_ops *server_ops;
 static int		 server_notifying;	/* in server_notify() */
 static int		 server_renotify;	/* asked again meanwhile */
