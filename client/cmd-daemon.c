@@ -111,7 +111,8 @@ daemon_locked(void)
 	}
 	lockpath = path_lock(statedir);
 	if ((fd = open(lockpath, O_RDONLY|O_CLOEXEC)) != -1) {
-		locked = flock(fd, LOCK_SH|LOCK_NB) == -1;
+		locked = flock(fd, LOCK_SH|LOCK_NB) == -1 &&
+		    errno == EWOULDBLOCK;
 		close(fd);
 	}
 	free(lockpath);

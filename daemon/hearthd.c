@@ -85,7 +85,7 @@ usage(FILE *f)
 	    "\n"
 	    "Socket: $XDG_RUNTIME_DIR/hearth/hearthd.sock\n"
 	    "State:  $XDG_STATE_HOME/hearth/ (store.db, hearthd.log,\n"
-	    "        hearthd.lock)\n"
+	    "        hearthd-HOSTNAME.lock)\n"
 	    "Environment: HEARTH_NIX (the nix program), HEARTH_EVAL_TIMEOUT\n"
 	    "(seconds), HEARTH_MAX_EVALS (concurrent Nix runs).\n");
 }
@@ -119,14 +119,54 @@ hearthd_rundir_gone(void)
 }
 
 /*
- * Take the per-user lock in the state directory: the lock's fd, or -1
- * after saying why on stderr (and exiting PATH_EXIT_RUNNING when another
- * hearthd holds it).
+ * Take the per-user lock in dir: the lock's fd, or -1 with errno (EEXIST:
+ * another hearthd holds it) and *cause.
  */
 static int
-hearthd_lock(const char *statedir, int *status)
+hearthd_lock_in(const char *dir, char **cause)
 {
 	char	*lockpath;
+	int	 fd, err;
+
+	lockpath = path_lock(dir);
+	if ((fd = open(lockpath, O_RDWR|O_CREAT|O_CLOEXEC, 0600)) == -1) {
+		err = errno;
+		*cause = xasprintf("cannot open %s (%s): make the state "
+		    "directory writable, or set XDG_STATE_HOME to a writable "
+		    "directory", lockpath, strerror(err));
+		free(lockpath);
+		errno = err;
+		return (-1);
+	}
+	if (flock(fd, LOCK_EX|LOCK_NB) == -1) {
+		err = errno;
+		if (err == EWOULDBLOCK) {
+			*cause = xstrdup("another hearthd is already running "
+			    "for this user (hearth daemon status)");
+			err = EEXIST;
+		} else
+			*cause = xasprintf("cannot lock %s: %s", lockpath,
+			    strerror(err));
+		close(fd);
+		free(lockpath);
+		errno = err;
+		return (-1);
+	}
+	free(lockpath);
+	return (fd);
+}
+
+/*
+ * Take the per-user lock, in the state directory: the lock's fd, or -1
+ * after saying why on stderr (and exiting PATH_EXIT_RUNNING when another
+ * hearthd holds it). Where that file system has no locks (some NFS), the
+ * lock is taken in the runtime directory instead, and *where says so.
+ */
+static int
+hearthd_lock(const char *statedir, const char *fallback, int *status,
+    const char **where)
+{
+	char	*cause = NULL;
 	int	 fd;
 
 	*status = 1;
@@ -137,25 +177,20 @@ hearthd_lock(const char *statedir, int *status)
 		    "writable directory\n", statedir, strerror(errno));
 		return (-1);
 	}
-	lockpath = path_lock(statedir);
-	if ((fd = open(lockpath, O_RDWR|O_CREAT|O_CLOEXEC, 0600)) == -1) {
-		fprintf(stderr, "hearthd: cannot open %s (%s): make the state "
-		    "directory writable, or set XDG_STATE_HOME to a writable "
-		    "directory\n", lockpath, strerror(errno));
-		free(lockpath);
-		return (-1);
+	*where = statedir;
+	fd = hearthd_lock_in(statedir, &cause);
+	if (fd == -1 && (errno == ENOLCK || errno == EOPNOTSUPP ||
+	    errno == ENOSYS)) {
+		free(cause);
+		cause = NULL;
+		*where = fallback;
+		fd = hearthd_lock_in(fallback, &cause);
 	}
-	free(lockpath);
-	if (flock(fd, LOCK_EX|LOCK_NB) == -1) {
-		if (errno == EWOULDBLOCK) {
-			fprintf(stderr, "hearthd: another hearthd is already "
-			    "running for this user (hearth daemon status)\n");
+	if (fd == -1) {
+		if (errno == EEXIST)
 			*status = PATH_EXIT_RUNNING;
-		} else
-			fprintf(stderr, "hearthd: cannot lock the state "
-			    "directory %s: %s\n", statedir, strerror(errno));
-		close(fd);
-		return (-1);
+		fprintf(stderr, "hearthd: %s\n", cause);
+		free(cause);
 	}
 	return (fd);
 }
@@ -262,6 +297,7 @@ main(int argc, char **argv)
 	};
 	struct store	*store = NULL;
 	char		*statedir = NULL, *sock;
+	const char	*lockdir;
 	char		*dbpath;
 	char		*logpath, *cause = NULL;
 	int		 ch, foreground = 0, verbose = 0, lockfd, ready = -1, rc;
@@ -313,7 +349,7 @@ main(int argc, char **argv)
 		free(rundir);
 		return (1);
 	}
-	if ((lockfd = hearthd_lock(statedir, &rc)) == -1) {
+	if ((lockfd = hearthd_lock(statedir, rundir, &rc, &lockdir)) == -1) {
 		free(rundir);
 		free(statedir);
 		return (rc);
@@ -329,6 +365,9 @@ main(int argc, char **argv)
 	log_init("hearthd", logpath, foreground ? LOG_STDERR_ALL :
 	    LOG_STDERR_WARN, verbose);
 	log_info("starting (pid %d)", (int)getpid());
+	if (lockdir == rundir)
+		log_warnx("%s cannot lock files: the lock is in %s, which a "
+		    "cleaner may remove", statedir, rundir);
 
 	loop = uv_default_loop();
 	dbpath = path_join(statedir, "store.db");

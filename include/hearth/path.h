@@ -21,8 +21,9 @@ char	*path_state_dir(char **);
 /* The daemon's socket inside the runtime directory. */
 char	*path_socket(const char *);
 /*
- * The lock a running daemon holds, inside the state directory: not the
- * runtime one, which a cleaner may remove under a running daemon.
+ * The lock a running daemon holds, hearthd-HOSTNAME.lock inside the state
+ * directory: not the runtime one, which a cleaner may remove under a
+ * running daemon.
  */
 char	*path_lock(const char *);
 /* The exit status of a hearthd that found another one holding the lock. */

@@ -48,7 +48,8 @@ check "daemon running after status" bash -c "hearth daemon status >/dev/null"
 # the state directory: one daemon for it, whatever the runtime directory.
 out=$(env -u XDG_RUNTIME_DIR hearth daemon start 2>&1)
 expect_in "a daemon with another runtime directory is refused" \
-    "another hearthd holds $XDG_STATE_HOME/hearth/hearthd.lock" "$out"
+    "another hearthd holds $XDG_STATE_HOME/hearth/hearthd-$(hostname).lock" \
+    "$out"
 hearth daemon stop >/dev/null
 out=$(env -u XDG_RUNTIME_DIR hearth daemon start)
 expect_in "start without XDG_RUNTIME_DIR" "started" "$out"
