@@ -40,6 +40,14 @@
 #include "settings.h"
 #include "store.h"
 
+/*
+ * How a snapshot is made from an evaluation (the base environment, the
+ * diff's rules), part of every snapshot's key: snapshots made the old way
+ * are evaluated again, never applied. 2: the defined base (baseenv.c),
+ * entries appended to PATH-like variables, reserved names.
+ */
+#define DEVSHELL_SNAPSHOT_FORMAT	"snapshot 2"
+
 struct devshell {
 	const struct devshell_ops *ops;
 	void			*ws;		/* the owner, for ops */
@@ -129,8 +137,8 @@ devshell_new(const struct devshell_ops *ops, void *ws, const char *root,
 	sh->top = top;
 	sh->ws_id = ws_id;
 	sh->name = xstrdup(name);
-	sh->salt = xasprintf("%s\n%s\n%s", name, settings.system,
-	    settings.nix_version);
+	sh->salt = xasprintf("%s\n%s\n%s\n%s", name, settings.system,
+	    settings.nix_version, DEVSHELL_SNAPSHOT_FORMAT);
 	sh->snap_inputs = devshell_new_inputs(sh);
 	store_snapshot_init(&sh->snap);
 	store_snapshot_init(&snap);
@@ -460,7 +468,8 @@ devshell_eval_start(void *arg)
 	spec.profile = profile;
 	spec.tmpdir = settings.tmp;
 	spec.nix = settings.nix;
-	spec.env = settings.base_env;
+	spec.env = settings.nix_env;
+	spec.hook_env = settings.base_env;
 	spec.timeout_sec = settings.timeout_sec;
 	spec.nixtrace = settings.nixtrace;
 	spec.nixinfo = &settings.nixinfo;

@@ -65,16 +65,23 @@
  * that exits early leaves the second mark out, and the job fails. Lix
  * (2.95) counts nested dev shells in NIX_SHELL_LEVEL, one more than the
  * caller's: the snapshot's is 1, whatever the daemon's environment had
- * (it is one shell in, wherever it is applied).
+ * (it is one shell in, wherever it is applied). Exported functions are
+ * dumped as the environment holds them (BASH_FUNC_name%%), with no body:
+ * a snapshot does not keep them, but says which it left out.
  */
 static const char eval_script[] =
 	"exec 2>&1 </dev/null\n"
 	"unset NIX_SHELL_LEVEL\n"
 	"__hearth_dump() {\n"
-	"  local IFS=$' \\t\\n' __hearth_n\n"
+	"  local IFS=$' \\t\\n' __hearth_n __hearth_f\n"
 	"  for __hearth_n in $(compgen -e); do\n"
 	"    printf '%s=%s\\0' \"$__hearth_n\" \"${!__hearth_n}\" >&3\n"
 	"  done\n"
+	"  while read -r _ __hearth_n __hearth_f; do\n"
+	"    case $__hearth_n in\n"
+	"    -*x*) printf 'BASH_FUNC_%s%%%%=\\0' \"$__hearth_f\" >&3 ;;\n"
+	"    esac\n"
+	"  done < <(declare -F)\n"
 	"  printf '%s\\0' '" EVAL_MARK "' >&3\n"
 	"}\n"
 	"__hearth_dump\n"
@@ -107,6 +114,7 @@ struct eval {
 	char		*rcfile;
 	char		*nix;
 	char		**env;
+	char		**hook_env;	/* EVAL_DEVENV's bash: the base */
 	struct nixinfo	*nixinfo;
 	enum eval_stage	 stage;
 
@@ -429,7 +437,7 @@ eval_stage_start(struct eval *ev)
 	js.argv = nargv != NULL ? nix_argv_vector(nargv) : argv;
 	js.env = ev->stage == EVAL_NIX && ev->readset != NULL &&
 	    readset_env(ev->readset) != NULL ? readset_env(ev->readset) :
-	    ev->env;
+	    ev->stage == EVAL_BASH ? ev->hook_env : ev->env;
 	js.cwd = ev->root;
 	/* The deadline is the whole evaluation's: what the stages left. */
 	spent = uv_now(ev->loop) - ev->started;
@@ -440,12 +448,35 @@ eval_stage_start(struct eval *ev)
 	nix_argv_free(nargv);
 }
 
+static char **
+eval_env_copy(char *const *env)
+{
+	char	**copy;
+	size_t	  n;
+
+	for (n = 0; env[n] != NULL; n++)
+		;
+	copy = xcalloc(n + 1, sizeof *copy);
+	for (n = 0; env[n] != NULL; n++)
+		copy[n] = xstrdup(env[n]);
+	return (copy);
+}
+
+static void
+eval_env_free(char **env)
+{
+	size_t	 i;
+
+	for (i = 0; env[i] != NULL; i++)
+		free(env[i]);
+	free(env);
+}
+
 struct eval *
 eval_start(uv_loop_t *loop, const struct eval_spec *spec, eval_cb cb,
     void *arg, char **cause)
 {
 	struct eval	*ev;
-	size_t		 n;
 	static unsigned	 seq;
 
 	(void)cause;
@@ -460,11 +491,9 @@ eval_start(uv_loop_t *loop, const struct eval_spec *spec, eval_cb cb,
 	ev->nix = xstrdup(spec->nix);
 	ev->rcfile = xasprintf("%s/eval-%d-%u.rc", spec->tmpdir,
 	    (int)getpid(), ++seq);
-	for (n = 0; spec->env[n] != NULL; n++)
-		;
-	ev->env = xcalloc(n + 1, sizeof *ev->env);
-	for (n = 0; spec->env[n] != NULL; n++)
-		ev->env[n] = xstrdup(spec->env[n]);
+	ev->env = eval_env_copy(spec->env);
+	ev->hook_env = eval_env_copy(spec->hook_env != NULL ? spec->hook_env :
+	    spec->env);
 	if (ev->mode == EVAL_DEVENV)
 		ev->readset = readset_new(ev->top, ev->root, ev->shell,
 		    ev->env, spec->nixtrace, spec->nixinfo);
@@ -519,9 +548,8 @@ eval_free(struct eval *ev)
 	free(ev->names);
 	free(ev->rcfile);
 	free(ev->nix);
-	for (i = 0; ev->env[i] != NULL; i++)
-		free(ev->env[i]);
-	free(ev->env);
+	eval_env_free(ev->env);
+	eval_env_free(ev->hook_env);
 	buf_release(&ev->rc);
 	buf_release(&ev->log);
 	buf_release(&ev->hook);
