@@ -203,7 +203,7 @@ void		 envstate_apply(struct envstate *, struct envset *,
 		     uint64_t);
 /*
  * The names whose undo depends on their value at the time (the PATH-like
- * ones hearth prepended to), each once: a NULL-terminated array to free,
+ * ones hearth prepended or appended to), each once: a NULL-terminated array to free,
  * of strings the state owns.
  */
 const char	**envstate_prepended(struct envstate *);
