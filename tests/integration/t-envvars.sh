@@ -20,24 +20,45 @@ mkdir -p "$T/ws/node_modules/.bin" "$T/userbin"
 printf '#!/bin/sh\necho node-tool ran\n' > "$T/ws/node_modules/.bin/node-tool"
 chmod +x "$T/ws/node_modules/.bin/node-tool"
 
-# The daemon's environment: a secret, a repository that is not the
-# workspace's, the dev shell's own value, another dev shell's PATH.
-env MY_SECRET=s3cret GIT_DIR="$T/elsewhere/.git" FIXTURE_VAR=fixture-value \
+# The daemon's environment: a secret, the dev shell's own value, another
+# dev shell's PATH.
+env MY_SECRET=s3cret FIXTURE_VAR=fixture-value \
     PATH="/nix/store/00000000000000000000000000000000-other/bin:$PATH" \
     hearth daemon start >/dev/null
 hearth allow "$T/ws" >/dev/null
 wait_ready "$T/ws"
-
 expect_eq "the daemon's secret does not reach the shellHook" unset \
     "$(dev_var "$T/ws" SEEN_SECRET)"
-expect_eq "nor its GIT_DIR" unset "$(dev_var "$T/ws" SEEN_GIT_DIR)"
 expect_eq "the secret is not in the snapshot" unset \
     "$(dev_var "$T/ws" MY_SECRET)"
-expect_eq "nor GIT_DIR" unset "$(dev_var "$T/ws" GIT_DIR)"
 expect_eq "a dev shell value equal to the daemon's is still set" \
     fixture-value "$(FIXTURE_VAR=user-value dev_var "$T/ws" FIXTURE_VAR)"
 expect_not_in "no entry of the daemon's PATH" "-other/bin" \
     "$(dev_var "$T/ws" PATH)"
+
+# Its snapshot, kept across a restart from a clean shell, is right too.
+hearth daemon stop >/dev/null
+hearth daemon start >/dev/null
+expect_eq "after a restart: the equal value still set" fixture-value \
+    "$(FIXTURE_VAR=user-value dev_var "$T/ws" FIXTURE_VAR)"
+
+# A daemon started with GIT_DIR naming another repository.
+hearth daemon stop >/dev/null
+env GIT_DIR="$T/elsewhere/.git" hearth daemon start >/dev/null
+hearth reload "$T/ws" >/dev/null 2>&1
+wait_ready "$T/ws"
+expect_eq "with the daemon's GIT_DIR, the shell evaluates" ready \
+    "$(state_of "$T/ws")"
+expect_not_in "and its log has no git error" "error" "$(hearth log "$T/ws" 2>&1)"
+expect_eq "the daemon's GIT_DIR does not reach Nix or the shellHook" unset \
+    "$(dev_var "$T/ws" SEEN_GIT_DIR)"
+expect_eq "nor the snapshot" unset "$(dev_var "$T/ws" GIT_DIR)"
+
+# The rest with a daemon started as usual.
+hearth daemon stop >/dev/null
+hearth daemon start >/dev/null
+hearth reload "$T/ws" >/dev/null 2>&1
+wait_ready "$T/ws"
 expect_eq "a HEARTH_ name of the dev shell's is set" mine \
     "$(dev_var "$T/ws" HEARTH_PROJECT)"
 
@@ -119,12 +140,4 @@ expect_in "fish: the appended entry's tool runs" "node-tool ran" "$out"
 expect_in "fish: leaving keeps the user's addition" \
     "after:[$base:/user/added]" "$out"
 
-# A restart from a clean shell gives the same snapshot's variables.
-hearth daemon stop >/dev/null
-hearth daemon start >/dev/null
-hearth reload "$T/ws" >/dev/null 2>&1
-wait_ready "$T/ws"
-expect_eq "after a restart: the equal value still set" fixture-value \
-    "$(FIXTURE_VAR=user-value dev_var "$T/ws" FIXTURE_VAR)"
-expect_eq "after a restart: no secret" unset "$(dev_var "$T/ws" SEEN_SECRET)"
 it_finish
