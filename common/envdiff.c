@@ -245,8 +245,7 @@ find_elements(const char *next, const char *base)
 
 /*
  * A list variable's entries around the base's: the dev shell's, put in
- * front of or after whatever the user's value is (PREPEND, APPEND). The
- * empty elements a merge with an empty value leaves are not entries.
+ * front of or after whatever the user's value is (PREPEND, APPEND).
  */
 static void
 add_around(struct envdiff *d, const char *name, const char *next,
@@ -255,13 +254,13 @@ add_around(struct envdiff *d, const char *name, const char *next,
 	char	*part;
 	size_t	 end;
 
-	if (at > next + 1) {
+	if (at > next) {
 		part = xstrndup(next, at - next - 1);
 		envdiff_add(d, ENVDIFF_PREPEND, name, part);
 		free(part);
 	}
 	end = at - next + baselen;
-	if (next[end] == ':' && next[end + 1] != '\0')
+	if (next[end] == ':')
 		envdiff_add(d, ENVDIFF_APPEND, name, next + end + 1);
 }
 
