@@ -7,7 +7,7 @@
  *     repository. Its stdout is the dev shell's bash rc.
  *  2. `bash --noprofile --norc` sources that rc (which runs shellHook, as
  *     `nix develop` does), in the workspace root, with the base
- *     environment. It dumps the exported variables before and after on
+ *     environment (baseenv.c; Nix runs with its own). It dumps the exported variables before and after on
  *     fd 3, so nothing the hook prints on stdout or stderr can mix in;
  *     what the hook prints is kept for the user to see once.
  *
