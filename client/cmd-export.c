@@ -110,7 +110,8 @@ export_unload(struct envstate *st, struct envset *set)
 
 /*
  * Apply the snapshot a reply carries, replacing what is applied. Names
- * special in this shell are left out (`hearth status` lists them).
+ * special in this shell, and those no dev shell may set (the prompt's,
+ * hearth's own), are left out (`hearth status` lists them).
  */
 static void
 export_load(const struct shell *sh, struct envstate *st, struct envset *set,
@@ -131,7 +132,9 @@ export_load(const struct shell *sh, struct envstate *st, struct envset *set,
 		return;
 	}
 	for (i = 0; i < all.n; i++) {
-		if (shellname_settable(sh->name, all.entries[i].name))
+		/* Never the user's shell's own, whatever made the snapshot. */
+		if (shellname_settable(sh->name, all.entries[i].name) &&
+		    !envdiff_excluded(all.entries[i].name))
 			envdiff_add(&d, all.entries[i].op, all.entries[i].name,
 			    all.entries[i].value);
 	}
