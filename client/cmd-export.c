@@ -322,7 +322,9 @@ export_leave(const struct shell *sh, struct buf *out, struct envstate *st,
 	envstate_set_notice(left, "");
 	for (i = 0; i < envset_count(leave); i++) {
 		envset_item(leave, i, &name, &value);
-		sh->set(&undo, name, value);
+		if (shellname_settable(sh->name, name) ||
+		    envdiff_valid_name(name))
+			sh->set(&undo, name, value);
 	}
 	/* Last: cut short, the state still says what is applied. */
 	enc = envstate_encode(left);
@@ -383,7 +385,10 @@ cmd_export_exec(const struct cmd_parsed *p)
 
 	for (i = 0; i < envset_count(set); i++) {
 		envset_item(set, i, &name, &value);
-		sh->set(&out, name, value);
+		/* A function another shell's state undoes: not this one's. */
+		if (shellname_settable(sh->name, name) ||
+		    envdiff_valid_name(name))
+			sh->set(&out, name, value);
 	}
 	if (envstate_changed(st)) {
 		enc = envstate_encode(st);

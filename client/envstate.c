@@ -133,7 +133,7 @@ envstate_parse(struct envstate *st, const char *p, size_t len)
 		value = p;
 		p += strlen(p) + 1;
 		if (strlen(op) != 1 || strchr("VNPQAB", op[0]) == NULL ||
-		    !envdiff_valid_name(name))
+		    !envdiff_valid_key(name))
 			return (-1);
 		envstate_add_undo(st, op[0], name, value);
 	}

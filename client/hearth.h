@@ -262,6 +262,11 @@ struct shell {
 	 * envdiff keeps out of every dev shell (the unit tests check it).
 	 */
 	const char *const *state_prefixes;
+	/*
+	 * 1 if the shell takes exported bash functions: set gets their
+	 * keys (envdiff_function_key) as well as variables.
+	 */
+	int		 functions;
 	/* Append code that exports name=value (or unsets, value NULL). */
 	void		(*set)(struct buf *, const char *, const char *);
 	/*

@@ -134,8 +134,33 @@ envdiff_reserved(const char *name)
 }
 
 int
+envdiff_function_key(const char *name)
+{
+	size_t	 pl = strlen(FUNC_PREFIX), sl = strlen(FUNC_SUFFIX), n;
+	char	*fn;
+	int	 ok;
+
+	n = strlen(name);
+	if (n <= pl + sl || strncmp(name, FUNC_PREFIX, pl) != 0 ||
+	    strcmp(name + n - sl, FUNC_SUFFIX) != 0)
+		return (0);
+	fn = xstrndup(name + pl, n - pl - sl);
+	ok = envdiff_valid_name(fn);
+	free(fn);
+	return (ok);
+}
+
+int
+envdiff_valid_key(const char *name)
+{
+	return (envdiff_valid_name(name) || envdiff_function_key(name));
+}
+
+int
 envdiff_excluded(const char *name)
 {
+	if (envdiff_function_key(name))
+		return (0);
 	return (IN_LIST(name, excluded_names, 0) ||
 	    IN_LIST(name, excluded_prefixes, 1) || envdiff_reserved(name));
 }
@@ -323,6 +348,28 @@ function_name(const struct var *v, const char **fn, size_t *fnlen)
 	return (1);
 }
 
+/*
+ * An exported function, as `declare -f` printed it ("NAME () \n{ ...}"),
+ * kept as the environment holds it: "BASH_FUNC_NAME%%=() { ...}", which
+ * bash reads back from the environment. -1 if the name is not an
+ * identifier or the text is not such a definition.
+ */
+static int
+add_function(struct envdiff *d, const char *key, const char *fn,
+    size_t fnlen, const char *def)
+{
+	static const char	 head[] = " () \n{";
+	char			*v;
+
+	if (!envdiff_function_key(key) || strncmp(def, fn, fnlen) != 0 ||
+	    strncmp(def + fnlen, head, sizeof head - 1) != 0)
+		return (-1);
+	v = xasprintf("() {%s", def + fnlen + sizeof head - 1);
+	envdiff_add(d, ENVDIFF_SET, key, v);
+	free(v);
+	return (0);
+}
+
 int
 envdiff_compute(struct envdiff *d, const char *base, size_t baselen,
     const char *next, size_t nextlen, char **cause)
@@ -346,7 +393,8 @@ envdiff_compute(struct envdiff *d, const char *base, size_t baselen,
 		bval = f == NULL ? NULL : (char *)f->value;
 		changed = bval == NULL || strcmp(bval, nv[i].value) != 0;
 		if (function_name(&nv[i], &fn, &fnlen)) {
-			if (changed)
+			if (changed && add_function(d, name, fn, fnlen,
+			    nv[i].value) != 0)
 				list_add(&d->functions, fn, fnlen);
 			continue;
 		}
@@ -591,7 +639,7 @@ envdiff_decode(struct envdiff *d, const void *data, size_t len, char **cause)
 		name = next_field(&p, end);
 		value = next_field(&p, end);
 		if (op == NULL || name == NULL || value == NULL ||
-		    strlen(op) != 1 || !envdiff_valid_name(name) ||
+		    strlen(op) != 1 || !envdiff_valid_key(name) ||
 		    (op[0] != ENVDIFF_SET && op[0] != ENVDIFF_UNSET &&
 		    op[0] != ENVDIFF_PREPEND && op[0] != ENVDIFF_APPEND) || d->n == ENVDIFF_MAX_ENTRIES) {
 			envdiff_release(d);

@@ -66,8 +66,8 @@
  * (2.95) counts nested dev shells in NIX_SHELL_LEVEL, one more than the
  * caller's: the snapshot's is 1, whatever the daemon's environment had
  * (it is one shell in, wherever it is applied). Exported functions are
- * dumped as the environment holds them (BASH_FUNC_name%%), with no body:
- * a snapshot does not keep them, but says which it left out.
+ * dumped as BASH_FUNC_name%%=<what declare -f prints>; envdiff.c turns
+ * that into what the environment holds.
  */
 static const char eval_script[] =
 	"exec 2>&1 </dev/null\n"
@@ -79,7 +79,8 @@ static const char eval_script[] =
 	"  done\n"
 	"  while read -r _ __hearth_n __hearth_f; do\n"
 	"    case $__hearth_n in\n"
-	"    -*x*) printf 'BASH_FUNC_%s%%%%=\\0' \"$__hearth_f\" >&3 ;;\n"
+	"    -*x*) printf 'BASH_FUNC_%s%%%%=' \"$__hearth_f\" >&3\n"
+	"      declare -f -- \"$__hearth_f\" >&3; printf '\\0' >&3 ;;\n"
 	"    esac\n"
 	"  done < <(declare -F)\n"
 	"  printf '%s\\0' '" EVAL_MARK "' >&3\n"

@@ -45,7 +45,7 @@ struct envdiff {
 	struct buf		 skipped;
 	/* Reserved names (envdiff_reserved) the dev shell set, left out. */
 	struct buf		 reserved;
-	/* Bash functions the dev shell exported (BASH_FUNC_x%%): names. */
+	/* Exported functions that cannot be kept (not identifiers): names. */
 	struct buf		 functions;
 };
 
@@ -58,6 +58,15 @@ void	 envdiff_add(struct envdiff *, enum envdiff_op, const char *,
 	     const char *);
 /* 1 if name is a portable shell identifier: [A-Za-z_][A-Za-z0-9_]*. */
 int	 envdiff_valid_name(const char *);
+/*
+ * 1 if name is an exported bash function as the environment holds it,
+ * BASH_FUNC_NAME%% with NAME an identifier. A diff SETs such a key to the
+ * function's definition as the environment holds it ("() { ...}"); only
+ * bash takes it (shellname_settable).
+ */
+int	 envdiff_function_key(const char *);
+/* 1 if name may be in a diff: an identifier or a function key. */
+int	 envdiff_valid_key(const char *);
 /* 1 if a dev shell's value for name must never reach the user's shell. */
 int	 envdiff_excluded(const char *);
 /*

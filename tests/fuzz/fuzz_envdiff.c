@@ -195,7 +195,7 @@ fuzz_decode(const uint8_t *data, size_t size)
 	} else {
 		fuzz_check(d.n <= ENVDIFF_MAX_ENTRIES);
 		for (i = 0; i < d.n; i++)
-			fuzz_check(envdiff_valid_name(d.entries[i].name));
+			fuzz_check(envdiff_valid_key(d.entries[i].name));
 		envdiff_encode(&d, &b);
 		fuzz_check(b.len == size && memcmp(b.data, p, size) == 0);
 		for (i = 0; i < d.n; i++) {
@@ -254,7 +254,7 @@ fuzz_compute(const uint8_t *data, size_t size)
 		e = &d.entries[i];
 		fuzz_check(e->op == ENVDIFF_SET || e->op == ENVDIFF_UNSET ||
 		    e->op == ENVDIFF_PREPEND || e->op == ENVDIFF_APPEND);
-		fuzz_check(envdiff_valid_name(e->name));
+		fuzz_check(envdiff_valid_key(e->name));
 		fuzz_check(!envdiff_excluded(e->name));
 		fuzz_check(e->op != ENVDIFF_UNSET || *e->value == '\0');
 	}

@@ -11,7 +11,10 @@
 #  - an exported PROMPT_COMMAND or PS0 leaves hearth's hook and the
 #    user's prompt command alone, and leaving still reverts;
 #  - HEARTH_ names other than hearth's own are the dev shell's; the ones
-#    left out, and the exported function, are named by `hearth status`.
+#    left out are named by `hearth status`;
+#  - a function the shellHook exports is the bash user's (and a child's)
+#    inside, the user's own again after leaving; status says zsh and fish
+#    do not get it.
 . "$(dirname "$0")/lib.sh"
 it_setup
 
@@ -65,8 +68,8 @@ expect_eq "a HEARTH_ name of the dev shell's is set" mine \
 out=$(hearth status "$T/ws")
 expect_in "status names hearth's own variable, left out" "HEARTH_STATE" "$out"
 expect_in "status names the prompt's, left out" "PROMPT_COMMAND PS0" "$out"
-expect_in "status names the exported function" \
-    "exported functions, not kept: hello_dev" "$out"
+expect_in "status names the exported function, bash's only" \
+    "exported functions, bash only: hello_dev" "$out"
 expect_not_in "status does not list the dev shell's HEARTH_ name" \
     "HEARTH_PROJECT" "$out"
 
@@ -75,7 +78,9 @@ base="$BUILD:/usr/bin:/bin:$T/userbin"
 IT_BASHRC_EXTRA="export FIXTURE_VAR=user-value
 export PATH=\"\$PATH:$T/userbin\"
 PROMPT_COMMAND='echo user-prompt-command'
-PS0=''"
+PS0=''
+hello_dev() { echo user-function; }
+export -f hello_dev"
 cat > "$T/script" <<EOF
 cd $T/ws
 echo "inside:[\$FIXTURE_VAR][\$HEARTH_PROJECT][\${PS0-unset}]"
@@ -83,8 +88,10 @@ echo "path:[\$PATH]"
 node-tool
 envvars-tool
 echo "pc:[\${PROMPT_COMMAND[*]}]"
+echo "fn:[\$(hello_dev)][\$(bash -c hello_dev)]"
 export PATH="\$PATH:/user/added"
 cd /
+echo "fn-after:[\$(hello_dev)][\$(bash -c hello_dev)]"
 echo "after:[\$FIXTURE_VAR][\${HEARTH_PROJECT-unset}][\$PATH]"
 echo "pc-after:[\${PROMPT_COMMAND[*]}]"
 EOF
@@ -104,6 +111,10 @@ expect_not_in "bash: the dev shell's prompt command never ran" \
 expect_in "bash: unloaded on leaving" "unloaded the default shell" "$out"
 expect_in "bash: leaving restores, keeps the user's addition" \
     "after:[user-value][unset][$base:/user/added]" "$out"
+expect_in "bash: the dev shell's exported function, in a child too" \
+    "fn:[hello][hello]" "$out"
+expect_in "bash: leaving gives the user's own function back" \
+    "fn-after:[user-function][user-function]" "$out"
 expect_in "bash: the prompt command after leaving" \
     "pc-after:[_hearth_hook;echo user-prompt-command]" "$out"
 

@@ -184,7 +184,9 @@ test_reserved_and_functions(void **state)
 {
 	const char *base[] = { "PATH=/bin", "BASH_FUNC_old%%=", NULL };
 	const char *next[] = { "PATH=/bin", "BASH_FUNC_old%%=",
-	    "BASH_FUNC_myfn%%=", "BASH_FUNC_other%%=", "HEARTH_STATE=evil",
+	    "BASH_FUNC_myfn%%=myfn () \n{ \n    echo hi\n}\n",
+	    "BASH_FUNC_a-b%%=a-b () \n{ \n    :\n}\n",
+	    "BASH_FUNC_other%%=not a definition", "HEARTH_STATE=evil",
 	    "HEARTH_PROJECT=mine", "HEARTH_NIXTRACE_SO=x",
 	    "PROMPT_COMMAND=echo dev", "PS0=dev> ", "PS1=$ ", NULL };
 	char		 b[512], n[512];
@@ -198,17 +200,27 @@ test_reserved_and_functions(void **state)
 	nl = dump(n, next);
 	envdiff_init(&d);
 	assert_int_equal(envdiff_compute(&d, b, bl, n, nl, &cause), 0);
-	assert_int_equal(d.n, 1);
+	assert_int_equal(d.n, 2);
 	assert_non_null(e = find(&d, "HEARTH_PROJECT"));
 	assert_string_equal(e->value, "mine");
+	/* Kept as the environment holds it, which bash reads back. */
+	assert_non_null(e = find(&d, "BASH_FUNC_myfn%%"));
+	assert_int_equal(e->op, ENVDIFF_SET);
+	assert_string_equal(e->value, "() { \n    echo hi\n}\n");
 	assert_string_equal(d.reserved.data,
 	    "HEARTH_NIXTRACE_SO HEARTH_STATE PROMPT_COMMAND PS0 PS1");
-	assert_string_equal(d.functions.data, "myfn other");
+	/* Not identifiers, or not definitions: named, left out. */
+	assert_string_equal(d.functions.data, "a-b other");
 	envdiff_release(&d);
 	assert_true(envdiff_reserved("HEARTH_TIMEOUT_MS"));
 	assert_true(envdiff_reserved("PROMPT_COMMAND"));
 	assert_false(envdiff_reserved("HEARTH_PROJECT"));
 	assert_false(envdiff_excluded("HEARTH_PROJECT"));
+	assert_true(envdiff_function_key("BASH_FUNC_myfn%%"));
+	assert_false(envdiff_function_key("BASH_FUNC_a-b%%"));
+	assert_false(envdiff_function_key("BASH_FUNC_%%"));
+	assert_false(envdiff_excluded("BASH_FUNC_myfn%%"));
+	assert_true(envdiff_excluded("BASH_VERSINFO"));
 }
 
 static void
