@@ -159,6 +159,20 @@ baseenv_hook(char *const *env, const char *nixdir)
 	return (v);
 }
 
+char **
+baseenv_copy(char *const *env)
+{
+	char	**copy;
+	size_t	  n;
+
+	for (n = 0; env[n] != NULL; n++)
+		;
+	copy = xcalloc(n + 1, sizeof *copy);
+	for (n = 0; env[n] != NULL; n++)
+		copy[n] = xstrdup(env[n]);
+	return (copy);
+}
+
 void
 baseenv_free(char **v)
 {

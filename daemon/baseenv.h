@@ -16,6 +16,8 @@ char	**baseenv_nix(char *const *, const char *);
 char	**baseenv_hook(char *const *, const char *);
 /* The defined PATH for a nix directory, a home and a user name. */
 char	 *baseenv_path(const char *, const char *, const char *);
+/* A copy of an environment vector, and freeing one. */
+char	**baseenv_copy(char *const *);
 void	  baseenv_free(char **);
 
 #endif

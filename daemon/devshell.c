@@ -40,12 +40,7 @@
 #include "settings.h"
 #include "store.h"
 
-/*
- * How a snapshot is made from an evaluation (the base environment, the
- * diff's rules), part of every snapshot's key: snapshots made the old way
- * are evaluated again, never applied. 2: the defined base (baseenv.c),
- * entries appended to PATH-like variables, reserved names.
- */
+/* How snapshots are made (baseenv.c, envdiff.c); part of their key. */
 #define DEVSHELL_SNAPSHOT_FORMAT	"snapshot 2"
 
 struct devshell {

@@ -42,6 +42,7 @@
 #include "hearth/log.h"
 #include "hearth/nix.h"
 #include "hearth/xmalloc.h"
+#include "baseenv.h"
 #include "eval.h"
 #include "job.h"
 #include "readset.h"
@@ -449,30 +450,6 @@ eval_stage_start(struct eval *ev)
 	nix_argv_free(nargv);
 }
 
-static char **
-eval_env_copy(char *const *env)
-{
-	char	**copy;
-	size_t	  n;
-
-	for (n = 0; env[n] != NULL; n++)
-		;
-	copy = xcalloc(n + 1, sizeof *copy);
-	for (n = 0; env[n] != NULL; n++)
-		copy[n] = xstrdup(env[n]);
-	return (copy);
-}
-
-static void
-eval_env_free(char **env)
-{
-	size_t	 i;
-
-	for (i = 0; env[i] != NULL; i++)
-		free(env[i]);
-	free(env);
-}
-
 struct eval *
 eval_start(uv_loop_t *loop, const struct eval_spec *spec, eval_cb cb,
     void *arg, char **cause)
@@ -492,8 +469,8 @@ eval_start(uv_loop_t *loop, const struct eval_spec *spec, eval_cb cb,
 	ev->nix = xstrdup(spec->nix);
 	ev->rcfile = xasprintf("%s/eval-%d-%u.rc", spec->tmpdir,
 	    (int)getpid(), ++seq);
-	ev->env = eval_env_copy(spec->env);
-	ev->hook_env = eval_env_copy(spec->hook_env != NULL ? spec->hook_env :
+	ev->env = baseenv_copy(spec->env);
+	ev->hook_env = baseenv_copy(spec->hook_env != NULL ? spec->hook_env :
 	    spec->env);
 	if (ev->mode == EVAL_DEVENV)
 		ev->readset = readset_new(ev->top, ev->root, ev->shell,
@@ -549,8 +526,8 @@ eval_free(struct eval *ev)
 	free(ev->names);
 	free(ev->rcfile);
 	free(ev->nix);
-	eval_env_free(ev->env);
-	eval_env_free(ev->hook_env);
+	baseenv_free(ev->env);
+	baseenv_free(ev->hook_env);
 	buf_release(&ev->rc);
 	buf_release(&ev->log);
 	buf_release(&ev->hook);

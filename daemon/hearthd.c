@@ -24,7 +24,8 @@
  *     (job, changed).
  *   7 server.c (the transport: knows no request), job.c, generation.c,
  *     store.c, inputs.c, attrs.c, gitindex.c, watcher.c, settings.c.
- *   8 baseenv.c (settings: the environments evaluations start from).
+ *   8 baseenv.c (settings, eval: the environments evaluations start
+ *     from).
  * Each file's interface is its own header (daemon/NAME.h); a file
  * includes only the headers of what it calls.
  */
