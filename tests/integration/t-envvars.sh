@@ -72,6 +72,8 @@ expect_in "status names the exported function, bash's only" \
     "exported functions, bash only: hello_dev" "$out"
 expect_not_in "status does not list the dev shell's HEARTH_ name" \
     "HEARTH_PROJECT" "$out"
+expect_eq "hearth exec: a child bash has the exported function" hello \
+    "$(cd "$T/ws" && hearth exec -- bash -c hello_dev)"
 
 # bash: the user's PATH, prompt command and variable.
 base="$BUILD:/usr/bin:/bin:$T/userbin"
