@@ -113,7 +113,8 @@ export_unload(struct envstate *st, struct envset *set)
 
 /*
  * Apply the snapshot a reply carries, replacing what is applied. Names
- * special in this shell are left out (`hearth status` lists them).
+ * special in this shell, and those no dev shell may set (the prompt's,
+ * hearth's own), are left out (`hearth status` lists them).
  */
 static void
 export_load(const struct shell *sh, struct envstate *st, struct envset *set,
@@ -134,7 +135,9 @@ export_load(const struct shell *sh, struct envstate *st, struct envset *set,
 		return;
 	}
 	for (i = 0; i < all.n; i++) {
-		if (shellname_settable(sh->name, all.entries[i].name))
+		/* Never the user's shell's own, whatever made the snapshot. */
+		if (shellname_settable(sh->name, all.entries[i].name) &&
+		    !envdiff_excluded(all.entries[i].name))
 			envdiff_add(&d, all.entries[i].op, all.entries[i].name,
 			    all.entries[i].value);
 	}
@@ -351,7 +354,9 @@ export_leave(const struct shell *sh, struct buf *out, struct envstate *st,
 	envstate_set_notice(left, "");
 	for (i = 0; i < envset_count(leave); i++) {
 		envset_item(leave, i, &name, &value);
-		sh->set(&undo, name, value);
+		if (shellname_settable(sh->name, name) ||
+		    envdiff_valid_name(name))
+			sh->set(&undo, name, value);
 	}
 	/* Last: cut short, the state still says what is applied. */
 	enc = envstate_encode(left);
@@ -412,7 +417,10 @@ cmd_export_exec(const struct cmd_parsed *p)
 
 	for (i = 0; i < envset_count(set); i++) {
 		envset_item(set, i, &name, &value);
-		sh->set(&out, name, value);
+		/* A function another shell's state undoes: not this one's. */
+		if (shellname_settable(sh->name, name) ||
+		    envdiff_valid_name(name))
+			sh->set(&out, name, value);
 	}
 	if (envstate_changed(st)) {
 		enc = envstate_encode(st);

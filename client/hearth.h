@@ -206,7 +206,7 @@ void		 envstate_apply(struct envstate *, struct envset *,
 		     uint64_t);
 /*
  * The names whose undo depends on their value at the time (the PATH-like
- * ones hearth prepended to), each once: a NULL-terminated array to free,
+ * ones hearth prepended or appended to), each once: a NULL-terminated array to free,
  * of strings the state owns.
  */
 const char	**envstate_prepended(struct envstate *);
@@ -265,6 +265,11 @@ struct shell {
 	 * envdiff keeps out of every dev shell (the unit tests check it).
 	 */
 	const char *const *state_prefixes;
+	/*
+	 * 1 if the shell takes exported bash functions: set gets their
+	 * keys (envdiff_function_key) as well as variables.
+	 */
+	int		 functions;
 	/* Append code that exports name=value (or unsets, value NULL). */
 	void		(*set)(struct buf *, const char *, const char *);
 	/*

@@ -30,6 +30,8 @@
  *   7 server.c (the transport: knows no request), job.c, generation.c,
  *     store.c, inputs.c, attrs.c, gitindex.c, watcher.c, settings.c,
  *     rundir.c.
+ *   8 baseenv.c (settings, eval: the environments evaluations start
+ *     from).
  * Each file's interface is its own header (daemon/NAME.h); a file
  * includes only the headers of what it calls.
  */
@@ -387,7 +389,7 @@ main(int argc, char **argv)
 		cause = NULL;
 	}
 	settings_init(loop, store, statedir);
-	nixprobe_start(loop, settings.nix, settings.base_env);
+	nixprobe_start(loop, settings.nix, settings.nix_env);
 	if (workspace_start(&cause) != 0)
 		fatalx("%s", cause);
 	uv_signal_init(loop, &sig_term);
