@@ -78,7 +78,7 @@ static const char eval_script[] =
 	"  printf '%s\\0' '" EVAL_MARK "' >&3\n"
 	"}\n"
 	"__hearth_dump\n"
-	"source \"$1\"\n"
+	"source \"$1\" 3>&-\n"
 	"if [ -z \"${__hearth_rc_done-}\" ]; then\n"
 	"  echo 'the dev shell rc stopped before its end' >&2; exit 99\n"
 	"fi\n"
@@ -424,6 +424,8 @@ eval_stage_start(struct eval *ev)
 		argv[i] = NULL;
 		eval_out(&js, 0, 1, &ev->hook, EVAL_MAX_HOOK, 1, 0);
 		eval_out(&js, 1, 3, &ev->dump, EVAL_MAX_DUMP, 0, 0);
+		/* A hook's background processes must not hold it open. */
+		js.end_at_exit = 1;
 	}
 	js.nout = 2;
 	js.argv = nargv != NULL ? nix_argv_vector(nargv) : argv;
