@@ -10,7 +10,10 @@
  * until that lands the last good snapshot stays in use
  * (stale-while-revalidate). A failed evaluation keeps the last good
  * snapshot and remembers the inputs it failed on, so that a fix, or going
- * back, is noticed.
+ * back, is noticed. A failure that a later run may not meet (see
+ * eval_transient()) is tried again by itself, a few times, further apart
+ * each time; a deterministic one waits for its inputs, `hearth reload`
+ * or `hearth allow`.
  *
  * A snapshot is applied only while its dev environment is still in the
  * Nix store: each one is rooted by a generation of the shell's profile,
@@ -57,6 +60,8 @@ struct devshell {
 	struct inputs		*failed_inputs;	/* of the failed run */
 	char			 failed_key[HASH_HEX_SIZE];
 	char			*error;
+	unsigned		 retries;	/* of a passing failure */
+	uint64_t		 retry_at;	/* uv_now; 0: none due */
 	int64_t			 last_eval;
 	uint32_t		 last_eval_ms;
 
@@ -66,6 +71,11 @@ struct devshell {
 	int64_t			 eval_started;
 	struct timespec		 eval_start_ts;
 };
+
+/* A passing failure is tried again after 1, 4 and 16 s, then left. */
+#define DEVSHELL_RETRIES	3
+#define DEVSHELL_RETRY_MS	1000
+#define DEVSHELL_RETRY_FACTOR	4
 
 static int	devshell_eval_start(void *);
 static void	devshell_eval_stop(void *);
@@ -240,11 +250,18 @@ devshell_refresh(struct devshell *sh, int urgent)
 		return;
 	}
 	store_snapshot_release(&found);
-	/* Still failing on the same inputs: wait for them to change. */
+	/*
+	 * Still failing on the same inputs: wait for them to change, or
+	 * for the time to try a passing failure again.
+	 */
 	if (sh->failed_inputs != NULL && sh->eval == NULL) {
 		inputs_key(sh->failed_inputs, sh->salt, key);
-		if (strcmp(key, sh->failed_key) == 0)
+		if (strcmp(key, sh->failed_key) != 0)
+			sh->retries = 0;
+		else if (sh->retry_at == 0 ||
+		    uv_now(settings.loop) < sh->retry_at)
 			return;
+		sh->retry_at = 0;
 	}
 	scheduler_want(&devshell_job, sh, urgent);
 }
@@ -298,6 +315,7 @@ devshell_save(struct devshell *sh, struct eval *ev, struct inputs *in)
 	devshell_set_snapshot(sh, &snap);
 	inputs_free(sh->failed_inputs);
 	sh->failed_inputs = NULL;
+	sh->retries = 0;
 	free(sh->error);
 	sh->error = NULL;
 	log_info("%s#%s: snapshot %lld ready (%u ms, %zu variables, %zu "
@@ -362,6 +380,28 @@ devshell_inputs_moved(struct devshell *sh, const struct inputs *found)
 	return (moved);
 }
 
+/* A failure a later run may not meet: try again, a few times. */
+static void
+devshell_retry_later(struct devshell *sh, struct eval *ev)
+{
+	uint64_t	 ms = DEVSHELL_RETRY_MS;
+	unsigned	 i;
+
+	if (!eval_transient(ev) || sh->retries >= DEVSHELL_RETRIES) {
+		sh->retries = 0;
+		return;
+	}
+	for (i = 0; i < sh->retries; i++)
+		ms *= DEVSHELL_RETRY_FACTOR;
+	sh->retries++;
+	sh->retry_at = uv_now(settings.loop) + ms;
+	log_info("%s#%s: a passing failure; trying again in %llu s (%u of "
+	    "%u)", sh->root, sh->name, (unsigned long long)ms / 1000,
+	    sh->retries, DEVSHELL_RETRIES);
+	/* A little late rather than early, when it is not due yet. */
+	scheduler_dirty_after(sh->ws, ms + 20);
+}
+
 static void
 devshell_eval_finished(struct eval *ev, void *arg)
 {
@@ -372,6 +412,7 @@ devshell_eval_finished(struct eval *ev, void *arg)
 
 	sh->eval = NULL;
 	sh->forced = 0;
+	sh->retry_at = 0;
 	in = devshell_new_inputs(sh);
 	inputs_merge(in, sh->ops->base_inputs(sh->ws));
 	inputs_merge(in, eval_inputs(ev));
@@ -410,6 +451,7 @@ devshell_eval_finished(struct eval *ev, void *arg)
 		rec.reason = sh->error;
 		rec.log = (char *)eval_log(ev);
 		store_eval_failed(settings.store, sh->id, &rec);
+		devshell_retry_later(sh, ev);
 	}
 	inputs_free(in);
 	inputs_free(sh->eval_inputs);
@@ -529,9 +571,15 @@ devshell_describe(struct devshell *sh, struct shell_info *info)
 			info->message = xstrdup(sh->snap.notes.data);
 	} else if (sh->eval != NULL || scheduler_busy(&devshell_job, sh))
 		info->state = SHELL_EVALUATING;
-	else if (sh->failed_inputs != NULL) {
+	else if (sh->failed_inputs != NULL && sh->retry_at != 0) {
+		/* A passing failure, tried again soon: wait for that. */
+		info->state = SHELL_EVALUATING;
+		info->message = xasprintf("trying again after: %s",
+		    sh->error ? sh->error : "failed");
+	} else if (sh->failed_inputs != NULL) {
 		info->state = SHELL_FAILED;
-		info->message = xstrdup(sh->error ? sh->error : "failed");
+		info->message = xasprintf("%s %s",
+		    sh->error ? sh->error : "failed", DEVSHELL_HINT);
 	} else
 		info->state = SHELL_EVALUATING;
 }
@@ -550,8 +598,19 @@ devshell_reload(struct devshell *sh)
 	/* Forget the failure, and evaluate even if the snapshot is current. */
 	inputs_free(sh->failed_inputs);
 	sh->failed_inputs = NULL;
+	sh->retries = 0;
+	sh->retry_at = 0;
 	sh->forced = 1;
 	scheduler_want(&devshell_job, sh, 1);
+}
+
+void
+devshell_unfail(struct devshell *sh)
+{
+	inputs_free(sh->failed_inputs);
+	sh->failed_inputs = NULL;
+	sh->retries = 0;
+	sh->retry_at = 0;
 }
 
 int

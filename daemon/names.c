@@ -4,8 +4,11 @@
  * only) whenever flake.nix or flake.lock change; each listing is kept
  * under the key of those two files, in the store for the next start and
  * in a small cache in memory, so that a lock switched back needs no Nix
- * call. A listing that failed is tried again only once the files change.
- * When a listing ends, the owner is told, and makes the shells.
+ * call. A listing that failed is tried again once any file it could have
+ * read changes (the listing is not traced: every file git tracks in the
+ * flake's repository, and the set of them, or the whole tree outside
+ * git), on `hearth reload` and on `hearth allow`. When a listing ends,
+ * the owner is told, and makes the shells.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +19,7 @@
 #include "hearth/path.h"
 #include "hearth/xmalloc.h"
 #include "eval.h"
+#include "gitindex.h"
 #include "inputs.h"
 #include "names.h"
 #include "scheduler.h"
@@ -41,7 +45,9 @@ struct names {
 	unsigned		 nlisted;	/* next slot to replace */
 	struct eval		*list;		/* listing the names */
 	char			 list_key[HASH_HEX_SIZE]; /* key it lists */
+	struct inputs		*list_inputs;	/* what it could read */
 	char			*error;
+	struct inputs		*failed_inputs;	/* of the failed listing */
 };
 
 static int	names_list_start(void *);
@@ -152,6 +158,8 @@ names_free(struct names *n)
 	for (i = 0; i < NAMES_CACHE; i++)
 		buf_release(&n->listed[i].names);
 	free(n->error);
+	inputs_free(n->list_inputs);
+	inputs_free(n->failed_inputs);
 	free(n->root);
 	free(n->top);
 	free(n);
@@ -204,6 +212,31 @@ names_key_now(struct names *n, char key[HASH_HEX_SIZE])
 	inputs_free(in);
 }
 
+/* Forget a failed listing, so that the next refresh lists again. */
+static void
+names_unfail(struct names *n)
+{
+	free(n->error);
+	n->error = NULL;
+	inputs_free(n->failed_inputs);
+	n->failed_inputs = NULL;
+}
+
+/* 1 if a failed listing's files are as they were when it started. */
+static int
+names_still_failing(struct names *n)
+{
+	struct buf	 b = BUF_INIT;
+	int		 same;
+
+	if (n->failed_inputs == NULL)
+		return (n->error != NULL);
+	inputs_changed(n->failed_inputs, n->root, &b);
+	same = b.len == 0;
+	buf_release(&b);
+	return (same);
+}
+
 int
 names_refresh(struct names *n)
 {
@@ -211,18 +244,41 @@ names_refresh(struct names *n)
 	char			 key[HASH_HEX_SIZE];
 
 	names_key_now(n, key);
-	if (strcmp(key, n->key) == 0 && (n->names != NULL ||
-	    n->error != NULL || scheduler_busy(&names_job, n)))
-		return (0);
+	if (strcmp(key, n->key) == 0) {
+		if (scheduler_busy(&names_job, n))
+			return (0);
+		if (n->error != NULL && !names_still_failing(n)) {
+			/* A file the failed listing could read changed. */
+			names_unfail(n);
+			scheduler_want(&names_job, n, 0);
+			return (0);
+		}
+		if (n->names != NULL || n->error != NULL)
+			return (0);
+	}
 	memcpy(n->key, key, sizeof key);
-	free(n->error);
-	n->error = NULL;
+	names_unfail(n);
 	if ((cached = names_cached(n, key)) == NULL) {
 		scheduler_want(&names_job, n, 0);
 		return (0);
 	}
 	names_set(n, cached->data, cached->len);
 	return (1);
+}
+
+void
+names_reload(struct names *n)
+{
+	if (n->error == NULL && n->names != NULL)
+		return;
+	names_unfail(n);
+	scheduler_want(&names_job, n, 1);
+}
+
+void
+names_inputs(const struct names *n, struct inputs *in)
+{
+	inputs_merge(in, n->failed_inputs);
 }
 
 void
@@ -256,6 +312,10 @@ names_listed(struct eval *ev, void *arg)
 		if (current) {
 			free(n->error);
 			n->error = xstrdup(eval_reason(ev));
+			/* Watch what it could have read, as it was then. */
+			inputs_free(n->failed_inputs);
+			n->failed_inputs = n->list_inputs;
+			n->list_inputs = NULL;
 		}
 	} else if (n->ops->trusted(n->owner)) {
 		names = eval_names(ev);
@@ -263,8 +323,7 @@ names_listed(struct eval *ev, void *arg)
 			buf_add(&b, names[i], strlen(names[i]) + 1);
 		names_remember(n, n->list_key, &b);
 		if (current) {
-			free(n->error);
-			n->error = NULL;
+			names_unfail(n);
 			names_set(n, b.data, b.len);
 			if (store_workspace_set_names(settings.store, n->id,
 			    &b, n->key) != 0)
@@ -274,9 +333,45 @@ names_listed(struct eval *ev, void *arg)
 		log_info("%s: %zu devShells", n->root, i);
 	}
 	buf_release(&b);
+	inputs_free(n->list_inputs);
+	n->list_inputs = NULL;
 	eval_free(ev);
 	n->ops->listed(n->owner);
 	scheduler_done(&names_job, n);
+}
+
+/* A path git tracks: the listing could have read it. */
+static void
+names_tracked(const char *path, void *arg)
+{
+	inputs_add(arg, path);
+}
+
+/*
+ * What a listing could read, recorded before it runs: flake.nix and
+ * flake.lock, every file git tracks and the set of them (Nix sees no
+ * other), or, outside git, the whole tree.
+ */
+static struct inputs *
+names_could_read(struct names *n)
+{
+	struct inputs	*in = inputs_new();
+	char		*p;
+
+	inputs_set_top(in, n->top);
+	p = path_join(n->root, PATH_FLAKE);
+	inputs_add(in, p);
+	free(p);
+	p = path_join(n->root, PATH_LOCK);
+	inputs_add(in, p);
+	free(p);
+	if (gitindex_each(n->top, names_tracked, in) == 0)
+		inputs_add_kind(in, n->top, INPUTS_TRACKED);
+	else
+		inputs_add(in, n->top);
+	inputs_prune_trees(in);
+	inputs_record(in);
+	return (in);
 }
 
 /* List the devShell names with Nix (from the scheduler). */
@@ -299,6 +394,8 @@ names_list_start(void *arg)
 	spec.env = settings.base_env;
 	spec.timeout_sec = settings.timeout_sec;
 	memcpy(n->list_key, n->key, sizeof n->list_key);
+	inputs_free(n->list_inputs);
+	n->list_inputs = names_could_read(n);
 	n->list = eval_start(settings.loop, &spec, names_listed, n, &cause);
 	if (n->list == NULL) {
 		log_warnx("%s: %s", n->root, cause);
