@@ -543,44 +543,18 @@ eval_ok(struct eval *ev)
 	return (ev->ok);
 }
 
-/*
- * What Nix says of a fault outside the flake, which a later run may not
- * meet: a builder killed by a signal (the OOM killer, a reboot), the
- * store or its database busy, locked or failing, the daemon or the
- * network away. Any other error is the flake's, and comes back alike.
- */
-static const char *const eval_passing[] = {
-	"due to signal",
-	"killed by signal",
-	"is busy",
-	"database is locked",
-	"Input/output error",
-	"No space left on device",
-	"cannot connect to socket",
-	"Connection reset by peer",
-	"unable to download",
-};
-
 int
 eval_transient(struct eval *ev)
 {
-	const char	*log = ev->log.data != NULL ? ev->log.data : "";
-	size_t		 i;
-
 	if (ev->ok || ev->cancelled || ev->reason == NULL)
 		return (0);
 	/* A deadline passes only while Nix waited on someone else's lock. */
 	if (ev->timed_out)
-		return (strstr(log, "waiting for lock") != NULL ||
-		    strstr(log, "waiting for the big garbage") != NULL);
+		return (nix_log_lock_wait(ev->log.data, ev->log.len));
 	/* Killed, but not by hearth: a cap is no accident. */
 	if (ev->signal != 0 && strstr(ev->reason, "wrote more") == NULL)
 		return (1);
-	for (i = 0; i < sizeof eval_passing / sizeof *eval_passing; i++) {
-		if (strstr(ev->reason, eval_passing[i]) != NULL)
-			return (1);
-	}
-	return (0);
+	return (nix_error_passing(ev->reason));
 }
 
 int
