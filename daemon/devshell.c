@@ -61,7 +61,6 @@ struct devshell {
 	char			 failed_key[HASH_HEX_SIZE];
 	char			*error;
 	unsigned		 retries;	/* of a passing failure */
-	uint64_t		 retry_at;	/* uv_now; 0: none due */
 	int64_t			 last_eval;
 	uint32_t		 last_eval_ms;
 
@@ -251,17 +250,14 @@ devshell_refresh(struct devshell *sh, int urgent)
 	}
 	store_snapshot_release(&found);
 	/*
-	 * Still failing on the same inputs: wait for them to change, or
-	 * for the time to try a passing failure again.
+	 * Still failing on the same inputs: wait for them to change (a
+	 * passing failure's retry is the scheduler's, already asked for).
 	 */
 	if (sh->failed_inputs != NULL && sh->eval == NULL) {
 		inputs_key(sh->failed_inputs, sh->salt, key);
-		if (strcmp(key, sh->failed_key) != 0)
-			sh->retries = 0;
-		else if (sh->retry_at == 0 ||
-		    uv_now(settings.loop) < sh->retry_at)
+		if (strcmp(key, sh->failed_key) == 0)
 			return;
-		sh->retry_at = 0;
+		sh->retries = 0;
 	}
 	scheduler_want(&devshell_job, sh, urgent);
 }
@@ -394,12 +390,10 @@ devshell_retry_later(struct devshell *sh, struct eval *ev)
 	for (i = 0; i < sh->retries; i++)
 		ms *= DEVSHELL_RETRY_FACTOR;
 	sh->retries++;
-	sh->retry_at = uv_now(settings.loop) + ms;
 	log_info("%s#%s: a passing failure; trying again in %llu s (%u of "
 	    "%u)", sh->root, sh->name, (unsigned long long)ms / 1000,
 	    sh->retries, DEVSHELL_RETRIES);
-	/* A little late rather than early, when it is not due yet. */
-	scheduler_dirty_after(sh->ws, ms + 20);
+	scheduler_want_after(&devshell_job, sh, ms);
 }
 
 static void
@@ -412,7 +406,6 @@ devshell_eval_finished(struct eval *ev, void *arg)
 
 	sh->eval = NULL;
 	sh->forced = 0;
-	sh->retry_at = 0;
 	in = devshell_new_inputs(sh);
 	inputs_merge(in, sh->ops->base_inputs(sh->ws));
 	inputs_merge(in, eval_inputs(ev));
@@ -569,14 +562,15 @@ devshell_describe(struct devshell *sh, struct shell_info *info)
 		info->state = SHELL_READY;
 		if (sh->snap.notes.len != 0)
 			info->message = xstrdup(sh->snap.notes.data);
-	} else if (sh->eval != NULL || scheduler_busy(&devshell_job, sh))
+	} else if (sh->eval != NULL || scheduler_busy(&devshell_job, sh)) {
 		info->state = SHELL_EVALUATING;
-	else if (sh->failed_inputs != NULL && sh->retry_at != 0) {
-		/* A passing failure, tried again soon: wait for that. */
-		info->state = SHELL_EVALUATING;
-		info->message = xasprintf("trying again after: %s",
-		    sh->error ? sh->error : "failed");
-	} else if (sh->failed_inputs != NULL) {
+		/* A passing failure, tried again soon. */
+		if (sh->eval == NULL && sh->failed_inputs != NULL &&
+		    sh->retries != 0)
+			info->message = xasprintf("trying again after: %s",
+			    sh->error ? sh->error : "failed");
+	}
+	else if (sh->failed_inputs != NULL) {
 		info->state = SHELL_FAILED;
 		info->message = xasprintf("%s %s",
 		    sh->error ? sh->error : "failed", DEVSHELL_HINT);
@@ -599,7 +593,6 @@ devshell_reload(struct devshell *sh)
 	inputs_free(sh->failed_inputs);
 	sh->failed_inputs = NULL;
 	sh->retries = 0;
-	sh->retry_at = 0;
 	sh->forced = 1;
 	scheduler_want(&devshell_job, sh, 1);
 }
@@ -610,7 +603,6 @@ devshell_unfail(struct devshell *sh)
 	inputs_free(sh->failed_inputs);
 	sh->failed_inputs = NULL;
 	sh->retries = 0;
-	sh->retry_at = 0;
 }
 
 int

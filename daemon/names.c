@@ -7,7 +7,9 @@
  * call. A listing that failed is tried again once any file it could have
  * read changes (the listing is not traced: every file git tracks in the
  * flake's repository, and the set of them, or the whole tree outside
- * git), on `hearth reload` and on `hearth allow`. When a listing ends,
+ * git), on `hearth reload` and on `hearth allow`; one that failed of a
+ * passing fault (eval_transient()) is tried again by itself, a few times,
+ * meanwhile still listing. When a listing ends,
  * the owner is told, and makes the shells.
  */
 #include <stdlib.h>
@@ -28,6 +30,8 @@
 
 /* Name lists remembered per flake.nix and flake.lock, for switching back. */
 #define NAMES_CACHE	8
+/* A listing that failed of a passing fault: again after 1, 4 and 16 s. */
+#define NAMES_RETRIES	3
 
 struct names {
 	int64_t			 id;
@@ -48,6 +52,7 @@ struct names {
 	struct inputs		*list_inputs;	/* what it could read */
 	char			*error;
 	struct inputs		*failed_inputs;	/* of the failed listing */
+	unsigned		 retries;	/* of a passing failure */
 };
 
 static int	names_list_start(void *);
@@ -216,6 +221,7 @@ names_key_now(struct names *n, char key[HASH_HEX_SIZE])
 static void
 names_unfail(struct names *n)
 {
+	n->retries = 0;
 	free(n->error);
 	n->error = NULL;
 	inputs_free(n->failed_inputs);
@@ -269,10 +275,12 @@ names_refresh(struct names *n)
 void
 names_reload(struct names *n)
 {
-	if (n->error == NULL && n->names != NULL)
-		return;
-	names_unfail(n);
-	scheduler_want(&names_job, n, 1);
+	/* Failed: list again now. Waiting (a retry): now, not later. */
+	if (n->error != NULL) {
+		names_unfail(n);
+		scheduler_want(&names_job, n, 1);
+	} else if (n->list == NULL && scheduler_busy(&names_job, n))
+		scheduler_want(&names_job, n, 1);
 }
 
 void
@@ -309,7 +317,16 @@ names_listed(struct eval *ev, void *arg)
 	if (!eval_ok(ev)) {
 		log_warnx("%s: cannot list its devShells: %s", n->root,
 		    eval_reason(ev));
-		if (current) {
+		if (current && eval_transient(ev) &&
+		    n->retries < NAMES_RETRIES) {
+			/* A passing fault: again soon, still listing. */
+			n->retries++;
+			log_info("%s: trying the listing again in %u s",
+			    n->root, 1U << (2 * (n->retries - 1)));
+			scheduler_want_after(&names_job, n,
+			    1000ULL << (2 * (n->retries - 1)));
+		} else if (current) {
+			n->retries = 0;
 			free(n->error);
 			n->error = xstrdup(eval_reason(ev));
 			/* Watch what it could have read, as it was then. */

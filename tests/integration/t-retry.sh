@@ -9,15 +9,19 @@ it_setup
 # A nix whose print-dev-env is killed by SIGKILL while $T/kills counts
 # down (as the OOM killer would): a fault real Nix is not made to have.
 real=$(command -v nix)
+# The same for the listing of the devShells while $T/list-kills does.
 echo 0 > "$T/kills"
+echo 0 > "$T/list-kills"
 cat > "$T/kill-nix" <<EOF
 #!/bin/sh
 for a; do
 	case \$a in
-	print-dev-env)
-		n=\$(cat "$T/kills")
+	print-dev-env|eval)
+		f=$T/kills
+		[ "\$a" = eval ] && f=$T/list-kills
+		n=\$(cat "\$f")
 		if [ "\$n" -gt 0 ]; then
-			echo \$((n - 1)) > "$T/kills"
+			echo \$((n - 1)) > "\$f"
 			kill -9 \$\$
 		fi ;;
 	esac
@@ -37,6 +41,14 @@ expect_eq "killed once, ready on a retry" fixture-value \
 check "the daemon said it would try again" \
     wait_log "$T/once#default: a passing failure; trying again"
 expect_eq "two evaluations" 2 "$(evals "$T/once" default)"
+
+# The listing killed once: listed again, and ready.
+fixture basic "$T/list" >/dev/null
+echo 1 > "$T/list-kills"
+hearth allow "$T/list" >/dev/null
+wait_ready "$T/list"
+check "the listing was tried again" \
+    wait_log "$T/list: trying the listing again"
 
 # 2. Killed every time: three retries, then a failure naming what to run.
 fixture basic "$T/always" >/dev/null
