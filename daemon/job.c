@@ -18,6 +18,7 @@
  * writing. A kill (deadline, cancel, overflow) takes the whole group,
  * the session, and every descendant still linked to the child.
  */
+#include <sys/ioctl.h>
 #include <sys/queue.h>
 
 #include <ctype.h>
@@ -292,8 +293,8 @@ job_read(uv_stream_t *s, ssize_t n, const uv_buf_t *b)
 }
 
 /*
- * The process has exited, so all it wrote is in the pipe: read it now,
- * up to what is there (the pipe is non-blocking), or to its end.
+ * The process has exited, so all it wrote is in the pipe: read what is
+ * there now, and no more, since what it left running may write on.
  */
 static void
 job_drain(struct job_pipe *p)
@@ -301,22 +302,20 @@ job_drain(struct job_pipe *p)
 	char		 data[65536];
 	uv_os_fd_t	 fd;
 	ssize_t		 n;
+	int		 avail;
 
-	if (p->closed || uv_fileno((uv_handle_t *)&p->pipe, &fd) != 0)
+	if (p->closed || uv_fileno((uv_handle_t *)&p->pipe, &fd) != 0 ||
+	    ioctl(fd, FIONREAD, &avail) == -1)
 		return;
-	for (;;) {
-		n = read(fd, data, sizeof data);
-		if (n > 0) {
-			job_take(p, data, n);
-			if (p->closed)
-				return;
-			continue;
-		}
+	while (avail > 0 && !p->closed) {
+		n = read(fd, data, (size_t)avail < sizeof data ?
+		    (size_t)avail : sizeof data);
 		if (n == -1 && errno == EINTR)
 			continue;
-		if (n == 0 || (errno != EAGAIN && errno != EWOULDBLOCK))
-			job_pipe_close(p);
-		return;
+		if (n <= 0)
+			return;
+		job_take(p, data, n);
+		avail -= n;
 	}
 }
 
