@@ -12,8 +12,11 @@
  * meanwhile still listing. When a listing ends,
  * the owner is told, and makes the shells.
  */
+#include <sys/stat.h>
+
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "hearth/buf.h"
 #include "hearth/hash.h"
@@ -49,7 +52,7 @@ struct names {
 	unsigned		 nlisted;	/* next slot to replace */
 	struct eval		*list;		/* listing the names */
 	char			 list_key[HASH_HEX_SIZE]; /* key it lists */
-	struct inputs		*list_inputs;	/* what it could read */
+	struct timespec		 list_start;	/* when it started */
 	char			*error;
 	struct inputs		*failed_inputs;	/* of the failed listing */
 	unsigned		 retries;	/* of a passing failure */
@@ -163,7 +166,6 @@ names_free(struct names *n)
 	for (i = 0; i < NAMES_CACHE; i++)
 		buf_release(&n->listed[i].names);
 	free(n->error);
-	inputs_free(n->list_inputs);
 	inputs_free(n->failed_inputs);
 	free(n->root);
 	free(n->top);
@@ -302,61 +304,6 @@ names_cancel(struct names *n)
 		eval_cancel(n->list);
 }
 
-static void
-names_listed(struct eval *ev, void *arg)
-{
-	struct names	*n = arg;
-	struct buf	 b = BUF_INIT;
-	char *const	*names;
-	size_t		 i;
-	int		 current;
-
-	n->list = NULL;
-	/* The files moved on while it ran: a new listing is queued. */
-	current = strcmp(n->list_key, n->key) == 0;
-	if (!eval_ok(ev)) {
-		log_warnx("%s: cannot list its devShells: %s", n->root,
-		    eval_reason(ev));
-		if (current && eval_transient(ev) &&
-		    n->retries < NAMES_RETRIES) {
-			/* A passing fault: again soon, still listing. */
-			n->retries++;
-			log_info("%s: trying the listing again in %u s",
-			    n->root, 1U << (2 * (n->retries - 1)));
-			scheduler_want_after(&names_job, n,
-			    1000ULL << (2 * (n->retries - 1)));
-		} else if (current) {
-			n->retries = 0;
-			free(n->error);
-			n->error = xstrdup(eval_reason(ev));
-			/* Watch what it could have read, as it was then. */
-			inputs_free(n->failed_inputs);
-			n->failed_inputs = n->list_inputs;
-			n->list_inputs = NULL;
-		}
-	} else if (n->ops->trusted(n->owner)) {
-		names = eval_names(ev);
-		for (i = 0; names[i] != NULL; i++)
-			buf_add(&b, names[i], strlen(names[i]) + 1);
-		names_remember(n, n->list_key, &b);
-		if (current) {
-			names_unfail(n);
-			names_set(n, b.data, b.len);
-			if (store_workspace_set_names(settings.store, n->id,
-			    &b, n->key) != 0)
-				log_warnx("%s: cannot store its devShell "
-				    "names", n->root);
-		}
-		log_info("%s: %zu devShells", n->root, i);
-	}
-	buf_release(&b);
-	inputs_free(n->list_inputs);
-	n->list_inputs = NULL;
-	eval_free(ev);
-	n->ops->listed(n->owner);
-	scheduler_done(&names_job, n);
-}
-
 /* A path git tracks: the listing could have read it. */
 static void
 names_tracked(const char *path, void *arg)
@@ -365,9 +312,9 @@ names_tracked(const char *path, void *arg)
 }
 
 /*
- * What a listing could read, recorded before it runs: flake.nix and
- * flake.lock, every file git tracks and the set of them (Nix sees no
- * other), or, outside git, the whole tree.
+ * What a listing could read: flake.nix and flake.lock, every file git
+ * tracks and the set of them (Nix sees no other), or, outside git, the
+ * whole tree. Made only when one fails, since that is a walk.
  */
 static struct inputs *
 names_could_read(struct names *n)
@@ -391,6 +338,91 @@ names_could_read(struct names *n)
 	return (in);
 }
 
+/*
+ * Written at or after t? Nanoseconds tell; a filesystem that keeps whole
+ * seconds only cannot, so the start's second counts as after.
+ */
+static int
+names_after(const struct timespec *m, const struct timespec *t)
+{
+	if (m->tv_sec != t->tv_sec)
+		return (m->tv_sec > t->tv_sec);
+	return (m->tv_nsec == 0 || m->tv_nsec >= t->tv_nsec);
+}
+
+/*
+ * A listing failed for good: keep why, and what it could read, to list
+ * again when any of that changes. A file written while it ran may hold
+ * the fix already: then list again, once the clock has moved on.
+ */
+static void
+names_failed(struct names *n, const char *reason)
+{
+	struct stat	 st;
+	size_t		 i;
+
+	names_unfail(n);
+	n->failed_inputs = names_could_read(n);
+	for (i = 0; i < inputs_count(n->failed_inputs); i++) {
+		if (stat(inputs_path(n->failed_inputs, i), &st) == 0 &&
+		    (names_after(&st.st_mtim, &n->list_start) ||
+		    names_after(&st.st_ctim, &n->list_start))) {
+			log_info("%s: files were written while listing; "
+			    "listing again", n->root);
+			names_unfail(n);
+			scheduler_want_after(&names_job, n, 1050);
+			return;
+		}
+	}
+	n->error = xstrdup(reason);
+}
+
+static void
+names_listed(struct eval *ev, void *arg)
+{
+	struct names	*n = arg;
+	struct buf	 b = BUF_INIT;
+	char *const	*names;
+	size_t		 i;
+	int		 current;
+
+	n->list = NULL;
+	/* The files moved on while it ran: a new listing is queued. */
+	current = strcmp(n->list_key, n->key) == 0;
+	if (!eval_ok(ev)) {
+		log_warnx("%s: cannot list its devShells: %s", n->root,
+		    eval_reason(ev));
+		if (current && eval_transient(ev) &&
+		    n->retries < NAMES_RETRIES) {
+			/* A passing fault: again soon, still listing. */
+			n->retries++;
+			log_info("%s: trying the listing again in %u s",
+			    n->root, 1U << (2 * (n->retries - 1)));
+			scheduler_want_after(&names_job, n,
+			    1000ULL << (2 * (n->retries - 1)));
+		} else if (current)
+			names_failed(n, eval_reason(ev));
+	} else if (n->ops->trusted(n->owner)) {
+		names = eval_names(ev);
+		for (i = 0; names[i] != NULL; i++)
+			buf_add(&b, names[i], strlen(names[i]) + 1);
+		names_remember(n, n->list_key, &b);
+		if (current) {
+			names_unfail(n);
+			names_set(n, b.data, b.len);
+			if (store_workspace_set_names(settings.store, n->id,
+			    &b, n->key) != 0)
+				log_warnx("%s: cannot store its devShell "
+				    "names", n->root);
+		}
+		log_info("%s: %zu devShells", n->root, i);
+	}
+	buf_release(&b);
+	eval_free(ev);
+	n->ops->listed(n->owner);
+	scheduler_done(&names_job, n);
+}
+
 /* List the devShell names with Nix (from the scheduler). */
 static int
 names_list_start(void *arg)
@@ -411,8 +443,7 @@ names_list_start(void *arg)
 	spec.env = settings.base_env;
 	spec.timeout_sec = settings.timeout_sec;
 	memcpy(n->list_key, n->key, sizeof n->list_key);
-	inputs_free(n->list_inputs);
-	n->list_inputs = names_could_read(n);
+	clock_gettime(CLOCK_REALTIME, &n->list_start);
 	n->list = eval_start(settings.loop, &spec, names_listed, n, &cause);
 	if (n->list == NULL) {
 		log_warnx("%s: %s", n->root, cause);
