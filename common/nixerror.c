@@ -306,3 +306,50 @@ nix_error_lock_outdated(const char *out, size_t len)
 	free(msg);
 	return (r);
 }
+
+/*
+ * What Nix says of a fault outside the flake, which a later run may not
+ * meet: a builder killed by a signal (the OOM killer, a reboot), the
+ * store or its database busy, locked or failing, the daemon or the
+ * network away. Any other error is the flake's, and comes back alike.
+ */
+static const char *const nix_passing[] = {
+	"due to signal",		/* builder ... failed due to signal 9 */
+	"killed by signal",
+	"is busy",			/* SQLite database '...' is busy */
+	"database is locked",
+	"Input/output error",
+	"No space left on device",
+	"cannot connect to socket",	/* the Nix daemon */
+	"Connection reset by peer",
+	"unable to download",
+};
+
+int
+nix_error_passing(const char *msg)
+{
+	size_t	 i;
+
+	for (i = 0; msg != NULL && i < sizeof nix_passing /
+	    sizeof *nix_passing; i++) {
+		if (strstr(msg, nix_passing[i]) != NULL)
+			return (1);
+	}
+	return (0);
+}
+
+int
+nix_log_lock_wait(const char *out, size_t len)
+{
+	static const char *const waits[] = {
+		"waiting for lock on ",
+		"waiting for the big garbage collector lock",
+	};
+	size_t	 i;
+
+	for (i = 0; out != NULL && i < sizeof waits / sizeof *waits; i++) {
+		if (memmem(out, len, waits[i], strlen(waits[i])) != NULL)
+			return (1);
+	}
+	return (0);
+}

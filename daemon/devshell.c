@@ -10,7 +10,10 @@
  * until that lands the last good snapshot stays in use
  * (stale-while-revalidate). A failed evaluation keeps the last good
  * snapshot and remembers the inputs it failed on, so that a fix, or going
- * back, is noticed.
+ * back, is noticed. A failure that a later run may not meet (see
+ * eval_transient()) is tried again by itself, a few times, further apart
+ * each time; a deterministic one waits for its inputs, `hearth reload`
+ * or `hearth allow`.
  *
  * A snapshot is applied only while its dev environment is still in the
  * Nix store: each one is rooted by a generation of the shell's profile,
@@ -60,6 +63,7 @@ struct devshell {
 	struct inputs		*failed_inputs;	/* of the failed run */
 	char			 failed_key[HASH_HEX_SIZE];
 	char			*error;
+	unsigned		 retries;	/* of a passing failure */
 	int64_t			 last_eval;
 	uint32_t		 last_eval_ms;
 
@@ -69,6 +73,11 @@ struct devshell {
 	int64_t			 eval_started;
 	struct timespec		 eval_start_ts;
 };
+
+/* A passing failure is tried again after 1, 4 and 16 s, then left. */
+#define DEVSHELL_RETRIES	3
+#define DEVSHELL_RETRY_MS	1000
+#define DEVSHELL_RETRY_FACTOR	4
 
 static int	devshell_eval_start(void *);
 static void	devshell_eval_stop(void *);
@@ -243,11 +252,15 @@ devshell_refresh(struct devshell *sh, int urgent)
 		return;
 	}
 	store_snapshot_release(&found);
-	/* Still failing on the same inputs: wait for them to change. */
+	/*
+	 * Still failing on the same inputs: wait for them to change (a
+	 * passing failure's retry is the scheduler's, already asked for).
+	 */
 	if (sh->failed_inputs != NULL && sh->eval == NULL) {
 		inputs_key(sh->failed_inputs, sh->salt, key);
 		if (strcmp(key, sh->failed_key) == 0)
 			return;
+		sh->retries = 0;
 	}
 	scheduler_want(&devshell_job, sh, urgent);
 }
@@ -301,6 +314,7 @@ devshell_save(struct devshell *sh, struct eval *ev, struct inputs *in)
 	devshell_set_snapshot(sh, &snap);
 	inputs_free(sh->failed_inputs);
 	sh->failed_inputs = NULL;
+	sh->retries = 0;
 	free(sh->error);
 	sh->error = NULL;
 	log_info("%s#%s: snapshot %lld ready (%u ms, %zu variables, %zu "
@@ -365,6 +379,26 @@ devshell_inputs_moved(struct devshell *sh, const struct inputs *found)
 	return (moved);
 }
 
+/* A failure a later run may not meet: try again, a few times. */
+static void
+devshell_retry_later(struct devshell *sh, struct eval *ev)
+{
+	uint64_t	 ms = DEVSHELL_RETRY_MS;
+	unsigned	 i;
+
+	if (!eval_transient(ev) || sh->retries >= DEVSHELL_RETRIES) {
+		sh->retries = 0;
+		return;
+	}
+	for (i = 0; i < sh->retries; i++)
+		ms *= DEVSHELL_RETRY_FACTOR;
+	sh->retries++;
+	log_info("%s#%s: a passing failure; trying again in %llu s (%u of "
+	    "%u)", sh->root, sh->name, (unsigned long long)ms / 1000,
+	    sh->retries, DEVSHELL_RETRIES);
+	scheduler_want_after(&devshell_job, sh, ms);
+}
+
 static void
 devshell_eval_finished(struct eval *ev, void *arg)
 {
@@ -413,6 +447,7 @@ devshell_eval_finished(struct eval *ev, void *arg)
 		rec.reason = sh->error;
 		rec.log = (char *)eval_log(ev);
 		store_eval_failed(settings.store, sh->id, &rec);
+		devshell_retry_later(sh, ev);
 	}
 	inputs_free(in);
 	inputs_free(sh->eval_inputs);
@@ -531,11 +566,18 @@ devshell_describe(struct devshell *sh, struct shell_info *info)
 		info->state = SHELL_READY;
 		if (sh->snap.notes.len != 0)
 			info->message = xstrdup(sh->snap.notes.data);
-	} else if (sh->eval != NULL || scheduler_busy(&devshell_job, sh))
+	} else if (sh->eval != NULL || scheduler_busy(&devshell_job, sh)) {
 		info->state = SHELL_EVALUATING;
+		/* A passing failure, tried again soon. */
+		if (sh->eval == NULL && sh->failed_inputs != NULL &&
+		    sh->retries != 0)
+			info->message = xasprintf("trying again after: %s",
+			    sh->error ? sh->error : "failed");
+	}
 	else if (sh->failed_inputs != NULL) {
 		info->state = SHELL_FAILED;
-		info->message = xstrdup(sh->error ? sh->error : "failed");
+		info->message = xasprintf("%s %s",
+		    sh->error ? sh->error : "failed", DEVSHELL_HINT);
 	} else
 		info->state = SHELL_EVALUATING;
 }
@@ -554,8 +596,17 @@ devshell_reload(struct devshell *sh)
 	/* Forget the failure, and evaluate even if the snapshot is current. */
 	inputs_free(sh->failed_inputs);
 	sh->failed_inputs = NULL;
+	sh->retries = 0;
 	sh->forced = 1;
 	scheduler_want(&devshell_job, sh, 1);
+}
+
+void
+devshell_unfail(struct devshell *sh)
+{
+	inputs_free(sh->failed_inputs);
+	sh->failed_inputs = NULL;
+	sh->retries = 0;
 }
 
 int

@@ -67,6 +67,10 @@ void		 shell_info_release(struct shell_info *);
 void		 devshell_inputs(struct devshell *, struct inputs *);
 /* Evaluate again now, whatever the inputs say (`hearth reload`). */
 void		 devshell_reload(struct devshell *);
+/* Forget a failure, so that the next refresh evaluates (hearth allow). */
+void		 devshell_unfail(struct devshell *);
+/* What a failure's message tells the user to run. */
+#define DEVSHELL_HINT	"(`hearth log` shows why; `hearth reload` tries again)"
 /* Append the last evaluation's record and Nix's output; 0 if none. */
 int		 devshell_log(struct devshell *, struct buf *);
 /* The shell's snapshot was applied by a client: keep it warm and rooted. */

@@ -87,7 +87,7 @@ static const char eval_script[] =
 	"  printf '%s\\0' '" EVAL_MARK "' >&3\n"
 	"}\n"
 	"__hearth_dump\n"
-	"source \"$1\"\n"
+	"source \"$1\" 3>&-\n"
 	"if [ -z \"${__hearth_rc_done-}\" ]; then\n"
 	"  echo 'the dev shell rc stopped before its end' >&2; exit 99\n"
 	"fi\n"
@@ -124,6 +124,7 @@ struct eval {
 	int64_t		 status;
 	int		 signal;
 	int		 cancelled;
+	int		 timed_out;
 	uint64_t	 started;
 	uint64_t	 timeout_ms;	/* for the whole evaluation */
 
@@ -250,6 +251,7 @@ eval_stage_done(const struct job_result *r, void *arg)
 	else if (ev->cancelled)
 		eval_fail(ev, "evaluation cancelled");
 	else if (r->timed_out) {
+		ev->timed_out = 1;
 		log_warnx("%s#%s: evaluation timed out", ev->root, ev->shell);
 		eval_fail(ev, "evaluation timed out; its processes were "
 		    "killed");
@@ -434,6 +436,8 @@ eval_stage_start(struct eval *ev)
 		argv[i] = NULL;
 		eval_out(&js, 0, 1, &ev->hook, EVAL_MAX_HOOK, 1, 0);
 		eval_out(&js, 1, 3, &ev->dump, EVAL_MAX_DUMP, 0, 0);
+		/* A hook's background processes must not hold it open. */
+		js.end_at_exit = 1;
 	}
 	js.nout = 2;
 	js.argv = nargv != NULL ? nix_argv_vector(nargv) : argv;
@@ -543,6 +547,20 @@ int
 eval_ok(struct eval *ev)
 {
 	return (ev->ok);
+}
+
+int
+eval_transient(struct eval *ev)
+{
+	if (ev->ok || ev->cancelled || ev->reason == NULL)
+		return (0);
+	/* A deadline passes only while Nix waited on someone else's lock. */
+	if (ev->timed_out)
+		return (nix_log_lock_wait(ev->log.data, ev->log.len));
+	/* Killed, but not by hearth: a cap is no accident. */
+	if (ev->signal != 0 && strstr(ev->reason, "wrote more") == NULL)
+		return (1);
+	return (nix_error_passing(ev->reason));
 }
 
 int

@@ -47,6 +47,8 @@ void		 eval_free(struct eval *);
 int		 eval_ok(struct eval *);
 /* 1 if eval_cancel() ended it (not a failure of the flake). */
 int		 eval_cancelled(struct eval *);
+/* 1 if it failed of a fault a later run may not meet (eval.c says which). */
+int		 eval_transient(struct eval *);
 /* One line saying why it failed. */
 const char	*eval_reason(struct eval *);
 /* Nix's full output (stderr), for `hearth log`. */

@@ -15,7 +15,8 @@
  * The daemon's layers, top to bottom; each calls only layers below it, and
  * what a lower layer needs from above it is given, as operations or
  * callbacks, when it is started or made:
- *   1 hearthd.c    main: wires the layers (starts and stops each).
+ *   1 hearthd.c    main: wires the layers (starts and stops each, job.c's
+ *                  leftovers too).
  *   2 request.c    the handlers: workspace, devshell, store, server.
  *   3 workspace.c  the coordinator: devshell, names, roots, gc, trust,
  *                  watchset, shellmap, scheduler, changed, store, inputs.
@@ -53,6 +54,7 @@
 #include "hearth/path.h"
 #include "hearth/xmalloc.h"
 #include "generation.h"
+#include "job.h"
 #include "nixprobe.h"
 #include "request.h"
 #include "rundir.h"
@@ -215,6 +217,7 @@ hearthd_shutdown(void)
 	server_stop();
 	nixprobe_stop();
 	scheduler_shutdown();
+	job_shutdown();
 	workspace_unwatch();
 	uv_close((uv_handle_t *)&sig_term, signal_closed);
 	uv_close((uv_handle_t *)&sig_int, signal_closed);

@@ -40,6 +40,11 @@ struct job_spec {
 	char *const	*env;
 	const char	*cwd;
 	uint64_t	 timeout_ms;	/* 0: no deadline */
+	/*
+	 * Over when the process exits, though what it started may hold
+	 * its pipes: those are read to nowhere until they close.
+	 */
+	int		 end_at_exit;
 	struct job_out	 out[JOB_MAX_OUTS];
 	int		 nout;
 	job_cb		 cb;		/* once, after exit and every close */
@@ -49,5 +54,7 @@ struct job_spec {
 struct job	*job_start(uv_loop_t *, const struct job_spec *);
 /* Kill a job's process group; its callback still runs. NULL is a no-op. */
 void		 job_cancel(struct job *);
+/* At shutdown: close the pipes that ended jobs' leftovers still hold. */
+void		 job_shutdown(void);
 
 #endif

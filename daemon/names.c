@@ -4,11 +4,19 @@
  * only) whenever flake.nix or flake.lock change; each listing is kept
  * under the key of those two files, in the store for the next start and
  * in a small cache in memory, so that a lock switched back needs no Nix
- * call. A listing that failed is tried again only once the files change.
- * When a listing ends, the owner is told, and makes the shells.
+ * call. A listing that failed is tried again once any file it could have
+ * read changes (the listing is not traced: every file git tracks in the
+ * flake's repository, and the set of them, or the whole tree outside
+ * git), on `hearth reload` and on `hearth allow`; one that failed of a
+ * passing fault (eval_transient()) is tried again by itself, a few times,
+ * meanwhile still listing. When a listing ends,
+ * the owner is told, and makes the shells.
  */
+#include <sys/stat.h>
+
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "hearth/buf.h"
 #include "hearth/hash.h"
@@ -16,6 +24,7 @@
 #include "hearth/path.h"
 #include "hearth/xmalloc.h"
 #include "eval.h"
+#include "gitindex.h"
 #include "inputs.h"
 #include "names.h"
 #include "scheduler.h"
@@ -24,6 +33,8 @@
 
 /* Name lists remembered per flake.nix and flake.lock, for switching back. */
 #define NAMES_CACHE	8
+/* A listing that failed of a passing fault: again after 1, 4 and 16 s. */
+#define NAMES_RETRIES	3
 
 struct names {
 	int64_t			 id;
@@ -41,7 +52,10 @@ struct names {
 	unsigned		 nlisted;	/* next slot to replace */
 	struct eval		*list;		/* listing the names */
 	char			 list_key[HASH_HEX_SIZE]; /* key it lists */
+	struct timespec		 list_start;	/* when it started */
 	char			*error;
+	struct inputs		*failed_inputs;	/* of the failed listing */
+	unsigned		 retries;	/* of a passing failure */
 };
 
 static int	names_list_start(void *);
@@ -152,6 +166,7 @@ names_free(struct names *n)
 	for (i = 0; i < NAMES_CACHE; i++)
 		buf_release(&n->listed[i].names);
 	free(n->error);
+	inputs_free(n->failed_inputs);
 	free(n->root);
 	free(n->top);
 	free(n);
@@ -204,6 +219,32 @@ names_key_now(struct names *n, char key[HASH_HEX_SIZE])
 	inputs_free(in);
 }
 
+/* Forget a failed listing, so that the next refresh lists again. */
+static void
+names_unfail(struct names *n)
+{
+	n->retries = 0;
+	free(n->error);
+	n->error = NULL;
+	inputs_free(n->failed_inputs);
+	n->failed_inputs = NULL;
+}
+
+/* 1 if a failed listing's files are as they were when it started. */
+static int
+names_still_failing(struct names *n)
+{
+	struct buf	 b = BUF_INIT;
+	int		 same;
+
+	if (n->failed_inputs == NULL)
+		return (n->error != NULL);
+	inputs_changed(n->failed_inputs, n->root, &b);
+	same = b.len == 0;
+	buf_release(&b);
+	return (same);
+}
+
 int
 names_refresh(struct names *n)
 {
@@ -211,18 +252,43 @@ names_refresh(struct names *n)
 	char			 key[HASH_HEX_SIZE];
 
 	names_key_now(n, key);
-	if (strcmp(key, n->key) == 0 && (n->names != NULL ||
-	    n->error != NULL || scheduler_busy(&names_job, n)))
-		return (0);
+	if (strcmp(key, n->key) == 0) {
+		if (scheduler_busy(&names_job, n))
+			return (0);
+		if (n->error != NULL && !names_still_failing(n)) {
+			/* A file the failed listing could read changed. */
+			names_unfail(n);
+			scheduler_want(&names_job, n, 0);
+			return (0);
+		}
+		if (n->names != NULL || n->error != NULL)
+			return (0);
+	}
 	memcpy(n->key, key, sizeof key);
-	free(n->error);
-	n->error = NULL;
+	names_unfail(n);
 	if ((cached = names_cached(n, key)) == NULL) {
 		scheduler_want(&names_job, n, 0);
 		return (0);
 	}
 	names_set(n, cached->data, cached->len);
 	return (1);
+}
+
+void
+names_reload(struct names *n)
+{
+	/* Failed: list again now. Waiting (a retry): now, not later. */
+	if (n->error != NULL) {
+		names_unfail(n);
+		scheduler_want(&names_job, n, 1);
+	} else if (n->list == NULL && scheduler_busy(&names_job, n))
+		scheduler_want(&names_job, n, 1);
+}
+
+void
+names_inputs(const struct names *n, struct inputs *in)
+{
+	inputs_merge(in, n->failed_inputs);
 }
 
 void
@@ -236,6 +302,79 @@ names_cancel(struct names *n)
 {
 	if (n->list != NULL)
 		eval_cancel(n->list);
+}
+
+/* A path git tracks: the listing could have read it. */
+static void
+names_tracked(const char *path, void *arg)
+{
+	inputs_add(arg, path);
+}
+
+/*
+ * What a listing could read: flake.nix and flake.lock, every file git
+ * tracks and the set of them (Nix sees no other), or, outside git, the
+ * whole tree. Made only when one fails, since that is a walk.
+ */
+static struct inputs *
+names_could_read(struct names *n)
+{
+	struct inputs	*in = inputs_new();
+	char		*p;
+
+	inputs_set_top(in, n->top);
+	p = path_join(n->root, PATH_FLAKE);
+	inputs_add(in, p);
+	free(p);
+	p = path_join(n->root, PATH_LOCK);
+	inputs_add(in, p);
+	free(p);
+	if (gitindex_each(n->top, names_tracked, in) == 0)
+		inputs_add_kind(in, n->top, INPUTS_TRACKED);
+	else
+		inputs_add(in, n->top);
+	inputs_prune_trees(in);
+	inputs_record(in);
+	return (in);
+}
+
+/*
+ * Written at or after t? Nanoseconds tell; a filesystem that keeps whole
+ * seconds only cannot, so the start's second counts as after.
+ */
+static int
+names_after(const struct timespec *m, const struct timespec *t)
+{
+	if (m->tv_sec != t->tv_sec)
+		return (m->tv_sec > t->tv_sec);
+	return (m->tv_nsec == 0 || m->tv_nsec >= t->tv_nsec);
+}
+
+/*
+ * A listing failed for good: keep why, and what it could read, to list
+ * again when any of that changes. A file written while it ran may hold
+ * the fix already: then list again, once the clock has moved on.
+ */
+static void
+names_failed(struct names *n, const char *reason)
+{
+	struct stat	 st;
+	size_t		 i;
+
+	names_unfail(n);
+	n->failed_inputs = names_could_read(n);
+	for (i = 0; i < inputs_count(n->failed_inputs); i++) {
+		if (stat(inputs_path(n->failed_inputs, i), &st) == 0 &&
+		    (names_after(&st.st_mtim, &n->list_start) ||
+		    names_after(&st.st_ctim, &n->list_start))) {
+			log_info("%s: files were written while listing; "
+			    "listing again", n->root);
+			names_unfail(n);
+			scheduler_want_after(&names_job, n, 1050);
+			return;
+		}
+	}
+	n->error = xstrdup(reason);
 }
 
 static void
@@ -253,18 +392,23 @@ names_listed(struct eval *ev, void *arg)
 	if (!eval_ok(ev)) {
 		log_warnx("%s: cannot list its devShells: %s", n->root,
 		    eval_reason(ev));
-		if (current) {
-			free(n->error);
-			n->error = xstrdup(eval_reason(ev));
-		}
+		if (current && eval_transient(ev) &&
+		    n->retries < NAMES_RETRIES) {
+			/* A passing fault: again soon, still listing. */
+			n->retries++;
+			log_info("%s: trying the listing again in %u s",
+			    n->root, 1U << (2 * (n->retries - 1)));
+			scheduler_want_after(&names_job, n,
+			    1000ULL << (2 * (n->retries - 1)));
+		} else if (current)
+			names_failed(n, eval_reason(ev));
 	} else if (n->ops->trusted(n->owner)) {
 		names = eval_names(ev);
 		for (i = 0; names[i] != NULL; i++)
 			buf_add(&b, names[i], strlen(names[i]) + 1);
 		names_remember(n, n->list_key, &b);
 		if (current) {
-			free(n->error);
-			n->error = NULL;
+			names_unfail(n);
 			names_set(n, b.data, b.len);
 			if (store_workspace_set_names(settings.store, n->id,
 			    &b, n->key) != 0)
@@ -299,6 +443,7 @@ names_list_start(void *arg)
 	spec.env = settings.nix_env;
 	spec.timeout_sec = settings.timeout_sec;
 	memcpy(n->list_key, n->key, sizeof n->list_key);
+	clock_gettime(CLOCK_REALTIME, &n->list_start);
 	n->list = eval_start(settings.loop, &spec, names_listed, n, &cause);
 	if (n->list == NULL) {
 		log_warnx("%s: %s", n->root, cause);

@@ -36,6 +36,11 @@ const char	*names_key(const struct names *);
  * changed) or ask the scheduler for a new one (0).
  */
 int		 names_refresh(struct names *);
+/* hearth reload or allow: list again now, if the last listing failed. */
+void		 names_reload(struct names *);
+/* Add what a failed listing could have read to in, to be watched. */
+struct inputs;
+void		 names_inputs(const struct names *, struct inputs *);
 /* A user waits for the names: list them first. */
 void		 names_hurry(struct names *);
 /* Kill a listing still running. */

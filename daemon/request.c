@@ -293,18 +293,14 @@ request_list(struct client *c, struct protocol_reader *r)
 static int
 request_reload(struct client *c, struct protocol_reader *r)
 {
-	struct devshell	*sh;
-	char		*dir, *cause = NULL, *msg;
+	char	*dir, *cause = NULL, *msg = NULL;
 
 	if ((dir = request_dir(r)) == NULL)
 		return (-1);
-	if ((sh = workspace_devshell(dir, &cause)) == NULL) {
+	if (workspace_reload(dir, &msg, &cause) != 0) {
 		request_reply_text(c, MSG_ERROR, cause);
 		free(cause);
 	} else {
-		devshell_reload(sh);
-		msg = xasprintf("evaluating the %s shell again",
-		    devshell_name(sh));
 		request_reply_text(c, MSG_OK, msg);
 		free(msg);
 	}

@@ -11,7 +11,9 @@
  * hundred workspaces must not start a hundred listings at once. File
  * events are debounced: a git checkout touching many files gives one
  * refresh per workspace after the burst: the dirty owners go, in one
- * batch, to the refresh hook given at start.
+ * batch, to the refresh hook given at start. A job may be asked for no
+ * sooner than a delay (a retry after a passing failure): it waits, and
+ * counts as busy, until then, unless it is asked for again.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -43,6 +45,7 @@ struct job {
 	int		 running;
 	int		 pending;	/* asked for again while running */
 	int		 urgent;	/* a user waits: no quiet time */
+	uint64_t	 not_before;	/* uv_now; 0: whenever */
 };
 
 static uv_loop_t	 *sched_loop;
@@ -56,6 +59,7 @@ static size_t		  sched_ndirty;
 static uv_timer_t	  sched_timer;
 static uv_timer_t	  sched_poll_timer;
 static uv_timer_t	  sched_quiet_timer;
+static uv_timer_t	  sched_delay_timer;	/* the next delayed job */
 static uint64_t		  sched_last_event;	/* uv_now of the last event */
 static uint64_t		  sched_burst_start;	/* uv_now of its burst's first */
 static void		**sched_polled;
@@ -75,6 +79,7 @@ scheduler_init(uv_loop_t *loop, unsigned cap,
 	uv_timer_init(loop, &sched_timer);
 	uv_timer_init(loop, &sched_poll_timer);
 	uv_timer_init(loop, &sched_quiet_timer);
+	uv_timer_init(loop, &sched_delay_timer);
 }
 
 static void
@@ -186,7 +191,7 @@ scheduler_pump(void)
 	void		*owner;
 	size_t		 i, best;
 	uint64_t	 quiet_at = scheduler_quiet_at();
-	uint64_t	 now = uv_now(sched_loop);
+	uint64_t	 now = uv_now(sched_loop), next = 0;
 	int		 rank, best_rank, held = 0;
 
 	/*
@@ -205,6 +210,11 @@ scheduler_pump(void)
 			j = &sched_jobs[i];
 			if (j->running)
 				continue;
+			if (j->not_before > now) {
+				if (next == 0 || j->not_before < next)
+					next = j->not_before;
+				continue;
+			}
 			/* Files still moving: wait, unless a user waits. */
 			if (!j->urgent && now < quiet_at) {
 				held = 1;
@@ -232,6 +242,9 @@ scheduler_pump(void)
 	if (held)
 		uv_timer_start(&sched_quiet_timer, scheduler_quiet,
 		    quiet_at - now, 0);
+	if (next != 0 && !sched_stopping)
+		uv_timer_start(&sched_delay_timer, scheduler_quiet,
+		    next - now, 0);
 }
 
 void
@@ -243,6 +256,8 @@ scheduler_want(const struct scheduler_ops *ops, void *owner, int urgent)
 		return;
 	if ((j = scheduler_find(ops, owner)) != NULL) {
 		j->urgent |= urgent;
+		/* Asked for again: no longer held back by a delay. */
+		j->not_before = 0;
 		if (j->running)
 			j->pending = 1;
 		/* A waiting job that became urgent need not wait for quiet. */
@@ -258,6 +273,7 @@ scheduler_want(const struct scheduler_ops *ops, void *owner, int urgent)
 	j->running = 0;
 	j->pending = 0;
 	j->urgent = urgent;
+	j->not_before = 0;
 	/*
 	 * What a user waits for starts now. Anything else waits for the
 	 * next turn of the loop, so that the choice by rank sees every job
@@ -268,6 +284,27 @@ scheduler_want(const struct scheduler_ops *ops, void *owner, int urgent)
 		scheduler_pump();
 	else
 		uv_timer_start(&sched_quiet_timer, scheduler_quiet, 0, 0);
+}
+
+void
+scheduler_want_after(const struct scheduler_ops *ops, void *owner,
+    uint64_t ms)
+{
+	struct job	*j;
+
+	if (sched_stopping)
+		return;
+	if ((j = scheduler_find(ops, owner)) != NULL) {
+		/* Running: again after it, later. Waiting: that stands. */
+		if (j->running && !j->pending) {
+			j->pending = 1;
+			j->not_before = uv_now(sched_loop) + ms;
+		}
+		return;
+	}
+	scheduler_want(ops, owner, 0);
+	if ((j = scheduler_find(ops, owner)) != NULL && !j->running)
+		j->not_before = uv_now(sched_loop) + ms;
 }
 
 void
@@ -359,6 +396,7 @@ scheduler_shutdown(void)
 	uv_close((uv_handle_t *)&sched_timer, scheduler_timer_closed);
 	uv_close((uv_handle_t *)&sched_poll_timer, NULL);
 	uv_close((uv_handle_t *)&sched_quiet_timer, NULL);
+	uv_close((uv_handle_t *)&sched_delay_timer, NULL);
 }
 
 void

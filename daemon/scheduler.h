@@ -42,6 +42,12 @@ void		 scheduler_init(uv_loop_t *, unsigned,
  * one waits. Urgent requests (what a user waits for) go first.
  */
 void		 scheduler_want(const struct scheduler_ops *, void *, int);
+/*
+ * Ask for a job no sooner than ms from now (a retry); until then it is
+ * busy, and asking for it again (scheduler_want) drops the delay.
+ */
+void		 scheduler_want_after(const struct scheduler_ops *, void *,
+		     uint64_t);
 /* Make a waiting job urgent; nothing if none waits. */
 void		 scheduler_hurry(const struct scheduler_ops *, void *);
 /* A job's run ended (its owner says so, from its completion). */

@@ -115,6 +115,7 @@ workspace_rewatch(struct workspace *ws)
 
 	in = inputs_new();
 	inputs_merge(in, ws->base);
+	names_inputs(ws->names, in);
 	TAILQ_FOREACH(e, &ws->shells, entry)
 		devshell_inputs(e->sh, in);
 	watchset_set(ws->watch, in);
@@ -189,6 +190,8 @@ workspace_listed(void *arg)
 	size_t			 i;
 
 	workspace_add_shells(ws);
+	/* A failed listing's files are watched, for the fix. */
+	workspace_rewatch(ws);
 	/* The shells users asked for while listing go first. */
 	for (i = 0; names_list(ws->names) != NULL && i < nitems(ws->wanted) &&
 	    ws->wanted[i] != NULL; i++) {
@@ -434,7 +437,8 @@ workspace_describe_named(const char *dir, const char *want,
 		info->state = names_error(ws->names) != NULL ? SHELL_FAILED :
 		    SHELL_EVALUATING;
 		if (names_error(ws->names) != NULL)
-			info->message = xstrdup(names_error(ws->names));
+			info->message = xasprintf("%s %s",
+			    names_error(ws->names), DEVSHELL_HINT);
 		return;
 	}
 	if (!names_has(ws->names, name)) {
@@ -455,6 +459,7 @@ int
 workspace_allow(const char *dir, char **msg, char **cause)
 {
 	struct workspace	*ws;
+	struct shell_entry	*e;
 	char			*root, hex[HASH_HEX_SIZE];
 	int64_t			 id;
 
@@ -465,6 +470,10 @@ workspace_allow(const char *dir, char **msg, char **cause)
 	else
 		trust_set(ws->trust, hex);
 	ws->blocked = 0;
+	/* Allowing again tries again what failed. */
+	names_reload(ws->names);
+	TAILQ_FOREACH(e, &ws->shells, entry)
+		devshell_unfail(e->sh);
 	workspace_rewatch(ws);
 	workspace_refresh(ws);
 	*msg = xasprintf("allowed %s (blake2b %.16s)", root, hex);
@@ -529,6 +538,30 @@ workspace_devshell(const char *dir, char **cause)
 		return (NULL);
 	}
 	return (workspace_add_shell(ws, name));
+}
+
+int
+workspace_reload(const char *dir, char **msg, char **cause)
+{
+	struct workspace	*ws;
+	struct devshell		*sh;
+	char			*root;
+
+	if ((sh = workspace_devshell(dir, cause)) == NULL)
+		return (-1);
+	root = path_find_workspace(dir);
+	ws = workspace_find(root);
+	free(root);
+	/* A failed listing first: the shells come of it. */
+	if (names_error(ws->names) != NULL || names_list(ws->names) == NULL) {
+		names_reload(ws->names);
+		*msg = xasprintf("listing the devShells of %s again",
+		    ws->root);
+		return (0);
+	}
+	devshell_reload(sh);
+	*msg = xasprintf("evaluating the %s shell again", devshell_name(sh));
+	return (0);
 }
 
 void

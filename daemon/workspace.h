@@ -32,6 +32,8 @@ int		 workspace_allow(const char *, char **, char **);
 int		 workspace_deny(const char *, char **, char **);
 /* The shell of a directory, for reload/log/used; NULL with *cause. */
 struct devshell	*workspace_devshell(const char *, char **);
+/* hearth reload: list the devShells again if that failed, else evaluate. */
+int		 workspace_reload(const char *, char **, char **);
 /* Call cb with the description of every shell of every workspace. */
 void		 workspace_each(void (*)(const struct shell_info *, void *),
 		     void *);

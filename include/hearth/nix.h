@@ -90,6 +90,14 @@ char		*nix_error_message(const char *, size_t, int);
 void		 nix_error_report(const char *, size_t, struct buf *);
 /* 1 if Nix refused because flake.lock needs changes it may not write. */
 int		 nix_error_lock_outdated(const char *, size_t);
+/*
+ * 1 if Nix's error message tells of a fault outside the flake that a
+ * later run may not meet (a builder killed by a signal, the store busy
+ * or failing, the daemon or network away): worth trying again.
+ */
+int		 nix_error_passing(const char *);
+/* 1 if Nix's output says it waited on a lock another process held. */
+int		 nix_log_lock_wait(const char *, size_t);
 
 /*
  * Judge the flakes probe, which exited (exit_ok: with status 0) and

@@ -274,6 +274,54 @@ test_deadline_kills_group(void **state)
 	assert_false(alive(grandchild));
 }
 
+/* Out of the group and the session, and still killed at the deadline. */
+static void
+test_deadline_kills_descendants(void **state)
+{
+	struct run	*run = *state;
+	pid_t		 escaped;
+	int		 i;
+
+	run_sh(run, "setsid sleep 100 & echo $!; sleep 100", 300);
+	assert_true(run->r.timed_out);
+	escaped = (pid_t)atoi(run->out.data);
+	assert_true(escaped > 0);
+	for (i = 0; i < 100 && alive(escaped); i++)
+		usleep(20000);
+	assert_false(alive(escaped));
+}
+
+/*
+ * Ended at exit: the owner hears when the child exits, with all it
+ * wrote, though what it left running holds the pipes; that keeps
+ * running, and neither holds the loop nor outlives job_shutdown().
+ */
+static void
+test_end_at_exit(void **state)
+{
+	struct run	*run = *state;
+	struct job_spec	 js;
+	char		*argv[] = { "sh", "-c",
+			    "sleep 100 & echo $!; echo done >&2", NULL };
+	pid_t		 left;
+	int64_t		 t0 = ms_now();
+
+	spec_init(&js, run, argv);
+	js.end_at_exit = 1;
+	run_spec(run, &js);
+	assert_false(run->r.timed_out);
+	assert_int_equal(run->r.status, 0);
+	assert_string_equal(run->err.data, "done\n");
+	assert_true(ms_now() - t0 < 5000);
+	left = (pid_t)atoi(run->out.data);
+	assert_true(left > 0);
+	assert_true(alive(left));
+	job_shutdown();
+	uv_run(&run->loop, UV_RUN_DEFAULT);
+	assert_true(alive(left));
+	kill(left, SIGKILL);
+}
+
 static void
 cancel_soon(uv_timer_t *t)
 {
@@ -381,6 +429,10 @@ static const struct CMUnitTest tests[] = {
 	cmocka_unit_test_setup_teardown(test_cancel, setup, teardown),
 	cmocka_unit_test_setup_teardown(test_spawn_failure, setup, teardown),
 	cmocka_unit_test_setup_teardown(test_no_leaks, setup, teardown),
+	cmocka_unit_test_setup_teardown(test_deadline_kills_descendants, setup,
+	    teardown),
+	/* Last: after job_shutdown() no job lingers. */
+	cmocka_unit_test_setup_teardown(test_end_at_exit, setup, teardown),
 };
 
 HARNESS_MAIN(tests)

@@ -489,6 +489,60 @@ test_error_kinds(void **state)
 }
 
 static void
+test_error_passing(void **state)
+{
+	static const char *const passing[] = {
+		/* 2.8 and 2.2x, then 2.3x, of a builder killed by a signal */
+		"error: builder for '/nix/store/aaaa-x.drv' failed due to "
+		    "signal 9 (Killed)",
+		"error: Cannot build '/nix/store/aaaa-x.drv'. Reason: builder "
+		    "failed due to signal 9 (Killed).",
+		"nix print-dev-env was killed by signal 9",
+		"error: SQLite database '/nix/var/nix/db/db.sqlite' is busy",
+		"error: writing to file: No space left on device",
+		"error: cannot connect to socket at "
+		    "'/nix/var/nix/daemon-socket/socket': Connection refused",
+	};
+	static const char *const lasting[] = {
+		"error: syntax error, unexpected ';'",
+		"error: undefined variable 'x'",
+		"error: builder for '/nix/store/aaaa-x.drv' failed with exit "
+		    "code 1",
+		"error: flake 'path:/x' does not provide attribute 'y'",
+		"",
+	};
+	static const char *const own[] = {
+		"builder-failed.log", "syntax-error.log", "throw.log",
+		"undefined-var.log", "missing-attr.log", "lock-bad-hash.log",
+	};
+	char	*log, *msg;
+	size_t	 i, len, k;
+
+	(void)state;
+	for (i = 0; i < sizeof passing / sizeof *passing; i++)
+		assert_true(nix_error_passing(passing[i]));
+	for (i = 0; i < sizeof lasting / sizeof *lasting; i++)
+		assert_false(nix_error_passing(lasting[i]));
+	assert_false(nix_error_passing(NULL));
+	/* What each Nix recorded for a flake's own errors is not passing. */
+	for (k = 0; k < NVERSIONS; k++) {
+		for (i = 0; i < sizeof own / sizeof *own; i++) {
+			log = slurp(versions[k], own[i], &len);
+			msg = nix_error_message(log, len, 0);
+			assert_non_null(msg);
+			assert_false(nix_error_passing(msg));
+			assert_false(nix_log_lock_wait(log, len));
+			free(msg);
+			free(log);
+		}
+	}
+	log = "waiting for lock on '/nix/store/aaaa-x'\n";
+	assert_true(nix_log_lock_wait(log, strlen(log)));
+	log = "waiting for the big garbage collector lock...\n";
+	assert_true(nix_log_lock_wait(log, strlen(log)));
+}
+
+static void
 test_names(void **state)
 {
 	static const char *const bad[] = {
@@ -693,6 +747,7 @@ static const struct CMUnitTest tests[] = {
 	cmocka_unit_test(test_error_layouts),
 	cmocka_unit_test(test_error_report),
 	cmocka_unit_test(test_error_kinds),
+	cmocka_unit_test(test_error_passing),
 	cmocka_unit_test(test_names),
 	cmocka_unit_test(test_flakes_judge),
 	cmocka_unit_test(test_version),

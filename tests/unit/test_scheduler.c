@@ -337,6 +337,46 @@ test_scheduler_poll(void **state)
 	assert_ptr_equal(refreshed[0], &x);
 }
 
+/*
+ * A delayed job (a retry) waits out its delay, busy meanwhile, without
+ * holding up others; asked for again, it goes at once. Asked for while
+ * it runs, it runs again after the delay.
+ */
+static void
+test_scheduler_delay(void **state)
+{
+	struct fake	 a = { "a", 1, 0, 0, 0 }, b = { "b", 1, 0, 0, 0 };
+	uint64_t	 t0;
+
+	(void)state;
+	uv_update_time(&loop);
+	t0 = uv_now(&loop);
+	scheduler_want_after(&fake_job, &a, 50);
+	scheduler_want(&fake_job, &b, 0);
+	assert_true(scheduler_busy(&fake_job, &a));
+	uv_run(&loop, UV_RUN_ONCE);
+	assert_string_equal(order, "b");
+	scheduler_done(&fake_job, &b);
+	uv_run(&loop, UV_RUN_DEFAULT);
+	assert_string_equal(order, "ba");
+	assert_true(uv_now(&loop) - t0 >= 50);
+	/* Running: again after it ends, no sooner than the delay. */
+	scheduler_want_after(&fake_job, &a, 30);
+	t0 = uv_now(&loop);
+	scheduler_done(&fake_job, &a);
+	assert_string_equal(order, "ba");
+	uv_run(&loop, UV_RUN_DEFAULT);
+	assert_string_equal(order, "baa");
+	assert_true(uv_now(&loop) - t0 >= 30);
+	scheduler_done(&fake_job, &a);
+	/* Asked for again: the delay is dropped. */
+	scheduler_want_after(&fake_job, &a, 60000);
+	scheduler_want(&fake_job, &a, 1);
+	assert_string_equal(order, "baaa");
+	scheduler_done(&fake_job, &a);
+	assert_false(scheduler_busy(&fake_job, &a));
+}
+
 #define T(f, s)	cmocka_unit_test_setup_teardown(f, s, teardown)
 
 static const struct CMUnitTest tests[] = {
@@ -350,6 +390,7 @@ static const struct CMUnitTest tests[] = {
 	T(test_scheduler_quiet, setup_cap1),
 	T(test_scheduler_events_waiting, setup_cap1),
 	T(test_scheduler_poll, setup_cap1),
+	T(test_scheduler_delay, setup_cap1),
 };
 
 HARNESS_MAIN(tests)
