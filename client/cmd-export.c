@@ -161,6 +161,17 @@ export_load(const struct shell *sh, struct envstate *st, struct envset *set,
 	envdiff_release(&d);
 }
 
+/* A short digest of a message, to tell one notice from the next. */
+static uint32_t
+export_digest(const char *s)
+{
+	uint32_t	 h = 2166136261U;	/* FNV-1a */
+
+	for (; s != NULL && *s != '\0'; s++)
+		h = (h ^ (unsigned char)*s) * 16777619U;
+	return (h);
+}
+
 /* Act on the daemon's answer for a workspace. */
 static void
 export_reply(const struct shell *sh, struct envstate *st,
@@ -179,7 +190,9 @@ export_reply(const struct shell *sh, struct envstate *st,
 	else if (!same)
 		export_load(sh, st, set, r);
 
-	key = xasprintf("%s:%s", protocol_state_name(r->state), r->root);
+	/* A new failure is told even if the last notice was a failure. */
+	key = xasprintf("%s:%s:%08x", protocol_state_name(r->state), r->root,
+	    export_digest(r->message));
 	switch (r->state) {
 	case SHELL_UNTRUSTED:
 		notice(st, key, "%s is not allowed; run `hearth allow` to "

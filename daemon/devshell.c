@@ -436,6 +436,7 @@ devshell_eval_start(void *arg)
 {
 	struct devshell	*sh = arg;
 	struct eval_spec spec;
+	struct store_eval rec;
 	struct nix_argv	*nargv;
 	char		*profile, *cause = NULL;
 
@@ -481,6 +482,11 @@ devshell_eval_start(void *arg)
 		    cause);
 		free(sh->error);
 		sh->error = cause;
+		/* hearth log tells it like any other failure. */
+		memset(&rec, 0, sizeof rec);
+		rec.started_at = sh->eval_started;
+		rec.reason = cause;
+		store_eval_failed(settings.store, sh->id, &rec);
 		inputs_free(sh->failed_inputs);
 		sh->failed_inputs = sh->eval_inputs;
 		sh->eval_inputs = NULL;

@@ -9,6 +9,7 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "hearth/buf.h"
 #include "hearth/hash.h"
@@ -42,6 +43,10 @@ struct names {
 	struct eval		*list;		/* listing the names */
 	char			 list_key[HASH_HEX_SIZE]; /* key it lists */
 	char			*error;
+	char			*error_log;	/* Nix's output, for hearth log */
+	int64_t			 error_at;	/* when that listing started */
+	uint32_t		 error_ms;
+	int64_t			 list_started;
 };
 
 static int	names_list_start(void *);
@@ -152,6 +157,7 @@ names_free(struct names *n)
 	for (i = 0; i < NAMES_CACHE; i++)
 		buf_release(&n->listed[i].names);
 	free(n->error);
+	free(n->error_log);
 	free(n->root);
 	free(n->top);
 	free(n);
@@ -179,6 +185,23 @@ const char *
 names_error(const struct names *n)
 {
 	return (n->error);
+}
+
+int
+names_log(const struct names *n, struct buf *out)
+{
+	char		 stamp[64];
+	time_t		 t = (time_t)n->error_at;
+	struct tm	 tm;
+
+	if (n->error == NULL)
+		return (0);
+	localtime_r(&t, &tm);
+	strftime(stamp, sizeof stamp, "%Y-%m-%d %H:%M:%S", &tm);
+	buf_addf(out, "the devShells of %s: listing of %s, %u ms, failed: "
+	    "%s\n", n->root, stamp, n->error_ms, n->error);
+	buf_adds(out, n->error_log != NULL ? n->error_log : "");
+	return (1);
 }
 
 const char *
@@ -256,6 +279,11 @@ names_listed(struct eval *ev, void *arg)
 		if (current) {
 			free(n->error);
 			n->error = xstrdup(eval_reason(ev));
+			free(n->error_log);
+			n->error_log = xstrdup(eval_log(ev) != NULL ?
+			    eval_log(ev) : "");
+			n->error_at = n->list_started;
+			n->error_ms = eval_ms(ev);
 		}
 	} else if (n->ops->trusted(n->owner)) {
 		names = eval_names(ev);
@@ -299,11 +327,16 @@ names_list_start(void *arg)
 	spec.env = settings.base_env;
 	spec.timeout_sec = settings.timeout_sec;
 	memcpy(n->list_key, n->key, sizeof n->list_key);
+	n->list_started = time(NULL);
 	n->list = eval_start(settings.loop, &spec, names_listed, n, &cause);
 	if (n->list == NULL) {
 		log_warnx("%s: %s", n->root, cause);
 		free(n->error);
 		n->error = cause;
+		free(n->error_log);
+		n->error_log = NULL;
+		n->error_at = n->list_started;
+		n->error_ms = 0;
 		return (-1);
 	}
 	return (0);

@@ -315,19 +315,15 @@ request_reload(struct client *c, struct protocol_reader *r)
 static int
 request_log(struct client *c, struct protocol_reader *r)
 {
-	struct devshell	*sh;
 	struct buf	 text = BUF_INIT;
 	char		*dir, *cause = NULL;
 
 	if ((dir = request_dir(r)) == NULL)
 		return (-1);
-	if ((sh = workspace_devshell(dir, &cause)) == NULL) {
+	if (workspace_log(dir, &text, &cause) != 0) {
 		request_reply_text(c, MSG_ERROR, cause);
 		free(cause);
-	} else if (devshell_log(sh, &text) <= 0)
-		request_reply_text(c, MSG_ERROR, "no evaluation of this shell "
-		    "yet");
-	else
+	} else
 		request_reply_text(c, MSG_OK, text.data);
 	buf_release(&text);
 	free(dir);

@@ -55,7 +55,8 @@ struct workspace {
 	struct trust		*trust;
 	int			 blocked;
 	struct inputs		*base;		/* flake.nix, flake.lock, ini */
-	struct wsconfig		*config;
+	struct wsconfig		*config;	/* the last usable one */
+	char			*config_error;	/* why the file is not */
 	struct names		*names;
 	struct roots		*roots;
 	struct watchset		*watch;
@@ -207,6 +208,29 @@ static const struct names_ops workspace_names_ops = {
 	.listed = workspace_listed,
 };
 
+/*
+ * Take a freshly read .hearth.ini. A broken one keeps the last usable
+ * mapping, as a failed evaluation keeps the last good snapshot: the
+ * shell stays loaded, and its state says what to fix.
+ */
+static void
+workspace_config(struct workspace *ws, struct wsconfig *c)
+{
+	const char	*error = wsconfig_error(c);
+
+	if (error != NULL && (ws->config_error == NULL ||
+	    strcmp(ws->config_error, error) != 0))
+		log_warnx("%s: %s", ws->root, error);
+	free(ws->config_error);
+	ws->config_error = error != NULL ? xstrdup(error) : NULL;
+	if (error != NULL) {
+		wsconfig_free(c);
+		return;
+	}
+	wsconfig_free(ws->config);
+	ws->config = c;
+}
+
 /* Re-read a workspace's files after they changed. */
 static void
 workspace_refresh(struct workspace *ws)
@@ -225,8 +249,7 @@ workspace_refresh(struct workspace *ws)
 		return;
 	}
 	ini = path_join(ws->root, WORKSPACE_CONFIG);
-	wsconfig_free(ws->config);
-	ws->config = wsconfig_load(ini);
+	workspace_config(ws, wsconfig_load(ini));
 	free(ini);
 	/* List the names when flake.nix or flake.lock changed. */
 	if (names_refresh(ws->names))
@@ -355,6 +378,7 @@ workspace_stop(void)
 		trust_free(ws->trust);
 		inputs_free(ws->base);
 		wsconfig_free(ws->config);
+		free(ws->config_error);
 		free(ws->root);
 		free(ws->top);
 		free(ws);
@@ -370,6 +394,34 @@ workspace_shell_for(struct workspace *ws, const char *dir)
 	    dir));
 }
 
+/*
+ * A blocked workspace's shell for a directory: its name and its last
+ * snapshot's age, as known from before it was blocked, but nothing to
+ * apply (nothing of a blocked workspace is served).
+ */
+static void
+workspace_describe_blocked(struct workspace *ws, const char *dir,
+    const char *want, struct shell_info *info)
+{
+	struct devshell	*sh;
+	const char	*name;
+
+	if ((name = want) == NULL)
+		name = workspace_shell_for(ws, dir);
+	if (name != NULL && (sh = workspace_shell(ws, name)) != NULL) {
+		devshell_describe(sh, info);
+		free(info->message);
+	} else
+		info->shell = name != NULL ? name : WORKSPACE_DEFAULT;
+	info->state = SHELL_BLOCKED;
+	info->snapshot_id = 0;
+	info->env = NULL;
+	info->hook_output = NULL;
+	info->changed = NULL;
+	info->message = xstrdup("flake.nix or .hearth.ini changed since it "
+	    "was allowed");
+}
+
 void
 workspace_describe(const char *dir, struct shell_info *info)
 {
@@ -383,6 +435,7 @@ workspace_describe_named(const char *dir, const char *want,
 	struct workspace	*ws;
 	struct devshell		*sh;
 	const char		*name;
+	char			*msg;
 
 	memset(info, 0, sizeof *info);
 	if ((info->root = path_find_workspace(dir)) == NULL) {
@@ -399,10 +452,7 @@ workspace_describe_named(const char *dir, const char *want,
 	/* Judge against the files as they are now, not the last event. */
 	workspace_refresh(ws);
 	if (ws->blocked) {
-		info->state = SHELL_BLOCKED;
-		info->shell = WORKSPACE_DEFAULT;
-		info->message = xstrdup("flake.nix or .hearth.ini changed "
-		    "since it was allowed");
+		workspace_describe_blocked(ws, dir, want, info);
 		return;
 	}
 	if ((name = want) == NULL &&
@@ -410,12 +460,6 @@ workspace_describe_named(const char *dir, const char *want,
 		info->state = SHELL_NONE;
 		info->shell = "";
 		info->message = xstrdup("no devShell for this directory");
-		return;
-	}
-	if (wsconfig_error(ws->config) != NULL) {
-		info->state = SHELL_FAILED;
-		info->shell = name;
-		info->message = xstrdup(wsconfig_error(ws->config));
 		return;
 	}
 	if (names_list(ws->names) == NULL) {
@@ -449,6 +493,16 @@ workspace_describe_named(const char *dir, const char *want,
 	/* The shell a user is in goes first. */
 	devshell_refresh(sh, 1);
 	devshell_describe(sh, info);
+	if (ws->config_error != NULL) {
+		/* Its last good snapshot stays usable: say what to fix. */
+		msg = xasprintf("%s (fix it; until then the last good %s "
+		    "applies)%s%s", ws->config_error, WORKSPACE_CONFIG,
+		    info->state == SHELL_FAILED ? "; " : "",
+		    info->state == SHELL_FAILED ? info->message : "");
+		free(info->message);
+		info->message = msg;
+		info->state = SHELL_FAILED;
+	}
 }
 
 int
@@ -529,6 +583,39 @@ workspace_devshell(const char *dir, char **cause)
 		return (NULL);
 	}
 	return (workspace_add_shell(ws, name));
+}
+
+int
+workspace_log(const char *dir, struct buf *out, char **cause)
+{
+	struct workspace	*ws;
+	struct devshell		*sh;
+	struct shell_info	 info;
+	char			*root;
+
+	if ((sh = workspace_devshell(dir, cause)) == NULL)
+		return (-1);
+	root = path_find_workspace(dir);
+	ws = workspace_find(root);
+	free(root);
+	/* What keeps the shell from being current, first. */
+	if (ws->config_error != NULL)
+		buf_addf(out, "%s/%s: %s (fix it; until then the last good "
+		    "mapping applies)\n\n", ws->root, WORKSPACE_CONFIG,
+		    ws->config_error);
+	if (names_log(ws->names, out))
+		buf_adds(out, "\n");
+	if (devshell_log(sh, out) <= 0 && out->len == 0) {
+		memset(&info, 0, sizeof info);
+		devshell_describe(sh, &info);
+		*cause = xasprintf("the %s shell of %s has not been evaluated "
+		    "yet%s", devshell_name(sh), ws->root,
+		    info.state == SHELL_EVALUATING ? "; it is being evaluated "
+		    "now (hearth wait)" : "");
+		shell_info_release(&info);
+		return (-1);
+	}
+	return (0);
 }
 
 void

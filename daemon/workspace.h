@@ -7,6 +7,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include "hearth/buf.h"
 #include "devshell.h"
 #include "scheduler.h"
 
@@ -32,6 +33,12 @@ int		 workspace_allow(const char *, char **, char **);
 int		 workspace_deny(const char *, char **, char **);
 /* The shell of a directory, for reload/log/used; NULL with *cause. */
 struct devshell	*workspace_devshell(const char *, char **);
+/*
+ * What hearth log shows for a directory's shell: a broken .hearth.ini, a
+ * failed listing of the devShells, and the shell's last evaluation,
+ * with Nix's output; -1 with *cause when there is none of them.
+ */
+int		 workspace_log(const char *, struct buf *, char **);
 /* Call cb with the description of every shell of every workspace. */
 void		 workspace_each(void (*)(const struct shell_info *, void *),
 		     void *);
