@@ -11,9 +11,11 @@
  * what a lower layer needs from above it is given, as operations or
  * callbacks, when it is started or made:
  *   1 hearthd.c    main: wires the layers (starts and stops each).
- *   2 request.c    the handlers: workspace, devshell, store, server.
+ *   2 request.c    the handlers: workspace, devshell, store, server,
+ *                  liveshells.
  *   3 workspace.c  the coordinator: devshell, names, roots, gc, trust,
- *                  watchset, shellmap, scheduler, changed, store, inputs.
+ *                  watchset, shellmap, scheduler, changed, store, inputs,
+ *                  liveshells.
  *   4 devshell.c   one shell: devenv, eval, scheduler, changed, store.
  *     names.c roots.c gc.c  workspace parts: eval, devenv, scheduler,
  *                  changed, store, inputs.
@@ -23,7 +25,8 @@
  *     eval.c (job, readset), readset.c (inputs, gitindex), nixprobe.c
  *     (job, changed).
  *   7 server.c (the transport: knows no request), job.c, generation.c,
- *     store.c, inputs.c, attrs.c, gitindex.c, watcher.c, settings.c.
+ *     store.c, inputs.c, attrs.c, gitindex.c, watcher.c, settings.c,
+ *     liveshells.c (which shells have a workspace applied).
  * Each file's interface is its own header (daemon/NAME.h); a file
  * includes only the headers of what it calls.
  */
@@ -45,6 +48,7 @@
 #include "hearth/path.h"
 #include "hearth/xmalloc.h"
 #include "generation.h"
+#include "liveshells.h"
 #include "nixprobe.h"
 #include "request.h"
 #include "scheduler.h"
@@ -293,6 +297,7 @@ main(int argc, char **argv)
 	uv_run(loop, UV_RUN_DEFAULT);
 
 	workspace_stop();
+	liveshells_free();
 	scheduler_free();
 	generation_free();
 	settings_free();

@@ -14,6 +14,7 @@
 #include "hearth/protocol.h"
 #include "hearth/xmalloc.h"
 #include "devshell.h"
+#include "liveshells.h"
 #include "request.h"
 #include "server.h"
 #include "settings.h"
@@ -137,18 +138,26 @@ request_ping(struct client *c, struct protocol_reader *r)
 static int
 request_export(struct client *c, struct protocol_reader *r)
 {
-	struct buf	 b = BUF_INIT;
-	struct devshell	*sh;
-	char		*dir, *cause = NULL;
-	uint64_t	 applied;
-	int		 sent_env;
+	struct buf		 b = BUF_INIT;
+	struct shell_info	 info;
+	struct devshell		*sh;
+	char			*dir, *cause = NULL;
+	uint64_t		 applied;
+	int			 sent_env, usable;
 
 	dir = protocol_get_str(r);
 	applied = protocol_get_u64(r);
 	if ((dir = request_dir_ok(r, dir)) == NULL)
 		return (-1);
-	sent_env = request_shell_reply(&b, dir, applied, 1) & REQUEST_SENT_ENV;
+	workspace_describe(dir, &info);
+	sent_env = request_shell_encode(&b, &info, applied, 1) &
+	    REQUEST_SENT_ENV;
 	server_send(c, &b);
+	/* The shell keeps what it has where a snapshot is usable. */
+	usable = info.snapshot_id != 0 && (info.state == SHELL_READY ||
+	    info.state == SHELL_EVALUATING || info.state == SHELL_FAILED);
+	liveshells_note(server_client_pid(c), usable ? info.root : NULL);
+	shell_info_release(&info);
 	/*
 	 * A shell is about to apply a snapshot it did not have: mark it
 	 * used, so that the cache and `hearth gc` keep it. After the reply,
@@ -379,11 +388,15 @@ static int
 request_gc(struct client *c, struct protocol_reader *r)
 {
 	uint32_t	 days = protocol_get_u32(r);
+	uint8_t		 flags = 0;
 	char		*msg = NULL, *cause = NULL;
 
+	/* The flags came later: a client before them sends none. */
+	if (r->left > 0)
+		flags = protocol_get_u8(r);
 	if (protocol_reader_done(r) != 0)
 		return (-1);
-	if (workspace_gc(days, &msg, &cause) == 0)
+	if (workspace_gc(days, flags & GC_DRY_RUN, &msg, &cause) == 0)
 		request_reply_text(c, MSG_OK, msg);
 	else
 		request_reply_text(c, MSG_ERROR, cause);

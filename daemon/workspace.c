@@ -29,6 +29,7 @@
 #include "devshell.h"
 #include "gc.h"
 #include "inputs.h"
+#include "liveshells.h"
 #include "names.h"
 #include "roots.h"
 #include "scheduler.h"
@@ -66,8 +67,10 @@ struct workspace {
 	TAILQ_ENTRY(workspace)	 entry;
 };
 
-static TAILQ_HEAD(, workspace) workspaces =
+static TAILQ_HEAD(workspace_list, workspace) workspaces =
     TAILQ_HEAD_INITIALIZER(workspaces);
+/* Workspaces gc forgot, kept until the loop has ended. */
+static struct workspace_list forgotten = TAILQ_HEAD_INITIALIZER(forgotten);
 
 static const char *workspace_shell_for(struct workspace *, const char *);
 static void	workspace_refresh(struct workspace *);
@@ -354,6 +357,8 @@ workspace_unwatch(void)
 		names_cancel(ws->names);
 		roots_cancel(ws->roots);
 	}
+	TAILQ_FOREACH(ws, &forgotten, entry)
+		roots_cancel(ws->roots);
 	watchset_stop();
 }
 
@@ -363,6 +368,7 @@ workspace_stop(void)
 	struct workspace	*ws;
 	struct shell_entry	*e;
 
+	TAILQ_CONCAT(&workspaces, &forgotten, entry);
 	while ((ws = TAILQ_FIRST(&workspaces)) != NULL) {
 		TAILQ_REMOVE(&workspaces, ws, entry);
 		while ((e = TAILQ_FIRST(&ws->shells)) != NULL) {
@@ -672,16 +678,23 @@ workspace_gc_forget(const char *root)
 
 	if ((ws = workspace_find(root)) == NULL)
 		return;
-	/* It stays in memory, untrusted, until the daemon exits. */
 	trust_set(ws->trust, NULL);
 	TAILQ_FOREACH(e, &ws->shells, entry)
 		devshell_eval_cancel(e->sh);
+	names_cancel(ws->names);
 	watchset_clear(ws->watch);
 	roots_drop(ws->roots);
+	/*
+	 * Out of the list (hearth list, a new allow) at once; freed when the
+	 * daemon exits, since callbacks of what was cancelled may still come.
+	 */
+	TAILQ_REMOVE(&workspaces, ws, entry);
+	TAILQ_INSERT_TAIL(&forgotten, ws, entry);
 }
 
 int
-workspace_gc(unsigned days, char **msg, char **cause)
+workspace_gc(unsigned days, int dry_run, char **msg, char **cause)
 {
-	return (gc_run(days, workspace_gc_forget, msg, cause));
+	return (gc_run(days, dry_run, liveshells_in, workspace_gc_forget, msg,
+	    cause));
 }

@@ -42,8 +42,11 @@ int		 workspace_log(const char *, struct buf *, char **);
 /* Call cb with the description of every shell of every workspace. */
 void		 workspace_each(void (*)(const struct shell_info *, void *),
 		     void *);
-/* Drop vanished workspaces and those unused for days; a summary. */
-int		 workspace_gc(unsigned, char **, char **);
+/*
+ * Drop vanished workspaces and those unused for days, unless a shell is
+ * in them (with dry_run, only say which); a summary.
+ */
+int		 workspace_gc(unsigned, int, char **, char **);
 /* What the scheduler is started with: refresh the dirty workspaces. */
 extern const struct scheduler_hooks workspace_scheduler_hooks;
 

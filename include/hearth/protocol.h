@@ -36,7 +36,7 @@
  *  RELOAD	str dir				-> OK str message | ERROR
  *  LOG		str dir				-> OK str log | ERROR
  *  STATS	(nothing)			-> STATS_REPLY
- *  GC		u32 days unused			-> OK str summary | ERROR
+ *  GC		u32 days unused[, u8 flags]	-> OK str summary | ERROR
  *  DEVSHELL	str dir, str devShell name	-> SHELL, with the snapshot
  *  ERROR	str message (a one-line error to show the user)
  *  SHELL	u8 state, str root, str shell, str message, str changed,
@@ -76,6 +76,9 @@ enum msg_type {
 	MSG_LIST_REPLY = 104,
 	MSG_STATS_REPLY = 105,
 };
+
+/* GC's flags (absent: 0). */
+#define GC_DRY_RUN	0x1	/* say what would go; change nothing */
 
 /* The state of the shell a directory maps to, as the SHELL reply says. */
 enum shell_state {
