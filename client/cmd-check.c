@@ -452,7 +452,11 @@ cmd_check_exec(const struct cmd_parsed *p)
 		goto report;
 	}
 	free(prog);
+	/* On a terminal: which check runs, and for how long. */
+	progress_start(NULL);
+	progress_set("checking the lock of %s", root);
 	check_lock(&ck);
+	progress_set("listing the devShells of %s", root);
 	if ((system = check_system(&ck, &why, &text)) == NULL) {
 		check_row(&ck, "devShells", CHECK_FAIL, 0, xasprintf("cannot "
 		    "ask Nix for the current system: %s", why), text);
@@ -465,11 +469,14 @@ cmd_check_exec(const struct cmd_parsed *p)
 	for (k = 0; names[k] != NULL; k++)
 		;
 	built = xcalloc(k + 1, sizeof *built);
-	for (k = 0; names[k] != NULL; k++)
+	for (k = 0; names[k] != NULL; k++) {
+		progress_set("building the %s shell of %s", names[k], root);
 		built[k] = check_build(&ck, names[k], got) == 0;
+	}
 	check_tools(&ck, names, built, got);
 
 report:
+	progress_end();
 	check_print(&ck);
 	rc = EXIT_OK;
 	for (k = 0; k < ck.n; k++) {

@@ -207,7 +207,10 @@ export_reply(const struct shell *sh, struct envstate *st,
 			notice(st, key, "evaluating the %s shell of %s in the "
 			    "background (hearth wait)", r->shell, r->root);
 		else
-			notice(st, key, NULL);
+			/* Once: the shell in use stays until then. */
+			notice(st, key, "preparing a new %s shell of %s in the "
+			    "background; this one stays until it is ready "
+			    "(hearth wait)", r->shell, r->root);
 		break;
 	case SHELL_FAILED:
 		notice(st, key, "the %s shell of %s failed to evaluate%s: %s",

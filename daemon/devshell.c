@@ -63,6 +63,7 @@ struct devshell {
 	struct eval		*eval;
 	struct inputs		*eval_inputs;	/* recorded at the start */
 	int			 forced;	/* hearth reload asked */
+	int			 stale_told;	/* prompts told a new one comes */
 	int64_t			 eval_started;
 	struct timespec		 eval_start_ts;
 };
@@ -220,6 +221,7 @@ devshell_refresh(struct devshell *sh, int urgent)
 	if (devshell_current(sh)) {
 		/* Back to what the snapshot has: no evaluation. */
 		devshell_eval_cancel(sh);
+		sh->stale_told = 0;
 		return;
 	}
 	/* Already evaluating exactly these inputs. */
@@ -235,6 +237,7 @@ devshell_refresh(struct devshell *sh, int urgent)
 		devshell_note_change(sh);
 		devshell_set_snapshot(sh, &found);
 		devshell_eval_cancel(sh);
+		sh->stale_told = 0;
 		sh->ops->inputs_moved(sh->ws);
 		changed_announce("cache hit");
 		return;
@@ -247,6 +250,14 @@ devshell_refresh(struct devshell *sh, int urgent)
 			return;
 	}
 	scheduler_want(&devshell_job, sh, urgent);
+	/*
+	 * The snapshot in use is out of date (a lock update): the prompts
+	 * of shells that use it run the client, and say so, once.
+	 */
+	if (sh->snap.id != 0 && !sh->stale_told) {
+		sh->stale_told = 1;
+		changed_announce("a new shell is being prepared");
+	}
 }
 
 void
@@ -372,6 +383,8 @@ devshell_eval_finished(struct eval *ev, void *arg)
 
 	sh->eval = NULL;
 	sh->forced = 0;
+	/* Whatever became of it, the next change is told again. */
+	sh->stale_told = 0;
 	in = devshell_new_inputs(sh);
 	inputs_merge(in, sh->ops->base_inputs(sh->ws));
 	inputs_merge(in, eval_inputs(ev));
@@ -540,6 +553,11 @@ devshell_describe(struct devshell *sh, struct shell_info *info)
 		info->message = xstrdup(sh->error ? sh->error : "failed");
 	} else
 		info->state = SHELL_EVALUATING;
+	/* How long it has run, and what Nix does now, for progress. */
+	if (info->state == SHELL_EVALUATING && sh->eval != NULL) {
+		info->eval_started = sh->eval_started;
+		info->activity = eval_activity(sh->eval);
+	}
 }
 
 void

@@ -41,6 +41,7 @@
 #include "hearth/buf.h"
 #include "hearth/log.h"
 #include "hearth/nix.h"
+#include "hearth/nixlog.h"
 #include "hearth/xmalloc.h"
 #include "eval.h"
 #include "job.h"
@@ -129,6 +130,7 @@ struct eval {
 	int		 ok;
 	char		*reason;
 	uint32_t	 ms;
+	char		*activity;	/* the last build Nix started */
 
 	eval_cb		 cb;
 	void		*arg;
@@ -378,8 +380,14 @@ static void
 eval_log_line(const char *line, void *arg)
 {
 	struct eval	*ev = arg;
+	char		*what;
 
 	readset_line(line, ev->readset);
+	/* What it is doing now, for hearth status and hearth wait. */
+	if ((what = nixlog_activity(line)) != NULL) {
+		free(ev->activity);
+		ev->activity = what;
+	}
 }
 
 /*
@@ -535,6 +543,7 @@ eval_free(struct eval *ev)
 		return;
 	free(ev->root);
 	free(ev->top);
+	free(ev->activity);
 	free(ev->system);
 	free(ev->shell);
 	free(ev->profile);
@@ -618,6 +627,12 @@ char *const *
 eval_names(struct eval *ev)
 {
 	return (ev->names);
+}
+
+const char *
+eval_activity(struct eval *ev)
+{
+	return (ev->activity);
 }
 
 uint32_t

@@ -98,6 +98,9 @@ request_shell_encode(struct buf *b, struct shell_info *info,
 		    info->hook_output->len);
 	} else
 		protocol_put_u8(b, 0);
+	/* Added later, at the end: a client before them reads none. */
+	protocol_put_u64(b, info->eval_started);
+	protocol_put_str(b, info->activity != NULL ? info->activity : "");
 	protocol_end(b, off);
 	return (flags);
 }

@@ -43,7 +43,10 @@
  *		u64 snapshot id, u64 snapshot made (unix s),
  *		u64 last evaluation (unix s), u32 last evaluation ms,
  *		str inputs (why the snapshot's input set is approximate,
- *		or empty), u8 has_env; if has_env: str envdiff, str hook output
+ *		or empty), u8 has_env; if has_env: str envdiff, str hook output;
+ *		then u64 evaluation started (unix s; 0 unless one runs),
+ *		str what Nix is doing ("building NAME", or empty). Readers
+ *		take these last two only where the payload has them.
  *  LIST_REPLY	u32 n, then n times: str root, str shell, u8 state,
  *		u64 snapshot made, u64 last evaluation, u32 its ms, str message
  *  STATS_REPLY	u32 n, then n times: str root, u32 shells,
