@@ -466,3 +466,18 @@ nix_error_workspace_source(const char *log, size_t len, const char *root,
 	buf_release(&text);
 	return (rc);
 }
+
+void
+nix_error_in_workspace(struct buf *text, const char *log, size_t len,
+    const char *root, const char *top)
+{
+	struct buf	 store = BUF_INIT, out = BUF_INIT;
+
+	if (text->len != 0 && nix_error_workspace_source(log, len, root, top,
+	    &store) == 0) {
+		nix_error_unstore(text->data, store.data, top, &out);
+		buf_release(text);
+		*text = out;
+	}
+	buf_release(&store);
+}

@@ -199,27 +199,6 @@ eval_split_dump(struct eval *ev)
 	buf_add(&ev->dev, m1, m2 - m1);
 }
 
-/*
- * Name the workspace's files where Nix named their copies in the store
- * (up to 2.2x, a flake is evaluated from /nix/store/HASH-source), so that
- * an error's position is one the user can open.
- */
-static void
-eval_unstore(struct eval *ev, struct buf *text)
-{
-	struct buf	 store = BUF_INIT, out = BUF_INIT;
-
-	if (text->len == 0 || nix_error_workspace_source(ev->log.data,
-	    ev->log.len, ev->root, ev->top, &store) != 0) {
-		buf_release(&store);
-		return;
-	}
-	nix_error_unstore(text->data, store.data, ev->top, &out);
-	buf_release(text);
-	*text = out;
-	buf_release(&store);
-}
-
 /* Nix's error message, as one line; else how it ended. */
 static void
 eval_nix_reason(struct eval *ev)
@@ -230,7 +209,8 @@ eval_nix_reason(struct eval *ev)
 
 	if ((msg = nix_error_message(ev->log.data, ev->log.len, 0)) != NULL) {
 		buf_adds(&b, msg);
-		eval_unstore(ev, &b);
+		nix_error_in_workspace(&b, ev->log.data, ev->log.len, ev->root,
+		    ev->top);
 		eval_fail(ev, "%s", b.data);
 		buf_release(&b);
 		free(msg);
@@ -594,7 +574,8 @@ eval_log(struct eval *ev)
 {
 	if (ev->report.len == 0 && ev->log.len != 0) {
 		nix_error_report(ev->log.data, ev->log.len, &ev->report);
-		eval_unstore(ev, &ev->report);
+		nix_error_in_workspace(&ev->report, ev->log.data,
+		    ev->log.len, ev->root, ev->top);
 	}
 	return (ev->report.data);
 }

@@ -120,6 +120,13 @@ int		 nix_error_store_path(const char *, const char *, struct buf *);
  */
 int		 nix_error_workspace_source(const char *, size_t, const char *,
 		     const char *, struct buf *);
+/*
+ * Rewrite a text taken from Nix's output (the log that follows) so that
+ * it names the workspace's files (root, in top) where Nix named their
+ * copy in the store: an error's position is then one the user can open.
+ */
+void		 nix_error_in_workspace(struct buf *, const char *, size_t,
+		     const char *, const char *);
 
 /*
  * Judge the flakes probe, which exited (exit_ok: with status 0) and
