@@ -6,6 +6,7 @@
  * code frames, and 2.3x words a failed build as "Cannot build". Read
  * from recorded output of each (tests/unit/data/nix/).
  */
+#include <sys/stat.h>
 #include <sys/types.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -15,6 +16,9 @@
 #include "hearth/hash.h"
 #include "hearth/nix.h"
 #include "hearth/xmalloc.h"
+
+/* The largest flake.nix compared (to find the flake's copy in the store). */
+#define NIX_FLAKE_MAX	(4 * 1024 * 1024)
 
 /*
  * A copy of Nix's output fit to read line by line: NUL-terminated, with
@@ -436,6 +440,16 @@ nix_error_unstore(const char *text, const char *store, const char *dir,
 	buf_adds(b, p);
 }
 
+/* 1 if a path is a regular file of a flake.nix's size: safe to read. */
+static int
+nix_small_file(const char *path)
+{
+	struct stat	 st;
+
+	return (stat(path, &st) == 0 && S_ISREG(st.st_mode) &&
+	    st.st_size < NIX_FLAKE_MAX);
+}
+
 int
 nix_error_workspace_source(const char *log, size_t len, const char *root,
     const char *top, struct buf *b)
@@ -454,7 +468,8 @@ nix_error_workspace_source(const char *log, size_t len, const char *root,
 	if (nix_error_store_path(text.data, "source", &store) == 0) {
 		there = xasprintf("%s%s/flake.nix", store.data, rel);
 		here = xasprintf("%s/flake.nix", root);
-		if (hash_file(there, h1) == 0 && hash_file(here, h2) == 0 &&
+		if (nix_small_file(there) && nix_small_file(here) &&
+		    hash_file(there, h1) == 0 && hash_file(here, h2) == 0 &&
 		    strcmp(h1, h2) == 0) {
 			buf_add(b, store.data, store.len);
 			rc = 0;
