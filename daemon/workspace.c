@@ -424,6 +424,8 @@ workspace_describe_blocked(struct workspace *ws, const char *dir,
 	info->env = NULL;
 	info->hook_output = NULL;
 	info->changed = NULL;
+	info->eval_started = 0;
+	info->activity = NULL;
 	info->message = xstrdup("flake.nix or .hearth.ini changed since it "
 	    "was allowed");
 }
