@@ -155,11 +155,15 @@ request_export(struct client *c, struct protocol_reader *r)
 	workspace_describe(dir, &info);
 	sent_env = request_shell_encode(&b, &info, applied, 1) &
 	    REQUEST_SENT_ENV;
-	server_send(c, &b);
-	/* The shell keeps what it has where a snapshot is usable. */
+	/*
+	 * The shell keeps what it has where a snapshot is usable. Before
+	 * the reply: once it has it, the client exits, and its parent, the
+	 * shell, can no longer be read from /proc.
+	 */
 	usable = info.snapshot_id != 0 && (info.state == SHELL_READY ||
 	    info.state == SHELL_EVALUATING || info.state == SHELL_FAILED);
 	liveshells_note(server_client_pid(c), usable ? info.root : NULL);
+	server_send(c, &b);
 	shell_info_release(&info);
 	/*
 	 * A shell is about to apply a snapshot it did not have: mark it
