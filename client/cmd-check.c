@@ -12,8 +12,9 @@
  * The user asked for it, so it needs no `hearth allow` and no daemon: it
  * runs Nix with fork and exec, each call with a deadline, with flakes
  * enabled on the command line and --no-write-lock-file, so it leaves no
- * trace in the repository. A table on stdout; exit 0 only if every check
- * passed (skipped ones do not fail); --junit writes JUnit XML, whole.
+ * trace in the repository. A table on stdout; exit 0 only if no check
+ * failed. A check that could not be made is skipped, never passed, and the
+ * summary counts it apart; --junit writes JUnit XML, whole.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -128,13 +129,26 @@ static void
 check_lock(struct check *ck)
 {
 	struct runner_result	 r;
-	char			*why;
+	char			*why, *lock;
+	int			 has_lock;
 
-	if (check_nix(ck, &r, nix_argv_lock_check(ck->nix, ck->root)) == 0)
-		check_row(ck, "lock", CHECK_PASS, r.ms,
-		    xstrdup("flake.lock is up to date with flake.nix"), NULL);
-	else {
-		if (!r.timed_out && nix_error_lock_outdated(r.err.data,
+	lock = path_join(ck->root, PATH_LOCK);
+	has_lock = access(lock, F_OK) == 0;
+	free(lock);
+	if (check_nix(ck, &r, nix_argv_lock_check(ck->nix, ck->root)) == 0) {
+		/* Nothing to lock is not a lock file checked. */
+		if (has_lock)
+			check_row(ck, "lock", CHECK_PASS, r.ms, xstrdup(
+			    "flake.lock is up to date with flake.nix"), NULL);
+		else
+			check_row(ck, "lock", CHECK_SKIP, r.ms, xstrdup("no "
+			    "flake.lock, and flake.nix has no inputs to lock"),
+			    NULL);
+	} else {
+		if (!r.timed_out && !has_lock)
+			why = xstrdup("no flake.lock (run `nix flake lock` and "
+			    "commit flake.lock)");
+		else if (!r.timed_out && nix_error_lock_outdated(r.err.data,
 		    r.err.len))
 			why = xstrdup("flake.lock is out of date with flake.nix "
 			    "(run `nix flake lock` and commit flake.lock)");
@@ -238,9 +252,13 @@ check_build(struct check *ck, const char *name, struct toolslist *got)
 	return (rc);
 }
 
-/* The list's entries for the shells that could be compared. */
+/*
+ * The list's entries for the shells that could be compared; the shells
+ * that did not build, so were not, go to skipped (", "-separated).
+ */
 static struct toolslist *
-check_comparable(struct toolslist *want, char **names, const int *built)
+check_comparable(struct toolslist *want, char **names, const int *built,
+    struct buf *skipped)
 {
 	struct toolslist		*tl = toolslist_new();
 	const struct toolslist_tool	*t;
@@ -255,6 +273,9 @@ check_comparable(struct toolslist *want, char **names, const int *built)
 		/* A shell that did not build is reported by its own row. */
 		if (names[j] == NULL || built[j])
 			toolslist_add_shell(tl, shells[i]);
+		else
+			buf_addf(skipped, "%s%s", skipped->len ? ", " : "",
+			    shells[i]);
 	}
 	for (i = 0; (t = toolslist_get(want, i)) != NULL; i++) {
 		for (j = 0; toolslist_shells(tl)[j] != NULL; j++) {
@@ -273,7 +294,7 @@ check_tools(struct check *ck, char **names, const int *built,
     struct toolslist *got)
 {
 	struct toolslist	*want, *cmp;
-	struct buf		 diff = BUF_INIT;
+	struct buf		 diff = BUF_INIT, skipped = BUF_INIT;
 	char			*file, *cause = NULL, *nl, *more, *detail;
 	size_t			 n;
 
@@ -293,8 +314,14 @@ check_tools(struct check *ck, char **names, const int *built,
 		return;
 	}
 	free(file);
-	cmp = check_comparable(want, names, built);
-	if ((n = toolslist_diff(cmp, got, &diff)) == 0)
+	cmp = check_comparable(want, names, built, &skipped);
+	n = toolslist_diff(cmp, got, &diff);
+	if (n == 0 && skipped.len != 0)
+		/* What was not compared did not pass. */
+		check_row(ck, "tools", CHECK_SKIP, 0, xasprintf("not compared "
+		    "for %s, which did not build; the rest of %s matches",
+		    skipped.data, TOOLSLIST_FILE), NULL);
+	else if (n == 0)
 		check_row(ck, "tools", CHECK_PASS, 0, xasprintf("%s matches "
 		    "the devShells (%zu tools)", TOOLSLIST_FILE,
 		    toolslist_count(cmp)), NULL);
@@ -309,6 +336,7 @@ check_tools(struct check *ck, char **names, const int *built,
 		free(more);
 	}
 	buf_release(&diff);
+	buf_release(&skipped);
 	toolslist_free(cmp);
 	toolslist_free(want);
 }
@@ -319,7 +347,8 @@ check_print(const struct check *ck)
 	static const char	*words[] = { "pass", "FAIL", "skip" };
 	const struct check_row	*r;
 	const char		*p, *nl;
-	size_t			 i, w = 5, failed = 0;
+	size_t			 i, w = 5, failed = 0, skipped = 0;
+	char			*skips;
 
 	for (i = 0; i < ck->n; i++) {
 		if (strlen(ck->rows[i].name) > w)
@@ -331,6 +360,7 @@ check_print(const struct check *ck)
 		printf("%-*s  %-6s  %s\n", (int)w, r->name, words[r->result],
 		    r->detail);
 		failed += r->result == CHECK_FAIL;
+		skipped += r->result == CHECK_SKIP;
 	}
 	/* The differences of the tools list, each on its own line. */
 	for (i = 0; i < ck->n; i++) {
@@ -345,12 +375,19 @@ check_print(const struct check *ck)
 			printf("  %.*s\n", (int)(nl - p), p);
 		}
 	}
-	if (failed == 0)
+	/* A skipped check is neither passed nor failed: say so apart. */
+	skips = skipped != 0 ? xasprintf(", %zu skipped", skipped) :
+	    xstrdup("");
+	if (failed == 0 && skipped == 0)
 		printf("\nhearth check: %s: all %zu checks passed\n", ck->root,
 		    ck->n);
+	else if (failed == 0)
+		printf("\nhearth check: %s: %zu of %zu checks passed%s\n",
+		    ck->root, ck->n - skipped, ck->n, skips);
 	else
-		printf("\nhearth check: %s: %zu of %zu checks failed\n",
-		    ck->root, failed, ck->n);
+		printf("\nhearth check: %s: %zu of %zu checks failed%s\n",
+		    ck->root, failed, ck->n, skips);
+	free(skips);
 }
 
 static int
@@ -415,7 +452,11 @@ cmd_check_exec(const struct cmd_parsed *p)
 		goto report;
 	}
 	free(prog);
+	/* On a terminal: which check runs, and for how long. */
+	progress_start(NULL);
+	progress_set("checking the lock of %s", root);
 	check_lock(&ck);
+	progress_set("listing the devShells of %s", root);
 	if ((system = check_system(&ck, &why, &text)) == NULL) {
 		check_row(&ck, "devShells", CHECK_FAIL, 0, xasprintf("cannot "
 		    "ask Nix for the current system: %s", why), text);
@@ -428,11 +469,14 @@ cmd_check_exec(const struct cmd_parsed *p)
 	for (k = 0; names[k] != NULL; k++)
 		;
 	built = xcalloc(k + 1, sizeof *built);
-	for (k = 0; names[k] != NULL; k++)
+	for (k = 0; names[k] != NULL; k++) {
+		progress_set("building the %s shell of %s", names[k], root);
 		built[k] = check_build(&ck, names[k], got) == 0;
+	}
 	check_tools(&ck, names, built, got);
 
 report:
+	progress_end();
 	check_print(&ck);
 	rc = EXIT_OK;
 	for (k = 0; k < ck.n; k++) {

@@ -167,6 +167,17 @@ export_load(const struct shell *sh, struct envstate *st, struct envset *set,
 	envdiff_release(&d);
 }
 
+/* A short digest of a message, to tell one notice from the next. */
+static uint32_t
+export_digest(const char *s)
+{
+	uint32_t	 h = 2166136261U;	/* FNV-1a */
+
+	for (; s != NULL && *s != '\0'; s++)
+		h = (h ^ (unsigned char)*s) * 16777619U;
+	return (h);
+}
+
 /* Act on the daemon's answer for a workspace. */
 static void
 export_reply(const struct shell *sh, struct envstate *st,
@@ -185,7 +196,9 @@ export_reply(const struct shell *sh, struct envstate *st,
 	else if (!same)
 		export_load(sh, st, set, r);
 
-	key = xasprintf("%s:%s", protocol_state_name(r->state), r->root);
+	/* A new failure is told even if the last notice was a failure. */
+	key = xasprintf("%s:%s:%08x", protocol_state_name(r->state), r->root,
+	    export_digest(r->message));
 	switch (r->state) {
 	case SHELL_UNTRUSTED:
 		notice(st, key, "%s is not allowed; run `hearth allow` to "
@@ -200,7 +213,10 @@ export_reply(const struct shell *sh, struct envstate *st,
 			notice(st, key, "evaluating the %s shell of %s in the "
 			    "background (hearth wait)", r->shell, r->root);
 		else
-			notice(st, key, NULL);
+			/* Once: the shell in use stays until then. */
+			notice(st, key, "preparing a new %s shell of %s in the "
+			    "background; this one stays until it is ready "
+			    "(hearth wait)", r->shell, r->root);
 		break;
 	case SHELL_FAILED:
 		notice(st, key, "the %s shell of %s failed to evaluate%s: %s",

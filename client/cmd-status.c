@@ -57,6 +57,12 @@ status_print(const struct shell_reply *r)
 	if (r->inputs_note != NULL && *r->inputs_note != '\0')
 		printf("%-10s approximate: every file git tracks is watched "
 		    "(%s)\n", "inputs", r->inputs_note);
+	/* How long the running evaluation has taken so far. */
+	if (r->state == SHELL_EVALUATING && r->eval_started != 0)
+		printf("%-10s %lld s so far%s%s\n", "running",
+		    (long long)(time(NULL) > (time_t)r->eval_started ?
+		    time(NULL) - (time_t)r->eval_started : 0),
+		    *r->activity != '\0' ? ", " : "", r->activity);
 	if (r->last_eval != 0) {
 		status_when("evaluated", r->last_eval);
 		printf("%-10s %u ms\n", "took", r->last_eval_ms);

@@ -157,7 +157,10 @@ tools_names(const char *root, time_t deadline, char **cause)
 			buf_release(&b);
 			return (NULL);
 		}
+		progress_set("waiting for the devShells of %s to evaluate",
+		    root);
 		usleep(TOOLS_POLL_MS * 1000);
+		progress_tick();
 	}
 }
 
@@ -187,6 +190,7 @@ tools_shell(struct toolslist *tl, const char *dir, const char *name,
 			shell_reply_release(&r);
 			return (-1);
 		}
+		progress_clear();
 		fprintf(stderr, "hearth tools: the %s shell is %s; its last "
 		    "good snapshot is shown\n", name,
 		    protocol_state_name(r.state));
@@ -263,6 +267,7 @@ cmd_tools_exec(const struct cmd_parsed *p)
 	if ((dir = cmd_dir(cmd_arg(p, 0), &cause)) == NULL)
 		goto fail;
 	/* Settle DIR's own shell first: it says whether all is allowed. */
+	progress_start_shell(dir);
 	if (tools_ask(MSG_WAIT, dir, NULL, (int)timeout * 1000, &r,
 	    &cause) != 0)
 		goto fail;
@@ -295,9 +300,12 @@ cmd_tools_exec(const struct cmd_parsed *p)
 
 	tl = toolslist_new();
 	for (i = 0; names[i] != NULL; i++) {
+		progress_set("reading the tools of the %s shell of %s",
+		    names[i], root);
 		if (tools_shell(tl, dir, names[i], save, &cause) != 0)
 			goto fail;
 	}
+	progress_end();
 	if (!save) {
 		tools_print(tl);
 		rc = EXIT_OK;
@@ -312,6 +320,7 @@ cmd_tools_exec(const struct cmd_parsed *p)
 	rc = EXIT_OK;
 	goto out;
 fail:
+	progress_end();
 	fprintf(stderr, "hearth tools: %s\n", cause);
 	free(cause);
 out:

@@ -38,15 +38,20 @@ cmd_wait_exec(const struct cmd_parsed *p)
 	struct shell_reply	 r;
 	char			*dir = NULL, *cause = NULL;
 	long			 timeout = 600;
-	int			 rc = EXIT_FAIL;
+	int			 rc = EXIT_FAIL, err;
 
 	if (cmd_number(p, "timeout", 1, 86400, &timeout) != 0)
 		return (EXIT_USAGE);
 	if ((dir = cmd_dir(cmd_arg(p, 0), &cause)) == NULL)
 		goto fail;
-	if (ipc_dir_request(MSG_WAIT, dir, &reply, (int)(timeout * 1000),
-	    &cause) != 0) {
-		if (errno == ETIMEDOUT) {
+	/* On a terminal: what is being evaluated or built, and how long. */
+	progress_start_shell(dir);
+	rc = ipc_dir_request(MSG_WAIT, dir, &reply, (int)(timeout * 1000),
+	    &cause);
+	err = errno;
+	progress_end();
+	if (rc != 0) {
+		if (err == ETIMEDOUT) {
 			fprintf(stderr, "hearth wait: timed out after %ld s\n",
 			    timeout);
 			free(cause);
@@ -55,6 +60,7 @@ cmd_wait_exec(const struct cmd_parsed *p)
 		}
 		goto fail;
 	}
+	rc = EXIT_FAIL;
 	if (shell_reply_decode(&r, &reply, &cause) != 0) {
 		ipc_reply_release(&reply);
 		goto fail;

@@ -169,6 +169,8 @@ struct shell_reply {
 	char		*env;		/* an encoded envdiff */
 	size_t		 envlen;
 	char		*hook_output;
+	uint64_t	 eval_started;	/* the running evaluation's, or 0 */
+	char		*activity;	/* what Nix does now, or "" */
 };
 /* Decode a SHELL reply; -1 with *cause if it is malformed. */
 int		 shell_reply_decode(struct shell_reply *,
@@ -297,6 +299,25 @@ void		 shell_list(struct buf *, const char *, const char *);
 char		*shell_rcfile_shown(const char *);
 /* An rc file's path here, its entry's pattern expanded (see rcfiles). */
 char		*shell_rcfile_path(const char *);
+
+/* progress.c: one line on a terminal while long work runs. */
+/* Called before each redraw, to say what is going on (or NULL). */
+typedef void	(*progress_refresh_cb)(void);
+/* Start showing progress, if stderr is a terminal. */
+void		 progress_start(progress_refresh_cb);
+/* Start it for a wait on the shell of a directory: the daemon says what. */
+void		 progress_start_shell(const char *);
+/* What is going on now, in a few words. */
+void		 progress_set(const char *, ...)
+		     __attribute__((format(printf, 1, 2)));
+/* How long a wait of left ms (-1: forever) may poll before a tick. */
+int		 progress_poll_ms(int);
+/* Redraw the line, if a second has passed. */
+void		 progress_tick(void);
+/* Clear the line, before something else is printed; it comes back. */
+void		 progress_clear(void);
+/* Clear the line and stop. */
+void		 progress_end(void);
 
 /* runner.c: run a program, collecting its output, with a deadline. */
 struct runner_result {

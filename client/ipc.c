@@ -331,7 +331,13 @@ ipc_write_all(int fd, const char *p, size_t n, int64_t deadline,
 	int		 rc;
 
 	while (n > 0) {
-		if ((rc = poll(&pfd, 1, left_ms(deadline))) == 0) {
+		/* On a terminal, a long wait shows its progress. */
+		if ((rc = poll(&pfd, 1, progress_poll_ms(left_ms(deadline)))) ==
+		    0 && left_ms(deadline) != 0) {
+			progress_tick();
+			continue;
+		}
+		if (rc == 0) {
 			errno = ETIMEDOUT;
 			*cause = xstrdup("hearthd did not answer in time");
 			return (-1);
@@ -363,7 +369,13 @@ ipc_read_n(int fd, struct buf *b, size_t n, int64_t deadline, char **cause)
 	int		 rc;
 
 	while (n > 0) {
-		if ((rc = poll(&pfd, 1, left_ms(deadline))) == 0) {
+		/* On a terminal, a long wait shows its progress. */
+		if ((rc = poll(&pfd, 1, progress_poll_ms(left_ms(deadline)))) ==
+		    0 && left_ms(deadline) != 0) {
+			progress_tick();
+			continue;
+		}
+		if (rc == 0) {
 			errno = ETIMEDOUT;
 			*cause = xstrdup("hearthd did not answer in time");
 			return (-1);

@@ -49,6 +49,13 @@ shell_reply_decode(struct shell_reply *r, const struct ipc_reply *reply,
 		if (hook != NULL)
 			r->hook_output = xstrndup(hook, hooklen);
 	}
+	/* Fields a daemon before them does not send. */
+	if (rd.left > 0 && !rd.error) {
+		r->eval_started = protocol_get_u64(&rd);
+		r->activity = protocol_get_str(&rd);
+	}
+	if (r->activity == NULL)
+		r->activity = xstrdup("");
 	if (protocol_reader_done(&rd) != 0 || r->state > SHELL_STATE_MAX) {
 		shell_reply_release(r);
 		*cause = xstrdup("malformed reply from hearthd");
@@ -67,6 +74,7 @@ shell_reply_release(struct shell_reply *r)
 	free(r->inputs_note);
 	free(r->hook_output);
 	free(r->env);
+	free(r->activity);
 	memset(r, 0, sizeof *r);
 }
 

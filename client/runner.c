@@ -86,7 +86,7 @@ runner_run(char *const argv[], const char *cwd, unsigned timeout_sec,
 	struct pollfd	 pfd[2];
 	struct buf	*to[2] = { &r->out, &r->err };
 	char		 chunk[65536];
-	int		 po[2], pe[2], status, i, open_fds = 2, left;
+	int		 po[2], pe[2], status, i, open_fds = 2, left, rc;
 	int64_t		 start = monotime_ms(), deadline;
 	ssize_t		 n;
 	pid_t		 pid;
@@ -126,10 +126,14 @@ runner_run(char *const argv[], const char *cwd, unsigned timeout_sec,
 			kill(-pid, SIGKILL);
 			break;
 		}
-		if (poll(pfd, 2, left) == -1) {
+		if ((rc = poll(pfd, 2, progress_poll_ms(left))) == -1) {
 			if (errno == EINTR)
 				continue;
 			break;
+		}
+		if (rc == 0) {
+			progress_tick();
+			continue;
 		}
 		for (i = 0; i < 2; i++) {
 			if (pfd[i].fd == -1 || pfd[i].revents == 0)

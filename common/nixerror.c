@@ -6,14 +6,19 @@
  * code frames, and 2.3x words a failed build as "Cannot build". Read
  * from recorded output of each (tests/unit/data/nix/).
  */
+#include <sys/stat.h>
 #include <sys/types.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "hearth/buf.h"
+#include "hearth/hash.h"
 #include "hearth/nix.h"
 #include "hearth/xmalloc.h"
+
+/* The largest flake.nix compared (to find the flake's copy in the store). */
+#define NIX_FLAKE_MAX	(4 * 1024 * 1024)
 
 /*
  * A copy of Nix's output fit to read line by line: NUL-terminated, with
@@ -352,4 +357,189 @@ nix_log_lock_wait(const char *out, size_t len)
 			return (1);
 	}
 	return (0);
+}
+
+/* A character that may continue a store path's name. */
+static int
+nix_name_char(char c)
+{
+	return ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+	    (c >= '0' && c <= '9') || strchr("+-._?=", c) != NULL);
+}
+
+/* 1 if p starts a store path whose name is name: /nix/store/HASH-name. */
+static int
+nix_store_path_at(const char *p, const char *name)
+{
+	size_t	 i, n = strlen(NIX_STORE_DIR);
+
+	if (strncmp(p, NIX_STORE_DIR, n) != 0)
+		return (0);
+	for (i = 0; i < NIX_STORE_HASH; i++) {
+		if (!((p[n + i] >= '0' && p[n + i] <= '9') ||
+		    (p[n + i] >= 'a' && p[n + i] <= 'z')))
+			return (0);
+	}
+	p += n + NIX_STORE_HASH;
+	if (*p++ != '-' || strncmp(p, name, strlen(name)) != 0)
+		return (0);
+	return (!nix_name_char(p[strlen(name)]));
+}
+
+int
+nix_error_store_path(const char *text, const char *name, struct buf *b)
+{
+	const char	*p;
+
+	for (p = text; (p = strstr(p, NIX_STORE_DIR)) != NULL; p++) {
+		if (nix_store_path_at(p, name)) {
+			buf_add(b, p, strlen(NIX_STORE_DIR) + NIX_STORE_HASH +
+			    1 + strlen(name));
+			return (0);
+		}
+	}
+	return (-1);
+}
+
+/* The directory a flake URL names, %XX decoded: file:// or path:. */
+static char *
+nix_url_dir(const char *url, size_t n)
+{
+	struct buf	 b = BUF_INIT;
+	size_t		 i;
+	unsigned	 c;
+
+	if (n > 15 && strncmp(url, "git+file://", 11) == 0) {
+		url += 11;
+		n -= 11;
+	} else if (n > 5 && strncmp(url, "path:", 5) == 0) {
+		url += 5;
+		n -= 5;
+	} else
+		return (NULL);
+	for (i = 0; i < n && url[i] != '?' && url[i] != '#'; i++) {
+		if (url[i] == '%' && i + 2 < n &&
+		    sscanf(url + i + 1, "%2x", &c) == 1) {
+			buf_addc(&b, (char)c);
+			i += 2;
+		} else
+			buf_addc(&b, url[i]);
+	}
+	while (b.len > 1 && b.data[b.len - 1] == '/')
+		buf_truncate(&b, b.len - 1);
+	return (buf_detach(&b, NULL));
+}
+
+int
+nix_error_source(const char *log, size_t len, const char *dir, struct buf *b)
+{
+	static const char	 head[] = "got tree '";
+	struct buf		 text = BUF_INIT;
+	const char		*pos, *line, *path, *end, *url, *uend;
+	size_t			 n, want = strlen(dir);
+	char			*got;
+	int			 rc = -1;
+
+	while (want > 1 && dir[want - 1] == '/')
+		want--;
+	nix_clean(log, len, &text);
+	pos = text.data;
+	while (rc != 0 && (line = nix_line(&pos, &n)) != NULL) {
+		if (!nix_starts(line, n, head))
+			continue;
+		path = line + sizeof head - 1;
+		if ((end = memchr(path, '\'', n - (path - line))) == NULL ||
+		    !nix_store_path_at(path, "source") ||
+		    strncmp(end, "' from '", 8) != 0)
+			continue;
+		url = end + 8;
+		if ((uend = memchr(url, '\'', n - (url - line))) == NULL ||
+		    (got = nix_url_dir(url, uend - url)) == NULL)
+			continue;
+		if (strlen(got) == want && strncmp(got, dir, want) == 0) {
+			buf_add(b, path, end - path);
+			rc = 0;
+		}
+		free(got);
+	}
+	buf_release(&text);
+	return (rc);
+}
+
+void
+nix_error_unstore(const char *text, const char *store, const char *dir,
+    struct buf *b)
+{
+	const char	*p = text, *hit;
+	size_t		 n = strlen(store), dn = strlen(dir);
+
+	while (dn > 1 && dir[dn - 1] == '/')
+		dn--;
+	while ((hit = strstr(p, store)) != NULL) {
+		buf_add(b, p, hit - p);
+		/* Not another path that only starts the same. */
+		if (nix_name_char(hit[n]))
+			buf_add(b, hit, n);
+		else
+			buf_add(b, dir, dn);
+		p = hit + n;
+	}
+	buf_adds(b, p);
+}
+
+/* 1 if a path is a regular file of a flake.nix's size: safe to read. */
+static int
+nix_small_file(const char *path)
+{
+	struct stat	 st;
+
+	return (stat(path, &st) == 0 && S_ISREG(st.st_mode) &&
+	    st.st_size < NIX_FLAKE_MAX);
+}
+
+int
+nix_error_workspace_source(const char *log, size_t len, const char *root,
+    const char *top, struct buf *b)
+{
+	struct buf	 text = BUF_INIT, store = BUF_INIT;
+	const char	*rel = "";
+	char		*there, *here, h1[HASH_HEX_SIZE], h2[HASH_HEX_SIZE];
+	size_t		 n = strlen(top);
+	int		 rc = -1;
+
+	if (nix_error_source(log, len, top, b) == 0)
+		return (0);
+	if (strncmp(root, top, n) == 0 && root[n] == '/')
+		rel = root + n;
+	buf_add(&text, log, len);
+	if (nix_error_store_path(text.data, "source", &store) == 0) {
+		there = xasprintf("%s%s/flake.nix", store.data, rel);
+		here = xasprintf("%s/flake.nix", root);
+		if (nix_small_file(there) && nix_small_file(here) &&
+		    hash_file(there, h1) == 0 && hash_file(here, h2) == 0 &&
+		    strcmp(h1, h2) == 0) {
+			buf_add(b, store.data, store.len);
+			rc = 0;
+		}
+		free(there);
+		free(here);
+	}
+	buf_release(&store);
+	buf_release(&text);
+	return (rc);
+}
+
+void
+nix_error_in_workspace(struct buf *text, const char *log, size_t len,
+    const char *root, const char *top)
+{
+	struct buf	 store = BUF_INIT, out = BUF_INIT;
+
+	if (text->len != 0 && nix_error_workspace_source(log, len, root, top,
+	    &store) == 0) {
+		nix_error_unstore(text->data, store.data, top, &out);
+		buf_release(text);
+		*text = out;
+	}
+	buf_release(&store);
 }

@@ -267,3 +267,23 @@ nixlog_approximate(const struct nixlog *nl)
 		return ("a path Nix read was too long to trace");
 	return (NULL);
 }
+
+char *
+nixlog_activity(const char *line)
+{
+	static const char	 head[] = "building '/nix/store/";
+	const char		*name, *end;
+	size_t			 n = strlen(line);
+
+	if (strncmp(line, head, sizeof head - 1) != 0 || n < sizeof head + 40 ||
+	    strcmp(line + n - 8, ".drv'...") != 0)
+		return (NULL);
+	name = line + sizeof head - 1;
+	if ((name = strchr(name, '-')) == NULL)
+		return (NULL);
+	name++;
+	end = line + n - 8;
+	if (end <= name || memchr(name, '/', end - name) != NULL)
+		return (NULL);
+	return (xasprintf("building %.*s", (int)(end - name), name));
+}

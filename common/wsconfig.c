@@ -6,6 +6,7 @@
  * A bad [shells] entry makes the file unusable. [fallback] is only documentation: a bad entry there
  * is reported by `hearth fallback` and leaves the rest usable.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -33,6 +34,9 @@ struct wsconfig {
 	struct wsconfig_section	 fallback;	/* shell -> file */
 	char			*error;
 	char			*fallback_error;
+	FILE			*f;		/* while reading */
+	int			 line;		/* the line being read */
+	int			 error_line;
 };
 
 char *
@@ -80,7 +84,10 @@ wsconfig_handler(void *arg, const char *section, const char *name,
 		if (c->shells.n == WSCONFIG_MAX_ENTRIES || *value == '\0' ||
 		    (path = wsconfig_path(name)) == NULL) {
 			if (c->error == NULL)
-				c->error = xasprintf("[shells] %s: %s", name,
+				c->error_line = c->line;
+			if (c->error == NULL)
+				c->error = xasprintf("%s line %d: [shells] %s: "
+				    "%s", WSCONFIG_FILE, c->line, name,
 				    *value == '\0' ? "no shell name" :
 				    "not a path inside the workspace");
 			return (0);
@@ -96,7 +103,8 @@ wsconfig_handler(void *arg, const char *section, const char *name,
 	    *path == '\0') {
 		free(path);
 		if (c->fallback_error == NULL)
-			c->fallback_error = xasprintf("[fallback] %s: %s", name,
+			c->fallback_error = xasprintf("%s line %d: [fallback] "
+			    "%s: %s", WSCONFIG_FILE, c->line, name,
 			    *value == '\0' ? "no file named" :
 			    "not a file inside the workspace");
 		return (1);
@@ -106,24 +114,41 @@ wsconfig_handler(void *arg, const char *section, const char *name,
 	return (1);
 }
 
+/*
+ * inih's reader, counting lines, so that an error names its own line:
+ * inih tells only the first error's, which need not be the one kept.
+ */
+static char *
+wsconfig_reader(char *line, int size, void *arg)
+{
+	struct wsconfig	*c = arg;
+	char		*r;
+
+	if ((r = fgets(line, size, c->f)) != NULL && (strchr(line, '\n') !=
+	    NULL || feof(c->f)))
+		c->line++;
+	return (r);
+}
+
 struct wsconfig *
 wsconfig_load(const char *file)
 {
 	struct wsconfig	*c;
-	char		*e;
 	int		 rc;
 
 	c = xcalloc(1, sizeof *c);
-	rc = ini_parse(file, wsconfig_handler, c);
-	if (rc > 0 && c->error == NULL)
+	/* No file is fine: an empty config. */
+	if ((c->f = fopen(file, "r")) == NULL)
+		return (c);
+	rc = ini_parse_stream(wsconfig_reader, c, wsconfig_handler, c);
+	fclose(c->f);
+	c->f = NULL;
+	/* A syntax error before the first bad entry is the first error. */
+	if (rc > 0 && (c->error == NULL || rc < c->error_line)) {
+		free(c->error);
 		c->error = xasprintf("%s line %d: syntax error", WSCONFIG_FILE,
 		    rc);
-	else if (rc > 0) {
-		e = xasprintf("%s line %d: %s", WSCONFIG_FILE, rc, c->error);
-		free(c->error);
-		c->error = e;
 	}
-	/* rc -1: no file, which is fine; -2: out of memory. */
 	if (rc == -2)
 		fatalx("%s: out of memory", __func__);
 	return (c);

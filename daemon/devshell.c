@@ -70,6 +70,7 @@ struct devshell {
 	struct eval		*eval;
 	struct inputs		*eval_inputs;	/* recorded at the start */
 	int			 forced;	/* hearth reload asked */
+	int			 stale_told;	/* prompts told a new one comes */
 	int64_t			 eval_started;
 	struct timespec		 eval_start_ts;
 };
@@ -232,6 +233,7 @@ devshell_refresh(struct devshell *sh, int urgent)
 	if (devshell_current(sh)) {
 		/* Back to what the snapshot has: no evaluation. */
 		devshell_eval_cancel(sh);
+		sh->stale_told = 0;
 		return;
 	}
 	/* Already evaluating exactly these inputs. */
@@ -247,6 +249,7 @@ devshell_refresh(struct devshell *sh, int urgent)
 		devshell_note_change(sh);
 		devshell_set_snapshot(sh, &found);
 		devshell_eval_cancel(sh);
+		sh->stale_told = 0;
 		sh->ops->inputs_moved(sh->ws);
 		changed_announce("cache hit");
 		return;
@@ -263,6 +266,14 @@ devshell_refresh(struct devshell *sh, int urgent)
 		sh->retries = 0;
 	}
 	scheduler_want(&devshell_job, sh, urgent);
+	/*
+	 * The snapshot in use is out of date (a lock update): the prompts
+	 * of shells that use it run the client, and say so, once.
+	 */
+	if (sh->snap.id != 0 && !sh->stale_told) {
+		sh->stale_told = 1;
+		changed_announce("a new shell is being prepared");
+	}
 }
 
 void
@@ -409,6 +420,8 @@ devshell_eval_finished(struct eval *ev, void *arg)
 
 	sh->eval = NULL;
 	sh->forced = 0;
+	/* Whatever became of it, the next change is told again. */
+	sh->stale_told = 0;
 	in = devshell_new_inputs(sh);
 	inputs_merge(in, sh->ops->base_inputs(sh->ws));
 	inputs_merge(in, eval_inputs(ev));
@@ -474,6 +487,7 @@ devshell_eval_start(void *arg)
 {
 	struct devshell	*sh = arg;
 	struct eval_spec spec;
+	struct store_eval rec;
 	struct nix_argv	*nargv;
 	char		*profile, *cause = NULL;
 
@@ -520,6 +534,11 @@ devshell_eval_start(void *arg)
 		    cause);
 		free(sh->error);
 		sh->error = cause;
+		/* hearth log tells it like any other failure. */
+		memset(&rec, 0, sizeof rec);
+		rec.started_at = sh->eval_started;
+		rec.reason = cause;
+		store_eval_failed(settings.store, sh->id, &rec);
 		inputs_free(sh->failed_inputs);
 		sh->failed_inputs = sh->eval_inputs;
 		sh->eval_inputs = NULL;
@@ -580,6 +599,11 @@ devshell_describe(struct devshell *sh, struct shell_info *info)
 		    sh->error ? sh->error : "failed", DEVSHELL_HINT);
 	} else
 		info->state = SHELL_EVALUATING;
+	/* How long it has run, and what Nix does now, for progress. */
+	if (info->state == SHELL_EVALUATING && sh->eval != NULL) {
+		info->eval_started = sh->eval_started;
+		info->activity = eval_activity(sh->eval);
+	}
 }
 
 void

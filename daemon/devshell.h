@@ -26,6 +26,8 @@ struct shell_info {
 	uint64_t	 last_eval;
 	uint32_t	 last_eval_ms;
 	const char	*inputs_note;	/* why the inputs are approximate */
+	uint64_t	 eval_started;	/* the running evaluation's, or 0 */
+	const char	*activity;	/* what it is doing, or NULL */
 	const struct buf *env;		/* NULL when there is no snapshot */
 	const struct buf *hook_output;
 };

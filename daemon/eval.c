@@ -41,6 +41,7 @@
 #include "hearth/buf.h"
 #include "hearth/log.h"
 #include "hearth/nix.h"
+#include "hearth/nixlog.h"
 #include "hearth/xmalloc.h"
 #include "baseenv.h"
 #include "eval.h"
@@ -140,6 +141,7 @@ struct eval {
 	int		 ok;
 	char		*reason;
 	uint32_t	 ms;
+	char		*activity;	/* the last build Nix started */
 
 	eval_cb		 cb;
 	void		*arg;
@@ -213,10 +215,15 @@ static void
 eval_nix_reason(struct eval *ev)
 {
 	const char	*what = "nix print-dev-env";
+	struct buf	 b = BUF_INIT;
 	char		*msg;
 
 	if ((msg = nix_error_message(ev->log.data, ev->log.len, 0)) != NULL) {
-		eval_fail(ev, "%s", msg);
+		buf_adds(&b, msg);
+		nix_error_in_workspace(&b, ev->log.data, ev->log.len, ev->root,
+		    ev->top);
+		eval_fail(ev, "%s", b.data);
+		buf_release(&b);
 		free(msg);
 		return;
 	}
@@ -365,8 +372,14 @@ static void
 eval_log_line(const char *line, void *arg)
 {
 	struct eval	*ev = arg;
+	char		*what;
 
 	readset_line(line, ev->readset);
+	/* What it is doing now, for hearth status and hearth wait. */
+	if ((what = nixlog_activity(line)) != NULL) {
+		free(ev->activity);
+		ev->activity = what;
+	}
 }
 
 /*
@@ -521,6 +534,7 @@ eval_free(struct eval *ev)
 		return;
 	free(ev->root);
 	free(ev->top);
+	free(ev->activity);
 	free(ev->system);
 	free(ev->shell);
 	free(ev->profile);
@@ -582,8 +596,11 @@ eval_reason(struct eval *ev)
 const char *
 eval_log(struct eval *ev)
 {
-	if (ev->report.len == 0 && ev->log.len != 0)
+	if (ev->report.len == 0 && ev->log.len != 0) {
 		nix_error_report(ev->log.data, ev->log.len, &ev->report);
+		nix_error_in_workspace(&ev->report, ev->log.data,
+		    ev->log.len, ev->root, ev->top);
+	}
 	return (ev->report.data);
 }
 
@@ -615,6 +632,12 @@ char *const *
 eval_names(struct eval *ev)
 {
 	return (ev->names);
+}
+
+const char *
+eval_activity(struct eval *ev)
+{
+	return (ev->activity);
 }
 
 uint32_t

@@ -62,5 +62,7 @@ struct inputs	*eval_inputs(struct eval *);
 /* EVAL_LIST: the devShell names, NULL-terminated. */
 char *const	*eval_names(struct eval *);
 uint32_t	 eval_ms(struct eval *);
+/* What Nix is doing now ("building NAME"), or NULL. */
+const char	*eval_activity(struct eval *);
 
 #endif

@@ -25,14 +25,21 @@
 struct gc_run_state {
 	struct buf	report;		/* "removed ROOT (why)\n" each */
 	struct buf	gone;		/* "ROOT\0" each */
+	int		dry_run;
+	gc_in_use_cb	in_use;
+	unsigned	would;		/* removed, in a dry run */
 };
 
-/* gc: keep a workspace whose flake is still there and that was used. */
+/*
+ * gc: keep a workspace whose flake is still there and that was used, and
+ * any that a running shell is in; in a dry run, keep every one.
+ */
 static int
 gc_keep(const char *root, int recent, void *arg)
 {
 	struct gc_run_state	*run = arg;
 	char			*flake;
+	unsigned		 shells;
 	int			 there;
 
 	flake = path_join(root, PATH_FLAKE);
@@ -40,16 +47,27 @@ gc_keep(const char *root, int recent, void *arg)
 	free(flake);
 	if (there && recent)
 		return (1);
-	buf_addf(&run->report, "removed %s (%s)\n", root,
-	    there ? "unused" : "vanished");
+	if ((shells = run->in_use(root)) != 0) {
+		buf_addf(&run->report, "kept %s (%s, but %u shell%s in it)\n",
+		    root, there ? "unused" : "vanished", shells,
+		    shells == 1 ? " is" : "s are");
+		return (1);
+	}
+	buf_addf(&run->report, "%s %s (%s)\n", run->dry_run ? "would remove" :
+	    "removed", root, there ? "unused" : "vanished");
+	if (run->dry_run) {
+		run->would++;
+		return (1);
+	}
 	buf_add(&run->gone, root, strlen(root) + 1);
 	return (0);
 }
 
 int
-gc_run(unsigned days, gc_forget_cb forget, char **msg, char **cause)
+gc_run(unsigned days, int dry_run, gc_in_use_cb in_use, gc_forget_cb forget,
+    char **msg, char **cause)
 {
-	struct gc_run_state	 run = { BUF_INIT, BUF_INIT };
+	struct gc_run_state	 run = { BUF_INIT, BUF_INIT, dry_run, in_use, 0 };
 	const char		*p;
 	char			*why = NULL;
 	unsigned		 removed;
@@ -68,6 +86,13 @@ gc_run(unsigned days, gc_forget_cb forget, char **msg, char **cause)
 	    p += strlen(p) + 1)
 		forget(p);
 	buf_release(&run.gone);
+	if (dry_run) {
+		buf_addf(&run.report, "%u workspace%s would be removed (a dry "
+		    "run: nothing was changed)", run.would, run.would == 1 ?
+		    "" : "s");
+		*msg = buf_detach(&run.report, NULL);
+		return (0);
+	}
 	buf_addf(&run.report, "%u workspace%s removed", removed,
 	    removed == 1 ? "" : "s");
 	*msg = buf_detach(&run.report, NULL);

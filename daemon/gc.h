@@ -11,7 +11,13 @@
 /* gc.c: forget vanished workspaces and those unused for days. */
 /* Stop tending a workspace the store has forgotten. */
 typedef void	(*gc_forget_cb)(const char *);
-/* Forget those unused for days; a summary in *msg, or -1 with *cause. */
-int		 gc_run(unsigned, gc_forget_cb, char **, char **);
+/* How many running shells have a workspace's shell applied. */
+typedef unsigned (*gc_in_use_cb)(const char *);
+/*
+ * Forget those unused for days, unless a shell is in them; with dry_run
+ * only say which would go. A summary in *msg, or -1 with *cause.
+ */
+int		 gc_run(unsigned, int, gc_in_use_cb, gc_forget_cb, char **,
+		     char **);
 
 #endif

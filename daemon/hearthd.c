@@ -17,9 +17,11 @@
  * callbacks, when it is started or made:
  *   1 hearthd.c    main: wires the layers (starts and stops each, job.c's
  *                  leftovers too).
- *   2 request.c    the handlers: workspace, devshell, store, server.
+ *   2 request.c    the handlers: workspace, devshell, store, server,
+ *                  liveshells.
  *   3 workspace.c  the coordinator: devshell, names, roots, gc, trust,
- *                  watchset, shellmap, scheduler, changed, store, inputs.
+ *                  watchset, shellmap, scheduler, changed, store, inputs,
+ *                  liveshells.
  *   4 devshell.c   one shell: devenv, eval, scheduler, changed, store.
  *     names.c roots.c gc.c  workspace parts: eval, devenv, scheduler,
  *                  changed, store, inputs.
@@ -30,7 +32,7 @@
  *     (job, changed).
  *   7 server.c (the transport: knows no request), job.c, generation.c,
  *     store.c, inputs.c, attrs.c, gitindex.c, watcher.c, settings.c,
- *     rundir.c.
+ *     rundir.c, liveshells.c (which shells have a workspace applied).
  *   8 baseenv.c (settings, eval: the environments evaluations start
  *     from).
  * Each file's interface is its own header (daemon/NAME.h); a file
@@ -55,6 +57,7 @@
 #include "hearth/xmalloc.h"
 #include "generation.h"
 #include "job.h"
+#include "liveshells.h"
 #include "nixprobe.h"
 #include "request.h"
 #include "rundir.h"
@@ -416,6 +419,7 @@ main(int argc, char **argv)
 	uv_run(loop, UV_RUN_DEFAULT);
 
 	workspace_stop();
+	liveshells_free();
 	scheduler_free();
 	generation_free();
 	settings_free();

@@ -56,6 +56,9 @@ struct names {
 	char			*error;
 	struct inputs		*failed_inputs;	/* of the failed listing */
 	unsigned		 retries;	/* of a passing failure */
+	char			*error_log;	/* Nix's output, for hearth log */
+	int64_t			 error_at;	/* when that listing started */
+	uint32_t		 error_ms;
 };
 
 static int	names_list_start(void *);
@@ -167,6 +170,7 @@ names_free(struct names *n)
 		buf_release(&n->listed[i].names);
 	free(n->error);
 	inputs_free(n->failed_inputs);
+	free(n->error_log);
 	free(n->root);
 	free(n->top);
 	free(n);
@@ -194,6 +198,23 @@ const char *
 names_error(const struct names *n)
 {
 	return (n->error);
+}
+
+int
+names_log(const struct names *n, struct buf *out)
+{
+	char		 stamp[64];
+	time_t		 t = (time_t)n->error_at;
+	struct tm	 tm;
+
+	if (n->error == NULL)
+		return (0);
+	localtime_r(&t, &tm);
+	strftime(stamp, sizeof stamp, "%Y-%m-%d %H:%M:%S", &tm);
+	buf_addf(out, "the devShells of %s: listing of %s, %u ms, failed: "
+	    "%s\n", n->root, stamp, n->error_ms, n->error);
+	buf_adds(out, n->error_log != NULL ? n->error_log : "");
+	return (1);
 }
 
 const char *
@@ -400,8 +421,14 @@ names_listed(struct eval *ev, void *arg)
 			    n->root, 1U << (2 * (n->retries - 1)));
 			scheduler_want_after(&names_job, n,
 			    1000ULL << (2 * (n->retries - 1)));
-		} else if (current)
+		} else if (current) {
 			names_failed(n, eval_reason(ev));
+			free(n->error_log);
+			n->error_log = xstrdup(eval_log(ev) != NULL ?
+			    eval_log(ev) : "");
+			n->error_at = (int64_t)n->list_start.tv_sec;
+			n->error_ms = eval_ms(ev);
+		}
 	} else if (n->ops->trusted(n->owner)) {
 		names = eval_names(ev);
 		for (i = 0; names[i] != NULL; i++)
@@ -449,6 +476,10 @@ names_list_start(void *arg)
 		log_warnx("%s: %s", n->root, cause);
 		free(n->error);
 		n->error = cause;
+		free(n->error_log);
+		n->error_log = NULL;
+		n->error_at = (int64_t)n->list_start.tv_sec;
+		n->error_ms = 0;
 		return (-1);
 	}
 	return (0);

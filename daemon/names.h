@@ -8,6 +8,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "hearth/buf.h"
+
 /* names.c: the devShell names of a workspace's flake, and their cache. */
 struct names;
 /*
@@ -31,6 +33,8 @@ int		 names_has(const struct names *, const char *);
 const char	*names_error(const struct names *);
 /* The key of flake.nix and flake.lock the names are for. */
 const char	*names_key(const struct names *);
+/* Append the failed listing's record and Nix's output; 0 if none failed. */
+int		 names_log(const struct names *, struct buf *);
 /*
  * flake.nix or flake.lock changed: take a cached listing (1: the names
  * changed) or ask the scheduler for a new one (0).

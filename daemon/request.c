@@ -14,6 +14,7 @@
 #include "hearth/protocol.h"
 #include "hearth/xmalloc.h"
 #include "devshell.h"
+#include "liveshells.h"
 #include "request.h"
 #include "server.h"
 #include "settings.h"
@@ -97,6 +98,9 @@ request_shell_encode(struct buf *b, struct shell_info *info,
 		    info->hook_output->len);
 	} else
 		protocol_put_u8(b, 0);
+	/* Added later, at the end: a client before them reads none. */
+	protocol_put_u64(b, info->eval_started);
+	protocol_put_str(b, info->activity != NULL ? info->activity : "");
 	protocol_end(b, off);
 	return (flags);
 }
@@ -137,18 +141,30 @@ request_ping(struct client *c, struct protocol_reader *r)
 static int
 request_export(struct client *c, struct protocol_reader *r)
 {
-	struct buf	 b = BUF_INIT;
-	struct devshell	*sh;
-	char		*dir, *cause = NULL;
-	uint64_t	 applied;
-	int		 sent_env;
+	struct buf		 b = BUF_INIT;
+	struct shell_info	 info;
+	struct devshell		*sh;
+	char			*dir, *cause = NULL;
+	uint64_t		 applied;
+	int			 sent_env, usable;
 
 	dir = protocol_get_str(r);
 	applied = protocol_get_u64(r);
 	if ((dir = request_dir_ok(r, dir)) == NULL)
 		return (-1);
-	sent_env = request_shell_reply(&b, dir, applied, 1) & REQUEST_SENT_ENV;
+	workspace_describe(dir, &info);
+	sent_env = request_shell_encode(&b, &info, applied, 1) &
+	    REQUEST_SENT_ENV;
+	/*
+	 * The shell keeps what it has where a snapshot is usable. Before
+	 * the reply: once it has it, the client exits, and its parent, the
+	 * shell, can no longer be read from /proc.
+	 */
+	usable = info.snapshot_id != 0 && (info.state == SHELL_READY ||
+	    info.state == SHELL_EVALUATING || info.state == SHELL_FAILED);
+	liveshells_note(server_client_pid(c), usable ? info.root : NULL);
 	server_send(c, &b);
+	shell_info_release(&info);
 	/*
 	 * A shell is about to apply a snapshot it did not have: mark it
 	 * used, so that the cache and `hearth gc` keep it. After the reply,
@@ -311,19 +327,15 @@ request_reload(struct client *c, struct protocol_reader *r)
 static int
 request_log(struct client *c, struct protocol_reader *r)
 {
-	struct devshell	*sh;
 	struct buf	 text = BUF_INIT;
 	char		*dir, *cause = NULL;
 
 	if ((dir = request_dir(r)) == NULL)
 		return (-1);
-	if ((sh = workspace_devshell(dir, &cause)) == NULL) {
+	if (workspace_log(dir, &text, &cause) != 0) {
 		request_reply_text(c, MSG_ERROR, cause);
 		free(cause);
-	} else if (devshell_log(sh, &text) <= 0)
-		request_reply_text(c, MSG_ERROR, "no evaluation of this shell "
-		    "yet");
-	else
+	} else
 		request_reply_text(c, MSG_OK, text.data);
 	buf_release(&text);
 	free(dir);
@@ -379,11 +391,15 @@ static int
 request_gc(struct client *c, struct protocol_reader *r)
 {
 	uint32_t	 days = protocol_get_u32(r);
+	uint8_t		 flags = 0;
 	char		*msg = NULL, *cause = NULL;
 
+	/* The flags came later: a client before them sends none. */
+	if (r->left > 0)
+		flags = protocol_get_u8(r);
 	if (protocol_reader_done(r) != 0)
 		return (-1);
-	if (workspace_gc(days, &msg, &cause) == 0)
+	if (workspace_gc(days, flags & GC_DRY_RUN, &msg, &cause) == 0)
 		request_reply_text(c, MSG_OK, msg);
 	else
 		request_reply_text(c, MSG_ERROR, cause);

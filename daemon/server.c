@@ -34,6 +34,7 @@ struct client {
 	struct buf		 in;
 	int			 closing;
 	char			*wait_dir;	/* set while in WAIT */
+	pid_t			 pid;		/* the peer's, SO_PEERCRED's */
 	size_t			 pending;	/* bytes being written */
 	uv_shutdown_t		 shutdown;
 	TAILQ_ENTRY(client)	 entry;
@@ -219,8 +220,10 @@ server_peer_ok(struct client *c)
 	if (uv_fileno((uv_handle_t *)&c->pipe, &fd) != 0 ||
 	    getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) != 0)
 		return (0);
-	if (cred.uid == getuid())
+	if (cred.uid == getuid()) {
+		c->pid = cred.pid;
 		return (1);
+	}
 	log_warnx("refused a connection from uid %u (pid %d)",
 	    (unsigned)cred.uid, (int)cred.pid);
 	msg = xasprintf("permission denied: this hearthd serves uid %u only; "
@@ -232,6 +235,12 @@ server_peer_ok(struct client *c)
 	free(msg);
 	server_hangup(c);
 	return (0);
+}
+
+pid_t
+server_client_pid(struct client *c)
+{
+	return (c->pid);
 }
 
 static void

@@ -5,6 +5,8 @@
 #ifndef HEARTHD_SERVER_H
 #define HEARTHD_SERVER_H
 
+#include <sys/types.h>
+
 #include <stddef.h>
 #include <stdint.h>
 #include <uv.h>
@@ -51,6 +53,8 @@ void		 server_send(struct client *, struct buf *);
 void		 server_drop(struct client *, const char *);
 /* Mark a client as waiting for its directory's shell to settle. */
 void		 server_wait(struct client *, const char *);
+/* The client's process id, as the kernel told it. */
+pid_t		 server_client_pid(struct client *);
 /* Something changed: answer the waiting clients whose shell settled. */
 void		 server_notify(void);
 

@@ -29,6 +29,7 @@
 #include "devshell.h"
 #include "gc.h"
 #include "inputs.h"
+#include "liveshells.h"
 #include "names.h"
 #include "roots.h"
 #include "scheduler.h"
@@ -55,7 +56,8 @@ struct workspace {
 	struct trust		*trust;
 	int			 blocked;
 	struct inputs		*base;		/* flake.nix, flake.lock, ini */
-	struct wsconfig		*config;
+	struct wsconfig		*config;	/* the last usable one */
+	char			*config_error;	/* why the file is not */
 	struct names		*names;
 	struct roots		*roots;
 	struct watchset		*watch;
@@ -65,8 +67,10 @@ struct workspace {
 	TAILQ_ENTRY(workspace)	 entry;
 };
 
-static TAILQ_HEAD(, workspace) workspaces =
+static TAILQ_HEAD(workspace_list, workspace) workspaces =
     TAILQ_HEAD_INITIALIZER(workspaces);
+/* Workspaces gc forgot, kept until the loop has ended. */
+static struct workspace_list forgotten = TAILQ_HEAD_INITIALIZER(forgotten);
 
 static const char *workspace_shell_for(struct workspace *, const char *);
 static void	workspace_refresh(struct workspace *);
@@ -210,6 +214,29 @@ static const struct names_ops workspace_names_ops = {
 	.listed = workspace_listed,
 };
 
+/*
+ * Take a freshly read .hearth.ini. A broken one keeps the last usable
+ * mapping, as a failed evaluation keeps the last good snapshot: the
+ * shell stays loaded, and its state says what to fix.
+ */
+static void
+workspace_config(struct workspace *ws, struct wsconfig *c)
+{
+	const char	*error = wsconfig_error(c);
+
+	if (error != NULL && (ws->config_error == NULL ||
+	    strcmp(ws->config_error, error) != 0))
+		log_warnx("%s: %s", ws->root, error);
+	free(ws->config_error);
+	ws->config_error = error != NULL ? xstrdup(error) : NULL;
+	if (error != NULL) {
+		wsconfig_free(c);
+		return;
+	}
+	wsconfig_free(ws->config);
+	ws->config = c;
+}
+
 /* Re-read a workspace's files after they changed. */
 static void
 workspace_refresh(struct workspace *ws)
@@ -228,8 +255,7 @@ workspace_refresh(struct workspace *ws)
 		return;
 	}
 	ini = path_join(ws->root, WORKSPACE_CONFIG);
-	wsconfig_free(ws->config);
-	ws->config = wsconfig_load(ini);
+	workspace_config(ws, wsconfig_load(ini));
 	free(ini);
 	/* List the names when flake.nix or flake.lock changed. */
 	if (names_refresh(ws->names))
@@ -334,6 +360,8 @@ workspace_unwatch(void)
 		names_cancel(ws->names);
 		roots_cancel(ws->roots);
 	}
+	TAILQ_FOREACH(ws, &forgotten, entry)
+		roots_cancel(ws->roots);
 	watchset_stop();
 }
 
@@ -343,6 +371,7 @@ workspace_stop(void)
 	struct workspace	*ws;
 	struct shell_entry	*e;
 
+	TAILQ_CONCAT(&workspaces, &forgotten, entry);
 	while ((ws = TAILQ_FIRST(&workspaces)) != NULL) {
 		TAILQ_REMOVE(&workspaces, ws, entry);
 		while ((e = TAILQ_FIRST(&ws->shells)) != NULL) {
@@ -358,6 +387,7 @@ workspace_stop(void)
 		trust_free(ws->trust);
 		inputs_free(ws->base);
 		wsconfig_free(ws->config);
+		free(ws->config_error);
 		free(ws->root);
 		free(ws->top);
 		free(ws);
@@ -373,6 +403,36 @@ workspace_shell_for(struct workspace *ws, const char *dir)
 	    dir));
 }
 
+/*
+ * A blocked workspace's shell for a directory: its name and its last
+ * snapshot's age, as known from before it was blocked, but nothing to
+ * apply (nothing of a blocked workspace is served).
+ */
+static void
+workspace_describe_blocked(struct workspace *ws, const char *dir,
+    const char *want, struct shell_info *info)
+{
+	struct devshell	*sh;
+	const char	*name;
+
+	if ((name = want) == NULL)
+		name = workspace_shell_for(ws, dir);
+	if (name != NULL && (sh = workspace_shell(ws, name)) != NULL) {
+		devshell_describe(sh, info);
+		free(info->message);
+	} else
+		info->shell = name != NULL ? name : WORKSPACE_DEFAULT;
+	info->state = SHELL_BLOCKED;
+	info->snapshot_id = 0;
+	info->env = NULL;
+	info->hook_output = NULL;
+	info->changed = NULL;
+	info->eval_started = 0;
+	info->activity = NULL;
+	info->message = xstrdup("flake.nix or .hearth.ini changed since it "
+	    "was allowed");
+}
+
 void
 workspace_describe(const char *dir, struct shell_info *info)
 {
@@ -386,6 +446,7 @@ workspace_describe_named(const char *dir, const char *want,
 	struct workspace	*ws;
 	struct devshell		*sh;
 	const char		*name;
+	char			*msg;
 
 	memset(info, 0, sizeof *info);
 	if ((info->root = path_find_workspace(dir)) == NULL) {
@@ -402,10 +463,7 @@ workspace_describe_named(const char *dir, const char *want,
 	/* Judge against the files as they are now, not the last event. */
 	workspace_refresh(ws);
 	if (ws->blocked) {
-		info->state = SHELL_BLOCKED;
-		info->shell = WORKSPACE_DEFAULT;
-		info->message = xstrdup("flake.nix or .hearth.ini changed "
-		    "since it was allowed");
+		workspace_describe_blocked(ws, dir, want, info);
 		return;
 	}
 	if ((name = want) == NULL &&
@@ -413,12 +471,6 @@ workspace_describe_named(const char *dir, const char *want,
 		info->state = SHELL_NONE;
 		info->shell = "";
 		info->message = xstrdup("no devShell for this directory");
-		return;
-	}
-	if (wsconfig_error(ws->config) != NULL) {
-		info->state = SHELL_FAILED;
-		info->shell = name;
-		info->message = xstrdup(wsconfig_error(ws->config));
 		return;
 	}
 	if (names_list(ws->names) == NULL) {
@@ -453,6 +505,16 @@ workspace_describe_named(const char *dir, const char *want,
 	/* The shell a user is in goes first. */
 	devshell_refresh(sh, 1);
 	devshell_describe(sh, info);
+	if (ws->config_error != NULL) {
+		/* Its last good snapshot stays usable: say what to fix. */
+		msg = xasprintf("%s (fix it; until then the last good %s "
+		    "applies)%s%s", ws->config_error, WORKSPACE_CONFIG,
+		    info->state == SHELL_FAILED ? "; " : "",
+		    info->state == SHELL_FAILED ? info->message : "");
+		free(info->message);
+		info->message = msg;
+		info->state = SHELL_FAILED;
+	}
 }
 
 int
@@ -564,6 +626,39 @@ workspace_reload(const char *dir, char **msg, char **cause)
 	return (0);
 }
 
+int
+workspace_log(const char *dir, struct buf *out, char **cause)
+{
+	struct workspace	*ws;
+	struct devshell		*sh;
+	struct shell_info	 info;
+	char			*root;
+
+	if ((sh = workspace_devshell(dir, cause)) == NULL)
+		return (-1);
+	root = path_find_workspace(dir);
+	ws = workspace_find(root);
+	free(root);
+	/* What keeps the shell from being current, first. */
+	if (ws->config_error != NULL)
+		buf_addf(out, "%s/%s: %s (fix it; until then the last good "
+		    "mapping applies)\n\n", ws->root, WORKSPACE_CONFIG,
+		    ws->config_error);
+	if (names_log(ws->names, out))
+		buf_adds(out, "\n");
+	if (devshell_log(sh, out) <= 0 && out->len == 0) {
+		memset(&info, 0, sizeof info);
+		devshell_describe(sh, &info);
+		*cause = xasprintf("the %s shell of %s has not been evaluated "
+		    "yet%s", devshell_name(sh), ws->root,
+		    info.state == SHELL_EVALUATING ? "; it is being evaluated "
+		    "now (hearth wait)" : "");
+		shell_info_release(&info);
+		return (-1);
+	}
+	return (0);
+}
+
 void
 workspace_each(void (*cb)(const struct shell_info *, void *), void *arg)
 {
@@ -618,16 +713,23 @@ workspace_gc_forget(const char *root)
 
 	if ((ws = workspace_find(root)) == NULL)
 		return;
-	/* It stays in memory, untrusted, until the daemon exits. */
 	trust_set(ws->trust, NULL);
 	TAILQ_FOREACH(e, &ws->shells, entry)
 		devshell_eval_cancel(e->sh);
+	names_cancel(ws->names);
 	watchset_clear(ws->watch);
 	roots_drop(ws->roots);
+	/*
+	 * Out of the list (hearth list, a new allow) at once; freed when the
+	 * daemon exits, since callbacks of what was cancelled may still come.
+	 */
+	TAILQ_REMOVE(&workspaces, ws, entry);
+	TAILQ_INSERT_TAIL(&forgotten, ws, entry);
 }
 
 int
-workspace_gc(unsigned days, char **msg, char **cause)
+workspace_gc(unsigned days, int dry_run, char **msg, char **cause)
 {
-	return (gc_run(days, workspace_gc_forget, msg, cause));
+	return (gc_run(days, dry_run, liveshells_in, workspace_gc_forget, msg,
+	    cause));
 }

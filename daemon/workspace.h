@@ -7,6 +7,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include "hearth/buf.h"
 #include "devshell.h"
 #include "scheduler.h"
 
@@ -34,11 +35,20 @@ int		 workspace_deny(const char *, char **, char **);
 struct devshell	*workspace_devshell(const char *, char **);
 /* hearth reload: list the devShells again if that failed, else evaluate. */
 int		 workspace_reload(const char *, char **, char **);
+/*
+ * What hearth log shows for a directory's shell: a broken .hearth.ini, a
+ * failed listing of the devShells, and the shell's last evaluation,
+ * with Nix's output; -1 with *cause when there is none of them.
+ */
+int		 workspace_log(const char *, struct buf *, char **);
 /* Call cb with the description of every shell of every workspace. */
 void		 workspace_each(void (*)(const struct shell_info *, void *),
 		     void *);
-/* Drop vanished workspaces and those unused for days; a summary. */
-int		 workspace_gc(unsigned, char **, char **);
+/*
+ * Drop vanished workspaces and those unused for days, unless a shell is
+ * in them (with dry_run, only say which); a summary.
+ */
+int		 workspace_gc(unsigned, int, char **, char **);
 /* What the scheduler is started with: refresh the dirty workspaces. */
 extern const struct scheduler_hooks workspace_scheduler_hooks;
 

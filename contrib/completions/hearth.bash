@@ -60,7 +60,7 @@ _hearth() {
 		kind=dir
 		;;
 	gc)
-		opts="--older-than --help -h"
+		opts="--older-than --dry-run -n --help -h"
 		valued=" --older-than "
 		files=" "
 		;;

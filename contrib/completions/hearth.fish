@@ -35,6 +35,7 @@ complete -c hearth -n '__fish_seen_subcommand_from exec' -a '(__fish_complete_di
 complete -c hearth -n '__fish_seen_subcommand_from export' -a 'bash zsh fish'
 complete -c hearth -n '__fish_seen_subcommand_from fallback' -a '(__fish_complete_directories)'
 complete -c hearth -n '__fish_seen_subcommand_from gc' -l older-than -x -d 'forget workspaces unused for DAYS (default 30)'
+complete -c hearth -n '__fish_seen_subcommand_from gc' -s n -l dry-run -d 'only say what would be removed'
 complete -c hearth -n '__fish_seen_subcommand_from hook' -a 'bash zsh fish'
 complete -c hearth -n '__fish_seen_subcommand_from log' -a '(__fish_complete_directories)'
 complete -c hearth -n '__fish_seen_subcommand_from reload' -a '(__fish_complete_directories)'

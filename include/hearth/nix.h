@@ -98,6 +98,43 @@ int		 nix_error_lock_outdated(const char *, size_t);
 int		 nix_error_passing(const char *);
 /* 1 if Nix's output says it waited on a lock another process held. */
 int		 nix_log_lock_wait(const char *, size_t);
+/*
+ * The store path of the tree Nix fetched for the flake source at the
+ * given directory (its git top, or the flake's own directory), as its
+ * -vvv log says ("got tree 'S' from 'git+file://DIR?...'"), appended to
+ * b: 0 if found, -1 if the log does not say (Nix 2.3x and later no longer
+ * copy a local flake, and print none).
+ */
+int		 nix_error_source(const char *, size_t, const char *,
+		     struct buf *);
+/*
+ * The text with every path into the flake's source store path (the
+ * second argument) made a path into the workspace (the third): what Nix
+ * up to 2.2x shows as /nix/store/HASH-source/lib/x.nix:3:5 is the
+ * user's DIR/lib/x.nix:3:5. Appended to b.
+ */
+void		 nix_error_unstore(const char *, const char *, const char *,
+		     struct buf *);
+#define NIX_STORE_DIR	"/nix/store/"
+#define NIX_STORE_HASH	32
+/* The first store path in a text named NAME ("source"), into b: 0 found. */
+int		 nix_error_store_path(const char *, const char *, struct buf *);
+/*
+ * The store path of the source of the flake at root (in the git top
+ * directory top) in Nix's output, into b: the tree its -vvv log says it
+ * fetched from top, else the first HASH-source path holding, at root's
+ * place, the same flake.nix as root (a listing runs without -vvv). 0 if
+ * found.
+ */
+int		 nix_error_workspace_source(const char *, size_t, const char *,
+		     const char *, struct buf *);
+/*
+ * Rewrite a text taken from Nix's output (the log that follows) so that
+ * it names the workspace's files (root, in top) where Nix named their
+ * copy in the store: an error's position is then one the user can open.
+ */
+void		 nix_error_in_workspace(struct buf *, const char *, size_t,
+		     const char *, const char *);
 
 /*
  * Judge the flakes probe, which exited (exit_ok: with status 0) and

@@ -35,4 +35,11 @@ int		 nixlog_from_work_tree(const struct nixlog *);
  */
 const char	*nixlog_approximate(const struct nixlog *);
 
+/*
+ * What a line of the log says Nix is doing now, for progress: "building
+ * NAME" for "building '/nix/store/HASH-NAME.drv'..." (every version from
+ * 2.8 to 2.34 says it so), as a new string; NULL for any other line.
+ */
+char		*nixlog_activity(const char *);
+
 #endif

@@ -36,14 +36,17 @@
  *  RELOAD	str dir				-> OK str message | ERROR
  *  LOG		str dir				-> OK str log | ERROR
  *  STATS	(nothing)			-> STATS_REPLY
- *  GC		u32 days unused			-> OK str summary | ERROR
+ *  GC		u32 days unused[, u8 flags]	-> OK str summary | ERROR
  *  DEVSHELL	str dir, str devShell name	-> SHELL, with the snapshot
  *  ERROR	str message (a one-line error to show the user)
  *  SHELL	u8 state, str root, str shell, str message, str changed,
  *		u64 snapshot id, u64 snapshot made (unix s),
  *		u64 last evaluation (unix s), u32 last evaluation ms,
  *		str inputs (why the snapshot's input set is approximate,
- *		or empty), u8 has_env; if has_env: str envdiff, str hook output
+ *		or empty), u8 has_env; if has_env: str envdiff, str hook output;
+ *		then u64 evaluation started (unix s; 0 unless one runs),
+ *		str what Nix is doing ("building NAME", or empty). Readers
+ *		take these last two only where the payload has them.
  *  LIST_REPLY	u32 n, then n times: str root, str shell, u8 state,
  *		u64 snapshot made, u64 last evaluation, u32 its ms, str message
  *  STATS_REPLY	u32 n, then n times: str root, u32 shells,
@@ -76,6 +79,9 @@ enum msg_type {
 	MSG_LIST_REPLY = 104,
 	MSG_STATS_REPLY = 105,
 };
+
+/* GC's flags (absent: 0). */
+#define GC_DRY_RUN	0x1	/* say what would go; change nothing */
 
 /* The state of the shell a directory maps to, as the SHELL reply says. */
 enum shell_state {

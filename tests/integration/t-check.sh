@@ -37,16 +37,20 @@ out=$(hearth check --junit "$T/good.xml" "$T/good" 2>&1)
 rc=$?
 expect_eq "good workspace: exit 0" 0 "$rc"
 expect_in "table header" "CHECK          RESULT  DETAIL" "$out"
-expect_in "lock passes" "lock           pass    flake.lock is up to date with flake.nix" "$out"
+# No flake.lock and no inputs: nothing was checked, so it is no pass.
+expect_in "no flake.lock: the lock is skipped, not passed" \
+    "lock           skip    no flake.lock, and flake.nix has no inputs to lock" "$out"
 expect_in "the devShells are listed" "devShells      pass    3 for " "$out"
 expect_in "every devShell builds" "build docs     pass    evaluates and builds" "$out"
 expect_in "the tools list matches" "tools          pass    .hearth-tools matches the devShells (5 tools)" "$out"
-expect_in "summary line" "all 6 checks passed" "$out"
+expect_in "summary line: a skip is counted apart" \
+    "5 of 6 checks passed, 1 skipped" "$out"
+expect_not_in "a skip is not counted as passed" "all 6 checks passed" "$out"
 check "no daemon was started" eval "! hearth daemon status >/dev/null 2>&1"
 expect_eq "nothing written into the repository" "" "$(git -C "$T/good" status --porcelain)"
 check "junit: well-formed" well_formed "$T/good.xml"
 expect_in "junit: six test cases, none failed" \
-    '<testsuites tests="6" failures="0" errors="0" skipped="0"' "$(cat "$T/good.xml")"
+    '<testsuites tests="6" failures="0" errors="0" skipped="1"' "$(cat "$T/good.xml")"
 
 # A tool's version moved on: the tools list is out of date.
 sed -i 's/"greet" "1.2.3"/"greet" "1.3.0"/' "$T/good/flake.nix"
@@ -59,7 +63,7 @@ expect_in "tools fails, with the first difference" \
     "$out"
 expect_in "every difference listed below the table" \
     "  default: greet is greet 1.3.0, the list says greet 1.2.3" "$out"
-expect_in "failure summary" "1 of 6 checks failed" "$out"
+expect_in "failure summary" "1 of 6 checks failed, 1 skipped" "$out"
 
 # flake.nix gained an input that flake.lock does not have.
 sed -i "s|^  inputs.tools.url = .*|&\n  inputs.extra.url = \"git+file://$T/lb/tools\";|" \
@@ -106,6 +110,30 @@ expect_in "junit: the build log in the failure" \
     "&gt; broken-tool: this build fails on purpose" "$xml"
 expect_eq "junit: written whole, no temporary file" "" \
     "$(ls -A "$T" | grep '^\.broken\.xml\.' || true)"
+
+# The tools of a shell that did not build were never compared: the tools
+# check does not pass on the rest.
+printf '# tools\ndefault\tfine-tool\tfine-tool\t-\nbad\tbroken-tool\tbroken-tool\t1.0\n' \
+    > "$T/broken/.hearth-tools"
+git -C "$T/broken" add .hearth-tools
+git -C "$T/broken" commit -qm "tools list"
+out=$(hearth check "$T/broken" 2>&1)
+expect_eq "a shell that did not build: exit 1" 1 "$?"
+expect_in "its tools are not passed as compared" \
+    "tools          skip    not compared for bad, which did not build; the rest of .hearth-tools matches" \
+    "$out"
+expect_not_in "the tools do not pass" "tools          pass" "$out"
+
+# flake.nix has inputs and there is no flake.lock.
+git -C "$T/lb/ws" checkout -q flake.nix
+git -C "$T/lb/ws" rm -q flake.lock
+git -C "$T/lb/ws" commit -qm "no lock"
+out=$(hearth check "$T/lb/ws" 2>&1)
+expect_eq "inputs and no flake.lock: exit 1" 1 "$?"
+expect_in "the lock fails, and says what to do" \
+    "lock           FAIL    no flake.lock (run \`nix flake lock\` and commit flake.lock)" \
+    "$out"
+check "and nothing was written" test ! -e "$T/lb/ws/flake.lock"
 
 # No nix: one failed check, not a crash.
 out=$(PATH="$BUILD" hearth check "$T/good" 2>&1)

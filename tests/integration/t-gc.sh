@@ -57,4 +57,38 @@ expect_eq "the workspace is no longer trusted" untrusted \
     "$(state_of "$T/ws")"
 expect_eq "the store is consistent" ok \
     "$(sqlite3 "$db" 'PRAGMA integrity_check')"
+expect_not_in "hearth list no longer shows it" "$T/ws" "$(hearth list 2>&1)"
+hearth allow "$T/ws" >/dev/null
+wait_ready "$T/ws"
+expect_eq "allowed again, it is served again" ready "$(state_of "$T/ws")"
+
+# --dry-run says what would go and changes nothing.
+sleep 1.1
+before=$(content)
+out=$(hearth gc --older-than 0 --dry-run 2>&1)
+expect_eq "a dry run exits 0" 0 "$?"
+expect_eq "a dry run says what would go" \
+    "would remove $T/ws (unused)"$'\n'"1 workspace would be removed (a dry run: nothing was changed)" \
+    "$out"
+expect_eq "and removes nothing" "$before" "$(content)"
+expect_eq "the workspace stays served" ready "$(state_of "$T/ws")"
+expect_in "hearth list still shows it" "$T/ws" "$(hearth list 2>&1)"
+
+# A workspace a running shell has loaded is kept, however old.
+cd "$T"
+out=$(run_bash <<S
+cd $T/ws
+echo "var=[\$FIXTURE_VAR]"
+sleep 1.1; hearth gc --older-than 0
+S
+)
+expect_in "the shell has it loaded" "var=[fixture-value]" "$out"
+expect_in "gc keeps a workspace a running shell is in" \
+    "kept $T/ws (unused, but 1 shell is in it)" "$out"
+expect_in "and removes nothing" "0 workspaces removed" "$out"
+expect_eq "it stays trusted" ready "$(state_of "$T/ws")"
+sleep 1.1
+out=$(hearth gc --older-than 0 2>&1)
+expect_eq "once the shell has exited, it goes" \
+    "removed $T/ws (unused)"$'\n'"1 workspace removed" "$out"
 it_finish

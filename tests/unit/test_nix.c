@@ -340,6 +340,74 @@ test_error_recorded(void **state)
 		assert_null(message(versions[k], "list-ok.log"));
 }
 
+/*
+ * Nix up to 2.2x names the files of a failed evaluation in its copy of
+ * the flake in the store; hearth names the workspace's own. On each
+ * version's recorded log of a flake.nix that does not parse (recorded in
+ * /tmp/hearth-nixrec/syntax): the store tree is the one the -vvv log
+ * says it fetched from there, and the report and the message then point
+ * at /tmp/hearth-nixrec/syntax/flake.nix:8:23. Another directory's tree
+ * is not the workspace's; 2.34 names the workspace's files itself.
+ */
+static void
+test_error_unstore(void **state)
+{
+	static const char dir[] = "/tmp/hearth-nixrec/syntax";
+	struct buf	 store = BUF_INIT, report = BUF_INIT, out = BUF_INIT;
+	char		*log, *msg;
+	size_t		 i, len;
+
+	(void)state;
+	for (i = 0; i < NVERSIONS; i++) {
+		log = slurp(versions[i], "syntax-error.log", &len);
+		buf_reset(&store);
+		buf_reset(&report);
+		buf_reset(&out);
+		nix_error_report(log, len, &report);
+		if (strcmp(versions[i], "2.34") == 0) {
+			/* No copy in the store: nothing to map. */
+			assert_int_equal(nix_error_source(log, len, dir,
+			    &store), -1);
+			buf_adds(&out, report.data);
+		} else {
+			assert_int_equal(nix_error_source(log, len, dir,
+			    &store), 0);
+			assert_string_equal(store.data, "/nix/store/"
+			    "1hm58lj3gisz5nypvbwbzmsapdcsfq7c-source");
+			assert_non_null(strstr(report.data, store.data));
+			nix_error_unstore(report.data, store.data, dir, &out);
+		}
+		assert_non_null(strstr(out.data,
+		    "at /tmp/hearth-nixrec/syntax/flake.nix:8:23:"));
+		assert_null(strstr(out.data, "-source"));
+		msg = nix_error_message(out.data, out.len, 0);
+		assert_non_null(strstr(msg, "at /tmp/hearth-nixrec/syntax/"
+		    "flake.nix:8:23"));
+		free(msg);
+		/* Another flake's tree is not this workspace's. */
+		buf_reset(&store);
+		assert_int_equal(nix_error_source(log, len,
+		    "/tmp/hearth-nixrec/ws", &store), -1);
+		free(log);
+	}
+	/* Only the tree itself: not a longer name, in any position. */
+	buf_reset(&out);
+	nix_error_unstore("at /nix/store/h-source/a.nix:1:2: and "
+	    "'/nix/store/h-source' and /nix/store/h-source-2/x and "
+	    "/nix/store/h-source.lock", "/nix/store/h-source", "/w/", &out);
+	assert_string_equal(out.data, "at /w/a.nix:1:2: and '/w' and "
+	    "/nix/store/h-source-2/x and /nix/store/h-source.lock");
+	/* path: flakes and %-encoded directories. */
+	buf_reset(&store);
+	msg = "got tree '/nix/store/0123456789abcdfghijklmnpqrsvwxyz-source'"
+	    " from 'path:/a%20b?lastModified=1'\n";
+	assert_int_equal(nix_error_source(msg, strlen(msg), "/a b/", &store),
+	    0);
+	buf_release(&store);
+	buf_release(&report);
+	buf_release(&out);
+}
+
 static void
 test_error_layouts(void **state)
 {
@@ -745,6 +813,7 @@ static const struct CMUnitTest tests[] = {
 	cmocka_unit_test(test_gcroots),
 	cmocka_unit_test(test_error_recorded),
 	cmocka_unit_test(test_error_layouts),
+	cmocka_unit_test(test_error_unstore),
 	cmocka_unit_test(test_error_report),
 	cmocka_unit_test(test_error_kinds),
 	cmocka_unit_test(test_error_passing),

@@ -272,6 +272,45 @@ test_url_is_decoded(void **state)
 	nixlog_free(nl);
 }
 
+/*
+ * What Nix builds now, for progress: each version's recorded log of a
+ * build (tests/unit/data/nix/VERSION/builder-failed.log) names it in the
+ * same words; nothing else, and no made-up line, is taken for one.
+ */
+static void
+test_activity(void **state)
+{
+	static const char *const versions[] = { "2.8", "2.26", "2.34" };
+	char	 line[4096], *a, *path, *found;
+	FILE	*f;
+	size_t	 i;
+
+	(void)state;
+	for (i = 0; i < sizeof versions / sizeof *versions; i++) {
+		assert_true(asprintf(&path, "tests/unit/data/nix/%s/"
+		    "builder-failed.log", versions[i]) > 0);
+		assert_non_null(f = fopen(path, "r"));
+		found = NULL;
+		while (fgets(line, sizeof line, f) != NULL) {
+			line[strcspn(line, "\n")] = '\0';
+			if ((a = nixlog_activity(line)) == NULL)
+				continue;
+			assert_null(found);
+			found = a;
+		}
+		fclose(f);
+		assert_non_null(found);
+		assert_string_equal(found, "building failing-tool-1.0");
+		free(found);
+		free(path);
+	}
+	assert_null(nixlog_activity("building '/nix/store/x.drv'..."));
+	assert_null(nixlog_activity("building of '/nix/store/"
+	    "0123456789abcdfghijklmnpqrsvwxyz-a.drv' from .drv file"));
+	assert_null(nixlog_activity("building '/nix/store/"
+	    "0123456789abcdfghijklmnpqrsvwxyz-a/b.drv'..."));
+}
+
 static const struct CMUnitTest tests[] = {
 	cmocka_unit_test(test_probe_2_8),
 	cmocka_unit_test(test_probe_2_26),
@@ -281,6 +320,7 @@ static const struct CMUnitTest tests[] = {
 	cmocka_unit_test(test_forged_records_are_ignored),
 	cmocka_unit_test(test_approximate_reasons),
 	cmocka_unit_test(test_url_is_decoded),
+	cmocka_unit_test(test_activity),
 };
 
 HARNESS_MAIN(tests)

@@ -177,6 +177,52 @@ test_inih_details(void **state)
 	free(dir);
 }
 
+/*
+ * Each error names its own line, and the first error in the file is the
+ * one told: a syntax error before a bad [shells] entry is not reported
+ * at the entry's line, and a [fallback] error has its line too.
+ */
+static void
+test_error_lines(void **state)
+{
+	static const struct {
+		const char	*file;
+		const char	*error;
+		const char	*fallback;
+	} cases[] = {
+		{ "x\n[shells]\n../a = b\n",
+		    ".hearth.ini line 1: syntax error", NULL },
+		{ "[shells]\n../a = b\nx\n", ".hearth.ini line 2: [shells] "
+		    "../a: not a path inside the workspace", NULL },
+		{ "; c\n\n[shells]\nok = a\n  more\nnot = \n",
+		    ".hearth.ini line 6: [shells] not: no shell name", NULL },
+		{ "[fallback]\n\nx =\n", NULL,
+		    ".hearth.ini line 3: [fallback] x: no file named" },
+	};
+	struct wsconfig	*w;
+	char		*dir = harness_tmpdir(), *p;
+	size_t		 i;
+
+	(void)state;
+	for (i = 0; i < sizeof cases / sizeof *cases; i++) {
+		p = write_ini(dir, cases[i].file);
+		w = wsconfig_load(p);
+		if (cases[i].error == NULL)
+			assert_null(wsconfig_error(w));
+		else
+			assert_string_equal(wsconfig_error(w), cases[i].error);
+		if (cases[i].fallback == NULL)
+			assert_null(wsconfig_fallback_error(w));
+		else
+			assert_string_equal(wsconfig_fallback_error(w),
+			    cases[i].fallback);
+		wsconfig_free(w);
+		free(p);
+	}
+	harness_rmtree(dir);
+	free(dir);
+}
+
 static void
 test_path(void **state)
 {
@@ -282,6 +328,7 @@ static const struct CMUnitTest tests[] = {
 	cmocka_unit_test(test_shell_for),
 	cmocka_unit_test(test_inih_details),
 	cmocka_unit_test(test_path),
+	cmocka_unit_test(test_error_lines),
 };
 
 HARNESS_MAIN(tests)
