@@ -306,21 +306,38 @@ ts_equal(const struct timespec *a, const struct timespec *b)
 	return (a->tv_sec == b->tv_sec && a->tv_nsec == b->tv_nsec);
 }
 
-static const char	*inputs_hash_one(const char *);
+static const char	*inputs_hash_one(const char *, const char *);
 
 /*
- * Hash a directory's entries, recursively, in name order. Files go
- * through the stat cache, so checking a directory again costs a walk and
- * a stat per entry, not a read of every file.
+ * Is an entry of a directory input outside what Nix copies? In a git
+ * flake (top has an index) Nix copies the files git tracks, nothing else:
+ * an untracked file, or a directory holding none, is not there for it.
+ */
+static int
+inputs_untracked(const char *top, const char *path, int dir)
+{
+	if (top == NULL)
+		return (0);
+	if (dir)
+		return (gitindex_tracked_under(top, path) == 0);
+	return (gitindex_tracked(top, path) == 0);
+}
+
+/*
+ * Hash a directory's entries, recursively, in name order, leaving out
+ * what Nix does not copy (see inputs_untracked). Files go through the
+ * stat cache, so checking a directory again costs a walk and a stat per
+ * entry, not a read of every file.
  */
 static void
-hash_tree(struct hash_state *h, const char *dir, size_t *budget)
+hash_tree(struct hash_state *h, const char *dir, const char *top,
+    size_t *budget)
 {
 	const char	*fh;
 	struct dirent	**names = NULL;
 	struct stat	  st;
 	char		 *p;
-	int		  n, i;
+	int		  n, i, isdir;
 
 	if ((n = scandir(dir, &names, NULL, alphasort)) < 0) {
 		hash_update(h, "unreadable\0", 11);
@@ -332,15 +349,21 @@ hash_tree(struct hash_state *h, const char *dir, size_t *budget)
 			free(names[i]);
 			continue;
 		}
-		(*budget)--;
 		p = xasprintf("%s/%s", dir, names[i]->d_name);
+		isdir = lstat(p, &st) == 0 && S_ISDIR(st.st_mode);
+		if (inputs_untracked(top, p, isdir)) {
+			free(p);
+			free(names[i]);
+			continue;
+		}
+		(*budget)--;
 		hash_update(h, names[i]->d_name, strlen(names[i]->d_name) + 1);
-		if (lstat(p, &st) == 0 && S_ISDIR(st.st_mode)) {
+		if (isdir) {
 			hash_update(h, "dir\0", 4);
-			hash_tree(h, p, budget);
+			hash_tree(h, p, top, budget);
 			hash_update(h, "end\0", 4);
 		} else {
-			fh = inputs_hash_one(p);
+			fh = inputs_hash_one(p, NULL);
 			hash_update(h, fh, strlen(fh) + 1);
 		}
 		free(p);
@@ -355,7 +378,7 @@ hash_tree(struct hash_state *h, const char *dir, size_t *budget)
  * is unchanged and the file is not racily clean.
  */
 static const char *
-inputs_hash_one(const char *path)
+inputs_hash_one(const char *path, const char *top)
 {
 	struct stat_entry	*e;
 	struct stat		 st;
@@ -388,7 +411,7 @@ inputs_hash_one(const char *path)
 	h = hash_new();
 	if (S_ISDIR(st.st_mode)) {
 		hash_update(h, "tree\0", 5);
-		hash_tree(h, path, &budget);
+		hash_tree(h, path, top, &budget);
 		/* The walk added cache entries: e may have moved. */
 		e = stat_find(path, 1);
 		/*
@@ -431,7 +454,7 @@ inputs_effective(const struct inputs *in, size_t i, char out[HASH_HEX_SIZE])
 			snprintf(out, HASH_HEX_SIZE, "file");
 		return;
 	}
-	fh = inputs_hash_one(in->v[i].path);
+	fh = inputs_hash_one(in->v[i].path, in->top);
 
 	if (in->top != NULL && strcmp(fh, "missing") != 0 &&
 	    gitindex_tracked(in->top, in->v[i].path) == 0) {
