@@ -187,7 +187,7 @@ devshell_eval_fresh(struct devshell *sh)
 
 	if (sh->eval == NULL)
 		return (0);
-	inputs_changed(sh->eval_inputs, sh->root, &b);
+	inputs_changed(sh->eval_inputs, sh->root, NULL, &b);
 	fresh = b.len == 0;
 	buf_release(&b);
 	return (fresh);
@@ -199,7 +199,7 @@ devshell_note_change(struct devshell *sh)
 {
 	struct buf	 b = BUF_INIT;
 
-	inputs_changed(sh->snap_inputs, sh->root, &b);
+	inputs_changed(sh->snap_inputs, sh->root, NULL, &b);
 	free(sh->changed);
 	sh->changed = b.len != 0 ? xasprintf("%s changed", b.data) : NULL;
 	buf_release(&b);
@@ -339,21 +339,27 @@ devshell_after(const struct timespec *t, const struct timespec *start)
 /*
  * Were the inputs changed while the evaluation ran? Files known at the
  * start must still hash as then; files the evaluation found on its way
- * must not have been modified since it started (same second included).
+ * must not have been modified since it started (same second included),
+ * but for what the shellHook itself wrote (its doing, not news), and the
+ * directories it only looked at (a new file in one changes no answer).
  */
 static int
-devshell_inputs_moved(struct devshell *sh, const struct inputs *found)
+devshell_inputs_moved(struct devshell *sh, const struct inputs *found,
+    const struct inputs *written)
 {
 	struct buf	 b = BUF_INIT;
 	struct stat	 st;
 	size_t		 i;
 	int		 moved;
 
-	inputs_changed(sh->eval_inputs, sh->root, &b);
+	inputs_changed(sh->eval_inputs, sh->root, written, &b);
 	moved = b.len != 0 ? DEVSHELL_MOVED : 0;
 	buf_release(&b);
 	for (i = 0; !moved && i < inputs_count(found); i++) {
-		if (stat(inputs_path(found, i), &st) != 0)
+		if (stat(inputs_path(found, i), &st) != 0 ||
+		    inputs_has(written, inputs_path(found, i)) ||
+		    (inputs_kind(found, i) == INPUTS_WORK_STAT &&
+		    S_ISDIR(st.st_mode)))
 			continue;
 		if (devshell_after(&st.st_mtim, &sh->eval_start_ts) ||
 		    devshell_after(&st.st_ctim, &sh->eval_start_ts))
@@ -382,7 +388,8 @@ devshell_eval_finished(struct eval *ev, void *arg)
 	else if (!sh->ops->trusted(sh->ws))
 		log_info("%s#%s: dropped an evaluation of an untrusted flake",
 		    sh->root, sh->name);
-	else if ((stale = devshell_inputs_moved(sh, eval_inputs(ev))) != 0) {
+	else if ((stale = devshell_inputs_moved(sh, eval_inputs(ev),
+	    eval_hook_written(ev))) != 0) {
 		/* Never store a result whose inputs changed meanwhile. */
 		log_info("%s#%s: inputs %s during the evaluation; result "
 		    "dropped", sh->root, sh->name,

@@ -13,7 +13,8 @@
  *
  * Nix runs with -vvv and without its eval cache, with hearth-nixtrace.so
  * preloaded; readset.c reads its log as it comes and makes the snapshot's
- * inputs of what the evaluation read.
+ * inputs of what the evaluation read. The bash of stage 2 runs with it
+ * too, and hookreads.c adds what the shellHook read.
  *
  * A second kind of job lists a flake's devShell names (`nix eval --json
  * ROOT#devShells.SYSTEM --apply builtins.attrNames`), without building.
@@ -43,6 +44,8 @@
 #include "hearth/nix.h"
 #include "hearth/xmalloc.h"
 #include "eval.h"
+#include "hookreads.h"
+#include "inputs.h"
 #include "job.h"
 #include "readset.h"
 #include "settings.h"
@@ -61,7 +64,8 @@
 
 /*
  * Stage 2's script. $1 is the rc file. The dumps use only builtins, and
- * reset IFS first because the rc or the hook may change it. An rc or hook
+ * reset IFS first because the rc or the hook may change it. They leave
+ * out the tracer (hookreads.c), which is hearth's, not the shell's. An rc or hook
  * that exits early leaves the second mark out, and the job fails. Lix
  * (2.95) counts nested dev shells in NIX_SHELL_LEVEL, one more than the
  * caller's: the snapshot's is 1, whatever the daemon's environment had
@@ -70,10 +74,19 @@
 static const char eval_script[] =
 	"exec 2>&1 </dev/null\n"
 	"unset NIX_SHELL_LEVEL\n"
+	"__hearth_so=${HEARTH_NIXTRACE_SO-}\n"
 	"__hearth_dump() {\n"
-	"  local IFS=$' \\t\\n' __hearth_n\n"
+	"  local IFS=$' \\t\\n' __hearth_n __hearth_v\n"
 	"  for __hearth_n in $(compgen -e); do\n"
-	"    printf '%s=%s\\0' \"$__hearth_n\" \"${!__hearth_n}\" >&3\n"
+	"    __hearth_v=${!__hearth_n}\n"
+	"    case $__hearth_n in HEARTH_NIXTRACE_*) continue ;; esac\n"
+	"    if [ \"$__hearth_n\" = LD_PRELOAD ] && [ -n \"$__hearth_so\" ]; then\n"
+	"      case $__hearth_v in\n"
+	"      \"$__hearth_so\") continue ;;\n"
+	"      *\":$__hearth_so\") __hearth_v=${__hearth_v%\":$__hearth_so\"} ;;\n"
+	"      esac\n"
+	"    fi\n"
+	"    printf '%s=%s\\0' \"$__hearth_n\" \"$__hearth_v\" >&3\n"
 	"  done\n"
 	"  printf '%s\\0' '" EVAL_MARK "' >&3\n"
 	"}\n"
@@ -125,6 +138,8 @@ struct eval {
 	struct buf	 dev;
 	struct buf	 report;	/* the log less -vvv chatter */
 	struct readset	*readset;	/* EVAL_DEVENV: what it read */
+	struct hookreads *hookreads;	/* and what its shellHook read */
+	struct inputs	*written;	/* what the shellHook wrote */
 	char		**names;
 	int		 ok;
 	char		*reason;
@@ -163,6 +178,9 @@ eval_finish(struct eval *ev)
 	ev->ms = (uint32_t)(uv_now(ev->loop) - ev->started);
 	if (ev->rcfile != NULL)
 		unlink(ev->rcfile);
+	if (ev->readset != NULL)
+		hookreads_end(ev->hookreads, readset_inputs(ev->readset),
+		    ev->written);
 	ev->ok = ev->reason == NULL;
 	ev->cb(ev, ev->arg);
 }
@@ -427,9 +445,12 @@ eval_stage_start(struct eval *ev)
 	}
 	js.nout = 2;
 	js.argv = nargv != NULL ? nix_argv_vector(nargv) : argv;
-	js.env = ev->stage == EVAL_NIX && ev->readset != NULL &&
-	    readset_env(ev->readset) != NULL ? readset_env(ev->readset) :
-	    ev->env;
+	js.env = ev->env;
+	if (ev->stage == EVAL_NIX && ev->readset != NULL &&
+	    readset_env(ev->readset) != NULL)
+		js.env = readset_env(ev->readset);
+	else if (ev->stage == EVAL_BASH && ev->hookreads != NULL)
+		js.env = hookreads_env(ev->hookreads);
 	js.cwd = ev->root;
 	/* The deadline is the whole evaluation's: what the stages left. */
 	spent = uv_now(ev->loop) - ev->started;
@@ -445,6 +466,7 @@ eval_start(uv_loop_t *loop, const struct eval_spec *spec, eval_cb cb,
     void *arg, char **cause)
 {
 	struct eval	*ev;
+	char		*tracefile;
 	size_t		 n;
 	static unsigned	 seq;
 
@@ -465,9 +487,16 @@ eval_start(uv_loop_t *loop, const struct eval_spec *spec, eval_cb cb,
 	ev->env = xcalloc(n + 1, sizeof *ev->env);
 	for (n = 0; spec->env[n] != NULL; n++)
 		ev->env[n] = xstrdup(spec->env[n]);
-	if (ev->mode == EVAL_DEVENV)
+	ev->written = inputs_new();
+	if (ev->mode == EVAL_DEVENV) {
 		ev->readset = readset_new(ev->top, ev->root, ev->shell,
 		    ev->env, spec->nixtrace, spec->nixinfo);
+		tracefile = xasprintf("%s/eval-%d-%u.trace", spec->tmpdir,
+		    (int)getpid(), seq);
+		ev->hookreads = hookreads_new(ev->top, ev->root, ev->env,
+		    spec->nixtrace, tracefile);
+		free(tracefile);
+	}
 	buf_init(&ev->rc);
 	buf_init(&ev->log);
 	buf_init(&ev->hook);
@@ -514,6 +543,8 @@ eval_free(struct eval *ev)
 	free(ev->shell);
 	free(ev->profile);
 	readset_free(ev->readset);
+	hookreads_free(ev->hookreads);
+	inputs_free(ev->written);
 	for (i = 0; ev->names != NULL && ev->names[i] != NULL; i++)
 		free(ev->names[i]);
 	free(ev->names);
@@ -585,6 +616,12 @@ struct inputs *
 eval_inputs(struct eval *ev)
 {
 	return (ev->readset != NULL ? readset_inputs(ev->readset) : NULL);
+}
+
+const struct inputs *
+eval_hook_written(struct eval *ev)
+{
+	return (ev->written);
 }
 
 char *const *

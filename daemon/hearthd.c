@@ -20,8 +20,8 @@
  *   5 devenv.c trust.c watchset.c shellmap.c: store, attrs, inputs,
  *                  watcher, scheduler.
  *   6 scheduler.c (nothing of the daemon), changed.c (generation, server),
- *     eval.c (job, readset), readset.c (inputs, gitindex), nixprobe.c
- *     (job, changed).
+ *     eval.c (job, readset, hookreads, inputs), readset.c (inputs,
+ *     gitindex), hookreads.c (inputs), nixprobe.c (job, changed).
  *   7 server.c (the transport: knows no request), job.c, generation.c,
  *     store.c, inputs.c, attrs.c, gitindex.c, watcher.c, settings.c.
  * Each file's interface is its own header (daemon/NAME.h); a file

@@ -4,7 +4,8 @@
  * A snapshot records the files its evaluation read (Nix's -vvv log names
  * every file it accessed, as paths in the store copy of the flake, which
  * eval.c maps back to the workspace), including files it looked for and
- * did not find, plus flake.nix, flake.lock and .hearth.ini. Its key is a
+ * did not find, and the files its shellHook read (hookreads.c), plus
+ * flake.nix, flake.lock and .hearth.ini. Its key is a
  * BLAKE2b hash over those files' contents (or their absence), the shell
  * name, the system and the Nix version. A snapshot is current exactly
  * when the key over its inputs, as they are on disk now, equals the key it
@@ -112,6 +113,25 @@ inputs_kind(const struct inputs *in, size_t i)
 	return (in->v[i].kind);
 }
 
+int
+inputs_has(const struct inputs *in, const char *path)
+{
+	size_t	 lo = 0, hi = in->n, mid;
+	int	 c;
+
+	/* Sorted by path first: any entry of the path will do. */
+	while (lo < hi) {
+		mid = (lo + hi) / 2;
+		if ((c = strcmp(in->v[mid].path, path)) == 0)
+			return (1);
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return (0);
+}
+
 void
 inputs_set_top(struct inputs *in, const char *top)
 {
@@ -170,7 +190,9 @@ inputs_prune_trees(struct inputs *in)
 	for (i = 0; i < in->n; i++) {
 		for (j = 0; j < n && !covered[i]; j++) {
 			len = strlen(trees[j]);
-			covered[i] = in->v[i].kind != INPUTS_TRACKED &&
+			/* The hook's kinds see files a tree's hash leaves out. */
+			covered[i] = (in->v[i].kind == INPUTS_READ ||
+			    in->v[i].kind == INPUTS_STAT) &&
 			    strncmp(in->v[i].path, trees[j], len) == 0 &&
 			    in->v[i].path[len] == '/';
 		}
@@ -261,7 +283,8 @@ inputs_decode(struct inputs *in, const void *data, size_t len)
 			continue;
 		}
 		kind = INPUTS_READ;
-		if (*hash == INPUTS_STAT || *hash == INPUTS_TRACKED)
+		if (*hash == INPUTS_STAT || *hash == INPUTS_TRACKED ||
+		    *hash == INPUTS_WORK || *hash == INPUTS_WORK_STAT)
 			kind = *hash++;
 		if (p - 1 - hash >= HASH_HEX_SIZE)
 			return (-1);
@@ -440,18 +463,24 @@ inputs_effective(const struct inputs *in, size_t i, char out[HASH_HEX_SIZE])
 			snprintf(out, HASH_HEX_SIZE, "unknown");
 		return;
 	}
-	if (in->v[i].kind == INPUTS_STAT) {
-		/* Only whether Nix can see it, and as what. */
+	if (in->v[i].kind == INPUTS_STAT ||
+	    in->v[i].kind == INPUTS_WORK_STAT) {
+		/* Only whether Nix (or the hook) can see it, and as what. */
 		if (stat(in->v[i].path, &st) != 0)
 			snprintf(out, HASH_HEX_SIZE, "%s", errno == ENOENT ||
 			    errno == ENOTDIR ? "missing" : "unreadable");
 		else if (S_ISDIR(st.st_mode))
 			snprintf(out, HASH_HEX_SIZE, "dir");
-		else if (in->top != NULL &&
+		else if (in->v[i].kind == INPUTS_STAT && in->top != NULL &&
 		    gitindex_tracked(in->top, in->v[i].path) == 0)
 			snprintf(out, HASH_HEX_SIZE, "missing");
 		else
 			snprintf(out, HASH_HEX_SIZE, "file");
+		return;
+	}
+	if (in->v[i].kind == INPUTS_WORK) {
+		snprintf(out, HASH_HEX_SIZE, "%s",
+		    inputs_hash_one(in->v[i].path, NULL));
 		return;
 	}
 	fh = inputs_hash_one(in->v[i].path, in->top);
@@ -496,7 +525,8 @@ inputs_record(struct inputs *in)
 }
 
 void
-inputs_changed(const struct inputs *in, const char *root, struct buf *names)
+inputs_changed(const struct inputs *in, const char *root,
+    const struct inputs *skip, struct buf *names)
 {
 	const char	*p;
 	size_t		 i, n = 0, rlen = strlen(root);
@@ -504,6 +534,8 @@ inputs_changed(const struct inputs *in, const char *root, struct buf *names)
 	char		 fh[HASH_HEX_SIZE];
 
 	for (i = 0; i < in->n; i++) {
+		if (skip != NULL && inputs_has(skip, in->v[i].path))
+			continue;
 		inputs_effective(in, i, fh);
 		if (strcmp(fh, in->v[i].hash) == 0)
 			continue;

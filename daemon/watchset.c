@@ -178,8 +178,12 @@ watchset_set(struct watchset *ws, const struct inputs *in)
 	trees = inputs_new();
 	for (i = 0; i < inputs_count(in); i++) {
 		d = xstrdup(inputs_path(in, i));
-		/* Inputs outside the flake's source tree are pinned. */
+		/*
+		 * Inputs outside the flake's source tree are pinned. A
+		 * directory the shellHook only looked at is no tree input.
+		 */
 		if (strncmp(d, ws->top, strlen(ws->top)) == 0 &&
+		    inputs_kind(in, i) != INPUTS_WORK_STAT &&
 		    stat(d, &st) == 0 && S_ISDIR(st.st_mode)) {
 			inputs_add(trees, d);
 			if (!watchset_add_tree(dirs, d, &left))
