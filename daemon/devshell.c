@@ -35,6 +35,7 @@
 #include "devenv.h"
 #include "devshell.h"
 #include "eval.h"
+#include "gitindex.h"
 #include "inputs.h"
 #include "scheduler.h"
 #include "settings.h"
@@ -62,6 +63,8 @@ struct devshell {
 
 	struct eval		*eval;
 	struct inputs		*eval_inputs;	/* recorded at the start */
+	char			 eval_index[HASH_HEX_SIZE]; /* git's paths */
+	int			 eval_index_ok;
 	int			 forced;	/* hearth reload asked */
 	int64_t			 eval_started;
 	struct timespec		 eval_start_ts;
@@ -342,6 +345,8 @@ devshell_after(const struct timespec *t, const struct timespec *start)
  * must not have been modified since it started (same second included),
  * but for what the shellHook itself wrote (its doing, not news), and the
  * directories it only looked at (a new file in one changes no answer).
+ * Of a directory in a git flake, Nix sees the files git tracks: a build
+ * log written there is no news, a change of the tracked set is.
  */
 static int
 devshell_inputs_moved(struct devshell *sh, const struct inputs *found,
@@ -349,17 +354,23 @@ devshell_inputs_moved(struct devshell *sh, const struct inputs *found,
 {
 	struct buf	 b = BUF_INIT;
 	struct stat	 st;
+	char		 index[HASH_HEX_SIZE];
 	size_t		 i;
-	int		 moved;
+	int		 moved, kind;
 
 	inputs_changed(sh->eval_inputs, sh->root, written, &b);
 	moved = b.len != 0 ? DEVSHELL_MOVED : 0;
 	buf_release(&b);
+	if (!moved && sh->eval_index_ok &&
+	    (gitindex_paths_hash(sh->top, index) != 0 ||
+	    strcmp(index, sh->eval_index) != 0))
+		moved = DEVSHELL_MOVED;
 	for (i = 0; !moved && i < inputs_count(found); i++) {
+		kind = inputs_kind(found, i);
 		if (stat(inputs_path(found, i), &st) != 0 ||
 		    inputs_has(written, inputs_path(found, i)) ||
-		    (inputs_kind(found, i) == INPUTS_WORK_STAT &&
-		    S_ISDIR(st.st_mode)))
+		    (S_ISDIR(st.st_mode) && (kind == INPUTS_WORK_STAT ||
+		    sh->eval_index_ok)))
 			continue;
 		if (devshell_after(&st.st_mtim, &sh->eval_start_ts) ||
 		    devshell_after(&st.st_ctim, &sh->eval_start_ts))
@@ -457,6 +468,7 @@ devshell_eval_start(void *arg)
 	inputs_merge(sh->eval_inputs, sh->ops->base_inputs(sh->ws));
 	inputs_merge(sh->eval_inputs, sh->snap_inputs);
 	inputs_record(sh->eval_inputs);
+	sh->eval_index_ok = gitindex_paths_hash(sh->top, sh->eval_index) == 0;
 	profile = devshell_profile(sh);
 	memset(&spec, 0, sizeof spec);
 	spec.mode = EVAL_DEVENV;

@@ -14,7 +14,8 @@
  *   2 request.c    the handlers: workspace, devshell, store, server.
  *   3 workspace.c  the coordinator: devshell, names, roots, gc, trust,
  *                  watchset, shellmap, scheduler, changed, store, inputs.
- *   4 devshell.c   one shell: devenv, eval, scheduler, changed, store.
+ *   4 devshell.c   one shell: devenv, eval, scheduler, changed, store,
+ *                  inputs, gitindex.
  *     names.c roots.c gc.c  workspace parts: eval, devenv, scheduler,
  *                  changed, store, inputs.
  *   5 devenv.c trust.c watchset.c shellmap.c: store, attrs, inputs,

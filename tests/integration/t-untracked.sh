@@ -2,7 +2,8 @@
 # A directory input of a git flake (`FIXTURE_DATA = ./data;`): Nix copies
 # only the files git tracks, so files it does not (a build log, an ignored
 # file, a new untracked directory) give no evaluation, whatever is written
-# to them; a `git add` of one does, as an edit of a tracked file does.
+# to them, even while an evaluation runs; a `git add` of one does, as an
+# edit of a tracked file does.
 # (For a path flake, where every file counts, see t-dirinput.sh.)
 . "$(dirname "$0")/lib.sh"
 it_setup
@@ -27,6 +28,7 @@ settle() {
 	hearth wait --timeout 60 "$ws" >/dev/null 2>&1
 }
 
+nix_counter		# slow while $T/nix-delay exists
 hearth allow "$ws" >/dev/null
 wait_ready "$ws"
 settle
@@ -63,4 +65,22 @@ check "an edit of a tracked file: an evaluation" \
     wait_log "evaluating $ws#default\$" $((n + 1))
 settle
 check "with a new store path" test "$(dev_var "$ws" FIXTURE_DATA)" != "$v2"
+
+# 4. A build log made in the directory while an evaluation runs: its
+# result is kept, with no second evaluation. (Should the machine be so
+# slow that the evaluation ends first, the log is made after it: the
+# counts are the same.)
+n=$(evals "$ws" default)
+d=$(grep -c "result dropped" "$HLOG" || true)
+echo 5 > "$T/nix-delay"
+echo again > "$ws/data/sub/file"
+check "an edit of a tracked file: an evaluation" \
+    wait_log "evaluating $ws#default\$" $((n + 1))
+echo "built" > "$ws/data/during.log"
+rm -f "$T/nix-delay"
+settle
+expect_eq "a log written during it: its result is kept" "$d" \
+    "$(grep -c "result dropped" "$HLOG" || true)"
+expect_eq "and no other evaluation" $((n + 1)) "$(evals "$ws" default)"
+expect_in "the shell is current" "ready" "$(hearth status "$ws")"
 it_finish
