@@ -231,7 +231,7 @@ hookreads_end(struct hookreads *hr, struct inputs *to, struct inputs *written)
 			break;
 		}
 		/* A directory read whole is one listed, not a tree. */
-		if (op == 'r' && (stat(path, &st) != 0 || S_ISDIR(st.st_mode)))
+		if (op == 'r' && stat(path, &st) == 0 && S_ISDIR(st.st_mode))
 			op = 's';
 		inputs_add_kind(to, path, op == 'r' ? INPUTS_WORK :
 		    INPUTS_WORK_STAT);
