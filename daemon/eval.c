@@ -140,6 +140,7 @@ struct eval {
 	struct readset	*readset;	/* EVAL_DEVENV: what it read */
 	struct hookreads *hookreads;	/* and what its shellHook read */
 	struct inputs	*written;	/* what the shellHook wrote */
+	int		 hook_ran;	/* stage 2 was started */
 	char		**names;
 	int		 ok;
 	char		*reason;
@@ -178,7 +179,7 @@ eval_finish(struct eval *ev)
 	ev->ms = (uint32_t)(uv_now(ev->loop) - ev->started);
 	if (ev->rcfile != NULL)
 		unlink(ev->rcfile);
-	if (ev->readset != NULL)
+	if (ev->readset != NULL && ev->hook_ran)
 		hookreads_end(ev->hookreads, readset_inputs(ev->readset),
 		    ev->written);
 	ev->ok = ev->reason == NULL;
@@ -449,8 +450,10 @@ eval_stage_start(struct eval *ev)
 	if (ev->stage == EVAL_NIX && ev->readset != NULL &&
 	    readset_env(ev->readset) != NULL)
 		js.env = readset_env(ev->readset);
-	else if (ev->stage == EVAL_BASH && ev->hookreads != NULL)
+	else if (ev->stage == EVAL_BASH && ev->hookreads != NULL) {
 		js.env = hookreads_env(ev->hookreads);
+		ev->hook_ran = 1;
+	}
 	js.cwd = ev->root;
 	/* The deadline is the whole evaluation's: what the stages left. */
 	spent = uv_now(ev->loop) - ev->started;

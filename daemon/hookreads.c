@@ -181,7 +181,7 @@ hookreads_end(struct hookreads *hr, struct inputs *to, struct inputs *written)
 	char		 op;
 	size_t		 n0 = inputs_count(to);
 	size_t		 taglen = strlen(HOOKREADS_TAG), toklen;
-	int		 fd, cut = 0;
+	int		 fd, cut = 0, loaded = 0;
 	ssize_t		 n;
 	char		 chunk[65536];
 
@@ -213,6 +213,8 @@ hookreads_end(struct hookreads *hr, struct inputs *to, struct inputs *written)
 			continue;
 		op = line[taglen + toklen + 1];
 		path = line + taglen + toklen + 2;
+		if (op == 'h')
+			loaded = 1;
 		if (op == '\0' || *path++ != ' ' || *path != '/')
 			continue;
 		hookreads_normal(path);
@@ -237,6 +239,10 @@ hookreads_end(struct hookreads *hr, struct inputs *to, struct inputs *written)
 		    INPUTS_WORK_STAT);
 	}
 	free(git);
+	if (!loaded && !cut)
+		log_warnx("%s: the shellHook's bash did not load "
+		    "hearth-nixtrace.so: the files it reads are not followed",
+		    hr->root);
 	if (cut)
 		log_warnx("%s: the shellHook read more files than hearth "
 		    "follows; only the first %d are its inputs", hr->root,
