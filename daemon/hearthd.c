@@ -19,7 +19,7 @@
  *     names.c roots.c gc.c  workspace parts: eval, devenv, scheduler,
  *                  changed, store, inputs.
  *   5 devenv.c trust.c watchset.c shellmap.c: store, attrs, inputs,
- *                  watcher, scheduler.
+ *                  watcher, scheduler, gitindex.
  *   6 scheduler.c (nothing of the daemon), changed.c (generation, server),
  *     eval.c (job, readset, hookreads, inputs), readset.c (inputs,
  *     gitindex), hookreads.c (inputs), nixprobe.c (job, changed).

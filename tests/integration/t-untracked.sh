@@ -58,6 +58,20 @@ settle
 v2=$(dev_var "$ws" FIXTURE_DATA)
 check "with a new store path" test "$v2" != "$v1"
 
+# 2b. git add of an untracked directory, then an edit inside it: the
+# directory is watched from then on.
+settle
+n=$(evals "$ws" default)
+git -C "$ws" add data/out
+check "git add of an untracked directory: an evaluation" \
+    wait_log "evaluating $ws#default\$" $((n + 1))
+settle
+n=$(evals "$ws" default)
+echo "obj edited" > "$ws/data/out/deep/x.o"
+check "an edit inside it: an evaluation" \
+    wait_log "evaluating $ws#default\$" $((n + 1))
+settle
+
 # 3. An edit of a tracked file still counts.
 n=$(evals "$ws" default)
 echo changed > "$ws/data/sub/file"
