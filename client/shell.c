@@ -135,11 +135,13 @@ shellname_settable(const char *shell, const char *name)
 	const char *const	*r;
 	size_t			 i;
 
-	if (!envdiff_valid_name(name))
+	if (!envdiff_valid_key(name))
 		return (0);
 	for (i = 0; i < SHELL_COUNT; i++) {
 		if (strcmp(shells[i]->name, shell) != 0)
 			continue;
+		if (envdiff_function_key(name))
+			return (shells[i]->functions);
 		for (r = shells[i]->reserved; *r != NULL; r++) {
 			if (strcmp(*r, name) == 0)
 				return (0);

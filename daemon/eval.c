@@ -7,14 +7,14 @@
  *     repository. Its stdout is the dev shell's bash rc.
  *  2. `bash --noprofile --norc` sources that rc (which runs shellHook, as
  *     `nix develop` does), in the workspace root, with the base
- *     environment. It dumps the exported variables before and after on
+ *     environment (baseenv.c; Nix runs with its own). It dumps the exported variables before and after on
  *     fd 3, so nothing the hook prints on stdout or stderr can mix in;
  *     what the hook prints is kept for the user to see once.
  *
  * Nix runs with -vvv and without its eval cache, with hearth-nixtrace.so
  * preloaded; readset.c reads its log as it comes and makes the snapshot's
  * inputs of what the evaluation read. The bash of stage 2 runs with it
- * too, and hookreads.c adds what the shellHook read.
+ * too, so that the set also holds what the shellHook read.
  *
  * A second kind of job lists a flake's devShell names (`nix eval --json
  * ROOT#devShells.SYSTEM --apply builtins.attrNames`), without building.
@@ -43,9 +43,8 @@
 #include "hearth/log.h"
 #include "hearth/nix.h"
 #include "hearth/xmalloc.h"
+#include "baseenv.h"
 #include "eval.h"
-#include "hookreads.h"
-#include "inputs.h"
 #include "job.h"
 #include "readset.h"
 #include "settings.h"
@@ -65,18 +64,20 @@
 /*
  * Stage 2's script. $1 is the rc file. The dumps use only builtins, and
  * reset IFS first because the rc or the hook may change it. They leave
- * out the tracer (hookreads.c), which is hearth's, not the shell's. An rc or hook
- * that exits early leaves the second mark out, and the job fails. Lix
+ * out the tracer (hookreads.c), which is hearth's, not the shell's. An rc
+ * or hook that exits early leaves the second mark out, and the job fails. Lix
  * (2.95) counts nested dev shells in NIX_SHELL_LEVEL, one more than the
  * caller's: the snapshot's is 1, whatever the daemon's environment had
- * (it is one shell in, wherever it is applied).
+ * (it is one shell in, wherever it is applied). Exported functions are
+ * dumped as BASH_FUNC_name%%=<what declare -f prints>; envdiff.c turns
+ * that into what the environment holds.
  */
 static const char eval_script[] =
 	"exec 2>&1 </dev/null\n"
 	"unset NIX_SHELL_LEVEL\n"
 	"__hearth_so=${HEARTH_NIXTRACE_SO-}\n"
 	"__hearth_dump() {\n"
-	"  local IFS=$' \\t\\n' __hearth_n __hearth_v\n"
+	"  local IFS=$' \\t\\n' __hearth_n __hearth_v __hearth_f\n"
 	"  for __hearth_n in $(compgen -e); do\n"
 	"    __hearth_v=${!__hearth_n}\n"
 	"    case $__hearth_n in HEARTH_NIXTRACE_*) continue ;; esac\n"
@@ -88,6 +89,12 @@ static const char eval_script[] =
 	"    fi\n"
 	"    printf '%s=%s\\0' \"$__hearth_n\" \"$__hearth_v\" >&3\n"
 	"  done\n"
+	"  while read -r _ __hearth_n __hearth_f; do\n"
+	"    case $__hearth_n in\n"
+	"    -*x*) printf 'BASH_FUNC_%s%%%%=' \"$__hearth_f\" >&3\n"
+	"      declare -f -- \"$__hearth_f\" >&3; printf '\\0' >&3 ;;\n"
+	"    esac\n"
+	"  done < <(declare -F)\n"
 	"  printf '%s\\0' '" EVAL_MARK "' >&3\n"
 	"}\n"
 	"__hearth_dump\n"
@@ -120,6 +127,7 @@ struct eval {
 	char		*rcfile;
 	char		*nix;
 	char		**env;
+	char		**hook_env;	/* EVAL_DEVENV's bash: the base */
 	struct nixinfo	*nixinfo;
 	enum eval_stage	 stage;
 
@@ -138,8 +146,6 @@ struct eval {
 	struct buf	 dev;
 	struct buf	 report;	/* the log less -vvv chatter */
 	struct readset	*readset;	/* EVAL_DEVENV: what it read */
-	struct hookreads *hookreads;	/* and what its shellHook read */
-	struct inputs	*written;	/* what the shellHook wrote */
 	int		 hook_ran;	/* stage 2 was started */
 	char		**names;
 	int		 ok;
@@ -180,8 +186,7 @@ eval_finish(struct eval *ev)
 	if (ev->rcfile != NULL)
 		unlink(ev->rcfile);
 	if (ev->readset != NULL && ev->hook_ran)
-		hookreads_end(ev->hookreads, readset_inputs(ev->readset),
-		    ev->written);
+		readset_hook_ended(ev->readset);
 	ev->ok = ev->reason == NULL;
 	ev->cb(ev, ev->arg);
 }
@@ -450,8 +455,10 @@ eval_stage_start(struct eval *ev)
 	if (ev->stage == EVAL_NIX && ev->readset != NULL &&
 	    readset_env(ev->readset) != NULL)
 		js.env = readset_env(ev->readset);
-	else if (ev->stage == EVAL_BASH && ev->hookreads != NULL) {
-		js.env = hookreads_env(ev->hookreads);
+	else if (ev->stage == EVAL_BASH) {
+		js.env = ev->hook_env;
+		if (ev->readset != NULL && readset_hook_env(ev->readset) != NULL)
+			js.env = readset_hook_env(ev->readset);
 		ev->hook_ran = 1;
 	}
 	js.cwd = ev->root;
@@ -470,7 +477,6 @@ eval_start(uv_loop_t *loop, const struct eval_spec *spec, eval_cb cb,
 {
 	struct eval	*ev;
 	char		*tracefile;
-	size_t		 n;
 	static unsigned	 seq;
 
 	(void)cause;
@@ -485,19 +491,15 @@ eval_start(uv_loop_t *loop, const struct eval_spec *spec, eval_cb cb,
 	ev->nix = xstrdup(spec->nix);
 	ev->rcfile = xasprintf("%s/eval-%d-%u.rc", spec->tmpdir,
 	    (int)getpid(), ++seq);
-	for (n = 0; spec->env[n] != NULL; n++)
-		;
-	ev->env = xcalloc(n + 1, sizeof *ev->env);
-	for (n = 0; spec->env[n] != NULL; n++)
-		ev->env[n] = xstrdup(spec->env[n]);
-	ev->written = inputs_new();
+	ev->env = baseenv_copy(spec->env);
+	ev->hook_env = baseenv_copy(spec->hook_env != NULL ? spec->hook_env :
+	    spec->env);
 	if (ev->mode == EVAL_DEVENV) {
-		ev->readset = readset_new(ev->top, ev->root, ev->shell,
-		    ev->env, spec->nixtrace, spec->nixinfo);
 		tracefile = xasprintf("%s/eval-%d-%u.trace", spec->tmpdir,
 		    (int)getpid(), seq);
-		ev->hookreads = hookreads_new(ev->top, ev->root, ev->env,
-		    spec->nixtrace, tracefile);
+		ev->readset = readset_new(ev->top, ev->root, ev->shell,
+		    ev->env, ev->hook_env, tracefile, spec->nixtrace,
+		    spec->nixinfo);
 		free(tracefile);
 	}
 	buf_init(&ev->rc);
@@ -546,16 +548,13 @@ eval_free(struct eval *ev)
 	free(ev->shell);
 	free(ev->profile);
 	readset_free(ev->readset);
-	hookreads_free(ev->hookreads);
-	inputs_free(ev->written);
 	for (i = 0; ev->names != NULL && ev->names[i] != NULL; i++)
 		free(ev->names[i]);
 	free(ev->names);
 	free(ev->rcfile);
 	free(ev->nix);
-	for (i = 0; ev->env[i] != NULL; i++)
-		free(ev->env[i]);
-	free(ev->env);
+	baseenv_free(ev->env);
+	baseenv_free(ev->hook_env);
 	buf_release(&ev->rc);
 	buf_release(&ev->log);
 	buf_release(&ev->hook);
@@ -624,7 +623,8 @@ eval_inputs(struct eval *ev)
 const struct inputs *
 eval_hook_written(struct eval *ev)
 {
-	return (ev->written);
+	return (ev->readset != NULL ? readset_hook_written(ev->readset) :
+	    NULL);
 }
 
 char *const *

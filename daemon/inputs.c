@@ -116,9 +116,11 @@ inputs_kind(const struct inputs *in, size_t i)
 int
 inputs_has(const struct inputs *in, const char *path)
 {
-	size_t	 lo = 0, hi = in->n, mid;
+	size_t	 lo = 0, hi = in != NULL ? in->n : 0, mid;
 	int	 c;
 
+	if (in == NULL)
+		return (0);
 	/* Sorted by path first: any entry of the path will do. */
 	while (lo < hi) {
 		mid = (lo + hi) / 2;

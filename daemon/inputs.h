@@ -34,7 +34,7 @@ void		 inputs_free(struct inputs *);
 void		 inputs_add(struct inputs *, const char *);
 void		 inputs_add_kind(struct inputs *, const char *, int);
 int		 inputs_kind(const struct inputs *, size_t);
-/* Does the set hold the path (of any kind)? */
+/* Does the set (NULL: none) hold the path, of any kind? */
 int		 inputs_has(const struct inputs *, const char *);
 /*
  * Drop inputs inside a directory whose whole tree is an input: they add
