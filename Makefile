@@ -335,6 +335,8 @@ FUZZ_SRCS_envstate   := common/envdiff.c client/envstate.c $(SHELL_SRCS) \
 		$(FUZZ_BUILD)/gen/hooks.c
 FUZZ_SRCS_gitindex   := daemon/gitindex.c common/hash.c
 FUZZ_SRCS_nixlog     := common/nixlog.c
+FUZZ_SRCS_hookreads  := daemon/hookreads.c daemon/inputs.c \
+		daemon/gitindex.c common/hash.c
 FUZZ_SRCS_wsconfig   := common/wsconfig.c
 FUZZ_SRCS_tools      := common/path.c client/toolslist.c client/junit.c
 FUZZ_SRCS_nix        := common/nix.c common/nixerror.c
@@ -345,6 +347,8 @@ FUZZ_CPKGS_envstate  := libsodium
 FUZZ_CPKGS_gitindex  := $(DAEMON_PKGS)
 FUZZ_LPKGS_envstate  := libsodium
 FUZZ_LPKGS_gitindex  := libsodium
+FUZZ_CPKGS_hookreads := $(DAEMON_PKGS)
+FUZZ_LPKGS_hookreads := libsodium
 FUZZ_CPKGS_wsconfig  := $(DAEMON_PKGS)
 FUZZ_LPKGS_wsconfig  := inih
 

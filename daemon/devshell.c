@@ -38,6 +38,7 @@
 #include "devenv.h"
 #include "devshell.h"
 #include "eval.h"
+#include "gitindex.h"
 #include "inputs.h"
 #include "scheduler.h"
 #include "settings.h"
@@ -69,6 +70,8 @@ struct devshell {
 
 	struct eval		*eval;
 	struct inputs		*eval_inputs;	/* recorded at the start */
+	char			 eval_index[HASH_HEX_SIZE]; /* git's paths */
+	int			 eval_index_ok;
 	int			 forced;	/* hearth reload asked */
 	int			 stale_told;	/* prompts told a new one comes */
 	int64_t			 eval_started;
@@ -200,7 +203,7 @@ devshell_eval_fresh(struct devshell *sh)
 
 	if (sh->eval == NULL)
 		return (0);
-	inputs_changed(sh->eval_inputs, sh->root, &b);
+	inputs_changed(sh->eval_inputs, sh->root, NULL, &b);
 	fresh = b.len == 0;
 	buf_release(&b);
 	return (fresh);
@@ -212,7 +215,7 @@ devshell_note_change(struct devshell *sh)
 {
 	struct buf	 b = BUF_INIT;
 
-	inputs_changed(sh->snap_inputs, sh->root, &b);
+	inputs_changed(sh->snap_inputs, sh->root, NULL, &b);
 	free(sh->changed);
 	sh->changed = b.len != 0 ? xasprintf("%s changed", b.data) : NULL;
 	buf_release(&b);
@@ -367,21 +370,35 @@ devshell_after(const struct timespec *t, const struct timespec *start)
 /*
  * Were the inputs changed while the evaluation ran? Files known at the
  * start must still hash as then; files the evaluation found on its way
- * must not have been modified since it started (same second included).
+ * must not have been modified since it started (same second included),
+ * but for what the shellHook itself wrote (its doing, not news), and the
+ * directories it only looked at (a new file in one changes no answer).
+ * Of a directory in a git flake, Nix sees the files git tracks: a build
+ * log written there is no news, a change of the tracked set is.
  */
 static int
-devshell_inputs_moved(struct devshell *sh, const struct inputs *found)
+devshell_inputs_moved(struct devshell *sh, const struct inputs *found,
+    const struct inputs *written)
 {
 	struct buf	 b = BUF_INIT;
 	struct stat	 st;
+	char		 index[HASH_HEX_SIZE];
 	size_t		 i;
-	int		 moved;
+	int		 moved, kind;
 
-	inputs_changed(sh->eval_inputs, sh->root, &b);
+	inputs_changed(sh->eval_inputs, sh->root, written, &b);
 	moved = b.len != 0 ? DEVSHELL_MOVED : 0;
 	buf_release(&b);
+	if (!moved && sh->eval_index_ok &&
+	    (gitindex_paths_hash(sh->top, index) != 0 ||
+	    strcmp(index, sh->eval_index) != 0))
+		moved = DEVSHELL_MOVED;
 	for (i = 0; !moved && i < inputs_count(found); i++) {
-		if (stat(inputs_path(found, i), &st) != 0)
+		kind = inputs_kind(found, i);
+		if (stat(inputs_path(found, i), &st) != 0 ||
+		    inputs_has(written, inputs_path(found, i)) ||
+		    (S_ISDIR(st.st_mode) && (kind == INPUTS_WORK_STAT ||
+		    sh->eval_index_ok)))
 			continue;
 		if (devshell_after(&st.st_mtim, &sh->eval_start_ts) ||
 		    devshell_after(&st.st_ctim, &sh->eval_start_ts))
@@ -432,7 +449,8 @@ devshell_eval_finished(struct eval *ev, void *arg)
 	else if (!sh->ops->trusted(sh->ws))
 		log_info("%s#%s: dropped an evaluation of an untrusted flake",
 		    sh->root, sh->name);
-	else if ((stale = devshell_inputs_moved(sh, eval_inputs(ev))) != 0) {
+	else if ((stale = devshell_inputs_moved(sh, eval_inputs(ev),
+	    eval_hook_written(ev))) != 0) {
 		/* Never store a result whose inputs changed meanwhile. */
 		log_info("%s#%s: inputs %s during the evaluation; result "
 		    "dropped", sh->root, sh->name,
@@ -502,6 +520,7 @@ devshell_eval_start(void *arg)
 	inputs_merge(sh->eval_inputs, sh->ops->base_inputs(sh->ws));
 	inputs_merge(sh->eval_inputs, sh->snap_inputs);
 	inputs_record(sh->eval_inputs);
+	sh->eval_index_ok = gitindex_paths_hash(sh->top, sh->eval_index) == 0;
 	profile = devshell_profile(sh);
 	memset(&spec, 0, sizeof spec);
 	spec.mode = EVAL_DEVENV;

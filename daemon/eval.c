@@ -13,7 +13,8 @@
  *
  * Nix runs with -vvv and without its eval cache, with hearth-nixtrace.so
  * preloaded; readset.c reads its log as it comes and makes the snapshot's
- * inputs of what the evaluation read.
+ * inputs of what the evaluation read. The bash of stage 2 runs with it
+ * too, so that the set also holds what the shellHook read.
  *
  * A second kind of job lists a flake's devShell names (`nix eval --json
  * ROOT#devShells.SYSTEM --apply builtins.attrNames`), without building.
@@ -63,8 +64,9 @@
 
 /*
  * Stage 2's script. $1 is the rc file. The dumps use only builtins, and
- * reset IFS first because the rc or the hook may change it. An rc or hook
- * that exits early leaves the second mark out, and the job fails. Lix
+ * reset IFS first because the rc or the hook may change it. They leave
+ * out the tracer (hookreads.c), which is hearth's, not the shell's. An rc
+ * or hook that exits early leaves the second mark out, and the job fails. Lix
  * (2.95) counts nested dev shells in NIX_SHELL_LEVEL, one more than the
  * caller's: the snapshot's is 1, whatever the daemon's environment had
  * (it is one shell in, wherever it is applied). Exported functions are
@@ -74,10 +76,19 @@
 static const char eval_script[] =
 	"exec 2>&1 </dev/null\n"
 	"unset NIX_SHELL_LEVEL\n"
+	"__hearth_so=${HEARTH_NIXTRACE_SO-}\n"
 	"__hearth_dump() {\n"
-	"  local IFS=$' \\t\\n' __hearth_n __hearth_f\n"
+	"  local IFS=$' \\t\\n' __hearth_n __hearth_v __hearth_f\n"
 	"  for __hearth_n in $(compgen -e); do\n"
-	"    printf '%s=%s\\0' \"$__hearth_n\" \"${!__hearth_n}\" >&3\n"
+	"    __hearth_v=${!__hearth_n}\n"
+	"    case $__hearth_n in HEARTH_NIXTRACE_*) continue ;; esac\n"
+	"    if [ \"$__hearth_n\" = LD_PRELOAD ] && [ -n \"$__hearth_so\" ]; then\n"
+	"      case $__hearth_v in\n"
+	"      \"$__hearth_so\") continue ;;\n"
+	"      *\":$__hearth_so\") __hearth_v=${__hearth_v%\":$__hearth_so\"} ;;\n"
+	"      esac\n"
+	"    fi\n"
+	"    printf '%s=%s\\0' \"$__hearth_n\" \"$__hearth_v\" >&3\n"
 	"  done\n"
 	"  while read -r _ __hearth_n __hearth_f; do\n"
 	"    case $__hearth_n in\n"
@@ -137,6 +148,7 @@ struct eval {
 	struct buf	 dev;
 	struct buf	 report;	/* the log less -vvv chatter */
 	struct readset	*readset;	/* EVAL_DEVENV: what it read */
+	int		 hook_ran;	/* stage 2 was started */
 	char		**names;
 	int		 ok;
 	char		*reason;
@@ -176,6 +188,8 @@ eval_finish(struct eval *ev)
 	ev->ms = (uint32_t)(uv_now(ev->loop) - ev->started);
 	if (ev->rcfile != NULL)
 		unlink(ev->rcfile);
+	if (ev->readset != NULL && ev->hook_ran)
+		readset_hook_ended(ev->readset);
 	ev->ok = ev->reason == NULL;
 	ev->cb(ev, ev->arg);
 }
@@ -454,9 +468,16 @@ eval_stage_start(struct eval *ev)
 	}
 	js.nout = 2;
 	js.argv = nargv != NULL ? nix_argv_vector(nargv) : argv;
-	js.env = ev->stage == EVAL_NIX && ev->readset != NULL &&
-	    readset_env(ev->readset) != NULL ? readset_env(ev->readset) :
-	    ev->stage == EVAL_BASH ? ev->hook_env : ev->env;
+	js.env = ev->env;
+	if (ev->stage == EVAL_NIX && ev->readset != NULL &&
+	    readset_env(ev->readset) != NULL)
+		js.env = readset_env(ev->readset);
+	else if (ev->stage == EVAL_BASH) {
+		js.env = ev->hook_env;
+		if (ev->readset != NULL && readset_hook_env(ev->readset) != NULL)
+			js.env = readset_hook_env(ev->readset);
+		ev->hook_ran = 1;
+	}
 	js.cwd = ev->root;
 	/* The deadline is the whole evaluation's: what the stages left. */
 	spent = uv_now(ev->loop) - ev->started;
@@ -472,6 +493,7 @@ eval_start(uv_loop_t *loop, const struct eval_spec *spec, eval_cb cb,
     void *arg, char **cause)
 {
 	struct eval	*ev;
+	char		*tracefile;
 	static unsigned	 seq;
 
 	(void)cause;
@@ -489,9 +511,14 @@ eval_start(uv_loop_t *loop, const struct eval_spec *spec, eval_cb cb,
 	ev->env = baseenv_copy(spec->env);
 	ev->hook_env = baseenv_copy(spec->hook_env != NULL ? spec->hook_env :
 	    spec->env);
-	if (ev->mode == EVAL_DEVENV)
+	if (ev->mode == EVAL_DEVENV) {
+		tracefile = xasprintf("%s/eval-%d-%u.trace", spec->tmpdir,
+		    (int)getpid(), seq);
 		ev->readset = readset_new(ev->top, ev->root, ev->shell,
-		    ev->env, spec->nixtrace, spec->nixinfo);
+		    ev->env, ev->hook_env, tracefile, spec->nixtrace,
+		    spec->nixinfo);
+		free(tracefile);
+	}
 	buf_init(&ev->rc);
 	buf_init(&ev->log);
 	buf_init(&ev->hook);
@@ -626,6 +653,13 @@ struct inputs *
 eval_inputs(struct eval *ev)
 {
 	return (ev->readset != NULL ? readset_inputs(ev->readset) : NULL);
+}
+
+const struct inputs *
+eval_hook_written(struct eval *ev)
+{
+	return (ev->readset != NULL ? readset_hook_written(ev->readset) :
+	    NULL);
 }
 
 char *const *

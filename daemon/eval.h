@@ -59,6 +59,8 @@ const struct buf *eval_dev_env(struct eval *);
 const struct buf *eval_hook_output(struct eval *);
 /* The files the evaluation read or looked for, in the workspace. */
 struct inputs	*eval_inputs(struct eval *);
+/* The files in the workspace the shellHook wrote, made or removed. */
+const struct inputs *eval_hook_written(struct eval *);
 /* EVAL_LIST: the devShell names, NULL-terminated. */
 char *const	*eval_names(struct eval *);
 uint32_t	 eval_ms(struct eval *);

@@ -238,6 +238,37 @@ gitindex_tracked(const char *top, const char *path)
 }
 
 int
+gitindex_tracked_under(const char *top, const char *dir)
+{
+	struct gitindex	*gi;
+	const char	*rel;
+	size_t		 n = strlen(top), lo, hi, mid, rlen;
+
+	if (strncmp(dir, top, n) != 0 || (dir[n] != '/' && dir[n] != '\0'))
+		return (-1);
+	if ((gi = gitindex_get(top)) == NULL)
+		return (-1);
+	if (dir[n] == '\0')
+		return (gi->n != 0);
+	rel = dir + n + 1;
+	rlen = strlen(rel);
+	/* The first path not below rel: git keeps them in byte order. */
+	lo = 0;
+	hi = gi->n;
+	while (lo < hi) {
+		mid = (lo + hi) / 2;
+		if (strncmp(gi->paths[mid], rel, rlen) < 0 ||
+		    (strncmp(gi->paths[mid], rel, rlen) == 0 &&
+		    (unsigned char)gi->paths[mid][rlen] < '/'))
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return (lo < gi->n && strncmp(gi->paths[lo], rel, rlen) == 0 &&
+	    gi->paths[lo][rlen] == '/');
+}
+
+int
 gitindex_each(const char *top, void (*cb)(const char *, void *), void *arg)
 {
 	struct gitindex	*gi;

@@ -13,6 +13,8 @@
 /* gitindex.c: which files a git repository tracks (its index). */
 /* 1 tracked, 0 untracked, -1 unknown (no git, unreadable index). */
 int		 gitindex_tracked(const char *, const char *);
+/* Does git track a file below a directory? 1, 0, or -1 unknown. */
+int		 gitindex_tracked_under(const char *, const char *);
 /* Call back with every tracked path (absolute); -1 unknown. */
 int		 gitindex_each(const char *, void (*)(const char *, void *),
 		     void *);

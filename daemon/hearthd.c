@@ -22,14 +22,15 @@
  *   3 workspace.c  the coordinator: devshell, names, roots, gc, trust,
  *                  watchset, shellmap, scheduler, changed, store, inputs,
  *                  liveshells.
- *   4 devshell.c   one shell: devenv, eval, scheduler, changed, store.
+ *   4 devshell.c   one shell: devenv, eval, scheduler, changed, store,
+ *                  inputs, gitindex.
  *     names.c roots.c gc.c  workspace parts: eval, devenv, scheduler,
  *                  changed, store, inputs.
  *   5 devenv.c trust.c watchset.c shellmap.c: store, attrs, inputs,
- *                  watcher, scheduler.
+ *                  watcher, scheduler, gitindex.
  *   6 scheduler.c (nothing of the daemon), changed.c (generation, server),
- *     eval.c (job, readset), readset.c (inputs, gitindex), nixprobe.c
- *     (job, changed).
+ *     eval.c (job, readset), readset.c (inputs, gitindex, hookreads),
+ *     hookreads.c (inputs), nixprobe.c (job, changed).
  *   7 server.c (the transport: knows no request), job.c, generation.c,
  *     store.c, inputs.c, attrs.c, gitindex.c, watcher.c, settings.c,
  *     rundir.c, liveshells.c (which shells have a workspace applied).

@@ -4,7 +4,8 @@
  * A snapshot records the files its evaluation read (Nix's -vvv log names
  * every file it accessed, as paths in the store copy of the flake, which
  * eval.c maps back to the workspace), including files it looked for and
- * did not find, plus flake.nix, flake.lock and .hearth.ini. Its key is a
+ * did not find, and the files its shellHook read (hookreads.c), plus
+ * flake.nix, flake.lock and .hearth.ini. Its key is a
  * BLAKE2b hash over those files' contents (or their absence), the shell
  * name, the system and the Nix version. A snapshot is current exactly
  * when the key over its inputs, as they are on disk now, equals the key it
@@ -112,6 +113,27 @@ inputs_kind(const struct inputs *in, size_t i)
 	return (in->v[i].kind);
 }
 
+int
+inputs_has(const struct inputs *in, const char *path)
+{
+	size_t	 lo = 0, hi = in != NULL ? in->n : 0, mid;
+	int	 c;
+
+	if (in == NULL)
+		return (0);
+	/* Sorted by path first: any entry of the path will do. */
+	while (lo < hi) {
+		mid = (lo + hi) / 2;
+		if ((c = strcmp(in->v[mid].path, path)) == 0)
+			return (1);
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return (0);
+}
+
 void
 inputs_set_top(struct inputs *in, const char *top)
 {
@@ -170,7 +192,9 @@ inputs_prune_trees(struct inputs *in)
 	for (i = 0; i < in->n; i++) {
 		for (j = 0; j < n && !covered[i]; j++) {
 			len = strlen(trees[j]);
-			covered[i] = in->v[i].kind != INPUTS_TRACKED &&
+			/* The hook's kinds see files a tree's hash leaves out. */
+			covered[i] = (in->v[i].kind == INPUTS_READ ||
+			    in->v[i].kind == INPUTS_STAT) &&
 			    strncmp(in->v[i].path, trees[j], len) == 0 &&
 			    in->v[i].path[len] == '/';
 		}
@@ -261,7 +285,8 @@ inputs_decode(struct inputs *in, const void *data, size_t len)
 			continue;
 		}
 		kind = INPUTS_READ;
-		if (*hash == INPUTS_STAT || *hash == INPUTS_TRACKED)
+		if (*hash == INPUTS_STAT || *hash == INPUTS_TRACKED ||
+		    *hash == INPUTS_WORK || *hash == INPUTS_WORK_STAT)
 			kind = *hash++;
 		if (p - 1 - hash >= HASH_HEX_SIZE)
 			return (-1);
@@ -306,21 +331,38 @@ ts_equal(const struct timespec *a, const struct timespec *b)
 	return (a->tv_sec == b->tv_sec && a->tv_nsec == b->tv_nsec);
 }
 
-static const char	*inputs_hash_one(const char *);
+static const char	*inputs_hash_one(const char *, const char *);
 
 /*
- * Hash a directory's entries, recursively, in name order. Files go
- * through the stat cache, so checking a directory again costs a walk and
- * a stat per entry, not a read of every file.
+ * Is an entry of a directory input outside what Nix copies? In a git
+ * flake (top has an index) Nix copies the files git tracks, nothing else:
+ * an untracked file, or a directory holding none, is not there for it.
+ */
+static int
+inputs_untracked(const char *top, const char *path, int dir)
+{
+	if (top == NULL)
+		return (0);
+	if (dir)
+		return (gitindex_tracked_under(top, path) == 0);
+	return (gitindex_tracked(top, path) == 0);
+}
+
+/*
+ * Hash a directory's entries, recursively, in name order, leaving out
+ * what Nix does not copy (see inputs_untracked). Files go through the
+ * stat cache, so checking a directory again costs a walk and a stat per
+ * entry, not a read of every file.
  */
 static void
-hash_tree(struct hash_state *h, const char *dir, size_t *budget)
+hash_tree(struct hash_state *h, const char *dir, const char *top,
+    size_t *budget)
 {
 	const char	*fh;
 	struct dirent	**names = NULL;
 	struct stat	  st;
 	char		 *p;
-	int		  n, i;
+	int		  n, i, isdir;
 
 	if ((n = scandir(dir, &names, NULL, alphasort)) < 0) {
 		hash_update(h, "unreadable\0", 11);
@@ -332,15 +374,21 @@ hash_tree(struct hash_state *h, const char *dir, size_t *budget)
 			free(names[i]);
 			continue;
 		}
-		(*budget)--;
 		p = xasprintf("%s/%s", dir, names[i]->d_name);
+		isdir = lstat(p, &st) == 0 && S_ISDIR(st.st_mode);
+		if (inputs_untracked(top, p, isdir)) {
+			free(p);
+			free(names[i]);
+			continue;
+		}
+		(*budget)--;
 		hash_update(h, names[i]->d_name, strlen(names[i]->d_name) + 1);
-		if (lstat(p, &st) == 0 && S_ISDIR(st.st_mode)) {
+		if (isdir) {
 			hash_update(h, "dir\0", 4);
-			hash_tree(h, p, budget);
+			hash_tree(h, p, top, budget);
 			hash_update(h, "end\0", 4);
 		} else {
-			fh = inputs_hash_one(p);
+			fh = inputs_hash_one(p, NULL);
 			hash_update(h, fh, strlen(fh) + 1);
 		}
 		free(p);
@@ -355,7 +403,7 @@ hash_tree(struct hash_state *h, const char *dir, size_t *budget)
  * is unchanged and the file is not racily clean.
  */
 static const char *
-inputs_hash_one(const char *path)
+inputs_hash_one(const char *path, const char *top)
 {
 	struct stat_entry	*e;
 	struct stat		 st;
@@ -388,7 +436,7 @@ inputs_hash_one(const char *path)
 	h = hash_new();
 	if (S_ISDIR(st.st_mode)) {
 		hash_update(h, "tree\0", 5);
-		hash_tree(h, path, &budget);
+		hash_tree(h, path, top, &budget);
 		/* The walk added cache entries: e may have moved. */
 		e = stat_find(path, 1);
 		/*
@@ -417,21 +465,27 @@ inputs_effective(const struct inputs *in, size_t i, char out[HASH_HEX_SIZE])
 			snprintf(out, HASH_HEX_SIZE, "unknown");
 		return;
 	}
-	if (in->v[i].kind == INPUTS_STAT) {
-		/* Only whether Nix can see it, and as what. */
+	if (in->v[i].kind == INPUTS_STAT ||
+	    in->v[i].kind == INPUTS_WORK_STAT) {
+		/* Only whether Nix (or the hook) can see it, and as what. */
 		if (stat(in->v[i].path, &st) != 0)
 			snprintf(out, HASH_HEX_SIZE, "%s", errno == ENOENT ||
 			    errno == ENOTDIR ? "missing" : "unreadable");
 		else if (S_ISDIR(st.st_mode))
 			snprintf(out, HASH_HEX_SIZE, "dir");
-		else if (in->top != NULL &&
+		else if (in->v[i].kind == INPUTS_STAT && in->top != NULL &&
 		    gitindex_tracked(in->top, in->v[i].path) == 0)
 			snprintf(out, HASH_HEX_SIZE, "missing");
 		else
 			snprintf(out, HASH_HEX_SIZE, "file");
 		return;
 	}
-	fh = inputs_hash_one(in->v[i].path);
+	if (in->v[i].kind == INPUTS_WORK) {
+		snprintf(out, HASH_HEX_SIZE, "%s",
+		    inputs_hash_one(in->v[i].path, NULL));
+		return;
+	}
+	fh = inputs_hash_one(in->v[i].path, in->top);
 
 	if (in->top != NULL && strcmp(fh, "missing") != 0 &&
 	    gitindex_tracked(in->top, in->v[i].path) == 0) {
@@ -473,7 +527,8 @@ inputs_record(struct inputs *in)
 }
 
 void
-inputs_changed(const struct inputs *in, const char *root, struct buf *names)
+inputs_changed(const struct inputs *in, const char *root,
+    const struct inputs *skip, struct buf *names)
 {
 	const char	*p;
 	size_t		 i, n = 0, rlen = strlen(root);
@@ -481,6 +536,8 @@ inputs_changed(const struct inputs *in, const char *root, struct buf *names)
 	char		 fh[HASH_HEX_SIZE];
 
 	for (i = 0; i < in->n; i++) {
+		if (skip != NULL && inputs_has(skip, in->v[i].path))
+			continue;
 		inputs_effective(in, i, fh);
 		if (strcmp(fh, in->v[i].hash) == 0)
 			continue;

@@ -24,10 +24,18 @@ void		 inputs_free(struct inputs *);
 #define INPUTS_READ	'r'
 #define INPUTS_STAT	'='
 #define INPUTS_TRACKED	'#'
+/*
+ * The same as READ and STAT, but of the work tree as a program sees it
+ * (what the shellHook read): a file git does not track counts too.
+ */
+#define INPUTS_WORK	'+'
+#define INPUTS_WORK_STAT '?'
 /* Add an absolute path (kept sorted and unique), INPUTS_READ. */
 void		 inputs_add(struct inputs *, const char *);
 void		 inputs_add_kind(struct inputs *, const char *, int);
 int		 inputs_kind(const struct inputs *, size_t);
+/* Does the set (NULL: none) hold the path, of any kind? */
+int		 inputs_has(const struct inputs *, const char *);
 /*
  * Drop inputs inside a directory whose whole tree is an input: they add
  * nothing, and the tree is checked without walking while it is watched.
@@ -51,9 +59,12 @@ void		 inputs_key(const struct inputs *, const char *,
 		     char [HASH_HEX_SIZE]);
 /* Remember each file's current hash (when an evaluation starts). */
 void		 inputs_record(struct inputs *);
-/* Append the names (relative to root) of files changed since recorded. */
+/*
+ * Append the names (relative to root) of files changed since recorded,
+ * but for those in the second set (NULL: none).
+ */
 void		 inputs_changed(const struct inputs *, const char *,
-		     struct buf *);
+		     const struct inputs *, struct buf *);
 /* "path\0hash\0" pairs, for the store. */
 void		 inputs_encode(const struct inputs *, struct buf *);
 int		 inputs_decode(struct inputs *, const void *, size_t);

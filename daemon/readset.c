@@ -8,8 +8,9 @@
  * tree, the set of tracked paths is an input (a pathExists of an untracked
  * file touches no file there); where what was read cannot be known (no
  * tracer, an untested Nix), every file git tracks is one, and the set says
- * why it is approximate. eval.c runs the job; this file only knows what
- * its reads mean.
+ * why it is approximate. The files the shellHook read are inputs too:
+ * hookreads.c follows them, for this set. eval.c runs the jobs; this file
+ * only knows what their reads mean.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,6 +24,7 @@
 #include "hearth/nixlog.h"
 #include "hearth/xmalloc.h"
 #include "gitindex.h"
+#include "hookreads.h"
 #include "inputs.h"
 #include "job.h"
 #include "readset.h"
@@ -36,6 +38,8 @@ struct readset {
 	struct nixlog	*nixlog;
 	const struct nixinfo *nixinfo;
 	struct inputs	*inputs;
+	struct hookreads *hook;		/* the shellHook's, or NULL */
+	struct inputs	*written;	/* what the shellHook wrote */
 };
 
 /* An input the log or the tracer named. */
@@ -93,7 +97,8 @@ readset_trace_env(struct readset *rs, char *const *env, const char *so)
 
 struct readset *
 readset_new(const char *top, const char *root, const char *shell,
-    char *const *env, const char *nixtrace, const struct nixinfo *nixinfo)
+    char *const *env, char *const *hook_env, const char *tracefile,
+    const char *nixtrace, const struct nixinfo *nixinfo)
 {
 	struct readset	*rs = xcalloc(1, sizeof *rs);
 
@@ -101,8 +106,12 @@ readset_new(const char *top, const char *root, const char *shell,
 	rs->what = xasprintf("%s#%s", root, shell);
 	rs->nixinfo = nixinfo;
 	rs->inputs = inputs_new();
-	if (nixtrace != NULL)
+	rs->written = inputs_new();
+	if (nixtrace != NULL) {
 		readset_trace_env(rs, env, nixtrace);
+		rs->hook = hookreads_new(top, root, hook_env, nixtrace,
+		    tracefile);
+	}
 	rs->nixlog = nixlog_new(top, root, rs->env != NULL ? rs->token : NULL,
 	    readset_found, rs);
 	return (rs);
@@ -119,7 +128,9 @@ readset_free(struct readset *rs)
 		free(rs->env[i]);
 	free(rs->env);
 	nixlog_free(rs->nixlog);
+	hookreads_free(rs->hook);
 	inputs_free(rs->inputs);
+	inputs_free(rs->written);
 	free(rs->top);
 	free(rs->what);
 	free(rs);
@@ -185,4 +196,22 @@ struct inputs *
 readset_inputs(const struct readset *rs)
 {
 	return (rs->inputs);
+}
+
+char *const *
+readset_hook_env(const struct readset *rs)
+{
+	return (rs->hook != NULL ? hookreads_env(rs->hook) : NULL);
+}
+
+void
+readset_hook_ended(struct readset *rs)
+{
+	hookreads_end(rs->hook, rs->inputs, rs->written);
+}
+
+const struct inputs *
+readset_hook_written(const struct readset *rs)
+{
+	return (rs->written);
 }

@@ -22,6 +22,7 @@
 #include "hearth/log.h"
 #include "hearth/path.h"
 #include "hearth/xmalloc.h"
+#include "gitindex.h"
 #include "inputs.h"
 #include "scheduler.h"
 #include "watcher.h"
@@ -118,9 +119,13 @@ watchset_stale(struct watchset *w)
  * Add a directory input and every directory below it to dirs, at most
  * *left of them; 0 if the tree is not all there (out of room, unreadable,
  * or reaching out through a symbolic link, which no watch of ours sees).
+ * In a git flake, a directory holding no tracked file (a build's output)
+ * is no part of the tree Nix copies: it needs no watch (a `git add` in
+ * it is an event of the index, which makes the set watched again).
  */
 static int
-watchset_add_tree(struct inputs *dirs, const char *dir, size_t *left)
+watchset_add_tree(struct inputs *dirs, const char *top, const char *dir,
+    size_t *left)
 {
 	struct dirent	*de;
 	struct stat	 st;
@@ -143,8 +148,12 @@ watchset_add_tree(struct inputs *dirs, const char *dir, size_t *left)
 		if (type == DT_UNKNOWN && lstat(p, &st) == 0)
 			type = S_ISDIR(st.st_mode) ? DT_DIR :
 			    S_ISLNK(st.st_mode) ? DT_LNK : DT_REG;
+		if (type == DT_DIR && gitindex_tracked_under(top, p) == 0) {
+			free(p);
+			continue;
+		}
 		if (type == DT_LNK || (type == DT_DIR &&
-		    !watchset_add_tree(dirs, p, left)))
+		    !watchset_add_tree(dirs, top, p, left)))
 			whole = 0;
 		free(p);
 	}
@@ -178,11 +187,15 @@ watchset_set(struct watchset *ws, const struct inputs *in)
 	trees = inputs_new();
 	for (i = 0; i < inputs_count(in); i++) {
 		d = xstrdup(inputs_path(in, i));
-		/* Inputs outside the flake's source tree are pinned. */
+		/*
+		 * Inputs outside the flake's source tree are pinned. A
+		 * directory the shellHook only looked at is no tree input.
+		 */
 		if (strncmp(d, ws->top, strlen(ws->top)) == 0 &&
+		    inputs_kind(in, i) != INPUTS_WORK_STAT &&
 		    stat(d, &st) == 0 && S_ISDIR(st.st_mode)) {
 			inputs_add(trees, d);
-			if (!watchset_add_tree(dirs, d, &left))
+			if (!watchset_add_tree(dirs, ws->top, d, &left))
 				whole = 0;
 		}
 		if ((slash = strrchr(d, '/')) != NULL && slash != d)

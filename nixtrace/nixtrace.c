@@ -23,6 +23,16 @@
  * of LD_PRELOAD, so git and builders never load it. Any other program (a
  * wrapper script around nix) leaves both alone, so that the nix it runs
  * reports. It never changes what a call does or returns.
+ *
+ * The same library traces the shellHook: with HEARTH_NIXTRACE_OUT set (the
+ * bash that sources the dev shell's rc), every program hearthd started,
+ * and what they start in turn, reports, whatever its name, and it stays
+ * preloaded for their children. Their fds are the hook's, so records go
+ * to that file instead, opened for each record (never an fd a program
+ * could close or reuse) and never created (once hearthd has read and
+ * removed it, a process the hook left running writes nothing). There,
+ * OP 'w' also says a file was written, created, renamed or removed: what
+ * the hook itself wrote is its output, not an input.
  */
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -38,6 +48,20 @@
 #include <string.h>
 #include <unistd.h>
 
+/*
+ * It is preloaded into programs linked with other C libraries than the
+ * one it was built with (the hook's, from any nixpkgs): a symbol version
+ * newer than theirs would make the loader refuse to start them. So it
+ * imports only versions every glibc has: dlsym as it was before 2.34
+ * moved it into libc, and no strtol or sscanf (2.38 versions them anew
+ * under _GNU_SOURCE).
+ */
+#if defined(__x86_64__)
+__asm__(".symver dlsym,dlsym@GLIBC_2.2.5");
+#elif defined(__aarch64__)
+__asm__(".symver dlsym,dlsym@GLIBC_2.17");
+#endif
+
 #define TRACE_MAX_PREFIXES	8
 #define TRACE_RECORD_MAX	4000	/* below PIPE_BUF: one atomic write */
 
@@ -46,6 +70,7 @@ static char		 trace_token[64];
 static const char	*trace_prefix[TRACE_MAX_PREFIXES];
 static size_t		 trace_prefix_len[TRACE_MAX_PREFIXES];
 static int		 trace_nprefix;
+static const char	*trace_out;	/* the hook's trace file, or NULL */
 static __thread int	 trace_busy;
 
 /* Write one record; errors are ignored (the log pipe may be gone). */
@@ -53,7 +78,7 @@ static void
 trace_emit(char op, const char *path, size_t len)
 {
 	char	 rec[TRACE_RECORD_MAX + 1];
-	int	 n;
+	int	 n, fd;
 
 	if (len > TRACE_RECORD_MAX - 100) {
 		op = 'o';
@@ -62,8 +87,18 @@ trace_emit(char op, const char *path, size_t len)
 	}
 	n = snprintf(rec, sizeof rec, "\036hearth-nixtrace %s %c %.*s\n",
 	    trace_token, op, (int)len, path);
-	if (n > 0 && (size_t)n < sizeof rec)
+	if (n <= 0 || (size_t)n >= sizeof rec)
+		return;
+	if (trace_out == NULL) {
 		(void)!write(2, rec, n);
+		return;
+	}
+	/* O_APPEND: records of processes running at once never mix. */
+	if ((fd = (int)syscall(SYS_openat, AT_FDCWD, trace_out,
+	    O_WRONLY | O_APPEND | O_CLOEXEC | O_NOFOLLOW)) == -1)
+		return;
+	(void)!write(fd, rec, n);
+	close(fd);
 }
 
 /* Is path under one of the prefixes (or one of them)? */
@@ -117,27 +152,44 @@ out:
 	errno = saved;
 }
 
-/* The op an open reports, or 0 for a write (not an access to follow). */
+/*
+ * The op an open reports, or 0 for none: a write is not an access to
+ * follow in Nix, and is 'w' in the hook.
+ */
 static char
 trace_open_op(int flags, int rc)
 {
-	if ((flags & O_ACCMODE) != O_RDONLY || (flags & O_CREAT))
-		return (0);
+	if ((flags & O_ACCMODE) != O_RDONLY || (flags & (O_CREAT | O_TRUNC)))
+		return (trace_out != NULL && rc >= 0 ? 'w' : 0);
 	if (rc < 0)
 		return (errno == ENOENT || errno == ENOTDIR ? 's' : 0);
 	return ((flags & O_DIRECTORY) ? 'd' : 'r');
+}
+
+/* The decimal number at *p (advanced past it), or -1 if none. */
+static long
+trace_number(const char **p)
+{
+	long	 n = -1;
+
+	while (**p >= '0' && **p <= '9' && n < 1000000000L) {
+		n = (n < 0 ? 0 : n * 10) + (**p - '0');
+		(*p)++;
+	}
+	return (n);
 }
 
 /* Is pid an ancestor of this process, within a few generations? */
 static int
 trace_descends_from(long pid)
 {
-	char	 path[64], buf[512], *p;
-	long	 cur = (long)getppid();
-	int	 fd, depth;
-	ssize_t	 n;
+	char		 path[64], buf[512];
+	const char	*p;
+	long		 cur = (long)getppid();
+	int		 fd, depth;
+	ssize_t		 n;
 
-	for (depth = 0; depth < 8 && cur > 1; depth++) {
+	for (depth = 0; depth < 32 && cur > 1; depth++) {
 		if (cur == pid)
 			return (1);
 		snprintf(path, sizeof path, "/proc/%ld/stat", cur);
@@ -150,8 +202,11 @@ trace_descends_from(long pid)
 			return (0);
 		buf[n] = '\0';
 		/* "pid (comm) state ppid ...": comm may hold anything. */
-		if ((p = strrchr(buf, ')')) == NULL ||
-		    sscanf(p + 1, " %*c %ld", &cur) != 1)
+		if ((p = strrchr(buf, ')')) == NULL || p[1] != ' ' ||
+		    p[2] == '\0' || p[3] != ' ')
+			return (0);
+		p += 4;
+		if ((cur = trace_number(&p)) < 0)
 			return (0);
 	}
 	return (0);
@@ -191,21 +246,27 @@ trace_init(void)
 {
 	const char	*tok = getenv("HEARTH_NIXTRACE_TOKEN");
 	const char	*ppid = getenv("HEARTH_NIXTRACE_PPID");
+	const char	*out = getenv("HEARTH_NIXTRACE_OUT");
 	char		*prefixes, *p, *save = NULL, exe[PATH_MAX];
 	ssize_t		 n;
 
-	/* A wrapper around nix: let the nix it runs load us. */
-	n = syscall(SYS_readlinkat, AT_FDCWD, "/proc/self/exe", exe,
-	    sizeof exe - 1);
-	if (n <= 0)
-		return;
-	exe[n] = '\0';
-	p = strrchr(exe, '/');
-	if (strcmp(p != NULL ? p + 1 : exe, "nix") != 0)
-		return;
-	trace_unpreload();
+	if (out != NULL && *out == '/')
+		/* The hook: every program, children included. */
+		trace_out = out;
+	else {
+		/* A wrapper around nix: let the nix it runs load us. */
+		n = syscall(SYS_readlinkat, AT_FDCWD, "/proc/self/exe", exe,
+		    sizeof exe - 1);
+		if (n <= 0)
+			return;
+		exe[n] = '\0';
+		p = strrchr(exe, '/');
+		if (strcmp(p != NULL ? p + 1 : exe, "nix") != 0)
+			return;
+		trace_unpreload();
+	}
 	if (tok == NULL || ppid == NULL || strlen(tok) >= sizeof trace_token ||
-	    !trace_descends_from(strtol(ppid, NULL, 10)))
+	    !trace_descends_from(trace_number(&ppid)))
 		return;
 	snprintf(trace_token, sizeof trace_token, "%s", tok);
 	if ((p = getenv("HEARTH_NIXTRACE_PREFIXES")) == NULL ||
@@ -221,7 +282,9 @@ trace_init(void)
 	/* The token proves the library loaded and reports. */
 	trace_emit('h', "", 0);
 	trace_on = 1;
-	unsetenv("HEARTH_NIXTRACE_TOKEN");
+	/* The hook's children report too; Nix's never learn it. */
+	if (trace_out == NULL)
+		unsetenv("HEARTH_NIXTRACE_TOKEN");
 }
 
 #define REAL(name)	static __typeof__(name) *real_##name;		\
@@ -253,6 +316,17 @@ trace_opened(int dirfd, const char *path, int flags, int rc)
 
 	if ((op = trace_open_op(flags, rc)) != 0)
 		trace_path(op, dirfd, path);
+}
+
+static void
+trace_fopened(const char *path, const char *mode, FILE *f)
+{
+	if (mode == NULL)
+		return;
+	if (*mode == 'r' && strchr(mode, '+') == NULL)
+		trace_opened(AT_FDCWD, path, O_RDONLY, f != NULL ? 0 : -1);
+	else
+		trace_opened(AT_FDCWD, path, O_WRONLY, f != NULL ? 0 : -1);
 }
 
 int
@@ -332,8 +406,7 @@ fopen(const char *path, const char *mode)
 
 	REAL(fopen);
 	f = real_fopen(path, mode);
-	if (mode != NULL && *mode == 'r' && strchr(mode, '+') == NULL)
-		trace_opened(AT_FDCWD, path, O_RDONLY, f != NULL ? 0 : -1);
+	trace_fopened(path, mode, f);
 	return (f);
 }
 
@@ -344,8 +417,7 @@ fopen64(const char *path, const char *mode)
 
 	REAL(fopen64);
 	f = real_fopen64(path, mode);
-	if (mode != NULL && *mode == 'r' && strchr(mode, '+') == NULL)
-		trace_opened(AT_FDCWD, path, O_RDONLY, f != NULL ? 0 : -1);
+	trace_fopened(path, mode, f);
 	return (f);
 }
 
@@ -412,5 +484,72 @@ readlinkat(int dirfd, const char *path, char *buf, size_t len)
 	REAL(readlinkat);
 	rc = real_readlinkat(dirfd, path, buf, len);
 	trace_path('s', dirfd, path);
+	return (rc);
+}
+
+/* The hook's changes to the tree: renamed, removed (both ends: 'w'). */
+static void
+trace_changed(int dirfd, const char *path, int rc)
+{
+	if (trace_out != NULL && rc == 0)
+		trace_path('w', dirfd, path);
+}
+
+int
+rename(const char *from, const char *to)
+{
+	int	 rc;
+
+	REAL(rename);
+	rc = real_rename(from, to);
+	trace_changed(AT_FDCWD, from, rc);
+	trace_changed(AT_FDCWD, to, rc);
+	return (rc);
+}
+
+int
+renameat(int fromfd, const char *from, int tofd, const char *to)
+{
+	int	 rc;
+
+	REAL(renameat);
+	rc = real_renameat(fromfd, from, tofd, to);
+	trace_changed(fromfd, from, rc);
+	trace_changed(tofd, to, rc);
+	return (rc);
+}
+
+int
+renameat2(int fromfd, const char *from, int tofd, const char *to,
+    unsigned int flags)
+{
+	int	 rc;
+
+	REAL(renameat2);
+	rc = real_renameat2(fromfd, from, tofd, to, flags);
+	trace_changed(fromfd, from, rc);
+	trace_changed(tofd, to, rc);
+	return (rc);
+}
+
+int
+unlink(const char *path)
+{
+	int	 rc;
+
+	REAL(unlink);
+	rc = real_unlink(path);
+	trace_changed(AT_FDCWD, path, rc);
+	return (rc);
+}
+
+int
+unlinkat(int dirfd, const char *path, int flags)
+{
+	int	 rc;
+
+	REAL(unlinkat);
+	rc = real_unlinkat(dirfd, path, flags);
+	trace_changed(dirfd, path, rc);
 	return (rc);
 }

@@ -135,3 +135,11 @@ seed gitindex v4 < "$tmp/repo/.git/index"
 for f in tests/unit/data/nixlog/*.log; do
 	sed 's/tok123/tok/' "$f" | seed nixlog "$(basename "$f" .log)"
 done
+
+# --- hookreads: a trace after its first record's tag (the harness's top
+# is random: these paths are outside it, and mutations reach in)
+printf 'r /tmp/hearth-fuzz.x/./a/../.env\n' | seed hookreads read
+printf 's /tmp/hearth-fuzz.x//missing/\n\036hearth-nixtrace 0 w /tmp/y\n' |
+    seed hookreads lookup-and-forged
+printf 'w /tmp/hearth-fuzz.x/out\n\036hearth-nixtrace 0 r /tmp/hearth-fuzz.x/out' |
+    seed hookreads cut-short

@@ -187,7 +187,7 @@ test_changed_and_codec(void **state)
 	assert_int_equal(inputs_decode(back, b.data, b.len), 0);
 	assert_int_equal(inputs_count(back), 2);
 	put("flake.lock", "v2");
-	inputs_changed(back, dir, &names);
+	inputs_changed(back, dir, NULL, &names);
 	assert_string_equal(names.data, "flake.lock");
 	/* Malformed encodings are refused. */
 	assert_int_equal(inputs_decode(back, "relative\0h\0", 11), -1);
