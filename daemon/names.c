@@ -260,7 +260,7 @@ names_still_failing(struct names *n)
 
 	if (n->failed_inputs == NULL)
 		return (n->error != NULL);
-	inputs_changed(n->failed_inputs, n->root, &b);
+	inputs_changed(n->failed_inputs, n->root, NULL, &b);
 	same = b.len == 0;
 	buf_release(&b);
 	return (same);
