@@ -36,6 +36,7 @@
 #include "shellmap.h"
 #include "store.h"
 #include "trust.h"
+#include "trustconf.h"
 #include "watchset.h"
 #include "workspace.h"
 
@@ -70,23 +71,53 @@ static TAILQ_HEAD(, workspace) workspaces =
 
 static const char *workspace_shell_for(struct workspace *, const char *);
 static void	workspace_refresh(struct workspace *);
+static int	workspace_allow_quiet(const char *);
 
-/* 1 if the workspace is allowed and its flake.nix still matches. */
+/* Every file the workspace's evaluations read: base and each shell's. */
+static struct inputs *
+workspace_inputs(struct workspace *ws)
+{
+	struct shell_entry	*e;
+	struct inputs		*in;
+
+	in = inputs_new();
+	inputs_merge(in, ws->base);
+	TAILQ_FOREACH(e, &ws->shells, entry)
+		devshell_inputs(e->sh, in);
+	return (in);
+}
+
+/* 1 if the workspace is allowed and every file it reads still is. */
 static int
 workspace_trusted(struct workspace *ws)
 {
-	int	 was = ws->blocked;
+	struct inputs	*in;
+	int		 was = ws->blocked;
 
 	if (!trust_allowed(ws->trust))
 		return (0);
-	ws->blocked = !trust_check(ws->trust);
+	in = workspace_inputs(ws);
+	ws->blocked = !trust_check(ws->trust, in);
+	inputs_free(in);
 	if (ws->blocked != was) {
-		log_info("%s: %s", ws->root, ws->blocked ? "flake.nix or "
-		    ".hearth.ini changed since it was allowed; blocked" :
-		    "trusted again");
+		if (ws->blocked)
+			log_info("%s: %s changed since it was allowed; "
+			    "blocked", ws->root, trust_changed(ws->trust));
+		else
+			log_info("%s: trusted again", ws->root);
 		changed_announce("trust changed");
 	}
 	return (!ws->blocked);
+}
+
+/* What the workspace's blocked state says: which file, and whose. */
+static char *
+workspace_blocked_why(struct workspace *ws)
+{
+	const char	*what = trust_changed(ws->trust);
+
+	return (xasprintf("%s changed since you allowed %s",
+	    what != NULL ? what : "a file it reads", ws->root));
 }
 
 static int
@@ -110,13 +141,9 @@ workspace_base_inputs(void *arg)
 static void
 workspace_rewatch(struct workspace *ws)
 {
-	struct shell_entry	*e;
 	struct inputs		*in;
 
-	in = inputs_new();
-	inputs_merge(in, ws->base);
-	TAILQ_FOREACH(e, &ws->shells, entry)
-		devshell_inputs(e->sh, in);
+	in = workspace_inputs(ws);
 	watchset_set(ws->watch, in);
 	inputs_free(in);
 }
@@ -136,11 +163,21 @@ workspace_evaluated(void *arg)
 	roots_want(ws->roots, names_key(ws->names));
 }
 
+/* An evaluation of trusted content read these: the allowance covers them. */
+static void
+workspace_read(void *arg, const struct inputs *in)
+{
+	struct workspace	*ws = arg;
+
+	trust_read(ws->trust, in);
+}
+
 static const struct devshell_ops workspace_shell_ops = {
 	.trusted = workspace_trusted_cb,
 	.base_inputs = workspace_base_inputs,
 	.inputs_moved = workspace_inputs_moved,
 	.evaluated = workspace_evaluated,
+	.read = workspace_read,
 };
 
 static struct devshell *
@@ -219,6 +256,13 @@ workspace_refresh(struct workspace *ws)
 	if (watchset_stale(ws->watch))
 		workspace_rewatch(ws);
 	if (!workspace_trusted(ws)) {
+		/* A cached snapshot of the files as they are may apply. */
+		TAILQ_FOREACH(e, &ws->shells, entry) {
+			if (names_has(ws->names, devshell_name(e->sh)))
+				devshell_refresh(e->sh, 0);
+		}
+	}
+	if (!workspace_trusted(ws)) {
 		/* Never let an evaluation of untrusted code finish. */
 		TAILQ_FOREACH(e, &ws->shells, entry)
 			devshell_eval_cancel(e->sh);
@@ -276,7 +320,7 @@ workspace_add(int64_t id, const char *root, const char *hash)
 	ws->id = id;
 	ws->root = xstrdup(root);
 	ws->top = shellmap_top(root);
-	ws->trust = trust_new(root, hash);
+	ws->trust = trust_new(id, root, hash);
 	TAILQ_INIT(&ws->shells);
 	ws->base = inputs_new();
 	p = path_join(root, PATH_FLAKE);
@@ -389,8 +433,11 @@ workspace_describe_named(const char *dir, const char *want,
 		info->state = SHELL_NONE;
 		return;
 	}
-	if ((ws = workspace_find(info->root)) == NULL ||
-	    !trust_allowed(ws->trust)) {
+	if (((ws = workspace_find(info->root)) == NULL ||
+	    !trust_allowed(ws->trust)) && trustconf_trusted(info->root) &&
+	    workspace_allow_quiet(info->root) == 0)
+		ws = workspace_find(info->root);
+	if (ws == NULL || !trust_allowed(ws->trust)) {
 		info->state = SHELL_UNTRUSTED;
 		info->shell = WORKSPACE_DEFAULT;
 		info->message = xstrdup("not allowed");
@@ -399,10 +446,15 @@ workspace_describe_named(const char *dir, const char *want,
 	/* Judge against the files as they are now, not the last event. */
 	workspace_refresh(ws);
 	if (ws->blocked) {
+		/* The last good snapshot stays: trusted content made it. */
+		name = want != NULL ? want : workspace_shell_for(ws, dir);
+		if (name != NULL && (sh = workspace_shell(ws, name)) != NULL)
+			devshell_describe(sh, info);
+		free(info->message);
 		info->state = SHELL_BLOCKED;
-		info->shell = WORKSPACE_DEFAULT;
-		info->message = xstrdup("flake.nix or .hearth.ini changed "
-		    "since it was allowed");
+		if (info->shell == NULL)
+			info->shell = WORKSPACE_DEFAULT;
+		info->message = workspace_blocked_why(ws);
 		return;
 	}
 	if ((name = want) == NULL &&
@@ -455,23 +507,52 @@ int
 workspace_allow(const char *dir, char **msg, char **cause)
 {
 	struct workspace	*ws;
+	struct inputs		*in;
+	struct buf		 changed = BUF_INIT;
 	char			*root, hex[HASH_HEX_SIZE];
 	int64_t			 id;
+	int			 rc;
 
 	if ((root = trust_record(dir, hex, &id, cause)) == NULL)
 		return (-1);
 	if ((ws = workspace_find(root)) == NULL)
-		ws = workspace_add(id, root, hex);
-	else
-		trust_set(ws->trust, hex);
+		ws = workspace_add(id, root, NULL);
+	in = workspace_inputs(ws);
+	rc = trust_allow(ws->trust, in, &changed);
+	inputs_free(in);
+	if (rc != 0) {
+		*cause = xasprintf("cannot allow %s: its files changed while "
+		    "allowing, or the store failed (see the daemon log)",
+		    root);
+		free(root);
+		buf_release(&changed);
+		return (-1);
+	}
 	ws->blocked = 0;
 	workspace_rewatch(ws);
 	workspace_refresh(ws);
-	*msg = xasprintf("allowed %s (blake2b %.16s)", root, hex);
+	*msg = changed.len != 0 ? xasprintf("allowed %s; changed since the "
+	    "last allowance: %s", root, changed.data) : xasprintf("allowed "
+	    "%s", root);
 	log_info("%s", *msg);
 	free(root);
+	buf_release(&changed);
 	changed_announce("allowed");
 	return (0);
+}
+
+/* Allow a workspace its user's config.ini trusts by location. */
+static int
+workspace_allow_quiet(const char *root)
+{
+	char	*msg = NULL, *cause = NULL;
+	int	 rc;
+
+	if ((rc = workspace_allow(root, &msg, &cause)) != 0)
+		log_warnx("%s", cause);
+	free(msg);
+	free(cause);
+	return (rc);
 }
 
 int
@@ -484,8 +565,9 @@ workspace_deny(const char *dir, char **msg, char **cause)
 
 	if ((root = trust_record(dir, NULL, &id, cause)) == NULL)
 		return (-1);
+	store_trust_clear(settings.store, id);
 	if ((ws = workspace_find(root)) != NULL) {
-		trust_set(ws->trust, NULL);
+		trust_deny(ws->trust);
 		TAILQ_FOREACH(e, &ws->shells, entry)
 			devshell_eval_cancel(e->sh);
 		names_cancel(ws->names);
@@ -518,9 +600,10 @@ workspace_devshell(const char *dir, char **cause)
 	}
 	free(root);
 	if (!workspace_trusted(ws)) {
-		*cause = xasprintf("%s is blocked: flake.nix or .hearth.ini "
-		    "changed since it was allowed (run hearth allow)",
-		    ws->root);
+		root = workspace_blocked_why(ws);
+		*cause = xasprintf("%s is blocked: %s (run hearth allow)",
+		    ws->root, root);
+		free(root);
 		return (NULL);
 	}
 	if ((name = workspace_shell_for(ws, dir)) == NULL ||
@@ -586,7 +669,7 @@ workspace_gc_forget(const char *root)
 	if ((ws = workspace_find(root)) == NULL)
 		return;
 	/* It stays in memory, untrusted, until the daemon exits. */
-	trust_set(ws->trust, NULL);
+	trust_deny(ws->trust);
 	TAILQ_FOREACH(e, &ws->shells, entry)
 		devshell_eval_cancel(e->sh);
 	watchset_clear(ws->watch);
