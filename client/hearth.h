@@ -290,6 +290,14 @@ char		*shell_rcfile_shown(const char *);
 /* An rc file's path here, its entry's pattern expanded (see rcfiles). */
 char		*shell_rcfile_path(const char *);
 
+/* review.c: a workspace's trust reviewed (status --trust, allow --diff). */
+/* The daemon's review of the workspace holding dir; -1 with *cause. */
+int		 review_fetch(const char *, char **, char **);
+/* Print what is allowed and what is pending. */
+void		 review_print(const char *);
+/* Show how each pending file changed; how many did. */
+int		 review_diff(const char *);
+
 /* runner.c: run a program, collecting its output, with a deadline. */
 struct runner_result {
 	int		 status;	/* as waitpid gives it */

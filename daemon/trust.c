@@ -41,6 +41,8 @@
 #define TRUST_KEEP	16
 /* Changed files named in a message, before ", ...". */
 #define TRUST_NAMES	3
+/* Changed files a review lists. */
+#define TRUST_REVIEW_MAX 500
 
 struct trust_set {
 	int64_t		 id;
@@ -231,6 +233,22 @@ trust_mismatches(const struct trust *t, const struct inputs *set,
 	return (n);
 }
 
+/* The closest allowed set to the files as they are: NULL if none. */
+static const struct trust_set *
+trust_closest(const struct trust *t, const struct inputs *covered)
+{
+	size_t	 i, n, fewest = (size_t)-1, best = 0;
+
+	for (i = 0; i < t->nsets; i++) {
+		n = trust_mismatches(t, covered, t->sets[i].in, NULL);
+		if (n < fewest) {
+			fewest = n;
+			best = i;
+		}
+	}
+	return (t->nsets != 0 ? &t->sets[best] : NULL);
+}
+
 static int	trust_add(struct trust *, const struct inputs *);
 
 /*
@@ -253,7 +271,8 @@ trust_upgrade(struct trust *t, const struct inputs *covered)
 int
 trust_check(struct trust *t, const struct inputs *covered)
 {
-	size_t	 i, best = 0, n, fewest = (size_t)-1;
+	const struct trust_set	*s;
+	size_t			 i;
 
 	buf_reset(&t->changed);
 	if (!t->allowed)
@@ -274,15 +293,8 @@ trust_check(struct trust *t, const struct inputs *covered)
 	if ((t->by_place = trustconf_trusted(t->root)) != 0)
 		return (1);
 	/* Name what differs from the closest allowance. */
-	for (i = 0; i < t->nsets; i++) {
-		n = trust_mismatches(t, covered, t->sets[i].in, NULL);
-		if (n < fewest) {
-			fewest = n;
-			best = i;
-		}
-	}
-	trust_mismatches(t, covered, t->nsets ? t->sets[best].in : NULL,
-	    &t->changed);
+	s = trust_closest(t, covered);
+	trust_mismatches(t, covered, s != NULL ? s->in : NULL, &t->changed);
 	return (0);
 }
 
@@ -386,31 +398,41 @@ trust_read(struct trust *t, const struct inputs *read)
 }
 
 void
-trust_describe(const struct trust *t, struct buf *b)
+trust_review(struct trust *t, const struct inputs *covered, struct buf *b)
 {
-	struct hash_state	*h;
-	struct buf		 enc = BUF_INIT;
-	char			 hex[HASH_HEX_SIZE], when[32];
-	struct tm		 tm;
-	time_t			 tt;
-	size_t			 i;
+	const struct trust_set	*s;
+	char			 now[HASH_HEX_SIZE];
+	const char		*p, *was;
+	size_t			 i, n = 0, len = strlen(t->root);
+	int			 j, ok;
 
-	if (t->by_place)
-		buf_addf(b, "  trusted by location (%s)\n", "config.ini [trust]");
-	for (i = 0; i < t->nsets; i++) {
-		buf_reset(&enc);
-		inputs_encode(t->sets[i].in, &enc);
-		h = hash_new();
-		hash_update(h, enc.data, enc.len);
-		hash_final(h, hex);
-		tt = (time_t)t->sets[i].created_at;
-		localtime_r(&tt, &tm);
-		strftime(when, sizeof when, "%Y-%m-%d %H:%M", &tm);
-		buf_addf(b, "  %.16s  allowed %s  %zu files%s\n", hex, when,
-		    inputs_count(t->sets[i].in),
-		    t->sets[i].id == t->matched ? "  (matches now)" : "");
+	ok = trust_check(t, covered);
+	buf_addf(b, "state\t%s\n", !t->allowed && !ok ? "untrusted" :
+	    ok && t->matched == 0 ? "location" : ok ? "allowed" : "blocked");
+	s = ok ? NULL : trust_closest(t, covered);
+	for (i = 0; !ok && i < inputs_count(covered) &&
+	    n < TRUST_REVIEW_MAX; i++) {
+		if (!trust_covers(t, (p = inputs_path(covered, i))))
+			continue;
+		inputs_now(covered, i, now);
+		j = s == NULL ? -1 : inputs_find(s->in, p,
+		    inputs_kind(covered, i));
+		was = j >= 0 ? inputs_hash(s->in, j) : "-";
+		if (j >= 0 ? strcmp(now, was) == 0 :
+		    trust_unseen_ok(inputs_kind(covered, i), now))
+			continue;
+		if (strncmp(p, t->root, len) == 0 && p[len] == '/')
+			p += len + 1;
+		buf_addf(b, "changed\t%s\t%c\t%s\t%s\n", p,
+		    inputs_kind(covered, i), now, was);
+		n++;
 	}
-	buf_release(&enc);
+	for (i = 0; i < t->nsets; i++)
+		buf_addf(b, "set\t%lld\t%lld\t%zu\t%d\n",
+		    (long long)t->sets[i].created_at,
+		    (long long)t->sets[i].used_at,
+		    inputs_count(t->sets[i].in),
+		    t->sets[i].id == t->matched);
 }
 
 char *

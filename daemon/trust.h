@@ -45,8 +45,15 @@ void		 trust_deny(struct trust *);
  * allowance that matched covers them as they are now.
  */
 void		 trust_read(struct trust *, const struct inputs *);
-/* One line per allowed set, for `hearth status --trust`. */
-void		 trust_describe(const struct trust *, struct buf *);
+/*
+ * The review of a workspace's trust, as MSG_TRUST sends it: lines of
+ * tab-separated fields, "state STATE", then "changed PATH KIND NOW WAS"
+ * per covered file the closest allowance does not have (WAS "-" when it
+ * never saw the file), then "set CREATED USED FILES MATCHES" per allowed
+ * set, last matched first.
+ */
+void		 trust_review(struct trust *, const struct inputs *,
+		     struct buf *);
 /*
  * Record in the store that the workspace holding a directory is allowed
  * (hex: filled with its marker hash) or denied (hex NULL): its root, and

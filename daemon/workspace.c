@@ -39,86 +39,15 @@
 #include "trustconf.h"
 #include "watchset.h"
 #include "workspace.h"
+#include "workspace-private.h"
 
 #define WORKSPACE_CONFIG	WSCONFIG_FILE
 #define WORKSPACE_DEFAULT	SHELLMAP_DEFAULT
-#define nitems(a)		(sizeof (a) / sizeof *(a))
-
-struct shell_entry {
-	struct devshell		*sh;
-	TAILQ_ENTRY(shell_entry) entry;
-};
-
-struct workspace {
-	int64_t			 id;
-	char			*root;
-	char			*top;
-	struct trust		*trust;
-	int			 blocked;
-	struct inputs		*base;		/* flake.nix, flake.lock, ini */
-	struct wsconfig		*config;
-	struct names		*names;
-	struct roots		*roots;
-	struct watchset		*watch;
-	char			*wanted[8];	/* dirs asked for while listing */
-
-	TAILQ_HEAD(, shell_entry) shells;
-	TAILQ_ENTRY(workspace)	 entry;
-};
 
 static TAILQ_HEAD(, workspace) workspaces =
     TAILQ_HEAD_INITIALIZER(workspaces);
 
 static const char *workspace_shell_for(struct workspace *, const char *);
-static void	workspace_refresh(struct workspace *);
-static int	workspace_allow_quiet(const char *);
-
-/* Every file the workspace's evaluations read: base and each shell's. */
-static struct inputs *
-workspace_inputs(struct workspace *ws)
-{
-	struct shell_entry	*e;
-	struct inputs		*in;
-
-	in = inputs_new();
-	inputs_merge(in, ws->base);
-	TAILQ_FOREACH(e, &ws->shells, entry)
-		devshell_inputs(e->sh, in);
-	return (in);
-}
-
-/* 1 if the workspace is allowed and every file it reads still is. */
-static int
-workspace_trusted(struct workspace *ws)
-{
-	struct inputs	*in;
-	int		 was = ws->blocked;
-
-	if (!trust_allowed(ws->trust))
-		return (0);
-	in = workspace_inputs(ws);
-	ws->blocked = !trust_check(ws->trust, in);
-	inputs_free(in);
-	if (ws->blocked != was) {
-		if (ws->blocked)
-			log_info("%s: %s changed since it was allowed; "
-			    "blocked", ws->root, trust_changed(ws->trust));
-		else
-			log_info("%s: trusted again", ws->root);
-		changed_announce("trust changed");
-	}
-	return (!ws->blocked);
-}
-
-/* What the workspace's blocked state says: which file, and whose. */
-static char *
-workspace_blocked_why(struct workspace *ws)
-{
-	const char	*what = trust_changed(ws->trust);
-
-	return (xasprintf("%s changed since you allowed %s",
-	    what != NULL ? what : "a file it reads", ws->root));
-}
 
 static int
 workspace_trusted_cb(void *arg)
@@ -138,7 +67,7 @@ workspace_base_inputs(void *arg)
  * Watch the root and the directories of every shell's inputs (current
  * and failed run), and the whole tree of a directory input.
  */
-static void
+void
 workspace_rewatch(struct workspace *ws)
 {
 	struct inputs		*in;
@@ -245,7 +174,7 @@ static const struct names_ops workspace_names_ops = {
 };
 
 /* Re-read a workspace's files after they changed. */
-static void
+void
 workspace_refresh(struct workspace *ws)
 {
 	struct shell_entry	*e;
@@ -298,7 +227,7 @@ const struct scheduler_hooks workspace_scheduler_hooks = {
 	.events_waiting = watchset_pending,
 };
 
-static struct workspace *
+struct workspace *
 workspace_find(const char *root)
 {
 	struct workspace	*ws;
@@ -310,7 +239,7 @@ workspace_find(const char *root)
 	return (NULL);
 }
 
-static struct workspace *
+struct workspace *
 workspace_add(int64_t id, const char *root, const char *hash)
 {
 	struct workspace	*ws;
@@ -501,83 +430,6 @@ workspace_describe_named(const char *dir, const char *want,
 	/* The shell a user is in goes first. */
 	devshell_refresh(sh, 1);
 	devshell_describe(sh, info);
-}
-
-int
-workspace_allow(const char *dir, char **msg, char **cause)
-{
-	struct workspace	*ws;
-	struct inputs		*in;
-	struct buf		 changed = BUF_INIT;
-	char			*root, hex[HASH_HEX_SIZE];
-	int64_t			 id;
-	int			 rc;
-
-	if ((root = trust_record(dir, hex, &id, cause)) == NULL)
-		return (-1);
-	if ((ws = workspace_find(root)) == NULL)
-		ws = workspace_add(id, root, NULL);
-	in = workspace_inputs(ws);
-	rc = trust_allow(ws->trust, in, &changed);
-	inputs_free(in);
-	if (rc != 0) {
-		*cause = xasprintf("cannot allow %s: its files changed while "
-		    "allowing, or the store failed (see the daemon log)",
-		    root);
-		free(root);
-		buf_release(&changed);
-		return (-1);
-	}
-	ws->blocked = 0;
-	workspace_rewatch(ws);
-	workspace_refresh(ws);
-	*msg = changed.len != 0 ? xasprintf("allowed %s; changed since the "
-	    "last allowance: %s", root, changed.data) : xasprintf("allowed "
-	    "%s", root);
-	log_info("%s", *msg);
-	free(root);
-	buf_release(&changed);
-	changed_announce("allowed");
-	return (0);
-}
-
-/* Allow a workspace its user's config.ini trusts by location. */
-static int
-workspace_allow_quiet(const char *root)
-{
-	char	*msg = NULL, *cause = NULL;
-	int	 rc;
-
-	if ((rc = workspace_allow(root, &msg, &cause)) != 0)
-		log_warnx("%s", cause);
-	free(msg);
-	free(cause);
-	return (rc);
-}
-
-int
-workspace_deny(const char *dir, char **msg, char **cause)
-{
-	struct workspace	*ws;
-	struct shell_entry	*e;
-	char			*root;
-	int64_t			 id;
-
-	if ((root = trust_record(dir, NULL, &id, cause)) == NULL)
-		return (-1);
-	store_trust_clear(settings.store, id);
-	if ((ws = workspace_find(root)) != NULL) {
-		trust_deny(ws->trust);
-		TAILQ_FOREACH(e, &ws->shells, entry)
-			devshell_eval_cancel(e->sh);
-		names_cancel(ws->names);
-		watchset_clear(ws->watch);
-	}
-	*msg = xasprintf("denied %s", root);
-	log_info("%s", *msg);
-	free(root);
-	changed_announce("denied");
-	return (0);
 }
 
 struct devshell *

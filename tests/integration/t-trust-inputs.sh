@@ -63,7 +63,7 @@ attack() {
 	rm -f "$T/marker"
 	case $file in
 	nix/shell.nix)
-		sed -i "s|TRUST_VAR = \"v1\";|TRUST_VAR = \"evil\"; shellHook2 = builtins.readFile \"/dev/null\"; evil = builtins.toFile \"x\" \"\";|" "$T/ws/$file"
+		sed -i "s|TRUST_VAR = \"v1\";|TRUST_VAR = \"evil\";|" "$T/ws/$file"
 		sed -i "s|shellHook = |shellHook = \"touch $T/marker\\\\n\" + |" "$T/ws/$file" ;;
 	*)	echo "touch $T/marker" >> "$T/ws/$file" ;;
 	esac
@@ -86,6 +86,13 @@ EOF
 	[ "$(printf '%s\n' "$out" | grep -c "changed since you allowed")" = 1 ] &&
 	    ok "$desc: said once" || fail "$desc: said more than once" "$out"
 	expect_in "$desc: last good environment kept" "var:[v1]" "$out"
+	# The review: what is pending, and git's diff of it; nothing allowed.
+	expect_in "$desc: status --trust says what is pending" \
+	    "pending    $file" "$(hearth status --trust "$T/ws")"
+	out=$(hearth allow --diff "$T/ws")
+	expect_in "$desc: allow --diff shows git's diff" "+$(grep -m1 "touch $T/marker" "$T/ws/$file")" "$out"
+	expect_in "$desc: allow --diff names the file" "$file: changed since you allowed it" "$out"
+	expect_eq "$desc: allow --diff allows nothing" blocked "$(state_of "$T/ws")"
 	hearth wait --timeout 3 "$T/ws" >/dev/null 2>&1
 	check "$desc: the new code never ran" test ! -e "$T/marker"
 	expect_eq "$desc: nothing evaluated" "$n" \
@@ -154,6 +161,11 @@ for b in main other main other; do
 	fi
 done
 
+st=$(hearth status --trust "$T/ws")
+expect_in "status --trust: both branches' contents remembered" "matches the files now" "$st"
+[ "$(printf '%s\n' "$st" | grep -c "allowed 20")" -ge 2 ] &&
+    ok "status --trust: two allowed sets" || fail "status --trust: sets" "$st"
+
 # The directory replaced by a clone of other code with the same flake.nix.
 git -C "$T/ws" checkout -q main
 wait_state "$T/ws" ready
@@ -172,4 +184,10 @@ fi
 expect_in "re-cloned: names the file" "nix/hook.sh changed" "$(hearth status "$T/ws")"
 hearth wait --timeout 3 "$T/ws" >/dev/null 2>&1
 check "re-cloned: the other code never ran" test ! -e "$T/marker"
+
+# deny forgets every allowed content: the first branch needs an allow again.
+hearth deny "$T/ws" >/dev/null
+expect_in "deny: nothing remembered" "no allowed content remembered" \
+    "$(hearth status --trust "$T/ws")"
+expect_eq "deny: untrusted" untrusted "$(state_of "$T/ws")"
 it_finish
