@@ -118,8 +118,8 @@ if [ "$(id -u)" -eq 0 ] && command -v setpriv >/dev/null; then
 	setpriv --reuid 1234 --regid 1234 --clear-groups sh -c \
 	    "echo 'touch $T/marker' >> '$T/ws/nix/hook.sh'" ||
 	    fail "uid 1234 could not edit the file"
-	check "another uid: the edit is uid 1234's" \
-	    test "$(stat -c %u "$T/ws/nix/hook.sh")" -eq 0
+	check "another uid: uid 1234's edit landed" \
+	    grep -q "touch $T/marker" "$T/ws/nix/hook.sh"
 	if wait_state "$T/ws" blocked; then
 		ok "another uid: blocked"
 	else
@@ -190,4 +190,25 @@ hearth deny "$T/ws" >/dev/null
 expect_in "deny: nothing remembered" "no allowed content remembered" \
     "$(hearth status --trust "$T/ws")"
 expect_eq "deny: untrusted" untrusted "$(state_of "$T/ws")"
+
+# A trusted prefix in the user's config.ini: no allow, even after edits.
+mkdir -p "$XDG_CONFIG_HOME/hearth" "$T/mine"
+printf '[trust]\nprefix = %s\n' "$T/mine" > "$XDG_CONFIG_HOME/hearth/config.ini"
+chmod 600 "$XDG_CONFIG_HOME/hearth/config.ini"
+lay_ws "$T/mine/proj" mine1
+echo "touch $T/marker-mine" >> "$T/mine/proj/nix/hook.sh"
+wait_ready "$T/mine/proj"
+expect_eq "trusted prefix: evaluated with no allow" mine1 "$(dev_var "$T/mine/proj" TRUST_VAR)"
+check "trusted prefix: its code ran" test -e "$T/marker-mine"
+sed -i 's|"mine1"|"mine2"|' "$T/mine/proj/nix/shell.nix"
+for i in $(seq 1 600); do
+	[ "$(dev_var "$T/mine/proj" TRUST_VAR)" = mine2 ] && break
+	sleep 0.1
+done
+expect_eq "trusted prefix: an edit needs no allow" mine2 "$(dev_var "$T/mine/proj" TRUST_VAR)"
+# A repository cannot grant trust: a config.ini inside one counts for nothing.
+lay_ws "$T/theirs" theirs
+mkdir -p "$T/theirs/.config/hearth"
+printf '[trust]\nprefix = /\n' > "$T/theirs/.config/hearth/config.ini"
+expect_eq "a repository's own config.ini grants nothing" untrusted "$(state_of "$T/theirs")"
 it_finish
