@@ -13,17 +13,19 @@
  *   1 hearthd.c    main: wires the layers (starts and stops each).
  *   2 request.c    the handlers: workspace, devshell, store, server.
  *   3 workspace.c  the coordinator: devshell, names, roots, gc, trust,
- *                  watchset, shellmap, scheduler, changed, store, inputs.
+ *                  watchset, shellmap, scheduler, changed, store, inputs;
+ *                  its trust in workspace_trust.c (trust, trustconf).
  *   4 devshell.c   one shell: devenv, eval, scheduler, changed, store.
  *     names.c roots.c gc.c  workspace parts: eval, devenv, scheduler,
  *                  changed, store, inputs.
  *   5 devenv.c trust.c watchset.c shellmap.c: store, attrs, inputs,
- *                  watcher, scheduler.
+ *                  watcher, scheduler; trust.c also trustconf.
  *   6 scheduler.c (nothing of the daemon), changed.c (generation, server),
  *     eval.c (job, readset), readset.c (inputs, gitindex), nixprobe.c
  *     (job, changed).
  *   7 server.c (the transport: knows no request), job.c, generation.c,
- *     store.c, inputs.c, attrs.c, gitindex.c, watcher.c, settings.c.
+ *     store.c (with store_snapshot.c, store_eval.c, store_trust.c),
+ *     inputs.c, attrs.c, gitindex.c, watcher.c, settings.c, trustconf.c.
  * Each file's interface is its own header (daemon/NAME.h); a file
  * includes only the headers of what it calls.
  */
