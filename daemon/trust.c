@@ -345,11 +345,10 @@ trust_add(struct trust *t, const struct inputs *covered)
 int
 trust_allow(struct trust *t, const struct inputs *covered, struct buf *b)
 {
+	/* A first allowance has nothing to compare with. */
 	if (t->allowed)
 		trust_check(t, covered);
-	else
-		trust_mismatches(t, covered, NULL, &t->changed);
-	if (b != NULL && trust_changed(t) != NULL)
+	if (t->allowed && b != NULL && trust_changed(t) != NULL)
 		buf_adds(b, trust_changed(t));
 	if (t->allowed && t->matched != 0)
 		return (0);	/* allowed as it is: nothing new */
