@@ -30,8 +30,10 @@ const struct cmd_entry cmd_allow_entry = {
 	    "changes to content never allowed, the workspace is blocked\n"
 	    "(the last good shell stays) until you allow it again; content\n"
 	    "allowed before (a branch switched back) needs no new allow.\n"
-	    "--diff shows the pending changes (git's diff in a repository)\n"
-	    "without allowing. DIR defaults to the current directory.\n",
+	    "--diff shows the pending changes (a diff from the allowed\n"
+	    "version where git has it) and allows nothing. "
+	    "DIR defaults to\n"
+	    "the current directory.\n",
 	.exec = cmd_allow_exec,
 };
 

@@ -6,13 +6,17 @@
  * keeps only each file's BLAKE2b hash, so the allowed content is looked
  * for among the file's recent versions in git, by that hash; where it is
  * not there (never committed, or no git), the files and their hashes are
- * shown instead. Git runs with its config's pager and external helpers
- * turned off: the repository is not trusted yet.
+ * shown instead. The repository is not trusted yet, so git only reads
+ * objects (log, cat-file, with pager and signature checks off: nothing
+ * its config names runs) and diff(1) compares the allowed version with
+ * the file, never git diff (which would run the repository's filters).
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "hearth/buf.h"
 #include "hearth/hash.h"
@@ -98,6 +102,8 @@ review_git(const char *top, char *const args[], struct runner_result *res)
 	argv[n++] = "core.pager=cat";
 	argv[n++] = "-c";
 	argv[n++] = "core.fsmonitor=false";
+	argv[n++] = "-c";
+	argv[n++] = "log.showSignature=false";
 	argv[n++] = "--no-pager";
 	for (i = 0; args[i] != NULL && n < 23; i++)
 		argv[n++] = args[i];
@@ -111,9 +117,13 @@ review_git(const char *top, char *const args[], struct runner_result *res)
 	return (runner_ok(res) ? 0 : -1);
 }
 
-/* The most recent commit holding path with the allowed hash; NULL. */
+/*
+ * The most recent commit holding path with the allowed hash, its content
+ * in *content; NULL if none.
+ */
 static char *
-review_find(const char *root, const char *path, const char *want)
+review_find(const char *root, const char *path, const char *want,
+    struct buf *content)
 {
 	struct runner_result	 log, show;
 	struct hash_state	*h;
@@ -137,8 +147,10 @@ review_find(const char *root, const char *path, const char *want)
 			hash_update_bytes_as_file(h, show.out.data,
 			    show.out.len);
 			hash_final(h, hex);
-			if (strcmp(hex, want) == 0)
+			if (strcmp(hex, want) == 0) {
 				found = xstrdup(line);
+				buf_add(content, show.out.data, show.out.len);
+			}
 		}
 		runner_result_release(&show);
 		free(spec);
@@ -147,10 +159,49 @@ review_find(const char *root, const char *path, const char *want)
 	return (found);
 }
 
+/* diff -u of the allowed content against the file as it is now. */
+static void
+review_show(const char *root, const char *path, const struct buf *was)
+{
+	struct runner_result	 res;
+	char			 tmpl[] = "/tmp/hearth-allowed.XXXXXX";
+	char			*now, *a, *b, *cause = NULL;
+	int			 fd;
+
+	if ((fd = mkstemp(tmpl)) == -1) {
+		printf("(cannot write a temporary file: %s)\n",
+		    strerror(errno));
+		return;
+	}
+	if (write(fd, was->data, was->len) != (ssize_t)was->len) {
+		close(fd);
+		unlink(tmpl);
+		return;
+	}
+	close(fd);
+	now = xasprintf("%s/%s", root, path);
+	a = xasprintf("allowed/%s", path);
+	b = xasprintf("now/%s", path);
+	runner_result_init(&res);
+	if (runner_run((char *[]){ "diff", "-u", "--label", a, "--label", b,
+	    tmpl, now, NULL }, NULL, REVIEW_GIT_SEC, REVIEW_MAX_OUT, &res,
+	    &cause) == 0)
+		fwrite(res.out.data, 1, res.out.len, stdout);
+	else
+		printf("(%s)\n", cause);
+	free(cause);
+	runner_result_release(&res);
+	unlink(tmpl);
+	free(now);
+	free(a);
+	free(b);
+}
+
 int
 review_diff(const char *text)
 {
 	struct runner_result	 res;
+	struct buf		 was = BUF_INIT;
 	char	*copy = xstrdup(text), *line, *next, *f[6], *root = NULL;
 	char	*commit;
 	int	 n, changed = 0, git;
@@ -168,17 +219,14 @@ review_diff(const char *text)
 		    NULL }, &res) == 0;
 		runner_result_release(&res);
 		commit = NULL;
+		buf_reset(&was);
 		if (git && *f[2] == 'r' && strcmp(f[4], "-") != 0)
-			commit = review_find(root, f[1], f[4]);
+			commit = review_find(root, f[1], f[4], &was);
 		if (commit != NULL) {
-			printf("%s: changed since you allowed it; git diff "
-			    "%.12s -- %s:\n", f[1], commit, f[1]);
+			printf("%s: changed since you allowed it (as in git "
+			    "commit %.12s):\n", f[1], commit);
 			fflush(stdout);
-			if (review_git(root, (char *[]){ "diff", "--no-ext-diff",
-			    "--no-textconv", commit, "--",
-			    f[1], NULL }, &res) == 0)
-				fwrite(res.out.data, 1, res.out.len, stdout);
-			runner_result_release(&res);
+			review_show(root, f[1], &was);
 			free(commit);
 		} else if (strcmp(f[4], "-") == 0)
 			printf("%s: new to the allowance (now blake2b %.16s)\n",
@@ -193,6 +241,7 @@ review_diff(const char *text)
 	else
 		printf("hearth: review, then run hearth allow to evaluate "
 		    "it\n");
+	buf_release(&was);
 	free(copy);
 	return (changed);
 }

@@ -408,7 +408,7 @@ devshell_eval_finished(struct eval *ev, void *arg)
 			    sh->root, sh->name, eval_reason(ev));
 			free(sh->error);
 			sh->error = xstrdup(eval_reason(ev));
-			/* Watch what it read and what the last good one read. */
+			/* Watch what it and the last good one read. */
 			inputs_free(sh->failed_inputs);
 			sh->failed_inputs = in;
 			in = NULL;

@@ -422,6 +422,9 @@ trust_review(struct trust *t, const struct inputs *covered, struct buf *b)
 			continue;
 		if (strncmp(p, t->root, len) == 0 && p[len] == '/')
 			p += len + 1;
+		/* A name holding a tab or newline cannot be one field. */
+		if (strpbrk(p, "\t\n") != NULL)
+			continue;
 		buf_addf(b, "changed\t%s\t%c\t%s\t%s\n", p,
 		    inputs_kind(covered, i), now, was);
 		n++;

@@ -90,8 +90,8 @@ EOF
 	expect_in "$desc: status --trust says what is pending" \
 	    "pending    $file" "$(hearth status --trust "$T/ws")"
 	out=$(hearth allow --diff "$T/ws")
-	expect_in "$desc: allow --diff shows git's diff" "+$(grep -m1 "touch $T/marker" "$T/ws/$file")" "$out"
-	expect_in "$desc: allow --diff names the file" "$file: changed since you allowed it" "$out"
+	expect_in "$desc: allow --diff shows the diff from the allowed version" "+$(grep -m1 "touch $T/marker" "$T/ws/$file")" "$out"
+	expect_in "$desc: allow --diff names the file" "$file: changed since you allowed it (as in git commit" "$out"
 	expect_eq "$desc: allow --diff allows nothing" blocked "$(state_of "$T/ws")"
 	hearth wait --timeout 3 "$T/ws" >/dev/null 2>&1
 	check "$desc: the new code never ran" test ! -e "$T/marker"
