@@ -480,6 +480,8 @@ workspace_each(void (*cb)(const struct shell_info *, void *), void *arg)
 			info.root = xstrdup(ws->root);
 			info.state = !trust_allowed(ws->trust) ?
 			    SHELL_UNTRUSTED : SHELL_BLOCKED;
+			if (info.state == SHELL_BLOCKED)
+				info.message = workspace_blocked_why(ws);
 			info.shell = "";
 			cb(&info, arg);
 			shell_info_release(&info);

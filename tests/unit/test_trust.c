@@ -320,6 +320,33 @@ test_trust_by_place(void **state)
 	inputs_free(in);
 }
 
+/*
+ * An allowance from a store before input sets (a hash of flake.nix and
+ * .hearth.ini) becomes a set of the files known, if it still matches.
+ */
+static void
+test_trust_upgrade(void **state)
+{
+	const char *const base[] = { "flake.nix", "a.nix", NULL };
+	struct trust	*t;
+	struct inputs	*in = covered(base);
+	char		 hex[HASH_HEX_SIZE];
+
+	(void)state;
+	assert_int_equal(trust_hash(dir, hex), 0);
+	t = trust_new(ws_id, dir, hex);
+	assert_true(trust_check(t, in));
+	harness_write(dir, "a.nix", "{ evil = 1; }\n");
+	assert_false(trust_check(t, in));
+	trust_free(t);
+	/* flake.nix changed since that allowance: nothing carries over. */
+	harness_write(dir, "flake.nix", "{ outputs = _: { x = 1; }; }\n");
+	t = trust_new(ws_id + 1, dir, hex);
+	assert_false(trust_check(t, in));
+	trust_free(t);
+	inputs_free(in);
+}
+
 #define T(f)	cmocka_unit_test_setup_teardown(f, setup, teardown)
 
 static const struct CMUnitTest tests[] = {
@@ -328,6 +355,7 @@ static const struct CMUnitTest tests[] = {
 	T(test_trust_sets),
 	T(test_trust_cached),
 	T(test_trust_by_place),
+	T(test_trust_upgrade),
 };
 
 HARNESS_MAIN(tests)
