@@ -152,7 +152,7 @@ $(BUILD)/tests/test_%: tests/unit/test_%.c tests/unit/harness.h $(TEST_LIBS)
 
 # The watcher's test injects a queue overflow into its read(2).
 $(BUILD)/tests/test_watcher: LDFLAGS += -Wl,--wrap=read
-# The trust test counts the files hashed.
+# The trust test counts the files hashed (unchanged files are not).
 $(BUILD)/tests/test_trust: LDFLAGS += -Wl,--wrap=hash_update_file
 
 # The shells' tests share one driver of their scenarios.

@@ -84,8 +84,8 @@ cmd_exec_exec(const struct cmd_parsed *p)
 			    "allow)", r.root);
 			break;
 		case SHELL_BLOCKED:
-			cause = xasprintf("%s is blocked: flake.nix changed "
-			    "since it was allowed (run hearth allow)", r.root);
+			cause = xasprintf("%s is blocked: %s (run hearth "
+			    "allow)", r.root, r.message ? r.message : "");
 			break;
 		default:
 			cause = xasprintf("the %s shell of %s has no snapshot: "

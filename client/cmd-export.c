@@ -186,8 +186,10 @@ export_reply(const struct shell *sh, struct envstate *st,
 	char	*key;
 	int	 usable, same;
 
+	/* A blocked workspace keeps the last good one: allowed code made it. */
 	usable = r->snapshot_id != 0 && (r->state == SHELL_READY ||
-	    r->state == SHELL_EVALUATING || r->state == SHELL_FAILED);
+	    r->state == SHELL_EVALUATING || r->state == SHELL_FAILED ||
+	    r->state == SHELL_BLOCKED);
 	same = envstate_snapshot(st) == r->snapshot_id &&
 	    strcmp(envstate_root(st), r->root) == 0 &&
 	    strcmp(envstate_shell(st), r->shell) == 0;
@@ -205,8 +207,8 @@ export_reply(const struct shell *sh, struct envstate *st,
 		    "load its dev shell", r->root);
 		break;
 	case SHELL_BLOCKED:
-		notice(st, key, "%s: flake.nix changed since it was allowed; "
-		    "run `hearth allow` to trust it again", r->root);
+		notice(st, key, "%s; run hearth allow to evaluate it",
+		    r->message != NULL ? r->message : "a file changed");
 		break;
 	case SHELL_EVALUATING:
 		if (!usable)

@@ -16,11 +16,17 @@ const struct cmd_entry cmd_status_entry = {
 	.args = "[DIR]",
 	.max_args = 1,
 	.complete = CMD_COMPLETE_DIR,
+	.options = {
+	    { "trust", 0, NULL, "show what is allowed and what is pending" },
+	},
 	.summary = "show the workspace, shell and state for DIR",
 	.help =
-	    "States: untrusted (never allowed), blocked (flake.nix changed\n"
-	    "since `hearth allow`), evaluating, ready, failed. DIR defaults\n"
-	    "to the current directory. Exits 1 outside any workspace.\n",
+	    "States: untrusted (never allowed), blocked (a file the\n"
+	    "evaluation reads changed since `hearth allow`; the message\n"
+	    "names it), evaluating, ready, failed. --trust shows the\n"
+	    "allowed contents remembered and the files pending an allow.\n"
+	    "DIR defaults to the current directory. Exits 1 outside any\n"
+	    "workspace.\n",
 	.exec = cmd_status_exec,
 };
 
@@ -74,8 +80,21 @@ cmd_status_exec(const struct cmd_parsed *p)
 {
 	struct ipc_reply	 reply;
 	struct shell_reply	 r;
-	char			*dir, *cause = NULL;
+	char			*dir, *cause = NULL, *text;
 
+	if (cmd_get(p, "trust") != NULL) {
+		if ((dir = cmd_dir(cmd_arg(p, 0), &cause)) == NULL ||
+		    review_fetch(dir, &text, &cause) != 0) {
+			fprintf(stderr, "hearth status: %s\n", cause);
+			free(cause);
+			free(dir);
+			return (EXIT_FAIL);
+		}
+		review_print(text);
+		free(text);
+		free(dir);
+		return (EXIT_OK);
+	}
 	if ((dir = cmd_dir(cmd_arg(p, 0), &cause)) == NULL ||
 	    ipc_dir_request(MSG_STATUS, dir, &reply, IPC_DEADLINE_MS, &cause) != 0) {
 		fprintf(stderr, "hearth status: %s\n", cause);

@@ -286,8 +286,8 @@ cmd_tools_exec(const struct cmd_parsed *p)
 		shell_reply_release(&r);
 		goto fail;
 	case SHELL_BLOCKED:
-		cause = xasprintf("%s is blocked: flake.nix or .hearth.ini "
-		    "changed since it was allowed (run hearth allow)", r.root);
+		cause = xasprintf("%s is blocked: %s (run hearth allow)",
+		    r.root, r.message ? r.message : "");
 		shell_reply_release(&r);
 		goto fail;
 	default:

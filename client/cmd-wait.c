@@ -81,9 +81,8 @@ cmd_wait_exec(const struct cmd_parsed *p)
 		    "allow)\n", r.root);
 		break;
 	case SHELL_BLOCKED:
-		fprintf(stderr, "hearth wait: %s is blocked: flake.nix "
-		    "changed since it was allowed (run hearth allow)\n",
-		    r.root);
+		fprintf(stderr, "hearth wait: %s is blocked: %s (run hearth "
+		    "allow)\n", r.root, r.message ? r.message : "");
 		break;
 	default:
 		fprintf(stderr, "hearth wait: the %s shell of %s failed: %s\n",

@@ -318,6 +318,13 @@ void		 progress_tick(void);
 void		 progress_clear(void);
 /* Clear the line and stop. */
 void		 progress_end(void);
+/* review.c: a workspace's trust reviewed (status --trust, allow --diff). */
+/* The daemon's review of the workspace holding dir; -1 with *cause. */
+int		 review_fetch(const char *, char **, char **);
+/* Print what is allowed and what is pending. */
+void		 review_print(const char *);
+/* Show how each pending file changed; how many did. */
+int		 review_diff(const char *);
 
 /* runner.c: run a program, collecting its output, with a deadline. */
 struct runner_result {

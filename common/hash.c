@@ -34,6 +34,16 @@ hash_update(struct hash_state *h, const void *p, size_t n)
 	crypto_generichash_update(&h->st, p, n);
 }
 
+void
+hash_update_bytes_as_file(struct hash_state *h, const void *p, size_t n)
+{
+	uint64_t	 total = n;
+
+	hash_update(h, "file\0", 5);
+	hash_update(h, p, n);
+	hash_update(h, &total, sizeof total);
+}
+
 int
 hash_update_file(struct hash_state *h, const char *path)
 {

@@ -36,17 +36,20 @@ struct shell_info {
 /*
  * What a shell asks of its owner (the workspace), given when it is made:
  * whether its flake may be evaluated now, the files every shell of the
- * owner depends on, that its inputs moved (watch them), and that a good
- * evaluation landed (the flake's inputs can be rooted).
+ * owner depends on, that its inputs moved (watch them), that a good
+ * evaluation landed (the flake's inputs can be rooted), and what an
+ * evaluation of trusted code read (before its result is kept).
  */
 typedef int	(*devshell_trusted_cb)(void *);
 typedef const struct inputs *(*devshell_inputs_cb)(void *);
 typedef void	(*devshell_event_cb)(void *);
+typedef void	(*devshell_read_cb)(void *, const struct inputs *);
 struct devshell_ops {
 	devshell_trusted_cb	 trusted;
 	devshell_inputs_cb	 base_inputs;
 	devshell_event_cb	 inputs_moved;
 	devshell_event_cb	 evaluated;
+	devshell_read_cb	 read;
 };
 /* A shell of the owner (ops' argument) at root, top and store id. */
 struct devshell	*devshell_new(const struct devshell_ops *, void *,

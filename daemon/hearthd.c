@@ -21,18 +21,20 @@
  *                  liveshells.
  *   3 workspace.c  the coordinator: devshell, names, roots, gc, trust,
  *                  watchset, shellmap, scheduler, changed, store, inputs,
- *                  liveshells.
+ *                  liveshells; its trust in workspace_trust.c (trust,
+ *                  trustconf).
  *   4 devshell.c   one shell: devenv, eval, scheduler, changed, store,
  *                  inputs, gitindex.
  *     names.c roots.c gc.c  workspace parts: eval, devenv, scheduler,
  *                  changed, store, inputs.
  *   5 devenv.c trust.c watchset.c shellmap.c: store, attrs, inputs,
- *                  watcher, scheduler, gitindex.
+ *                  watcher, scheduler, gitindex; trust.c also trustconf.
  *   6 scheduler.c (nothing of the daemon), changed.c (generation, server),
  *     eval.c (job, readset), readset.c (inputs, gitindex, hookreads),
  *     hookreads.c (inputs), nixprobe.c (job, changed).
  *   7 server.c (the transport: knows no request), job.c, generation.c,
- *     store.c, inputs.c, attrs.c, gitindex.c, watcher.c, settings.c,
+ *     store.c (with store_snapshot.c, store_eval.c, store_trust.c),
+ *     inputs.c, attrs.c, gitindex.c, watcher.c, settings.c, trustconf.c,
  *     rundir.c, liveshells.c (which shells have a workspace applied).
  *   8 baseenv.c (settings, eval: the environments evaluations start
  *     from).

@@ -518,6 +518,38 @@ inputs_key(const struct inputs *in, const char *salt,
 }
 
 void
+inputs_now(const struct inputs *in, size_t i, char out[HASH_HEX_SIZE])
+{
+	inputs_effective(in, i, out);
+}
+
+const char *
+inputs_hash(const struct inputs *in, size_t i)
+{
+	return (in->v[i].hash);
+}
+
+int
+inputs_find(const struct inputs *in, const char *path, int kind)
+{
+	size_t	 lo = 0, hi = in->n, mid;
+	int	 c;
+
+	while (lo < hi) {
+		mid = (lo + hi) / 2;
+		if ((c = strcmp(in->v[mid].path, path)) == 0)
+			c = in->v[mid].kind - kind;
+		if (c == 0)
+			return ((int)mid);
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return (-1);
+}
+
+void
 inputs_record(struct inputs *in)
 {
 	size_t	 i;

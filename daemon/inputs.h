@@ -57,6 +57,13 @@ void		 inputs_set_top(struct inputs *, const char *);
 /* The key over the files as they are now, salted (shell, system, Nix). */
 void		 inputs_key(const struct inputs *, const char *,
 		     char [HASH_HEX_SIZE]);
+/* An input's hash as it is on disk now, as the key sees it. */
+void		 inputs_now(const struct inputs *, size_t,
+		     char [HASH_HEX_SIZE]);
+/* An input's recorded hash ("" if never recorded). */
+const char	*inputs_hash(const struct inputs *, size_t);
+/* The index of a path of a kind; -1 if it is not in the set. */
+int		 inputs_find(const struct inputs *, const char *, int);
 /* Remember each file's current hash (when an evaluation starts). */
 void		 inputs_record(struct inputs *);
 /*

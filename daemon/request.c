@@ -267,6 +267,12 @@ request_deny(struct client *c, struct protocol_reader *r)
 	return (request_trust(c, r, workspace_deny));
 }
 
+static int
+request_review(struct client *c, struct protocol_reader *r)
+{
+	return (request_trust(c, r, workspace_review));
+}
+
 static void
 request_list_one(const struct shell_info *info, void *arg)
 {
@@ -436,6 +442,7 @@ static const struct {
 	{ MSG_STATS, request_stats },
 	{ MSG_GC, request_gc },
 	{ MSG_DEVSHELL, request_devshell },
+	{ MSG_TRUST, request_review },
 };
 
 /* The reply to a waiting client, once its shell settled. */

@@ -29,7 +29,7 @@
 #include "store-private.h"
 #include "store.h"
 
-#define STORE_SCHEMA_VERSION	2
+#define STORE_SCHEMA_VERSION	3
 
 static const char *store_schema_v1 =
 	"CREATE TABLE workspaces ("
@@ -156,6 +156,21 @@ store_run_ints(struct store *s, const char *sql, int64_t a, int64_t b)
 	return (rc == SQLITE_DONE ? 0 : -1);
 }
 
+/*
+ * v3: the content a workspace's allowances cover, one row per allowed
+ * input set (see store_trust.c).
+ */
+static const char *store_schema_v3 =
+	"CREATE TABLE IF NOT EXISTS allowances ("
+	"  id INTEGER PRIMARY KEY,"
+	"  workspace_id INTEGER NOT NULL"
+	"    REFERENCES workspaces(id) ON DELETE CASCADE,"
+	"  created_at INTEGER NOT NULL,"
+	"  used_at INTEGER NOT NULL,"
+	"  inputs BLOB NOT NULL);"
+	"CREATE INDEX IF NOT EXISTS allowances_workspace"
+	"  ON allowances(workspace_id);";
+
 /* Bring the schema to STORE_SCHEMA_VERSION; -1 if it is from the future. */
 static int
 store_migrate(struct store *s, char **cause)
@@ -187,6 +202,9 @@ store_migrate(struct store *s, char **cause)
 		goto fail;
 	if (version < 2 && (store_exec(s, store_schema_v2) != 0 ||
 	    store_exec(s, "PRAGMA user_version = 2") != 0))
+		goto fail;
+	if (version < 3 && (store_exec(s, store_schema_v3) != 0 ||
+	    store_exec(s, "PRAGMA user_version = 3") != 0))
 		goto fail;
 	if (store_exec(s, "COMMIT") != 0)
 		goto fail;

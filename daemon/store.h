@@ -134,4 +134,25 @@ int		 store_eval_failed(struct store *, int64_t,
 /* The shell's most recent evaluation; 1 if found, 0 if none, -1 on error. */
 int		 store_eval_last(struct store *, int64_t, struct store_eval *);
 
+/* store_trust.c */
+/* Per allowed input set: row id, created, last matched, encoded inputs. */
+typedef void	(*store_trust_cb)(int64_t, int64_t, int64_t, const void *,
+		    size_t, void *);
+/*
+ * Add an allowed input set to a workspace, keeping the keep most recently
+ * matched; the new row's id in *id.
+ */
+int		 store_trust_add(struct store *, int64_t, const struct buf *,
+		     unsigned, int64_t *);
+/* Replace an allowed set's inputs (it grew), and mark it matched now. */
+int		 store_trust_update(struct store *, int64_t,
+		     const struct buf *);
+/* Mark an allowed set matched now. */
+int		 store_trust_used(struct store *, int64_t);
+/* Call cb for each of a workspace's allowed sets, last matched first. */
+int		 store_trust_each(struct store *, int64_t, store_trust_cb,
+		     void *);
+/* Forget all of a workspace's allowed sets (hearth deny). */
+int		 store_trust_clear(struct store *, int64_t);
+
 #endif

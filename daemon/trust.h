@@ -8,28 +8,56 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "hearth/buf.h"
 #include "hearth/hash.h"
 
+struct inputs;
 struct trust;
 
-/* trust.c: whether a workspace's flake may be evaluated. */
-/* The allowance: the hash of flake.nix and .hearth.ini as they are now. */
+/* trust.c: whether a workspace's code may be evaluated. */
+/* The hash of flake.nix and .hearth.ini, the store's allowed marker. */
 int		 trust_hash(const char *, char [HASH_HEX_SIZE]);
-/* A workspace's trust, allowed with a hash (NULL: not allowed). */
-struct trust	*trust_new(const char *, const char *);
+/*
+ * A workspace's trust (store id, root), allowed with the store's marker
+ * (NULL: not allowed); its allowed input sets come from the store.
+ */
+struct trust	*trust_new(int64_t, const char *, const char *);
 void		 trust_free(struct trust *);
-/* Allow with a hash, or (NULL) deny. */
-void		 trust_set(struct trust *, const char *);
 int		 trust_allowed(const struct trust *);
 /*
- * 1 if allowed and flake.nix and .hearth.ini still hash as allowed; they
- * are hashed again only when their stat tuples changed.
+ * 1 if the covered files of an input set (every file the workspace's
+ * evaluations read) all hold content an allowance has, or config.ini
+ * trusts the place; 0 with what differs in trust_changed().
  */
-int		 trust_check(struct trust *);
+int		 trust_check(struct trust *, const struct inputs *);
+/* The files the last refused check found changed; NULL if none. */
+const char	*trust_changed(const struct trust *);
+/*
+ * Allow the covered files of an input set as they are now, naming the
+ * files that changed since the last allowance in b.
+ */
+int		 trust_allow(struct trust *, const struct inputs *,
+		     struct buf *);
+/* Withdraw every allowance. */
+void		 trust_deny(struct trust *);
+/*
+ * An evaluation that started on allowed content read these files: the
+ * allowance that matched covers them as they are now.
+ */
+void		 trust_read(struct trust *, const struct inputs *);
+/*
+ * The review of a workspace's trust, as MSG_TRUST sends it: lines of
+ * tab-separated fields, "state STATE", then "changed PATH KIND NOW WAS"
+ * per covered file the closest allowance does not have (WAS "-" when it
+ * never saw the file), then "set CREATED USED FILES MATCHES" per allowed
+ * set, last matched first.
+ */
+void		 trust_review(struct trust *, const struct inputs *,
+		     struct buf *);
 /*
  * Record in the store that the workspace holding a directory is allowed
- * (hex: filled with its hash) or denied (hex NULL): its root, and its id
- * in *id; NULL with *cause.
+ * (hex: filled with its marker hash) or denied (hex NULL): its root, and
+ * its id in *id; NULL with *cause.
  */
 char		*trust_record(const char *, char [HASH_HEX_SIZE], int64_t *,
 		     char **);

@@ -37,35 +37,13 @@
 #include "shellmap.h"
 #include "store.h"
 #include "trust.h"
+#include "trustconf.h"
 #include "watchset.h"
 #include "workspace.h"
+#include "workspace-private.h"
 
 #define WORKSPACE_CONFIG	WSCONFIG_FILE
 #define WORKSPACE_DEFAULT	SHELLMAP_DEFAULT
-#define nitems(a)		(sizeof (a) / sizeof *(a))
-
-struct shell_entry {
-	struct devshell		*sh;
-	TAILQ_ENTRY(shell_entry) entry;
-};
-
-struct workspace {
-	int64_t			 id;
-	char			*root;
-	char			*top;
-	struct trust		*trust;
-	int			 blocked;
-	struct inputs		*base;		/* flake.nix, flake.lock, ini */
-	struct wsconfig		*config;	/* the last usable one */
-	char			*config_error;	/* why the file is not */
-	struct names		*names;
-	struct roots		*roots;
-	struct watchset		*watch;
-	char			*wanted[8];	/* dirs asked for while listing */
-
-	TAILQ_HEAD(, shell_entry) shells;
-	TAILQ_ENTRY(workspace)	 entry;
-};
 
 static TAILQ_HEAD(workspace_list, workspace) workspaces =
     TAILQ_HEAD_INITIALIZER(workspaces);
@@ -73,25 +51,6 @@ static TAILQ_HEAD(workspace_list, workspace) workspaces =
 static struct workspace_list forgotten = TAILQ_HEAD_INITIALIZER(forgotten);
 
 static const char *workspace_shell_for(struct workspace *, const char *);
-static void	workspace_refresh(struct workspace *);
-
-/* 1 if the workspace is allowed and its flake.nix still matches. */
-static int
-workspace_trusted(struct workspace *ws)
-{
-	int	 was = ws->blocked;
-
-	if (!trust_allowed(ws->trust))
-		return (0);
-	ws->blocked = !trust_check(ws->trust);
-	if (ws->blocked != was) {
-		log_info("%s: %s", ws->root, ws->blocked ? "flake.nix or "
-		    ".hearth.ini changed since it was allowed; blocked" :
-		    "trusted again");
-		changed_announce("trust changed");
-	}
-	return (!ws->blocked);
-}
 
 static int
 workspace_trusted_cb(void *arg)
@@ -111,17 +70,14 @@ workspace_base_inputs(void *arg)
  * Watch the root and the directories of every shell's inputs (current
  * and failed run), and the whole tree of a directory input.
  */
-static void
+void
 workspace_rewatch(struct workspace *ws)
 {
-	struct shell_entry	*e;
 	struct inputs		*in;
 
-	in = inputs_new();
-	inputs_merge(in, ws->base);
+	in = workspace_inputs(ws);
+	/* A failed listing's files too: fixing one lists it again. */
 	names_inputs(ws->names, in);
-	TAILQ_FOREACH(e, &ws->shells, entry)
-		devshell_inputs(e->sh, in);
 	watchset_set(ws->watch, in);
 	inputs_free(in);
 }
@@ -141,11 +97,21 @@ workspace_evaluated(void *arg)
 	roots_want(ws->roots, names_key(ws->names));
 }
 
+/* An evaluation of trusted content read these: the allowance covers them. */
+static void
+workspace_read(void *arg, const struct inputs *in)
+{
+	struct workspace	*ws = arg;
+
+	trust_read(ws->trust, in);
+}
+
 static const struct devshell_ops workspace_shell_ops = {
 	.trusted = workspace_trusted_cb,
 	.base_inputs = workspace_base_inputs,
 	.inputs_moved = workspace_inputs_moved,
 	.evaluated = workspace_evaluated,
+	.read = workspace_read,
 };
 
 static struct devshell *
@@ -238,7 +204,7 @@ workspace_config(struct workspace *ws, struct wsconfig *c)
 }
 
 /* Re-read a workspace's files after they changed. */
-static void
+void
 workspace_refresh(struct workspace *ws)
 {
 	struct shell_entry	*e;
@@ -248,6 +214,13 @@ workspace_refresh(struct workspace *ws)
 		return;
 	if (watchset_stale(ws->watch))
 		workspace_rewatch(ws);
+	if (!workspace_trusted(ws)) {
+		/* A cached snapshot of the files as they are may apply. */
+		TAILQ_FOREACH(e, &ws->shells, entry) {
+			if (names_has(ws->names, devshell_name(e->sh)))
+				devshell_refresh(e->sh, 0);
+		}
+	}
 	if (!workspace_trusted(ws)) {
 		/* Never let an evaluation of untrusted code finish. */
 		TAILQ_FOREACH(e, &ws->shells, entry)
@@ -283,7 +256,7 @@ const struct scheduler_hooks workspace_scheduler_hooks = {
 	.events_waiting = watchset_pending,
 };
 
-static struct workspace *
+struct workspace *
 workspace_find(const char *root)
 {
 	struct workspace	*ws;
@@ -295,7 +268,7 @@ workspace_find(const char *root)
 	return (NULL);
 }
 
-static struct workspace *
+struct workspace *
 workspace_add(int64_t id, const char *root, const char *hash)
 {
 	struct workspace	*ws;
@@ -305,7 +278,7 @@ workspace_add(int64_t id, const char *root, const char *hash)
 	ws->id = id;
 	ws->root = xstrdup(root);
 	ws->top = shellmap_top(root);
-	ws->trust = trust_new(root, hash);
+	ws->trust = trust_new(id, root, hash);
 	TAILQ_INIT(&ws->shells);
 	ws->base = inputs_new();
 	p = path_join(root, PATH_FLAKE);
@@ -403,36 +376,6 @@ workspace_shell_for(struct workspace *ws, const char *dir)
 	    dir));
 }
 
-/*
- * A blocked workspace's shell for a directory: its name and its last
- * snapshot's age, as known from before it was blocked, but nothing to
- * apply (nothing of a blocked workspace is served).
- */
-static void
-workspace_describe_blocked(struct workspace *ws, const char *dir,
-    const char *want, struct shell_info *info)
-{
-	struct devshell	*sh;
-	const char	*name;
-
-	if ((name = want) == NULL)
-		name = workspace_shell_for(ws, dir);
-	if (name != NULL && (sh = workspace_shell(ws, name)) != NULL) {
-		devshell_describe(sh, info);
-		free(info->message);
-	} else
-		info->shell = name != NULL ? name : WORKSPACE_DEFAULT;
-	info->state = SHELL_BLOCKED;
-	info->snapshot_id = 0;
-	info->env = NULL;
-	info->hook_output = NULL;
-	info->changed = NULL;
-	info->eval_started = 0;
-	info->activity = NULL;
-	info->message = xstrdup("flake.nix or .hearth.ini changed since it "
-	    "was allowed");
-}
-
 void
 workspace_describe(const char *dir, struct shell_info *info)
 {
@@ -453,8 +396,11 @@ workspace_describe_named(const char *dir, const char *want,
 		info->state = SHELL_NONE;
 		return;
 	}
-	if ((ws = workspace_find(info->root)) == NULL ||
-	    !trust_allowed(ws->trust)) {
+	if (((ws = workspace_find(info->root)) == NULL ||
+	    !trust_allowed(ws->trust)) && trustconf_trusted(info->root) &&
+	    workspace_allow_quiet(info->root) == 0)
+		ws = workspace_find(info->root);
+	if (ws == NULL || !trust_allowed(ws->trust)) {
 		info->state = SHELL_UNTRUSTED;
 		info->shell = WORKSPACE_DEFAULT;
 		info->message = xstrdup("not allowed");
@@ -463,7 +409,15 @@ workspace_describe_named(const char *dir, const char *want,
 	/* Judge against the files as they are now, not the last event. */
 	workspace_refresh(ws);
 	if (ws->blocked) {
-		workspace_describe_blocked(ws, dir, want, info);
+		/* The last good snapshot stays: trusted content made it. */
+		name = want != NULL ? want : workspace_shell_for(ws, dir);
+		if (name != NULL && (sh = workspace_shell(ws, name)) != NULL)
+			devshell_describe(sh, info);
+		free(info->message);
+		info->state = SHELL_BLOCKED;
+		if (info->shell == NULL)
+			info->shell = WORKSPACE_DEFAULT;
+		info->message = workspace_blocked_why(ws);
 		return;
 	}
 	if ((name = want) == NULL &&
@@ -517,58 +471,6 @@ workspace_describe_named(const char *dir, const char *want,
 	}
 }
 
-int
-workspace_allow(const char *dir, char **msg, char **cause)
-{
-	struct workspace	*ws;
-	struct shell_entry	*e;
-	char			*root, hex[HASH_HEX_SIZE];
-	int64_t			 id;
-
-	if ((root = trust_record(dir, hex, &id, cause)) == NULL)
-		return (-1);
-	if ((ws = workspace_find(root)) == NULL)
-		ws = workspace_add(id, root, hex);
-	else
-		trust_set(ws->trust, hex);
-	ws->blocked = 0;
-	/* Allowing again tries again what failed. */
-	names_reload(ws->names);
-	TAILQ_FOREACH(e, &ws->shells, entry)
-		devshell_unfail(e->sh);
-	workspace_rewatch(ws);
-	workspace_refresh(ws);
-	*msg = xasprintf("allowed %s (blake2b %.16s)", root, hex);
-	log_info("%s", *msg);
-	free(root);
-	changed_announce("allowed");
-	return (0);
-}
-
-int
-workspace_deny(const char *dir, char **msg, char **cause)
-{
-	struct workspace	*ws;
-	struct shell_entry	*e;
-	char			*root;
-	int64_t			 id;
-
-	if ((root = trust_record(dir, NULL, &id, cause)) == NULL)
-		return (-1);
-	if ((ws = workspace_find(root)) != NULL) {
-		trust_set(ws->trust, NULL);
-		TAILQ_FOREACH(e, &ws->shells, entry)
-			devshell_eval_cancel(e->sh);
-		names_cancel(ws->names);
-		watchset_clear(ws->watch);
-	}
-	*msg = xasprintf("denied %s", root);
-	log_info("%s", *msg);
-	free(root);
-	changed_announce("denied");
-	return (0);
-}
-
 struct devshell *
 workspace_devshell(const char *dir, char **cause)
 {
@@ -589,9 +491,10 @@ workspace_devshell(const char *dir, char **cause)
 	}
 	free(root);
 	if (!workspace_trusted(ws)) {
-		*cause = xasprintf("%s is blocked: flake.nix or .hearth.ini "
-		    "changed since it was allowed (run hearth allow)",
-		    ws->root);
+		root = workspace_blocked_why(ws);
+		*cause = xasprintf("%s is blocked: %s (run hearth allow)",
+		    ws->root, root);
+		free(root);
 		return (NULL);
 	}
 	if ((name = workspace_shell_for(ws, dir)) == NULL ||
@@ -673,6 +576,8 @@ workspace_each(void (*cb)(const struct shell_info *, void *), void *arg)
 			info.root = xstrdup(ws->root);
 			info.state = !trust_allowed(ws->trust) ?
 			    SHELL_UNTRUSTED : SHELL_BLOCKED;
+			if (info.state == SHELL_BLOCKED)
+				info.message = workspace_blocked_why(ws);
 			info.shell = "";
 			cb(&info, arg);
 			shell_info_release(&info);
@@ -713,7 +618,7 @@ workspace_gc_forget(const char *root)
 
 	if ((ws = workspace_find(root)) == NULL)
 		return;
-	trust_set(ws->trust, NULL);
+	trust_deny(ws->trust);
 	TAILQ_FOREACH(e, &ws->shells, entry)
 		devshell_eval_cancel(e->sh);
 	names_cancel(ws->names);

@@ -31,6 +31,8 @@ void		 workspace_describe_named(const char *, const char *,
 /* Allow or deny the workspace holding a directory. */
 int		 workspace_allow(const char *, char **, char **);
 int		 workspace_deny(const char *, char **, char **);
+/* What trust.c's review says of the workspace holding a directory. */
+int		 workspace_review(const char *, char **, char **);
 /* The shell of a directory, for reload/log/used; NULL with *cause. */
 struct devshell	*workspace_devshell(const char *, char **);
 /* hearth reload: list the devShells again if that failed, else evaluate. */

@@ -12,7 +12,7 @@ _hearth() {
 	fi
 	case ${COMP_WORDS[1]} in
 	allow)
-		opts="--help -h"
+		opts="--diff -d --help -h"
 		valued=" "
 		files=" "
 		kind=dir
@@ -93,7 +93,7 @@ _hearth() {
 		files=" "
 		;;
 	status)
-		opts="--help -h"
+		opts="--trust --help -h"
 		valued=" "
 		files=" "
 		kind=dir

@@ -25,6 +25,7 @@ complete -c hearth -n "not __fish_seen_subcommand_from $hearth_cmds" -a status -
 complete -c hearth -n "not __fish_seen_subcommand_from $hearth_cmds" -a tools -d 'list the tools each devShell provides'
 complete -c hearth -n "not __fish_seen_subcommand_from $hearth_cmds" -a wait -d 'wait until the shell for DIR is ready'
 
+complete -c hearth -n '__fish_seen_subcommand_from allow' -s d -l diff -d 'show what changed since the last allowance; allow nothing'
 complete -c hearth -n '__fish_seen_subcommand_from allow' -a '(__fish_complete_directories)'
 complete -c hearth -n '__fish_seen_subcommand_from check' -l junit -r -F -d 'also write the results as JUnit XML'
 complete -c hearth -n '__fish_seen_subcommand_from check' -s t -l timeout -x -d 'limit each Nix call to SECONDS (default 600)'
@@ -39,6 +40,7 @@ complete -c hearth -n '__fish_seen_subcommand_from gc' -s n -l dry-run -d 'only 
 complete -c hearth -n '__fish_seen_subcommand_from hook' -a 'bash zsh fish'
 complete -c hearth -n '__fish_seen_subcommand_from log' -a '(__fish_complete_directories)'
 complete -c hearth -n '__fish_seen_subcommand_from reload' -a '(__fish_complete_directories)'
+complete -c hearth -n '__fish_seen_subcommand_from status' -l trust -d 'show what is allowed and what is pending'
 complete -c hearth -n '__fish_seen_subcommand_from status' -a '(__fish_complete_directories)'
 complete -c hearth -n '__fish_seen_subcommand_from tools' -s w -l write -d 'save the list as .hearth-tools'
 complete -c hearth -n '__fish_seen_subcommand_from tools' -s t -l timeout -x -d 'wait up to SECONDS for shells (default 600)'

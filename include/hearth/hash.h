@@ -22,6 +22,8 @@ void	 hash_update(struct hash_state *, const void *, size_t);
  * error other than ENOENT.
  */
 int	 hash_update_file(struct hash_state *, const char *);
+/* Add bytes exactly as hash_update_file adds a file holding them. */
+void	 hash_update_bytes_as_file(struct hash_state *, const void *, size_t);
 /* Finish into hex and free the state. */
 void	 hash_final(struct hash_state *, char [HASH_HEX_SIZE]);
 /* The hash of one file's contents; -1 if it cannot be read. */

@@ -38,6 +38,7 @@
  *  STATS	(nothing)			-> STATS_REPLY
  *  GC		u32 days unused[, u8 flags]	-> OK str summary | ERROR
  *  DEVSHELL	str dir, str devShell name	-> SHELL, with the snapshot
+ *  TRUST	str dir				-> OK str review | ERROR
  *  ERROR	str message (a one-line error to show the user)
  *  SHELL	u8 state, str root, str shell, str message, str changed,
  *		u64 snapshot id, u64 snapshot made (unix s),
@@ -52,6 +53,11 @@
  *  STATS_REPLY	u32 n, then n times: str root, u32 shells,
  *		u32 evaluations, u32 failures, u32 cache hits,
  *		u32 median evaluation ms
+ * TRUST's review is lines of tab-separated fields (see daemon/trust.h):
+ * "root DIR", "state STATE", "changed PATH KIND NOW WAS"...,
+ * "set CREATED USED FILES MATCHES"...; a client skips lines it does not
+ * know. Added without a version bump: an older daemon drops the request
+ * (and the connection), which the client reports as a failure.
  * DEVSHELL describes a devShell of the workspace holding dir by name,
  * whichever shell dir itself maps to.
  * EXPORT gets has_env = 1 only when the snapshot differs from the one the
@@ -71,6 +77,7 @@ enum msg_type {
 	MSG_STATS = 11,
 	MSG_GC = 12,
 	MSG_DEVSHELL = 13,
+	MSG_TRUST = 14,
 
 	MSG_OK = 100,
 	MSG_ERROR = 101,

@@ -105,6 +105,15 @@ run_bash() {
 	"$BUILD/ptyrun" -t 120 -- bash --noprofile --rcfile "$T/bashrc" -i
 }
 
+# trust_place DIR: the user's config.ini trusts every workspace under DIR
+# (any content, no allow needed): for tests of what an edit does to the
+# shells rather than to trust (an edit of an input otherwise blocks).
+trust_place() {
+	mkdir -p "$XDG_CONFIG_HOME/hearth"
+	printf '[trust]\nprefix = %s\n' "$1" >> "$XDG_CONFIG_HOME/hearth/config.ini"
+	chmod 600 "$XDG_CONFIG_HOME/hearth/config.ini"
+}
+
 # wait_ready DIR: hearth wait, reporting a failure.
 wait_ready() {
 	local out

@@ -195,11 +195,13 @@ EOF
 
 # check_generation_bump OUT: the output of a script that, inside the
 # workspace, says var:[FIXTURE_VAR or unset], appends to flake.nix (which
-# blocks the workspace), shows a prompt and says var: again.
+# blocks the workspace), shows a prompt and says var: again. The client
+# ran at that prompt if it said the workspace is blocked (it was ready
+# before); the last good environment stays.
 check_generation_bump() {
 	expect_in "applied before the edit" "var:[fixture-value]" "$1"
 	expect_in "the edit reached the open shell at the next prompt" \
-	    "var:[unset]" "$1"
-	expect_in "and it said why" "flake.nix changed since it was allowed" \
-	    "$1"
+	    "hearth: flake.nix changed since you allowed $T/ws" "$1"
+	expect_eq "and the last good environment stayed" 2 \
+	    "$(printf '%s\n' "$1" | grep -c 'var:\[fixture-value\]')"
 }

@@ -59,7 +59,7 @@ expect_eq "status --json exits 2" 2 "$?"
 expect_eq "status --json prints nothing on stdout" "" "$out"
 expect_eq "status --json: the error and the usage" \
     "hearth status: unknown option: --json
-usage: hearth status [DIR]" "$(cat "$T/err")"
+usage: hearth status [--trust] [DIR]" "$(cat "$T/err")"
 out=$(hearth stauts 2>&1)
 expect_eq "a mistyped command exits 2" 2 "$?"
 expect_in "a mistyped command gets a suggestion" "did you mean stat" "$out"

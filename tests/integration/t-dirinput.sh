@@ -7,6 +7,8 @@
 # the daemon: no directory of the tree is opened).
 . "$(dirname "$0")/lib.sh"
 it_setup
+# The edits here are the user's own: trusted by place (see t-trust-inputs).
+trust_place "$T"
 
 fixture basic "$T/b" >/dev/null
 ws="$T/b"

@@ -7,6 +7,8 @@
 # With the tracer, status says nothing of the kind.
 . "$(dirname "$0")/lib.sh"
 it_setup
+# The edits here are the user's own: trusted by place (see t-trust-inputs).
+trust_place "$T"
 
 fixture basic "$T/b" >/dev/null
 ws="$T/b"

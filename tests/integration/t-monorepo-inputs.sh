@@ -11,6 +11,8 @@
 # not be thrown away, nor taken, only because of timestamp granularity).
 . "$(dirname "$0")/lib.sh"
 it_setup
+# The edits here are the user's own: trusted by place (see t-trust-inputs).
+trust_place "$T"
 
 fixture monorepo "$T/m" >/dev/null
 # others N: the evaluations the other shells get when the tracked set

@@ -29,7 +29,8 @@ wait_ready "$T/ws"
 check "allowed: shellHook ran" test -e "$T/marker"
 rm -f "$T/marker"
 
-# Change flake.nix: blocked, and the running shell loses the environment.
+# Change flake.nix: blocked; the last good environment (made from allowed
+# content) stays in use, and nothing is evaluated.
 echo "# changed" >> "$T/ws/flake.nix"
 cat > "$T/script" <<EOF
 cd $T/ws
@@ -37,8 +38,8 @@ echo "var:[\${FIXTURE_VAR-unset}]"
 hearth status | grep state
 EOF
 out=$(run_bash < "$T/script")
-expect_in "blocked: notice" "flake.nix changed since it was allowed; run \`hearth allow\`" "$out"
-expect_in "blocked: nothing applied" "var:[unset]" "$out"
+expect_in "blocked: notice" "hearth: flake.nix changed since you allowed $T/ws; run hearth allow to evaluate it" "$out"
+expect_in "blocked: last good one kept" "var:[fixture-value]" "$out"
 expect_in "blocked: status" "blocked" "$out"
 hearth wait --timeout 5 "$T/ws" >/dev/null 2>&1
 expect_eq "blocked: wait exits 1" 1 "$?"

@@ -134,7 +134,7 @@ test_open_creates(void **state)
 	assert_non_null(s);
 	assert_null(cause);
 	assert_int_equal(access(f->path, F_OK), 0);
-	assert_int_equal(sql_int(f->path, "PRAGMA user_version"), 2);
+	assert_int_equal(sql_int(f->path, "PRAGMA user_version"), 3);
 	mode = sql_text(f->path, "PRAGMA journal_mode");
 	assert_string_equal(mode, "wal");
 	free(mode);
@@ -1091,7 +1091,7 @@ check_fresh(struct fixture *f, struct store *s)
 	assert_int_equal(store_workspace_ensure(s, "/w/fresh", &ws), 0);
 	assert_int_equal(store_shell_ensure(s, ws, "default", &sh), 0);
 	assert_int_equal(store_workspace_trust(s, ws, "h"), 0);
-	assert_int_equal(sql_int(f->path, "PRAGMA user_version"), 2);
+	assert_int_equal(sql_int(f->path, "PRAGMA user_version"), 3);
 	assert_int_equal(sql_int(f->path, "SELECT count(*) FROM workspaces"),
 	    1);
 }
@@ -1353,7 +1353,7 @@ test_migrate_v1(void **state)
 	sqlite3_close(db);
 
 	assert_non_null(s = store_open(f->path, &cause));
-	assert_int_equal(sql_int(f->path, "PRAGMA user_version"), 2);
+	assert_int_equal(sql_int(f->path, "PRAGMA user_version"), 3);
 	assert_null(find_entry(f->dir, "store.db.broken-"));
 	assert_int_equal(store_shell_ensure(s, 1, "default", &sh), 0);
 	store_snapshot_init(&got);
