@@ -9,7 +9,10 @@
  * up over keeping data: WAL mode where the filesystem allows it (rollback
  * journal otherwise), a busy timeout, every multi-row write in one
  * transaction, and a schema versioned with PRAGMA user_version. A file
- * that cannot be opened or migrated is moved aside and rebuilt.
+ * SQLite calls corrupt or not a database, or whose schema this hearthd
+ * cannot use, is moved aside and rebuilt; any other error at start (a
+ * lock another process holds, a full disk, an I/O error) is tried again
+ * and then reported, and never costs the allowances the file holds.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -30,6 +33,8 @@
 #include "store.h"
 
 #define STORE_SCHEMA_VERSION	2
+/* Tries to open before a transient error is reported (some 7 s). */
+#define STORE_OPEN_TRIES	3
 
 static const char *store_schema_v1 =
 	"CREATE TABLE workspaces ("
@@ -156,15 +161,65 @@ store_run_ints(struct store *s, const char *sql, int64_t a, int64_t b)
 	return (rc == SQLITE_DONE ? 0 : -1);
 }
 
+/*
+ * 1 for an error that says nothing about the file itself: a lock held by
+ * another process, a full disk, an I/O error, a file that cannot be opened
+ * now. The others (SQLITE_CORRUPT, SQLITE_NOTADB, a schema that is not
+ * ours) say the file is bad.
+ */
+static int
+store_transient(int code)
+{
+	switch (code & 0xff) {
+	case SQLITE_BUSY:
+	case SQLITE_LOCKED:
+	case SQLITE_FULL:
+	case SQLITE_IOERR:
+	case SQLITE_CANTOPEN:
+	case SQLITE_READONLY:
+	case SQLITE_PERM:
+	case SQLITE_NOMEM:
+	case SQLITE_PROTOCOL:
+	case SQLITE_INTERRUPT:
+	case SQLITE_NOLFS:
+	case SQLITE_AUTH:
+		return (1);
+	default:
+		return (0);
+	}
+}
+
+/* What a transient error most likely is, for the message. */
+static const char *
+store_advice(int code)
+{
+	switch (code & 0xff) {
+	case SQLITE_BUSY:
+	case SQLITE_LOCKED:
+		return ("another process holds its lock");
+	case SQLITE_FULL:
+		return ("the disk is full");
+	case SQLITE_IOERR:
+		return ("an I/O error");
+	case SQLITE_READONLY:
+	case SQLITE_PERM:
+	case SQLITE_CANTOPEN:
+		return ("it cannot be opened for writing now");
+	default:
+		return ("an error that may pass");
+	}
+}
+
 /* Bring the schema to STORE_SCHEMA_VERSION; -1 if it is from the future. */
 static int
-store_migrate(struct store *s, char **cause)
+store_migrate(struct store *s, int *code, char **cause)
 {
 	sqlite3_stmt	*st;
 	int		 version;
 
 	if ((st = store_prepare(s, "PRAGMA user_version")) == NULL ||
 	    sqlite3_step(st) != SQLITE_ROW) {
+		*code = sqlite3_errcode(s->db);
 		sqlite3_finalize(st);
 		*cause = xasprintf("cannot read schema version: %s",
 		    sqlite3_errmsg(s->db));
@@ -196,6 +251,7 @@ store_migrate(struct store *s, char **cause)
 	return (0);
 fail:
 	/* Before the rollback, which would replace SQLite's message. */
+	*code = sqlite3_errcode(s->db);
 	*cause = xasprintf("cannot migrate schema: %s", sqlite3_errmsg(s->db));
 	store_rollback(s);
 	return (-1);
@@ -219,14 +275,21 @@ store_read_epoch(struct store *s)
 	return (rc);
 }
 
+/*
+ * Open and check the store once. *code is the SQLite error of a failure,
+ * or SQLITE_CORRUPT for content this hearthd cannot use (a schema from
+ * the future, no epoch), which is as good as corrupt to it.
+ */
 static struct store *
-store_open1(const char *path, char **cause)
+store_open1(const char *path, int *code, char **cause)
 {
 	struct store	*s;
 
 	s = xcalloc(1, sizeof *s);
+	*code = SQLITE_CORRUPT;
 	if (sqlite3_open_v2(path, &s->db, SQLITE_OPEN_READWRITE |
 	    SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
+		*code = s->db != NULL ? sqlite3_errcode(s->db) : SQLITE_NOMEM;
 		*cause = xasprintf("%s: %s", path, s->db != NULL ?
 		    sqlite3_errmsg(s->db) : "cannot open");
 		goto fail;
@@ -237,41 +300,41 @@ store_open1(const char *path, char **cause)
 	 * like) fall back to the rollback journal rather than fail.
 	 */
 	if (store_exec(s, "PRAGMA journal_mode = WAL") != 0 &&
-	    store_exec(s, "PRAGMA journal_mode = DELETE") != 0) {
-		*cause = xasprintf("%s: %s", path, sqlite3_errmsg(s->db));
-		goto fail;
-	}
+	    (store_transient(sqlite3_errcode(s->db)) ||
+	    store_exec(s, "PRAGMA journal_mode = DELETE") != 0))
+		goto fail_db;
 	if (store_exec(s, "PRAGMA foreign_keys = ON") != 0 ||
-	    store_exec(s, "PRAGMA synchronous = NORMAL") != 0) {
-		*cause = xasprintf("%s: %s", path, sqlite3_errmsg(s->db));
-		goto fail;
-	}
-	if (store_migrate(s, cause) != 0)
+	    store_exec(s, "PRAGMA synchronous = NORMAL") != 0)
+		goto fail_db;
+	if (store_migrate(s, code, cause) != 0)
 		goto fail;
 	/* A quick check catches a file that is not a database at all. */
-	if (store_exec(s, "SELECT count(*) FROM workspaces") != 0) {
-		*cause = xasprintf("%s: %s", path, sqlite3_errmsg(s->db));
-		goto fail;
-	}
+	if (store_exec(s, "SELECT count(*) FROM workspaces") != 0)
+		goto fail_db;
 	if (store_read_epoch(s) != 0) {
-		*cause = xasprintf("%s: no epoch in its meta table", path);
+		*code = sqlite3_errcode(s->db);
+		if (!store_transient(*code))
+			*code = SQLITE_CORRUPT;
+		*cause = xasprintf("%s: %s", path, store_transient(*code) ?
+		    sqlite3_errmsg(s->db) : "no epoch in its meta table");
 		goto fail;
 	}
 	return (s);
+fail_db:
+	*code = sqlite3_errcode(s->db);
+	*cause = xasprintf("%s: %s", path, sqlite3_errmsg(s->db));
 fail:
 	sqlite3_close(s->db);
 	free(s);
 	return (NULL);
 }
 
-struct store *
-store_open(const char *path, char **cause)
+/* Move a bad store file aside, with its WAL and shared memory. */
+static int
+store_move_aside(const char *path, const char *why, char **cause)
 {
-	struct store	*s;
-	char		*aside, *why = NULL;
+	char	*aside;
 
-	if ((s = store_open1(path, &why)) != NULL)
-		return (s);
 	/* The store is a cache: move the bad file aside and start afresh. */
 	aside = xasprintf("%s.broken-%lld", path, (long long)time(NULL));
 	/* Never overwrite an earlier broken file kept for a look. */
@@ -282,12 +345,11 @@ store_open(const char *path, char **cause)
 	}
 	log_warnx("store unusable (%s); moving it to %s and starting a new "
 	    "one", why, aside);
-	free(why);
 	if (rename(path, aside) == -1 && errno != ENOENT) {
 		*cause = xasprintf("cannot move %s aside: %s", path,
 		    strerror(errno));
 		free(aside);
-		return (NULL);
+		return (-1);
 	}
 	free(aside);
 	for (const char *sfx = "-wal"; sfx != NULL;
@@ -297,7 +359,45 @@ store_open(const char *path, char **cause)
 		unlink(side);
 		free(side);
 	}
-	return (store_open1(path, cause));
+	return (0);
+}
+
+struct store *
+store_open(const char *path, char **cause)
+{
+	struct store	*s;
+	char		*why = NULL;
+	int		 code, tries;
+
+	/*
+	 * A transient error is tried again for a while (each try also waits
+	 * out a busy lock), then reported: the file keeps every allowance.
+	 */
+	for (tries = 1;; tries++) {
+		if ((s = store_open1(path, &code, &why)) != NULL)
+			return (s);
+		if (!store_transient(code))
+			break;
+		if (tries == STORE_OPEN_TRIES) {
+			*cause = xasprintf("%s (%s; the store was left as it "
+			    "is: try again once that is over)", why,
+			    store_advice(code));
+			free(why);
+			return (NULL);
+		}
+		log_warnx("store: %s; retrying", why);
+		free(why);
+		why = NULL;
+		usleep(250000 * tries);
+	}
+	if (store_move_aside(path, why, cause) != 0) {
+		free(why);
+		return (NULL);
+	}
+	free(why);
+	if ((s = store_open1(path, &code, cause)) == NULL)
+		return (NULL);
+	return (s);
 }
 
 void
