@@ -6,17 +6,22 @@
  * A bad [shells] entry makes the file unusable. [fallback] is only documentation: a bad entry there
  * is reported by `hearth fallback` and leaves the rest usable.
  */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <ini.h>
 
+#include "hearth/buf.h"
 #include "hearth/log.h"
+#include "hearth/safefile.h"
 #include "hearth/wsconfig.h"
 #include "hearth/xmalloc.h"
 
 /* Caps: far above any real workspace, far below trouble. */
 #define WSCONFIG_MAX_ENTRIES	1024
+/* The largest .hearth.ini read. */
+#define WSCONFIG_MAX		(256 * 1024)
 
 struct wsconfig_entry {
 	char	*key;
@@ -110,11 +115,24 @@ struct wsconfig *
 wsconfig_load(const char *file)
 {
 	struct wsconfig	*c;
-	char		*e;
+	struct buf	 text = BUF_INIT;
+	char		*e, *why = NULL;
 	int		 rc;
 
 	c = xcalloc(1, sizeof *c);
-	rc = ini_parse(file, wsconfig_handler, c);
+	/* Repository content: a FIFO or /dev/zero must not hang the reader. */
+	if (safefile_read(file, WSCONFIG_MAX, &text, &why) != 0) {
+		if (errno != ENOENT && errno != ENOTDIR)
+			c->error = xasprintf("%s: %s (hearth reads only a "
+			    "regular file of at most %d KiB)", WSCONFIG_FILE,
+			    why, WSCONFIG_MAX / 1024);
+		free(why);
+		buf_release(&text);
+		return (c);
+	}
+	buf_addc(&text, '\0');
+	rc = ini_parse_string(text.data, wsconfig_handler, c);
+	buf_release(&text);
 	if (rc > 0 && c->error == NULL)
 		c->error = xasprintf("%s line %d: syntax error", WSCONFIG_FILE,
 		    rc);
@@ -123,7 +141,7 @@ wsconfig_load(const char *file)
 		free(c->error);
 		c->error = e;
 	}
-	/* rc -1: no file, which is fine; -2: out of memory. */
+	/* rc -2: out of memory. */
 	if (rc == -2)
 		fatalx("%s: out of memory", __func__);
 	return (c);

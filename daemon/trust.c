@@ -19,6 +19,7 @@
 #include "hearth/hash.h"
 #include "hearth/log.h"
 #include "hearth/path.h"
+#include "hearth/safefile.h"
 #include "hearth/wsconfig.h"
 #include "hearth/xmalloc.h"
 #include "settings.h"
@@ -167,6 +168,27 @@ trust_check(struct trust *t)
 	return (t->verdict);
 }
 
+/* Trust reads only regular files: a FIFO or /dev/zero gets a clear no. */
+static int
+trust_files_check(const char *root, char **cause)
+{
+	static const char *const files[] = { PATH_FLAKE, WSCONFIG_FILE };
+	char	*p, *why = NULL;
+	size_t	 i;
+	int	 rc = 0;
+
+	for (i = 0; i < 2 && rc == 0; i++) {
+		p = path_join(root, files[i]);
+		if ((rc = safefile_check(p, HASH_FILE_MAX, &why)) != 0)
+			*cause = xasprintf("%s: %s (hearth reads only regular "
+			    "files: replace it with one)", p, why);
+		free(why);
+		why = NULL;
+		free(p);
+	}
+	return (rc);
+}
+
 char *
 trust_record(const char *dir, char hex[HASH_HEX_SIZE], int64_t *id,
     char **cause)
@@ -176,6 +198,10 @@ trust_record(const char *dir, char hex[HASH_HEX_SIZE], int64_t *id,
 	if ((root = path_find_workspace(dir)) == NULL) {
 		*cause = xasprintf("no %s in %s or any parent directory",
 		    PATH_FLAKE, dir);
+		return (NULL);
+	}
+	if (hex != NULL && trust_files_check(root, cause) != 0) {
+		free(root);
 		return (NULL);
 	}
 	if (hex != NULL && trust_hash(root, hex) != 0) {

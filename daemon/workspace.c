@@ -22,7 +22,9 @@
 #include <string.h>
 
 #include "hearth/log.h"
+#include "hearth/hash.h"
 #include "hearth/path.h"
+#include "hearth/safefile.h"
 #include "hearth/wsconfig.h"
 #include "hearth/xmalloc.h"
 #include "changed.h"
@@ -54,6 +56,7 @@ struct workspace {
 	char			*top;
 	struct trust		*trust;
 	int			 blocked;
+	char			*unreadable;	/* why its own files are bad */
 	struct inputs		*base;		/* flake.nix, flake.lock, ini */
 	struct wsconfig		*config;
 	struct names		*names;
@@ -70,6 +73,42 @@ static TAILQ_HEAD(, workspace) workspaces =
 
 static const char *workspace_shell_for(struct workspace *, const char *);
 static void	workspace_refresh(struct workspace *);
+
+/*
+ * Check that flake.nix, flake.lock and .hearth.ini are regular files (or
+ * missing) before anything reads them: one `git pull` can make one a
+ * FIFO or a link to /dev/zero. 0, or -1 with ws->unreadable set.
+ */
+static int
+workspace_check_files(struct workspace *ws)
+{
+	static const char *const files[] = { PATH_FLAKE, PATH_LOCK,
+	    WORKSPACE_CONFIG };
+	char	*p, *why = NULL, *was = ws->unreadable;
+	size_t	 i;
+
+	ws->unreadable = NULL;
+	for (i = 0; i < nitems(files) && ws->unreadable == NULL; i++) {
+		p = path_join(ws->root, files[i]);
+		if (safefile_check(p, HASH_FILE_MAX, &why) != 0)
+			ws->unreadable = xasprintf("%s: %s (hearth reads only "
+			    "regular files: replace it with one)", files[i],
+			    why);
+		free(why);
+		why = NULL;
+		free(p);
+	}
+	if (ws->unreadable != NULL && (was == NULL ||
+	    strcmp(was, ws->unreadable) != 0)) {
+		log_warnx("%s: %s", ws->root, ws->unreadable);
+		changed_announce("workspace unreadable");
+	} else if (ws->unreadable == NULL && was != NULL) {
+		log_info("%s: its files are readable again", ws->root);
+		changed_announce("workspace readable");
+	}
+	free(was);
+	return (ws->unreadable != NULL ? -1 : 0);
+}
 
 /* 1 if the workspace is allowed and its flake.nix still matches. */
 static int
@@ -221,7 +260,7 @@ workspace_refresh(struct workspace *ws)
 		return;
 	if (watchset_stale(ws->watch))
 		workspace_rewatch(ws);
-	if (!workspace_trusted(ws)) {
+	if (workspace_check_files(ws) != 0 || !workspace_trusted(ws)) {
 		/* Never let an evaluation of untrusted code finish. */
 		TAILQ_FOREACH(e, &ws->shells, entry)
 			devshell_eval_cancel(e->sh);
@@ -358,6 +397,7 @@ workspace_stop(void)
 		trust_free(ws->trust);
 		inputs_free(ws->base);
 		wsconfig_free(ws->config);
+		free(ws->unreadable);
 		free(ws->root);
 		free(ws->top);
 		free(ws);
@@ -401,6 +441,12 @@ workspace_describe_named(const char *dir, const char *want,
 	}
 	/* Judge against the files as they are now, not the last event. */
 	workspace_refresh(ws);
+	if (ws->unreadable != NULL) {
+		info->state = SHELL_FAILED;
+		info->shell = WORKSPACE_DEFAULT;
+		info->message = xstrdup(ws->unreadable);
+		return;
+	}
 	if (ws->blocked) {
 		info->state = SHELL_BLOCKED;
 		info->shell = WORKSPACE_DEFAULT;
@@ -526,6 +572,10 @@ workspace_devshell(const char *dir, char **cause)
 		return (NULL);
 	}
 	free(root);
+	if (workspace_check_files(ws) != 0) {
+		*cause = xasprintf("%s: %s", ws->root, ws->unreadable);
+		return (NULL);
+	}
 	if (!workspace_trusted(ws)) {
 		*cause = xasprintf("%s is blocked: flake.nix or .hearth.ini "
 		    "changed since it was allowed (run hearth allow)",
@@ -573,6 +623,16 @@ workspace_each(void (*cb)(const struct shell_info *, void *), void *arg)
 	size_t			 n;
 
 	TAILQ_FOREACH(ws, &workspaces, entry) {
+		if (trust_allowed(ws->trust) && ws->unreadable != NULL) {
+			memset(&info, 0, sizeof info);
+			info.root = xstrdup(ws->root);
+			info.state = SHELL_FAILED;
+			info.shell = "";
+			info.message = xstrdup(ws->unreadable);
+			cb(&info, arg);
+			shell_info_release(&info);
+			continue;
+		}
 		if (!workspace_trusted(ws)) {
 			memset(&info, 0, sizeof info);
 			info.root = xstrdup(ws->root);
