@@ -41,6 +41,13 @@ for c in .hearth.ini:zero .hearth.ini:fifo flake.lock:urandom \
 	f=${c%%:*} k=${c#*:}
 	bad "$f" "$k"
 	out=$(hearth status "$T/a" 2>&1)
+	if printf '%s' "$out" | grep -q "did not answer"; then
+		# Wedged: everything after would only wait for it.
+		fail "$f as $k: the daemon no longer answers" "$out"
+		kill -9 "$pid"
+		it_finish
+		exit
+	fi
 	case $k in
 	huge) want="larger than" ;;
 	fifo) want="a FIFO, not a regular file" ;;
