@@ -168,20 +168,20 @@ trust_check(struct trust *t)
 	return (t->verdict);
 }
 
-/* Trust reads only regular files: a FIFO or /dev/zero gets a clear no. */
-static int
+int
 trust_files_check(const char *root, char **cause)
 {
-	static const char *const files[] = { PATH_FLAKE, WSCONFIG_FILE };
+	static const char *const files[] = { PATH_FLAKE, PATH_LOCK,
+	    WSCONFIG_FILE };
 	char	*p, *why = NULL;
 	size_t	 i;
 	int	 rc = 0;
 
-	for (i = 0; i < 2 && rc == 0; i++) {
+	for (i = 0; i < sizeof files / sizeof *files && rc == 0; i++) {
 		p = path_join(root, files[i]);
 		if ((rc = safefile_check(p, HASH_FILE_MAX, &why)) != 0)
 			*cause = xasprintf("%s: %s (hearth reads only regular "
-			    "files: replace it with one)", p, why);
+			    "files: replace it with one)", files[i], why);
 		free(why);
 		why = NULL;
 		free(p);
@@ -193,14 +193,16 @@ char *
 trust_record(const char *dir, char hex[HASH_HEX_SIZE], int64_t *id,
     char **cause)
 {
-	char	*root;
+	char	*root, *why = NULL;
 
 	if ((root = path_find_workspace(dir)) == NULL) {
 		*cause = xasprintf("no %s in %s or any parent directory",
 		    PATH_FLAKE, dir);
 		return (NULL);
 	}
-	if (hex != NULL && trust_files_check(root, cause) != 0) {
+	if (hex != NULL && trust_files_check(root, &why) != 0) {
+		*cause = xasprintf("%s/%s", root, why);
+		free(why);
 		free(root);
 		return (NULL);
 	}

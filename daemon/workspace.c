@@ -22,9 +22,7 @@
 #include <string.h>
 
 #include "hearth/log.h"
-#include "hearth/hash.h"
 #include "hearth/path.h"
-#include "hearth/safefile.h"
 #include "hearth/wsconfig.h"
 #include "hearth/xmalloc.h"
 #include "changed.h"
@@ -75,31 +73,18 @@ static const char *workspace_shell_for(struct workspace *, const char *);
 static void	workspace_refresh(struct workspace *);
 
 /*
- * Check that flake.nix, flake.lock and .hearth.ini are regular files (or
- * missing) before anything reads them: one `git pull` can make one a
- * FIFO or a link to /dev/zero. 0, or -1 with ws->unreadable set.
+ * Check the workspace's own files before anything reads them: one `git
+ * pull` can make one a FIFO or a link to /dev/zero. 0, or -1 with
+ * ws->unreadable set, logged when it changes.
  */
 static int
 workspace_check_files(struct workspace *ws)
 {
-	static const char *const files[] = { PATH_FLAKE, PATH_LOCK,
-	    WORKSPACE_CONFIG };
-	char	*p, *why = NULL, *was = ws->unreadable;
-	size_t	 i;
+	char	*was = ws->unreadable;
 
 	ws->unreadable = NULL;
-	for (i = 0; i < nitems(files) && ws->unreadable == NULL; i++) {
-		p = path_join(ws->root, files[i]);
-		if (safefile_check(p, HASH_FILE_MAX, &why) != 0)
-			ws->unreadable = xasprintf("%s: %s (hearth reads only "
-			    "regular files: replace it with one)", files[i],
-			    why);
-		free(why);
-		why = NULL;
-		free(p);
-	}
-	if (ws->unreadable != NULL && (was == NULL ||
-	    strcmp(was, ws->unreadable) != 0)) {
+	if (trust_files_check(ws->root, &ws->unreadable) != 0 &&
+	    (was == NULL || strcmp(was, ws->unreadable) != 0)) {
 		log_warnx("%s: %s", ws->root, ws->unreadable);
 		changed_announce("workspace unreadable");
 	} else if (ws->unreadable == NULL && was != NULL) {
