@@ -19,13 +19,20 @@
 #include <sqlite3.h>
 
 #include "hearth/log.h"
+#include "hearth/monotime.h"
 #include "hearth/xmalloc.h"
 #include "store-private.h"
 #include "store.h"
 
 #define STORE_SCHEMA_VERSION	2
-/* Tries to open before a transient error is reported (some 7 s). */
-#define STORE_OPEN_TRIES	3
+/*
+ * How long a transient error at start is tried again before it is
+ * reported, and the busy wait of each try: well within the 5 s a client
+ * waits for a daemon it starts (IPC_START_MS), so that it shows why.
+ */
+#define STORE_OPEN_RETRY_MS	2500
+#define STORE_OPEN_BUSY_MS	500
+#define STORE_BUSY_MS		2000
 
 static const char *store_schema_v1 =
 	"CREATE TABLE workspaces ("
@@ -232,7 +239,7 @@ store_open1(const char *path, int *code, char **cause)
 		    sqlite3_errmsg(s->db) : "cannot open");
 		goto fail;
 	}
-	sqlite3_busy_timeout(s->db, 2000);
+	sqlite3_busy_timeout(s->db, STORE_OPEN_BUSY_MS);
 	/*
 	 * WAL needs shared memory; on filesystems without it (NFS and the
 	 * like) fall back to the rollback journal rather than fail.
@@ -257,6 +264,7 @@ store_open1(const char *path, int *code, char **cause)
 		    sqlite3_errmsg(s->db) : "no epoch in its meta table");
 		goto fail;
 	}
+	sqlite3_busy_timeout(s->db, STORE_BUSY_MS);
 	return (s);
 fail_db:
 	*code = sqlite3_errcode(s->db);
@@ -305,18 +313,19 @@ store_open(const char *path, char **cause)
 {
 	struct store	*s;
 	char		*why = NULL;
-	int		 code, tries;
+	int64_t		 until = monotime_ms() + STORE_OPEN_RETRY_MS;
+	int		 code;
 
 	/*
 	 * A transient error is tried again for a while (each try also waits
 	 * out a busy lock), then reported: the file keeps every allowance.
 	 */
-	for (tries = 1;; tries++) {
+	for (;;) {
 		if ((s = store_open1(path, &code, &why)) != NULL)
 			return (s);
 		if (!store_transient(code))
 			break;
-		if (tries == STORE_OPEN_TRIES) {
+		if (monotime_ms() >= until) {
 			*cause = xasprintf("%s (%s; the store was left as it "
 			    "is: try again once that is over)", why,
 			    store_advice(code));
@@ -326,7 +335,7 @@ store_open(const char *path, char **cause)
 		log_warnx("store: %s; retrying", why);
 		free(why);
 		why = NULL;
-		usleep(250000 * tries);
+		usleep(250000);
 	}
 	if (store_move_aside(path, why, cause) != 0) {
 		free(why);
