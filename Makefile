@@ -332,16 +332,18 @@ FUZZ_SRCS_protocol   := common/protocol.c
 FUZZ_SRCS_reply      := common/protocol.c common/envdiff.c client/reply.c
 FUZZ_SRCS_envdiff    := common/envdiff.c
 FUZZ_SRCS_envstate   := common/envdiff.c client/envstate.c $(SHELL_SRCS) \
-		$(FUZZ_BUILD)/gen/hooks.c
-FUZZ_SRCS_gitindex   := daemon/gitindex.c common/hash.c
+		$(FUZZ_BUILD)/gen/hooks.c client/envspill.c common/hash.c \
+		common/path.c common/safefile.c common/savefile.c
+FUZZ_SRCS_gitindex   := daemon/gitindex.c common/hash.c common/safefile.c
 FUZZ_SRCS_nixlog     := common/nixlog.c
 FUZZ_SRCS_hookreads  := daemon/hookreads.c daemon/inputs.c \
-		daemon/gitindex.c common/hash.c
-FUZZ_SRCS_wsconfig   := common/wsconfig.c
-FUZZ_SRCS_tools      := common/path.c client/toolslist.c client/junit.c
+		daemon/gitindex.c common/hash.c common/safefile.c
+FUZZ_SRCS_wsconfig   := common/wsconfig.c common/safefile.c
+FUZZ_SRCS_tools      := common/path.c client/toolslist.c client/junit.c \
+		common/safefile.c
 FUZZ_SRCS_nix        := common/nix.c common/nixerror.c
 FUZZ_SRCS_attrs      := daemon/attrs.c common/envdiff.c common/path.c \
-		common/savefile.c
+		common/savefile.c common/safefile.c
 FUZZ_CPKGS_attrs     := $(DAEMON_PKGS)
 FUZZ_CPKGS_envstate  := libsodium
 FUZZ_CPKGS_gitindex  := $(DAEMON_PKGS)

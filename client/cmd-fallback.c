@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "hearth/path.h"
+#include "hearth/safefile.h"
 #include "hearth/wsconfig.h"
 #include "hearth/xmalloc.h"
 #include "hearth.h"
@@ -55,9 +56,8 @@ static int
 fallback_print_file(const char *root, const char *rel, char **cause)
 {
 	struct buf	 b = BUF_INIT;
-	char		*p, *real, chunk[8192];
-	size_t		 n, len = strlen(root);
-	FILE		*f;
+	char		*p, *real, *why = NULL;
+	size_t		 len = strlen(root);
 
 	p = path_join(root, rel);
 	if ((real = realpath(p, NULL)) == NULL) {
@@ -73,22 +73,15 @@ fallback_print_file(const char *root, const char *rel, char **cause)
 		free(real);
 		return (-1);
 	}
-	if ((f = fopen(real, "r")) == NULL) {
-		*cause = xasprintf("%s: %s", rel, strerror(errno));
+	/* Repository content: a FIFO or a device must not hang us. */
+	if (safefile_read(real, FALLBACK_MAX_SIZE, &b, &why) != 0) {
+		*cause = xasprintf("%s: %s", rel, why);
+		free(why);
 		free(real);
-		return (-1);
-	}
-	free(real);
-	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0 &&
-	    b.len <= FALLBACK_MAX_SIZE)
-		buf_add(&b, chunk, n);
-	fclose(f);
-	if (b.len > FALLBACK_MAX_SIZE) {
-		*cause = xasprintf("%s: larger than %d bytes", rel,
-		    FALLBACK_MAX_SIZE);
 		buf_release(&b);
 		return (-1);
 	}
+	free(real);
 	fwrite(b.data, 1, b.len, stdout);
 	if (b.len > 0 && b.data[b.len - 1] != '\n')
 		putchar('\n');

@@ -10,24 +10,36 @@
  *  Q NAME PFX	the same, but the variable was unset before
  *  A NAME SFX	hearth put SFX after the value (it was set)
  *  B NAME SFX	the same, but the variable was unset before
- * Only names and old values are kept (never the new values), so it stays
- * small: far below the 128 KiB limit on one environment string. A PATH-like
+ * Only names and old values are kept (never the new values). A PATH-like
  * variable is undone by removing just the entries hearth added, so entries
  * the user added meanwhile survive.
  *
  * Encoding: "hearth1" and the fields, each NUL-terminated, in URL-safe
- * base64 without padding (libsodium).
+ * base64 without padding (libsodium). One environment string may be at
+ * most 128 KiB (Linux's MAX_ARG_STRLEN), and the old value of a large
+ * variable of the user's would take the state past it: every command of
+ * the shell would then fail. So the encoding stays within ENVSTATE_MAX by
+ * moving old values out to files (envspill.c), larger ones first:
+ *  F NAME HASH	as V, the old value saved under HASH
+ * The decoder takes anything the encoder can make, up to ENVSTATE_DECODE_MAX.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <sodium.h>
 
+#include "hearth/hash.h"
 #include "hearth/xmalloc.h"
 #include "hearth.h"
 
 #define ENVSTATE_MAGIC		"hearth1"
-#define ENVSTATE_MAX		(96U * 1024)
+/* What the encoding aims to stay within, with room for the rest. */
+#define ENVSTATE_MAX		(32U * 1024)
+/* Old values longer than this go to a file at once. */
+#define ENVSTATE_INLINE		(4U * 1024)
+/* What the decoder takes: more than any state the encoder makes. */
+#define ENVSTATE_DECODE_MAX	(16U * 1024 * 1024)
 #define ENVSTATE_B64		sodium_base64_VARIANT_URLSAFE_NO_PADDING
 
 struct undo {
@@ -90,6 +102,24 @@ envstate_add_undo(struct envstate *st, char op, const char *name,
 	st->nundo++;
 }
 
+/* An old value saved in a file: read it back, or say it is lost. */
+static void
+envstate_add_spilled(struct envstate *st, const char *name, const char *hex)
+{
+	char	*value;
+
+	if ((value = envspill_get(hex)) == NULL) {
+		/* Keep the rest of the state: only this value is gone. */
+		fprintf(stderr, "hearth: the value %s had before this dev "
+		    "shell was saved in a file that is gone or damaged "
+		    "(saved/%.16s in the state directory); leaving will not "
+		    "restore it\n", name, hex);
+		return;
+	}
+	envstate_add_undo(st, 'V', name, value);
+	free(value);
+}
+
 /* Split the decoded bytes into fields; -1 if malformed. */
 static int
 envstate_parse(struct envstate *st, const char *p, size_t len)
@@ -132,9 +162,13 @@ envstate_parse(struct envstate *st, const char *p, size_t len)
 			return (-1);
 		value = p;
 		p += strlen(p) + 1;
-		if (strlen(op) != 1 || strchr("VNPQAB", op[0]) == NULL ||
+		if (strlen(op) != 1 || strchr("VNPQABF", op[0]) == NULL ||
 		    !envdiff_valid_key(name))
 			return (-1);
+		if (op[0] == 'F') {
+			envstate_add_spilled(st, name, value);
+			continue;
+		}
 		envstate_add_undo(st, op[0], name, value);
 	}
 	return (0);
@@ -154,7 +188,7 @@ envstate_decode(const char *v)
 	if (v == NULL || *v == '\0')
 		return (st);
 	len = strlen(v);
-	if (len > ENVSTATE_MAX)
+	if (len > ENVSTATE_DECODE_MAX)
 		return (st);
 	bin = xmalloc(len);
 	if (sodium_base642bin(bin, len, v, len, NULL, &binlen, NULL,
@@ -398,31 +432,66 @@ envstate_prepended(struct envstate *st)
 	return (names);
 }
 
+/*
+ * The state's bytes, with every old value longer than spill moved out to
+ * a file (SIZE_MAX: none); a value that cannot be saved stays inline.
+ */
+static void
+envstate_serialize(struct envstate *st, size_t spill, struct buf *b)
+{
+	const struct undo	*u;
+	char			 hex[HASH_HEX_SIZE];
+	size_t			 i;
+
+	buf_add(b, ENVSTATE_MAGIC, sizeof ENVSTATE_MAGIC);
+	buf_add(b, st->root, strlen(st->root) + 1);
+	buf_add(b, st->shell, strlen(st->shell) + 1);
+	buf_addf(b, "%llu", (unsigned long long)st->snapshot);
+	buf_addc(b, '\0');
+	buf_addf(b, "%s\t%llu", st->notice,
+	    (unsigned long long)st->hook_shown);
+	buf_addc(b, '\0');
+	for (i = 0; i < st->nundo; i++) {
+		u = &st->undo[i];
+		if (u->op == 'V' && strlen(u->value) > spill &&
+		    envspill_put(u->value, hex) == 0) {
+			buf_add(b, "F", 2);
+			buf_add(b, u->name, strlen(u->name) + 1);
+			buf_add(b, hex, strlen(hex) + 1);
+			continue;
+		}
+		buf_addc(b, u->op);
+		buf_addc(b, '\0');
+		buf_add(b, u->name, strlen(u->name) + 1);
+		buf_add(b, u->value, strlen(u->value) + 1);
+	}
+}
+
 char *
 envstate_encode(struct envstate *st)
 {
-	struct buf	 b = BUF_INIT;
-	char		*out;
-	size_t		 i, outlen;
+	static const size_t	 spill[] = { ENVSTATE_INLINE, 0 };
+	struct buf		 b = BUF_INIT;
+	char			*out;
+	size_t			 i, outlen;
 
 	if (!envstate_applied(st) && *st->notice == '\0' &&
 	    st->hook_shown == 0)
 		return (xstrdup(""));
-	buf_add(&b, ENVSTATE_MAGIC, sizeof ENVSTATE_MAGIC);
-	buf_add(&b, st->root, strlen(st->root) + 1);
-	buf_add(&b, st->shell, strlen(st->shell) + 1);
-	buf_addf(&b, "%llu", (unsigned long long)st->snapshot);
-	buf_addc(&b, '\0');
-	buf_addf(&b, "%s\t%llu", st->notice,
-	    (unsigned long long)st->hook_shown);
-	buf_addc(&b, '\0');
-	for (i = 0; i < st->nundo; i++) {
-		buf_addc(&b, st->undo[i].op);
-		buf_addc(&b, '\0');
-		buf_add(&b, st->undo[i].name, strlen(st->undo[i].name) + 1);
-		buf_add(&b, st->undo[i].value, strlen(st->undo[i].value) + 1);
+	/* Large old values out first; all of them if still too long. */
+	for (i = 0; i < sizeof spill / sizeof *spill; i++) {
+		buf_reset(&b);
+		envstate_serialize(st, spill[i], &b);
+		if (sodium_base64_ENCODED_LEN(b.len, ENVSTATE_B64) <=
+		    ENVSTATE_MAX)
+			break;
 	}
 	outlen = sodium_base64_ENCODED_LEN(b.len, ENVSTATE_B64);
+	if (outlen > ENVSTATE_MAX)
+		fprintf(stderr, "hearth: the state of this shell is %zu KiB "
+		    "(the old values could not be saved under the state "
+		    "directory); commands may fail with \"Argument list too "
+		    "long\"\n", outlen / 1024);
 	out = xmalloc(outlen);
 	sodium_bin2base64(out, outlen, (const unsigned char *)b.data, b.len,
 	    ENVSTATE_B64);

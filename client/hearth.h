@@ -12,6 +12,7 @@
 
 #include "hearth/buf.h"
 #include "hearth/envdiff.h"
+#include "hearth/hash.h"
 #include "hearth/protocol.h"
 
 /* Exit codes every command shares. */
@@ -181,6 +182,13 @@ char		*reply_text(const struct ipc_reply *);
 
 /* cmd-status.c: print a SHELL reply the way status shows it. */
 void		 status_print(const struct shell_reply *);
+
+/* envspill.c: old values too large for HEARTH_STATE, in files. */
+#define ENVSPILL_MAX	(16 * 1024 * 1024)
+/* Save a value under its hash (filled in); -1 if it cannot be saved. */
+int		 envspill_put(const char *, char [HASH_HEX_SIZE]);
+/* The value saved under a hash, to free; NULL if missing or damaged. */
+char		*envspill_get(const char *);
 
 /* envstate.c: what hearth applied to a shell, kept in HEARTH_STATE. */
 #define ENVSTATE_VAR	"HEARTH_STATE"

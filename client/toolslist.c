@@ -23,6 +23,7 @@
 #include <string.h>
 
 #include "hearth/path.h"
+#include "hearth/safefile.h"
 #include "hearth/xmalloc.h"
 #include "hearth.h"
 
@@ -382,25 +383,16 @@ int
 toolslist_read(struct toolslist *tl, const char *file, char **cause)
 {
 	struct buf	 b = BUF_INIT;
-	char		 chunk[65536];
-	size_t		 n;
-	FILE		*f;
+	char		*why = NULL;
 	int		 rc;
 
-	if ((f = fopen(file, "r")) == NULL) {
-		*cause = xasprintf("%s: %s", file, strerror(errno));
-		return (-1);
-	}
-	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0 &&
-	    b.len <= TOOLSLIST_MAX_SIZE)
-		buf_add(&b, chunk, n);
-	if (ferror(f)) {
-		*cause = xasprintf("%s: %s", file, strerror(errno));
-		fclose(f);
+	/* A file of the workspace: a FIFO or a device must not hang us. */
+	if (safefile_read(file, TOOLSLIST_MAX_SIZE, &b, &why) != 0) {
+		*cause = xasprintf("%s: %s", file, why);
+		free(why);
 		buf_release(&b);
 		return (-1);
 	}
-	fclose(f);
 	if ((rc = toolslist_decode(tl, b.data, b.len, cause)) != 0) {
 		char	*e = xasprintf("%s: %s", file, *cause);
 

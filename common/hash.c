@@ -2,6 +2,8 @@
  * Thin wrappers over libsodium's crypto_generichash (BLAKE2b) for hashing
  * files and strings into hex digests.
  */
+#include <sys/stat.h>
+
 #include <errno.h>
 #include <fcntl.h>
 #include <stdint.h>
@@ -12,6 +14,7 @@
 #include <sodium.h>
 
 #include "hearth/hash.h"
+#include "hearth/safefile.h"
 #include "hearth/xmalloc.h"
 
 struct hash_state {
@@ -44,36 +47,38 @@ hash_update_bytes_as_file(struct hash_state *h, const void *p, size_t n)
 	hash_update(h, &total, sizeof total);
 }
 
+static void
+hash_chunk(const void *p, size_t n, void *arg)
+{
+	hash_update(arg, p, n);
+}
+
 int
 hash_update_file(struct hash_state *h, const char *path)
 {
-	unsigned char	 chunk[65536];
-	ssize_t		 n;
-	uint64_t	 total = 0;
-	int		 fd;
+	struct stat	 st;
+	uint64_t	 total;
+	off_t		 n;
+	int		 fd, saved;
 
-	if ((fd = open(path, O_RDONLY|O_CLOEXEC)) == -1) {
+	/* Repository content: only a regular file, and never blocking. */
+	if ((fd = safefile_open(path, HASH_FILE_MAX, &st, NULL)) == -1) {
 		if (errno != ENOENT)
 			return (-1);
 		hash_update(h, "missing\0", 8);
 		return (0);
 	}
 	hash_update(h, "file\0", 5);
-	for (;;) {
-		n = read(fd, chunk, sizeof chunk);
-		if (n == -1 && errno == EINTR)
-			continue;
-		if (n == -1) {
-			close(fd);
-			return (-1);
-		}
-		if (n == 0)
-			break;
-		hash_update(h, chunk, n);
-		total += n;
+	n = safefile_drain(fd, HASH_FILE_MAX, NULL, hash_chunk, h);
+	if (n == -1) {
+		saved = errno;
+		close(fd);
+		errno = saved;
+		return (-1);
 	}
 	close(fd);
 	/* The length after the bytes frames this file against the next. */
+	total = (uint64_t)n;
 	hash_update(h, &total, sizeof total);
 	return (0);
 }
@@ -93,18 +98,10 @@ int
 hash_file(const char *path, char hex[HASH_HEX_SIZE])
 {
 	struct hash_state	*h = hash_new();
-	int			 fd;
+	int			 rc;
 
 	/* A missing file has no hash: trust needs a real flake.nix. */
-	if ((fd = open(path, O_RDONLY|O_CLOEXEC)) == -1) {
-		hash_final(h, hex);
-		return (-1);
-	}
-	close(fd);
-	if (hash_update_file(h, path) == -1) {
-		hash_final(h, hex);
-		return (-1);
-	}
+	rc = access(path, F_OK) == 0 ? hash_update_file(h, path) : -1;
 	hash_final(h, hex);
-	return (0);
+	return (rc);
 }

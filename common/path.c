@@ -197,7 +197,12 @@ path_find_workspace(const char *dir)
 	p = xstrdup(dir);
 	for (;;) {
 		flake = path_join(p, PATH_FLAKE);
-		if (stat(flake, &st) == 0 && S_ISREG(st.st_mode)) {
+		/*
+		 * Not only a regular file: a FIFO or a device there is a
+		 * workspace the daemon rejects with a clear error, rather
+		 * than one that silently is not there.
+		 */
+		if (stat(flake, &st) == 0 && !S_ISDIR(st.st_mode)) {
 			free(flake);
 			return (p);
 		}

@@ -6,18 +6,22 @@
  * A bad [shells] entry makes the file unusable. [fallback] is only documentation: a bad entry there
  * is reported by `hearth fallback` and leaves the rest usable.
  */
-#include <stdio.h>
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <ini.h>
 
+#include "hearth/buf.h"
 #include "hearth/log.h"
+#include "hearth/safefile.h"
 #include "hearth/wsconfig.h"
 #include "hearth/xmalloc.h"
 
 /* Caps: far above any real workspace, far below trouble. */
 #define WSCONFIG_MAX_ENTRIES	1024
+/* The largest .hearth.ini read. */
+#define WSCONFIG_MAX		(256 * 1024)
 
 struct wsconfig_entry {
 	char	*key;
@@ -34,7 +38,7 @@ struct wsconfig {
 	struct wsconfig_section	 fallback;	/* shell -> file */
 	char			*error;
 	char			*fallback_error;
-	FILE			*f;		/* while reading */
+	const char		*p;		/* the text left to read */
 	int			 line;		/* the line being read */
 	int			 error_line;
 };
@@ -122,33 +126,56 @@ static char *
 wsconfig_reader(char *line, int size, void *arg)
 {
 	struct wsconfig	*c = arg;
-	char		*r;
+	const char	*nl;
+	size_t		 n;
 
-	if ((r = fgets(line, size, c->f)) != NULL && (strchr(line, '\n') !=
-	    NULL || feof(c->f)))
+	if (*c->p == '\0' || size < 2)
+		return (NULL);
+	/* As fgets(3) would: up to a newline, at most size - 1 bytes. */
+	nl = strchr(c->p, '\n');
+	n = nl != NULL ? (size_t)(nl - c->p) + 1 : strlen(c->p);
+	if (n > (size_t)size - 1)
+		n = (size_t)size - 1;
+	memcpy(line, c->p, n);
+	line[n] = '\0';
+	c->p += n;
+	if (line[n - 1] == '\n' || *c->p == '\0')
 		c->line++;
-	return (r);
+	return (line);
 }
 
 struct wsconfig *
 wsconfig_load(const char *file)
 {
 	struct wsconfig	*c;
+	struct buf	 text = BUF_INIT;
+	char		*why = NULL;
 	int		 rc;
 
 	c = xcalloc(1, sizeof *c);
-	/* No file is fine: an empty config. */
-	if ((c->f = fopen(file, "r")) == NULL)
+	/* Repository content: a FIFO or /dev/zero must not hang the reader. */
+	if (safefile_read(file, WSCONFIG_MAX, &text, &why) != 0) {
+		/* No file is fine: an empty config. */
+		if (errno != ENOENT && errno != ENOTDIR)
+			c->error = xasprintf("%s: %s (hearth reads only a "
+			    "regular file of at most %d KiB)", WSCONFIG_FILE,
+			    why, WSCONFIG_MAX / 1024);
+		free(why);
+		buf_release(&text);
 		return (c);
+	}
+	buf_addc(&text, '\0');
+	c->p = text.data;
 	rc = ini_parse_stream(wsconfig_reader, c, wsconfig_handler, c);
-	fclose(c->f);
-	c->f = NULL;
+	c->p = NULL;
+	buf_release(&text);
 	/* A syntax error before the first bad entry is the first error. */
 	if (rc > 0 && (c->error == NULL || rc < c->error_line)) {
 		free(c->error);
 		c->error = xasprintf("%s line %d: syntax error", WSCONFIG_FILE,
 		    rc);
 	}
+	/* rc -2: out of memory. */
 	if (rc == -2)
 		fatalx("%s: out of memory", __func__);
 	return (c);

@@ -24,6 +24,7 @@
 #include "hearth/log.h"
 #include "hearth/nix.h"
 #include "hearth/path.h"
+#include "hearth/safefile.h"
 #include "hearth/savefile.h"
 #include "hearth/xmalloc.h"
 #include "attrs.h"
@@ -319,36 +320,13 @@ attrs_dir(const char *root, const char *gcroot)
 static int
 attrs_read(const char *path, size_t max, struct buf *out, char **cause)
 {
-	char	 chunk[65536];
-	ssize_t	 n;
-	int	 fd, rc = -1;
+	char	*why = NULL;
 
-	if ((fd = open(path, O_RDONLY|O_CLOEXEC)) == -1) {
-		*cause = xasprintf("cannot open %s: %s", path,
-		    strerror(errno));
-		return (-1);
-	}
-	for (;;) {
-		if ((n = read(fd, chunk, sizeof chunk)) == -1) {
-			if (errno == EINTR)
-				continue;
-			*cause = xasprintf("cannot read %s: %s", path,
-			    strerror(errno));
-			goto out;
-		}
-		if (n == 0)
-			break;
-		if (out->len + n > max) {
-			*cause = xasprintf("%s is larger than %u bytes", path,
-			    (unsigned)max);
-			goto out;
-		}
-		buf_add(out, chunk, n);
-	}
-	rc = 0;
-out:
-	close(fd);
-	return (rc);
+	if (safefile_read(path, max, out, &why) == 0)
+		return (0);
+	*cause = xasprintf("cannot read %s: %s", path, why);
+	free(why);
+	return (-1);
 }
 
 int

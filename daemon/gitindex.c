@@ -21,14 +21,18 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "hearth/buf.h"
 #include "hearth/hash.h"
 #include "hearth/log.h"
+#include "hearth/safefile.h"
 #include "hearth/xmalloc.h"
 #include "gitindex.h"
 #include "job.h"
 
 /* An index larger than this is not read (answers are "unknown"). */
 #define GITINDEX_MAX	(512U * 1024 * 1024)
+/* A .git file (a worktree's, a submodule's) is one short line. */
+#define GITINDEX_DOTGIT_MAX	4096
 
 struct gitindex {
 	char		*top;
@@ -134,56 +138,48 @@ gitindex_parse(struct gitindex *gi, const unsigned char *p, size_t len)
 static void
 gitindex_load(struct gitindex *gi, const struct stat *st)
 {
-	unsigned char	*data;
-	ssize_t		 r;
-	size_t		 got = 0;
-	int		 fd;
+	struct buf	 data = BUF_INIT;
+	char		*why = NULL;
 
 	gitindex_clear(gi);
 	gi->st = *st;
-	if (st->st_size <= 0 || (size_t)st->st_size > GITINDEX_MAX ||
-	    (fd = open(gi->file, O_RDONLY|O_CLOEXEC)) == -1)
+	if (st->st_size <= 0)
 		return;
-	data = xmalloc(st->st_size);
-	while (got < (size_t)st->st_size) {
-		r = read(fd, data + got, st->st_size - got);
-		if (r == -1 && errno == EINTR)
-			continue;
-		if (r <= 0)
-			break;
-		got += r;
-	}
-	close(fd);
-	if (got == (size_t)st->st_size && gitindex_parse(gi, data, got) == 0)
+	if (safefile_read(gi->file, GITINDEX_MAX, &data, &why) == 0 &&
+	    gitindex_parse(gi, (unsigned char *)data.data, data.len) == 0)
 		gi->valid = 1;
 	else {
-		log_warnx("cannot read the git index %s", gi->file);
+		log_warnx("cannot read the git index %s%s%s", gi->file,
+		    why != NULL ? ": " : "", why != NULL ? why : "");
 		gitindex_clear(gi);
 	}
-	free(data);
+	free(why);
+	buf_release(&data);
 }
 
 /* The index file of the repository at top (.git may be a gitdir file). */
 static char *
 gitindex_file(const char *top)
 {
-	char		*dotgit, *file = NULL, line[4096], *nl;
+	struct buf	 b = BUF_INIT;
+	char		*dotgit, *file = NULL, *nl, *why = NULL;
 	struct stat	 st;
-	FILE		*f;
 
 	dotgit = xasprintf("%s/.git", top);
 	if (stat(dotgit, &st) == 0 && S_ISDIR(st.st_mode))
 		file = xasprintf("%s/index", dotgit);
-	else if ((f = fopen(dotgit, "r")) != NULL) {
-		if (fgets(line, sizeof line, f) != NULL &&
-		    strncmp(line, "gitdir: ", 8) == 0) {
-			if ((nl = strchr(line, '\n')) != NULL)
+	else if (safefile_read(dotgit, GITINDEX_DOTGIT_MAX, &b, &why) == 0) {
+		buf_addc(&b, '\0');
+		if (strncmp(b.data, "gitdir: ", 8) == 0) {
+			if ((nl = strchr(b.data, '\n')) != NULL)
 				*nl = '\0';
-			file = line[8] == '/' ? xasprintf("%s/index", line + 8) :
-			    xasprintf("%s/%s/index", top, line + 8);
+			file = b.data[8] == '/' ?
+			    xasprintf("%s/index", b.data + 8) :
+			    xasprintf("%s/%s/index", top, b.data + 8);
 		}
-		fclose(f);
 	}
+	free(why);
+	buf_release(&b);
 	free(dotgit);
 	return (file);
 }

@@ -29,6 +29,7 @@
 #include "hearth/hash.h"
 #include "hearth/log.h"
 #include "hearth/path.h"
+#include "hearth/safefile.h"
 #include "hearth/wsconfig.h"
 #include "hearth/xmalloc.h"
 #include "inputs.h"
@@ -437,15 +438,42 @@ trust_review(struct trust *t, const struct inputs *covered, struct buf *b)
 		    t->sets[i].id == t->matched);
 }
 
+int
+trust_files_check(const char *root, char **cause)
+{
+	static const char *const files[] = { PATH_FLAKE, PATH_LOCK,
+	    WSCONFIG_FILE };
+	char	*p, *why = NULL;
+	size_t	 i;
+	int	 rc = 0;
+
+	for (i = 0; i < sizeof files / sizeof *files && rc == 0; i++) {
+		p = path_join(root, files[i]);
+		if ((rc = safefile_check(p, HASH_FILE_MAX, &why)) != 0)
+			*cause = xasprintf("%s: %s (hearth reads only regular "
+			    "files: replace it with one)", files[i], why);
+		free(why);
+		why = NULL;
+		free(p);
+	}
+	return (rc);
+}
+
 char *
 trust_record(const char *dir, char hex[HASH_HEX_SIZE], int64_t *id,
     char **cause)
 {
-	char	*root;
+	char	*root, *why = NULL;
 
 	if ((root = path_find_workspace(dir)) == NULL) {
 		*cause = xasprintf("no %s in %s or any parent directory",
 		    PATH_FLAKE, dir);
+		return (NULL);
+	}
+	if (hex != NULL && trust_files_check(root, &why) != 0) {
+		*cause = xasprintf("%s/%s", root, why);
+		free(why);
+		free(root);
 		return (NULL);
 	}
 	if (hex != NULL && trust_hash(root, hex) != 0) {

@@ -55,6 +55,12 @@ void		 trust_read(struct trust *, const struct inputs *);
 void		 trust_review(struct trust *, const struct inputs *,
 		     struct buf *);
 /*
+ * 0 if the workspace's own files (flake.nix, flake.lock, .hearth.ini) are
+ * regular files or missing; -1 with *cause naming the first that is not
+ * (a FIFO, a device, too large): nothing may read those.
+ */
+int		 trust_files_check(const char *, char **);
+/*
  * Record in the store that the workspace holding a directory is allowed
  * (hex: filled with its marker hash) or denied (hex NULL): its root, and
  * its id in *id; NULL with *cause.

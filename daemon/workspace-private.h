@@ -27,6 +27,7 @@ struct workspace {
 	char			*top;
 	struct trust		*trust;
 	int			 blocked;
+	char			*unreadable;	/* why its own files are bad */
 	struct inputs		*base;		/* flake.nix, flake.lock, ini */
 	struct wsconfig		*config;	/* the last usable one */
 	char			*config_error;	/* why the file is not */

@@ -51,6 +51,29 @@ static TAILQ_HEAD(workspace_list, workspace) workspaces =
 static struct workspace_list forgotten = TAILQ_HEAD_INITIALIZER(forgotten);
 
 static const char *workspace_shell_for(struct workspace *, const char *);
+/*
+ * Check the workspace's own files before anything reads them: one `git
+ * pull` can make one a FIFO or a link to /dev/zero. 0, or -1 with
+ * ws->unreadable set, logged when it changes.
+ */
+static int
+workspace_check_files(struct workspace *ws)
+{
+	char	*was = ws->unreadable;
+
+	ws->unreadable = NULL;
+	if (trust_files_check(ws->root, &ws->unreadable) != 0 &&
+	    (was == NULL || strcmp(was, ws->unreadable) != 0)) {
+		log_warnx("%s: %s", ws->root, ws->unreadable);
+		changed_announce("workspace unreadable");
+	} else if (ws->unreadable == NULL && was != NULL) {
+		log_info("%s: its files are readable again", ws->root);
+		changed_announce("workspace readable");
+	}
+	free(was);
+	return (ws->unreadable != NULL ? -1 : 0);
+}
+
 
 static int
 workspace_trusted_cb(void *arg)
@@ -209,19 +232,21 @@ workspace_refresh(struct workspace *ws)
 {
 	struct shell_entry	*e;
 	char			*ini;
+	int			 unreadable;
 
 	if (!trust_allowed(ws->trust))
 		return;
 	if (watchset_stale(ws->watch))
 		workspace_rewatch(ws);
-	if (!workspace_trusted(ws)) {
+	unreadable = workspace_check_files(ws) != 0;
+	if (!unreadable && !workspace_trusted(ws)) {
 		/* A cached snapshot of the files as they are may apply. */
 		TAILQ_FOREACH(e, &ws->shells, entry) {
 			if (names_has(ws->names, devshell_name(e->sh)))
 				devshell_refresh(e->sh, 0);
 		}
 	}
-	if (!workspace_trusted(ws)) {
+	if (unreadable || !workspace_trusted(ws)) {
 		/* Never let an evaluation of untrusted code finish. */
 		TAILQ_FOREACH(e, &ws->shells, entry)
 			devshell_eval_cancel(e->sh);
@@ -361,6 +386,7 @@ workspace_stop(void)
 		inputs_free(ws->base);
 		wsconfig_free(ws->config);
 		free(ws->config_error);
+		free(ws->unreadable);
 		free(ws->root);
 		free(ws->top);
 		free(ws);
@@ -408,6 +434,12 @@ workspace_describe_named(const char *dir, const char *want,
 	}
 	/* Judge against the files as they are now, not the last event. */
 	workspace_refresh(ws);
+	if (ws->unreadable != NULL) {
+		info->state = SHELL_FAILED;
+		info->shell = WORKSPACE_DEFAULT;
+		info->message = xstrdup(ws->unreadable);
+		return;
+	}
 	if (ws->blocked) {
 		/* The last good snapshot stays: trusted content made it. */
 		name = want != NULL ? want : workspace_shell_for(ws, dir);
@@ -490,6 +522,10 @@ workspace_devshell(const char *dir, char **cause)
 		return (NULL);
 	}
 	free(root);
+	if (workspace_check_files(ws) != 0) {
+		*cause = xasprintf("%s: %s", ws->root, ws->unreadable);
+		return (NULL);
+	}
 	if (!workspace_trusted(ws)) {
 		root = workspace_blocked_why(ws);
 		*cause = xasprintf("%s is blocked: %s (run hearth allow)",
@@ -571,6 +607,16 @@ workspace_each(void (*cb)(const struct shell_info *, void *), void *arg)
 	size_t			 n;
 
 	TAILQ_FOREACH(ws, &workspaces, entry) {
+		if (trust_allowed(ws->trust) && ws->unreadable != NULL) {
+			memset(&info, 0, sizeof info);
+			info.root = xstrdup(ws->root);
+			info.state = SHELL_FAILED;
+			info.shell = "";
+			info.message = xstrdup(ws->unreadable);
+			cb(&info, arg);
+			shell_info_release(&info);
+			continue;
+		}
 		if (!workspace_trusted(ws)) {
 			memset(&info, 0, sizeof info);
 			info.root = xstrdup(ws->root);

@@ -5,10 +5,14 @@
 #ifndef HEARTH_HASH_H
 #define HEARTH_HASH_H
 
+#include <sys/types.h>
+
 #include <stddef.h>
 
 /* 32-byte BLAKE2b digests, printed as 64 hex digits plus NUL. */
 #define HASH_HEX_SIZE	65
+/* The largest file hashed; a larger one is an error (EFBIG). */
+#define HASH_FILE_MAX	((off_t)1 << 30)
 
 struct hash_state;
 
@@ -18,8 +22,9 @@ struct hash_state *hash_new(void);
 void	 hash_update(struct hash_state *, const void *, size_t);
 /*
  * Add a file's contents, framed by its length so that concatenations
- * cannot collide; a missing file adds a distinct marker. -1 on a read
- * error other than ENOENT.
+ * cannot collide; a missing file adds a distinct marker. -1 with errno
+ * on any other error, and for anything but a regular file of at most
+ * HASH_FILE_MAX bytes (see safefile.h): never blocks, never runs on.
  */
 int	 hash_update_file(struct hash_state *, const char *);
 /* Add bytes exactly as hash_update_file adds a file holding them. */

@@ -127,9 +127,14 @@ check_apply_revert(struct envstate *st, struct envset *set,
 int
 LLVMFuzzerInitialize(int *argc, char ***argv)
 {
+	char	 tmpl[] = "/tmp/hearth-fuzz.XXXXXX";
+
 	(void)argc;
 	(void)argv;
 	fuzz_check(sodium_init() >= 0);
+	/* Large old values go to files under the state directory: ours. */
+	fuzz_check(mkdtemp(tmpl) != NULL);
+	setenv("XDG_STATE_HOME", tmpl, 1);
 	return (0);
 }
 

@@ -239,6 +239,91 @@ test_state_stays_small(void **state)
 	envdiff_release(&d);
 }
 
+/* A value of n bytes, c repeated, with a marker at each end. */
+static char *
+big_value(size_t n, char c)
+{
+	char	*v = malloc(n + 1);
+
+	assert_non_null(v);
+	memset(v, c, n);
+	v[0] = '<';
+	v[n - 1] = '>';
+	v[n] = '\0';
+	return (v);
+}
+
+/*
+ * Large variables of the user's that the dev shell overrides (80 KiB, and
+ * three making 200 KiB): the state stays far below the 128 KiB a single
+ * environment string may have, and leaving restores each value exactly,
+ * also from the encoding alone. A saved value that is gone costs only
+ * that value.
+ */
+static void
+test_large_values(void **state)
+{
+	static const char *const names[] = { "BIG_A", "BIG_B", "BIG_C" };
+	struct envdiff	 d;
+	struct envstate	*st;
+	char		*dir = harness_tmpdir(), *big[3], *enc, *cmd;
+	size_t		 sizes[] = { 80 * 1024, 70 * 1024, 50 * 1024 };
+	size_t		 i, n;
+
+	(void)state;
+	setenv("XDG_STATE_HOME", dir, 1);
+	for (n = 1; n <= 3; n++) {
+		envdiff_init(&d);
+		for (i = 0; i < n; i++) {
+			big[i] = big_value(sizes[i], 'a' + i);
+			setenv(names[i], big[i], 1);
+			envdiff_add(&d, ENVDIFF_SET, names[i], "dev value");
+		}
+		envdiff_add(&d, ENVDIFF_SET, "CHANGED", "dev value");
+		apply(&d, 1);
+		assert_true(strlen(getenv(ENVSTATE_VAR)) <= 32 * 1024);
+		for (i = 0; i < n; i++)
+			assert_string_equal(getenv(names[i]), "dev value");
+		/* What the client computes for leaving, from the encoding. */
+		st = envstate_from_env();
+		enc = envstate_encode(st);
+		envstate_free(st);
+		st = envstate_decode(enc);
+		assert_true(envstate_applied(st));
+		envstate_free(st);
+		free(enc);
+		revert();
+		assert_null(getenv(ENVSTATE_VAR));
+		assert_string_equal(getenv("CHANGED"), "user's value");
+		for (i = 0; i < n; i++) {
+			assert_string_equal(getenv(names[i]), big[i]);
+			free(big[i]);
+			unsetenv(names[i]);
+		}
+		envdiff_release(&d);
+	}
+
+	/* The saved file gone: the rest of the state still leaves. */
+	envdiff_init(&d);
+	big[0] = big_value(sizes[0], 'z');
+	setenv("BIG_A", big[0], 1);
+	envdiff_add(&d, ENVDIFF_SET, "BIG_A", "dev value");
+	envdiff_add(&d, ENVDIFF_SET, "CHANGED", "dev value");
+	apply(&d, 1);
+	assert_true(asprintf(&cmd, "rm -rf '%s/hearth/saved'", dir) > 0);
+	assert_int_equal(system(cmd), 0);
+	free(cmd);
+	revert();
+	assert_string_equal(getenv("CHANGED"), "user's value");
+	assert_string_equal(getenv("BIG_A"), "dev value");
+	free(big[0]);
+	unsetenv("BIG_A");
+	envdiff_release(&d);
+	unsetenv("XDG_STATE_HOME");
+	harness_rmtree(dir);
+	free(dir);
+}
+
 static void
 test_base_environ(void **state)
 {
@@ -449,6 +534,7 @@ static const struct CMUnitTest tests[] = {
 	cmocka_unit_test_setup(test_notice_and_hook_survive, setup),
 	cmocka_unit_test_setup(test_damaged_state, setup),
 	cmocka_unit_test_setup(test_state_stays_small, setup),
+	cmocka_unit_test_setup(test_large_values, setup),
 	cmocka_unit_test_setup(test_base_environ, setup),
 	cmocka_unit_test_setup(test_decode, setup),
 	cmocka_unit_test_setup(test_envset_over, setup),
