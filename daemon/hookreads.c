@@ -14,11 +14,12 @@
  *  - a file looked for, or a directory listed: whether it exists, and as
  *    what (INPUTS_WORK_STAT), so that creating `.env` later counts;
  * but never the repository's .git, nor the top or the root themselves.
- * A file the hook wrote (`[ -f .env ] || cp .env.example .env`) is an
- * input like any other, as it is after the hook: the set of such files is
- * kept apart, since their being written while the evaluation ran is the
- * hook's doing, not news that makes its result stale (else a hook that
- * writes a file at every run would evaluate forever).
+ * A file the hook wrote (`[ -f .env ] || cp .env.example .env`, a log)
+ * is not an input of that run: its content is the hook's own doing, and
+ * as an input it would make the result stale, or the workspace's trust
+ * (which covers the inputs, trust.c) blocked, each time the hook wrote
+ * it. The set is kept apart for devshell.c's staleness check. A later
+ * run that only reads the file makes it an input then.
  */
 #include <sys/stat.h>
 
@@ -178,8 +179,8 @@ hookreads_end(struct hookreads *hr, struct inputs *to, struct inputs *written)
 	struct stat	 st;
 	char		*line, *next, *path, *git;
 	char		 op;
-	size_t		 n0 = inputs_count(to);
-	size_t		 taglen = strlen(HOOKREADS_TAG), toklen;
+	struct inputs	*seen;
+	size_t		 i, taglen = strlen(HOOKREADS_TAG), toklen;
 	int		 fd, cut = 0, loaded = 0;
 	ssize_t		 n;
 	char		 chunk[65536];
@@ -200,6 +201,7 @@ hookreads_end(struct hookreads *hr, struct inputs *to, struct inputs *written)
 	close(fd);
 	git = xasprintf("%s/.git", hr->top);
 	toklen = strlen(hr->token);
+	seen = inputs_new();
 	for (line = trace.data; line < trace.data + trace.len; line = next) {
 		if ((next = memchr(line, '\n', trace.data + trace.len -
 		    line)) == NULL)
@@ -227,17 +229,24 @@ hookreads_end(struct hookreads *hr, struct inputs *to, struct inputs *written)
 		}
 		if (op != 'r' && op != 'd' && op != 's')
 			continue;
-		if (inputs_count(to) - n0 >= HOOKREADS_MAX_INPUTS) {
+		if (inputs_count(seen) >= HOOKREADS_MAX_INPUTS) {
 			cut = 1;
 			break;
 		}
 		/* A directory read whole is one listed, not a tree. */
 		if (op == 'r' && stat(path, &st) == 0 && S_ISDIR(st.st_mode))
 			op = 's';
-		inputs_add_kind(to, path, op == 'r' ? INPUTS_WORK :
+		inputs_add_kind(seen, path, op == 'r' ? INPUTS_WORK :
 		    INPUTS_WORK_STAT);
 	}
 	free(git);
+	/* Only after the whole trace: a file may be read before written. */
+	for (i = 0; i < inputs_count(seen); i++) {
+		if (!inputs_has(written, inputs_path(seen, i)))
+			inputs_add_kind(to, inputs_path(seen, i),
+			    inputs_kind(seen, i));
+	}
+	inputs_free(seen);
 	if (!loaded && !cut)
 		log_warnx("%s: the shellHook's bash did not load "
 		    "hearth-nixtrace.so: the files it reads are not followed",

@@ -51,6 +51,36 @@ settle
 expect_eq "no .env yet" unset "$(dev_var "$ws" FROM_ENV)"
 expect_eq "no conf/extra yet" none "$(dev_var "$ws" FROM_CAT)"
 
+# .env is code the hook sources, so it is covered by the allowance
+# (issue 12): made while the workspace is trusted by allow alone, it
+# blocks the workspace, is named, and runs nothing; the last good shell
+# stays. hearth allow evaluates it.
+state_is() {
+	local end=$((SECONDS + 60))
+	while [ "$SECONDS" -lt "$end" ]; do
+		[ "$(state_of "$ws")" = "$1" ] && return 0
+		sleep 0.1
+	done
+	return 1
+}
+printf 'FROM_ENV=zero\ntouch "%s/ran"\n' "$T" > "$ws/.env"
+check ".env created: the workspace is blocked" state_is blocked
+expect_in ".env created: named" ".env changed since you allowed" \
+    "$(hearth status "$ws" 2>&1)"
+expect_eq ".env created: its code never ran" absent \
+    "$([ -e "$T/ran" ] && echo ran || echo absent)"
+expect_eq ".env created: the last good shell stays" ran \
+    "$(dev_var "$ws" FIXTURE_HOOK)"
+hearth allow "$ws" >/dev/null
+check ".env allowed: the shell has its variable" var_is FROM_ENV zero
+# Back to content allowed before (no .env): remembered, no allow needed.
+rm -f "$ws/.env" "$T/ran"
+check ".env removed: as first allowed, with no new allow" var_is FROM_ENV unset
+
+# From here on the user trusts the place (config.ini [trust]), so that
+# edits refresh by themselves, as item 11 of issue 11 asks.
+trust_place "$T"
+
 # 1. .env made: the hook had looked for it.
 printf 'FROM_ENV=one\n' > "$ws/.env"
 check ".env created: the shell has its variable" var_is FROM_ENV one
