@@ -45,10 +45,14 @@ const struct cmd_entry cmd_export_entry = {
 	.min_args = 1,
 	.max_args = 1,
 	.complete = CMD_COMPLETE_WORDS,
-	.words = "bash zsh fish",
+	.words = "bash zsh fish json gha",
 	.summary = "print code that applies the dev shell for this directory",
 	.help =
 	    "The prompt hook runs this; you do not need to.\n"
+	    "json prints direnv's JSON for editors: an object mapping each\n"
+	    "name to its new value, or to null to unset it, HEARTH_STATE\n"
+	    "included; nothing when nothing changes. gha prints lines for\n"
+	    "$GITHUB_ENV.\n"
 	    "Environment: HEARTH_TIMEOUT_MS, how long to wait for the daemon\n"
 	    "(default 50).\n",
 	.help_table = cmd_export_help,
@@ -61,8 +65,8 @@ cmd_export_help(FILE *f)
 {
 	struct buf	 names = BUF_INIT;
 
-	shell_list(&names, ", ", " or ");
-	fprintf(f, "SHELL is %s.\n", names.data);
+	shell_list(&names, ", ", ", ");
+	fprintf(f, "SHELL is %s, json or gha.\n", names.data);
 	buf_release(&names);
 }
 
@@ -117,6 +121,7 @@ export_load(const struct shell *sh, struct envstate *st, struct envset *set,
     const struct shell_reply *r)
 {
 	struct envdiff	 all, d;
+	struct buf	 held = BUF_INIT;
 	char		*cause = NULL;
 	size_t		 i;
 	int		 update;
@@ -131,11 +136,22 @@ export_load(const struct shell *sh, struct envstate *st, struct envset *set,
 		return;
 	}
 	for (i = 0; i < all.n; i++) {
-		if (shellname_settable(sh->name, all.entries[i].name))
-			envdiff_add(&d, all.entries[i].op, all.entries[i].name,
-			    all.entries[i].value);
+		if (!shellname_settable(sh->name, all.entries[i].name))
+			continue;
+		/* A value this shell cannot hold: left out, and said so. */
+		if (all.entries[i].value != NULL &&
+		    !shellname_holds(sh->name, all.entries[i].value)) {
+			buf_addf(&held, " %s", all.entries[i].name);
+			continue;
+		}
+		envdiff_add(&d, all.entries[i].op, all.entries[i].name,
+		    all.entries[i].value);
 	}
 	envdiff_release(&all);
+	if (held.len != 0)
+		fprintf(stderr, "hearth: not set in %s, whose values must be "
+		    "UTF-8:%s\n", sh->name, held.data);
+	buf_release(&held);
 	update = envstate_applied(st) &&
 	    strcmp(envstate_root(st), r->root) == 0 &&
 	    strcmp(envstate_shell(st), r->shell) == 0;
@@ -353,7 +369,7 @@ cmd_export_exec(const struct cmd_parsed *p)
 	char			*cause = NULL, *cwd, *root, *enc;
 	size_t			 i;
 
-	if ((sh = shell_find(cmd_arg(p, 0), &cause)) == NULL) {
+	if ((sh = shell_find_export(cmd_arg(p, 0), &cause)) == NULL) {
 		fprintf(stderr, "hearth export: %s\n", cause);
 		free(cause);
 		return (EXIT_USAGE);
@@ -375,7 +391,8 @@ cmd_export_exec(const struct cmd_parsed *p)
 		 * No answer: make the hook's fast path ask again at the next
 		 * prompt, rather than wait for a change that may not come.
 		 */
-		sh->set(&out, "_hearth_gen", NULL);
+		if (sh->hook != NULL)
+			sh->set(&out, "_hearth_gen", NULL);
 	}
 
 	for (i = 0; i < envset_count(set); i++) {
@@ -387,7 +404,11 @@ cmd_export_exec(const struct cmd_parsed *p)
 		sh->set(&out, ENVSTATE_VAR, *enc != '\0' ? enc : NULL);
 		free(enc);
 	}
-	export_leave(sh, &out, st, set, root);
+	/* An output format has no hook to leave variables to. */
+	if (sh->hook != NULL)
+		export_leave(sh, &out, st, set, root);
+	else if (sh->finish != NULL)
+		sh->finish(&out);
 	fwrite(out.data, 1, out.len, stdout);
 	buf_release(&out);
 	envset_free(set);

@@ -51,7 +51,7 @@ _hearth() {
 		opts="--help -h"
 		valued=" "
 		files=" "
-		kind=words words="bash zsh fish"
+		kind=words words="bash zsh fish json gha"
 		;;
 	fallback)
 		opts="--help -h"

@@ -32,7 +32,7 @@ complete -c hearth -n '__fish_seen_subcommand_from check' -a '(__fish_complete_d
 complete -c hearth -n '__fish_seen_subcommand_from daemon' -a 'start stop status'
 complete -c hearth -n '__fish_seen_subcommand_from deny' -a '(__fish_complete_directories)'
 complete -c hearth -n '__fish_seen_subcommand_from exec' -a '(__fish_complete_directories)'
-complete -c hearth -n '__fish_seen_subcommand_from export' -a 'bash zsh fish'
+complete -c hearth -n '__fish_seen_subcommand_from export' -a 'bash zsh fish json gha'
 complete -c hearth -n '__fish_seen_subcommand_from fallback' -a '(__fish_complete_directories)'
 complete -c hearth -n '__fish_seen_subcommand_from gc' -l older-than -x -d 'forget workspaces unused for DAYS (default 30)'
 complete -c hearth -n '__fish_seen_subcommand_from hook' -a 'bash zsh fish'

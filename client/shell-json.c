@@ -1,0 +1,82 @@
+/*
+ * json: an output format of `hearth export`, the one direnv's `export
+ * json` prints and editors read (Zed, VS Code's direnv extension, Emacs'
+ * envrc): one object mapping each name to its new value, or to null to
+ * unset it; nothing at all when nothing changes. HEARTH_STATE is in it,
+ * so a program that applies the object to its environment and runs the
+ * command again there gets the next diff, leaving included.
+ *
+ * A JSON string is Unicode: a dev shell's value that is not valid UTF-8
+ * is left out with a notice (shellname_holds), and `hearth status` lists
+ * it. A value from the caller's own environment that is not (restored on
+ * leaving) gets U+FFFD for each bad byte, as Go's encoder gives direnv.
+ */
+#include <string.h>
+
+#include "hearth.h"
+
+static void
+json_quote(struct buf *b, const char *s)
+{
+	size_t	 n;
+
+	buf_addc(b, '"');
+	for (; *s != '\0'; s += n) {
+		if ((n = shell_utf8_char(s)) == 0) {
+			buf_adds(b, "\\ufffd");
+			n = 1;
+			continue;
+		}
+		switch (*s) {
+		case '"':
+			buf_adds(b, "\\\"");
+			break;
+		case '\\':
+			buf_adds(b, "\\\\");
+			break;
+		case '\n':
+			buf_adds(b, "\\n");
+			break;
+		case '\t':
+			buf_adds(b, "\\t");
+			break;
+		default:
+			if ((unsigned char)*s < 0x20)
+				buf_addf(b, "\\u%04x", (unsigned char)*s);
+			else
+				buf_add(b, s, n);
+			break;
+		}
+	}
+	buf_addc(b, '"');
+}
+
+/* Each member starts with ",\n"; json_finish makes the first a "{". */
+static void
+json_set(struct buf *b, const char *name, const char *value)
+{
+	buf_adds(b, ",\n  ");
+	json_quote(b, name);
+	buf_adds(b, ": ");
+	if (value == NULL)
+		buf_adds(b, "null");
+	else
+		json_quote(b, value);
+}
+
+static void
+json_finish(struct buf *b)
+{
+	if (b->len == 0)
+		return;
+	b->data[0] = '{';
+	buf_adds(b, "\n}\n");
+}
+
+const struct shell shell_json = {
+	.name = "json",
+	.set = json_set,
+	.quote = json_quote,
+	.finish = json_finish,
+	.holds = shell_utf8_valid,
+};
