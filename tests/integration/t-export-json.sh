@@ -22,6 +22,9 @@ for ws in "$T/ws" "$lb" "$T/tr"; do
 done
 
 export FIXTURE_VAR=user-value
+# Under the C locale python3 sets LC_CTYPE in its own environment (PEP
+# 538), which the consumer would then have and bash not.
+export LC_CTYPE=C.UTF-8
 export PATH="$PATH:$T/userbin"
 consume() {
 	python3 "$IT_DIR/export-consumer.py" "$@" 2>&1
