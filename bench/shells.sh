@@ -9,7 +9,31 @@
 
 BENCH_MARKER='PTYRUN_PROMPT> '
 # The shell table's names (client/shell.c; test_shell checks they agree).
-BENCH_SHELLS=${BENCH_SHELLS:-bash zsh fish}
+BENCH_SHELLS=${BENCH_SHELLS:-bash zsh fish nu}
+# nushell is not in Debian: deps.sh installs it in the tree.
+NU=${HEARTH_NU:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/.deps/bin/nu}
+
+# shell_exe SH: the program that runs SH.
+shell_exe() {
+	case $1 in
+	nu) echo "$NU" ;;
+	*) echo "$1" ;;
+	esac
+}
+
+# shell_has SH CFG: whether SH can be set up for CFG (direnv has no
+# nushell hook).
+shell_has() {
+	[ "$1:$2" != nu:direnv ]
+}
+
+# shell_echo SH VAR: a line that prints "bench:[$VAR]" in SH.
+shell_echo() {
+	case $1 in
+	nu) echo "print \$\"bench:[(\$env.$2? | default '')]\"" ;;
+	*) echo "echo \"bench:[\$$2]\"" ;;
+	esac
+}
 
 # shell_env: the whole environment of a shell under test, one NAME=VALUE a
 # word, for env -i.
@@ -50,6 +74,14 @@ shell_rc() {
 	fish)
 		{ echo "function fish_prompt; echo -n '$BENCH_MARKER'; end"
 		  shell_hook_line "$sh" "$cfg"; } > "$d/config.fish" ;;
+	nu)
+		# The hook as the install line leaves it: a file nushell reads.
+		: > "$d/hearth.nu"
+		[ "$cfg" = hearth ] && "$BUILD/hearth" hook nu > "$d/hearth.nu"
+		printf '%s\n' '$env.config.show_banner = false' \
+		    "\$env.PROMPT_COMMAND = {|| '$BENCH_MARKER' }" \
+		    '$env.PROMPT_COMMAND_RIGHT = ""' '$env.PROMPT_INDICATOR = ""' \
+		    "source $d/hearth.nu" > "$d/config.nu" ;;
 	esac
 }
 
@@ -66,6 +98,8 @@ shell_run() {
 		    -o "$4" -- zsh -i ;;
 	fish) env -i "${envv[@]}" "$BUILD/ptyrun" -t 120 -T "$3" -o "$4" -- \
 		    fish --no-config -C "source '$d/config.fish'" -i ;;
+	nu) env -i "${envv[@]}" "$BUILD/ptyrun" -t 120 -T "$3" -o "$4" -- \
+		    "$NU" --config "$d/config.nu" --env-config /dev/null -i ;;
 	esac
 }
 
@@ -83,13 +117,17 @@ shell_state() {
 		(cd "$2" && env -i "${envv[@]}" fish --no-config -c \
 		    'hearth export fish 2>/dev/null | source >/dev/null 2>&1
 		     printenv HEARTH_STATE') || true ;;
+	nu)
+		# The data lines name it: ["s","HEARTH_STATE","..."].
+		(cd "$2" && env -i "${envv[@]}" hearth export nu 2>/dev/null |
+		    sed -n 's/^\["s","HEARTH_STATE","\(.*\)"\]$/\1/p') || true ;;
 	esac
 }
 
 # shell_probe SH: why SH cannot be benchmarked yet, or nothing.
 shell_probe() {
 	local err
-	if ! command -v "$1" >/dev/null 2>&1; then
+	if ! command -v "$(shell_exe "$1")" >/dev/null 2>&1; then
 		echo "$1 is not installed"
 	elif ! err=$("$BUILD/hearth" hook "$1" 2>&1 >/dev/null); then
 		echo "\`hearth hook $1\` failed (${err:-no message}); it is" \

@@ -285,6 +285,11 @@ struct shell {
 	/* 0 if a value cannot be held (NULL: any value can). */
 	int		(*holds)(const char *);
 };
+/*
+ * Append s as a JSON string (shell-json.c): a byte that is not UTF-8
+ * becomes U+FFFD. The data format of json, nu and elvish.
+ */
+void		 shell_quote_json(struct buf *, const char *);
 /* Append s in single quotes, as bash, zsh and sh read it: byte-exact. */
 void		 shell_quote_sh(struct buf *, const char *);
 /* Find a shell by name; NULL with *cause listing the supported ones. */

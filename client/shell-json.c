@@ -11,12 +11,10 @@
  * it. A value from the caller's own environment that is not (restored on
  * leaving) gets U+FFFD for each bad byte, as Go's encoder gives direnv.
  */
-#include <string.h>
-
 #include "hearth.h"
 
-static void
-json_quote(struct buf *b, const char *s)
+void
+shell_quote_json(struct buf *b, const char *s)
 {
 	size_t	 n;
 
@@ -56,12 +54,12 @@ static void
 json_set(struct buf *b, const char *name, const char *value)
 {
 	buf_adds(b, ",\n  ");
-	json_quote(b, name);
+	shell_quote_json(b, name);
 	buf_adds(b, ": ");
 	if (value == NULL)
 		buf_adds(b, "null");
 	else
-		json_quote(b, value);
+		shell_quote_json(b, value);
 }
 
 static void
@@ -76,7 +74,7 @@ json_finish(struct buf *b)
 const struct shell shell_json = {
 	.name = "json",
 	.set = json_set,
-	.quote = json_quote,
+	.quote = shell_quote_json,
 	.finish = json_finish,
 	.holds = shell_utf8_valid,
 };

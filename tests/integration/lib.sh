@@ -255,3 +255,30 @@ nix_var() {
 	    awk -v n="$2" 'index($0, n "=") == 1 { v = substr($0, length(n) + 2); gsub(/^'\''|'\''$/, "", v); print v; f = 1 }
 	    END { if (!f) print "unset" }'
 }
+
+# nushell: not in Debian; deps.sh installs the official build in the tree.
+NU=${HEARTH_NU:-$(cd "$IT_DIR/../.." && pwd)/.deps/bin/nu}
+
+# The nushell config of the interactive nu under test: env.nu writes the
+# hook into the autoload directory as the install line says, config.nu
+# has the prompt and the user's own settings (read before the hook).
+IT_NU_CONFIG_EXTRA=""
+write_nu_config() {
+	mkdir -p "$XDG_CONFIG_HOME/nushell"
+	cat > "$XDG_CONFIG_HOME/nushell/env.nu" <<RC
+$(hearth hook nu --help 2>&1 | sed -n 's/^  \(mkdir .*hearth hook nu .*\)$/\1/p')
+RC
+	cat > "$XDG_CONFIG_HOME/nushell/config.nu" <<RC
+\$env.config.show_banner = false
+\$env.PROMPT_COMMAND = {|| "PTYRUN_PROMPT> " }
+\$env.PROMPT_COMMAND_RIGHT = ""
+\$env.PROMPT_INDICATOR = ""
+$IT_NU_CONFIG_EXTRA
+RC
+}
+
+# run_nu < script: run_bash for nushell.
+run_nu() {
+	write_nu_config
+	"$BUILD/ptyrun" -t 120 -- "$NU" -i
+}

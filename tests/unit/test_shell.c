@@ -149,7 +149,7 @@ test_find_lists_all(void **state)
 	size_t			 i;
 
 	(void)state;
-	assert_null(shell_find("tcsh", &cause));
+	assert_null(shell_find("powershell", &cause));
 	for (i = 0; (sh = shell_get(i)) != NULL; i++)
 		assert_non_null(strstr(cause, sh->name));
 	free(cause);
@@ -286,6 +286,11 @@ test_lists_agree(void **state)
 	free(cmd);
 	free(script);
 	for (i = 0; (sh = shell_get(i)) != NULL; i++) {
+		/* An npm package (nushell's): deps.sh installs it by name. */
+		if (sh->package[0] == '@') {
+			assert_file_has("tests/tools/deps.sh", sh->package);
+			continue;
+		}
 		assert_true(asprintf(&w, " %s ", sh->package) > 0);
 		if (strstr(deps, w) == NULL)
 			fail_msg("tests/tools/deps.sh does not install %s "
