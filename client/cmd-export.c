@@ -26,6 +26,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include "hearth/path.h"
@@ -112,6 +113,36 @@ export_unload(struct envstate *st, struct envset *set)
 	envstate_revert(st, set);
 }
 
+extern char	**environ;
+
+/*
+ * In a shell whose names ignore case (nushell), 1 if the diff's i-th name
+ * would overwrite another variable there: setting `path` would overwrite
+ * PATH. Of names alike in the diff the first in byte order (upper case
+ * first) is kept; a name alike to one in the environment, but not there
+ * itself, is not.
+ */
+static int
+export_case_clash(const struct envdiff *d, size_t i)
+{
+	const char	*name = d->entries[i].name;
+	size_t		 j, len = strlen(name);
+	char		**e;
+
+	for (j = 0; j < d->n; j++) {
+		if (strcasecmp(d->entries[j].name, name) == 0 &&
+		    strcmp(d->entries[j].name, name) < 0)
+			return (1);
+	}
+	if (getenv(name) != NULL)
+		return (0);
+	for (e = environ; *e != NULL; e++) {
+		if (strncasecmp(*e, name, len) == 0 && (*e)[len] == '=')
+			return (1);
+	}
+	return (0);
+}
+
 /*
  * Apply the snapshot a reply carries, replacing what is applied. Names
  * special in this shell are left out (`hearth status` lists them).
@@ -121,7 +152,7 @@ export_load(const struct shell *sh, struct envstate *st, struct envset *set,
     const struct shell_reply *r)
 {
 	struct envdiff	 all, d;
-	struct buf	 held = BUF_INIT;
+	struct buf	 held = BUF_INIT, clash = BUF_INIT;
 	char		*cause = NULL;
 	size_t		 i;
 	int		 update;
@@ -144,10 +175,19 @@ export_load(const struct shell *sh, struct envstate *st, struct envset *set,
 			buf_addf(&held, " %s", all.entries[i].name);
 			continue;
 		}
+		if (sh->names_nocase && export_case_clash(&all, i)) {
+			buf_addf(&clash, " %s", all.entries[i].name);
+			continue;
+		}
 		envdiff_add(&d, all.entries[i].op, all.entries[i].name,
 		    all.entries[i].value);
 	}
 	envdiff_release(&all);
+	if (clash.len != 0)
+		fprintf(stderr, "hearth: not set in %s, where they would "
+		    "overwrite a variable named alike in other case:%s\n",
+		    sh->name, clash.data);
+	buf_release(&clash);
 	if (held.len != 0)
 		fprintf(stderr, "hearth: not set in %s, whose values must be "
 		    "UTF-8:%s\n", sh->name, held.data);

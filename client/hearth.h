@@ -284,6 +284,8 @@ struct shell {
 	void		(*finish)(struct buf *);
 	/* 0 if a value cannot be held (NULL: any value can). */
 	int		(*holds)(const char *);
+	/* Names that differ only in case are one variable here (nushell). */
+	int		 names_nocase;
 };
 /*
  * Append s as a JSON string (shell-json.c): a byte that is not UTF-8

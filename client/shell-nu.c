@@ -15,6 +15,10 @@
  * and any variable the user keeps as a list (ENV_CONVERSIONS) are set as
  * a list, split on ':', as nushell itself splits PATH at start; children
  * get them joined again.
+ *
+ * nushell's $env ignores case: a dev shell's `path` would overwrite PATH.
+ * A name that is another's in other case, in the snapshot or the
+ * environment, is left out with a notice (names_nocase).
  */
 #include <string.h>
 
@@ -105,4 +109,5 @@ const struct shell shell_nu = {
 	.guard = nu_guard,
 	.quote = nu_quote,
 	.holds = shell_utf8_valid,
+	.names_nocase = 1,
 };

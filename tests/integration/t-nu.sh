@@ -222,7 +222,37 @@ check "tricky: every other value is bash's" \
 st=$(hearth status "$T/tr" 2>&1)
 expect_in "tricky: status lists it" "values nu cannot hold, not set there: TRICKY_INVALID" "$st"
 
-# 8. Without Nix: one notice per session, nothing applied.
+# 8. nushell's names ignore case: a dev shell's `path` or `fixture_var`
+# would overwrite PATH or FIXTURE_VAR there. Left out, with a notice.
+fixture basic "$T/case" >/dev/null
+sed -i 's|FIXTURE_VAR = "fixture-value";|FIXTURE_VAR = "fixture-value";\n          path = "hostile";\n          fixture_var = "lower";|' \
+    "$T/case/flake.nix"
+git -C "$T/case" commit -qam "names alike in other case"
+hearth allow "$T/case" >/dev/null
+wait_ready "$T/case"
+cat > "$T/script" <<EOF
+cd $T/case
+print \$"case:[(\$env.PATH | describe)][(\$env.FIXTURE_VAR)]"
+fixture-tool
+cd /
+print \$"case-after:[(\$env.PATH | str join ':')]"
+EOF
+out=$(run_nu < "$T/script")
+expect_in "names alike in other case: the notice" \
+    "hearth: not set in nu, where they would overwrite a variable named alike in other case: fixture_var path" \
+    "$out"
+expect_in "names alike in other case: PATH is still the list" \
+    "case:[list<string>][fixture-value]" "$out"
+expect_in "names alike in other case: the tool still runs" "fixture-tool v1" "$out"
+expect_in "names alike in other case: PATH back after leaving" \
+    "case-after:[$BUILD:/usr/bin:/bin]" "$out"
+# bash, whose names are exact, gets them.
+(cd "$T/case" && bash --norc --noprofile -c \
+    'eval "$(hearth export bash 2>/dev/null)"; echo "[$path][$fixture_var]"') \
+    > "$T/case.bash"
+expect_eq "bash sets them" "[hostile][lower]" "$(cat "$T/case.bash")"
+
+# 9. Without Nix: one notice per session, nothing applied.
 hearth daemon stop >/dev/null
 IT_NU_CONFIG_EXTRA="\$env.PATH = ['$BUILD']"
 cat > "$T/script" <<EOF
