@@ -9,7 +9,7 @@
 
 BENCH_MARKER='PTYRUN_PROMPT> '
 # The shell table's names (client/shell.c; test_shell checks they agree).
-BENCH_SHELLS=${BENCH_SHELLS:-bash zsh fish nu}
+BENCH_SHELLS=${BENCH_SHELLS:-bash zsh fish nu elvish}
 # nushell is not in Debian: deps.sh installs it in the tree.
 NU=${HEARTH_NU:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/.deps/bin/nu}
 
@@ -22,7 +22,7 @@ shell_exe() {
 }
 
 # shell_has SH CFG: whether SH can be set up for CFG (direnv has no
-# nushell hook).
+# nushell hook; it has one for elvish).
 shell_has() {
 	[ "$1:$2" != nu:direnv ]
 }
@@ -31,6 +31,7 @@ shell_has() {
 shell_echo() {
 	case $1 in
 	nu) echo "print \$\"bench:[(\$env.$2? | default '')]\"" ;;
+	elvish) echo "echo 'bench:['\$E:$2']'" ;;
 	*) echo "echo \"bench:[\$$2]\"" ;;
 	esac
 }
@@ -53,6 +54,8 @@ shell_hook_line() {
 	bash:direnv | zsh:direnv) echo "eval \"\$('$direnv' hook $1)\"" ;;
 	fish:hearth) echo "'$hearth' hook fish | source" ;;
 	fish:direnv) echo "'$direnv' hook fish | source" ;;
+	elvish:hearth) echo "eval ('$hearth' hook elvish | slurp)" ;;
+	elvish:direnv) echo "eval ('$direnv' hook elvish | slurp)" ;;
 	*:none) echo ": no hook" ;;
 	esac
 }
@@ -82,6 +85,11 @@ shell_rc() {
 		    "\$env.PROMPT_COMMAND = {|| '$BENCH_MARKER' }" \
 		    '$env.PROMPT_COMMAND_RIGHT = ""' '$env.PROMPT_INDICATOR = ""' \
 		    "source $d/hearth.nu" > "$d/config.nu" ;;
+	elvish)
+		{ echo "set edit:prompt = { put '$BENCH_MARKER' }"
+		  echo "set edit:rprompt = { }"
+		  if [ "$cfg" = none ]; then echo nop
+		  else shell_hook_line "$sh" "$cfg"; fi; } > "$d/rc.elv" ;;
 	esac
 }
 
@@ -100,6 +108,8 @@ shell_run() {
 		    fish --no-config -C "source '$d/config.fish'" -i ;;
 	nu) env -i "${envv[@]}" "$BUILD/ptyrun" -t 120 -T "$3" -o "$4" -- \
 		    "$NU" --config "$d/config.nu" --env-config /dev/null -i ;;
+	elvish) env -i "${envv[@]}" "$BUILD/ptyrun" -t 120 -T "$3" -o "$4" -- \
+		    elvish -rc "$d/rc.elv" ;;
 	esac
 }
 
@@ -117,9 +127,9 @@ shell_state() {
 		(cd "$2" && env -i "${envv[@]}" fish --no-config -c \
 		    'hearth export fish 2>/dev/null | source >/dev/null 2>&1
 		     printenv HEARTH_STATE') || true ;;
-	nu)
+	nu | elvish)
 		# The data lines name it: ["s","HEARTH_STATE","..."].
-		(cd "$2" && env -i "${envv[@]}" hearth export nu 2>/dev/null |
+		(cd "$2" && env -i "${envv[@]}" hearth export "$sh" 2>/dev/null |
 		    sed -n 's/^\["s","HEARTH_STATE","\(.*\)"\]$/\1/p') || true ;;
 	esac
 }

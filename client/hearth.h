@@ -292,6 +292,11 @@ struct shell {
  * becomes U+FFFD. The data format of json, nu and elvish.
  */
 void		 shell_quote_json(struct buf *, const char *);
+/*
+ * Append one line of the data the nu and elvish hooks apply: a JSON array
+ * [OP, NAME, VALUE], VALUE null for unset (shell-json.c).
+ */
+void		 shell_json_line(struct buf *, char, const char *, const char *);
 /* Append s in single quotes, as bash, zsh and sh read it: byte-exact. */
 void		 shell_quote_sh(struct buf *, const char *);
 /* Find a shell by name; NULL with *cause listing the supported ones. */

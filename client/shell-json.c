@@ -49,6 +49,19 @@ shell_quote_json(struct buf *b, const char *s)
 	buf_addc(b, '"');
 }
 
+void
+shell_json_line(struct buf *b, char op, const char *name, const char *value)
+{
+	buf_addf(b, "[\"%c\",", op);
+	shell_quote_json(b, name);
+	buf_addc(b, ',');
+	if (value == NULL)
+		buf_adds(b, "null");
+	else
+		shell_quote_json(b, value);
+	buf_adds(b, "]\n");
+}
+
 /* Each member starts with ",\n"; json_finish makes the first a "{". */
 static void
 json_set(struct buf *b, const char *name, const char *value)

@@ -51,34 +51,21 @@ static const char *const nu_reserved[] = {
 };
 
 static void
-nu_line(struct buf *b, char op, const char *name, const char *value)
-{
-	buf_addf(b, "[\"%c\",", op);
-	shell_quote_json(b, name);
-	buf_addc(b, ',');
-	if (value == NULL)
-		buf_adds(b, "null");
-	else
-		shell_quote_json(b, value);
-	buf_adds(b, "]\n");
-}
-
-static void
 nu_set(struct buf *b, const char *name, const char *value)
 {
-	nu_line(b, 's', name, value);
+	shell_json_line(b, 's', name, value);
 }
 
 static void
 nu_setvar(struct buf *b, const char *name, const char *value)
 {
-	nu_line(b, 'v', name, value);
+	shell_json_line(b, 'v', name, value);
 }
 
 static void
 nu_guard(struct buf *b, const char *name, const char *value)
 {
-	nu_line(b, 'g', name, value);
+	shell_json_line(b, 'g', name, value);
 }
 
 /* A raw string, r#'...'#, with as many # as it takes to hold s. */

@@ -51,7 +51,7 @@ _hearth() {
 		opts="--help -h"
 		valued=" "
 		files=" "
-		kind=words words="bash zsh fish nu json gha"
+		kind=words words="bash zsh fish nu elvish json gha"
 		;;
 	fallback)
 		opts="--help -h"
@@ -68,7 +68,7 @@ _hearth() {
 		opts="--help -h"
 		valued=" "
 		files=" "
-		kind=words words="bash zsh fish nu"
+		kind=words words="bash zsh fish nu elvish"
 		;;
 	list)
 		opts="--help -h"

@@ -282,3 +282,24 @@ run_nu() {
 	write_nu_config
 	"$BUILD/ptyrun" -t 120 -- "$NU" -i
 }
+
+# The rc.elv of the interactive elvish under test: the prompt, the user's
+# own settings, then hearth's hook as the install line has it.
+IT_ELVISH_RC_EXTRA=""
+IT_ELVISH_V=""
+write_elvish_rc() {
+	mkdir -p "$XDG_CONFIG_HOME/elvish"
+	cat > "$XDG_CONFIG_HOME/elvish/rc.elv" <<RC
+set edit:prompt = { put 'PTYRUN_PROMPT> ' }
+set edit:rprompt = { }
+$IT_ELVISH_V
+$IT_ELVISH_RC_EXTRA
+eval (hearth hook elvish | slurp)
+RC
+}
+
+# run_elvish < script: run_bash for elvish.
+run_elvish() {
+	write_elvish_rc
+	"$BUILD/ptyrun" -t 120 -- elvish
+}

@@ -13,9 +13,10 @@
 #   HEARTH_STATE                            what hearth applied (only in
 #                                          hearth's shell)
 #   CMD_DURATION_MS (nu only)               nushell's own bookkeeping
-#   TRICKY_INVALID (nu only)                not UTF-8, which a nushell
-#                                          string cannot hold: left out
-#                                          with a notice
+#   TRICKY_INVALID (nu, elvish)             not UTF-8, which a nushell
+#                                          string cannot hold and elvish
+#                                          is not given (its values come
+#                                          as JSON): left out with a notice
 # Both start from the same base environment, with the user's SHELL and
 # TMPDIR, and nix develop runs from the workspace root, where hearth
 # evaluates (`out` depends on it).
@@ -73,11 +74,18 @@ shell_session() {
 		    > "$script.nu"
 		base_env "$BUILD/ptyrun" -t 180 -- "$NU" --config \
 		    "$T/nu/config.nu" --env-config /dev/null -i < "$script.nu" ;;
+	elvish)
+		mkdir -p "$T/elv"
+		printf '%s\n' "set edit:prompt = { put 'PTYRUN_PROMPT> ' }" \
+		    'set edit:rprompt = { }' \
+		    "eval ($BUILD/hearth hook elvish | slurp)" > "$T/elv/rc.elv"
+		base_env "$BUILD/ptyrun" -t 180 -- elvish -rc "$T/elv/rc.elv" \
+		    < "$script" ;;
 	esac
 }
 
 shells=()
-for sh in bash zsh fish nu; do
+for sh in bash zsh fish nu elvish; do
 	exe=$sh
 	[ "$sh" = nu ] && exe=$NU
 	if hearth hook "$sh" >/dev/null 2>&1 && command -v "$exe" >/dev/null; then
@@ -111,6 +119,7 @@ EOF
 		fi
 		shx=()
 		[ "$sh" = nu ] && shx=(-x CMD_DURATION_MS -x TRICKY_INVALID)
+		[ "$sh" = elvish ] && shx=(-x TRICKY_INVALID)
 		if cmp=$("$BUILD/envcmp" "${xargs_[@]}" "${shx[@]}" "$T/$fx.nixdev" \
 		    "$T/$fx.$sh.hearth" "$T/$fx.$sh.outside"); then
 			ok "$fx/$sh: same environment as nix develop (${cmp##*envcmp: })"
