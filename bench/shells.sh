@@ -9,7 +9,7 @@
 
 BENCH_MARKER='PTYRUN_PROMPT> '
 # The shell table's names (client/shell.c; test_shell checks they agree).
-BENCH_SHELLS=${BENCH_SHELLS:-bash zsh fish nu elvish}
+BENCH_SHELLS=${BENCH_SHELLS:-bash zsh fish nu elvish xonsh}
 # nushell is not in Debian: deps.sh installs it in the tree.
 NU=${HEARTH_NU:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/.deps/bin/nu}
 
@@ -22,7 +22,7 @@ shell_exe() {
 }
 
 # shell_has SH CFG: whether SH can be set up for CFG (direnv has no
-# nushell hook; it has one for elvish).
+# nushell hook; it has one for elvish and xonsh).
 shell_has() {
 	[ "$1:$2" != nu:direnv ]
 }
@@ -32,6 +32,7 @@ shell_echo() {
 	case $1 in
 	nu) echo "print \$\"bench:[(\$env.$2? | default '')]\"" ;;
 	elvish) echo "echo 'bench:['\$E:$2']'" ;;
+	xonsh) echo "print('bench:[' + __xonsh__.env.get('$2', '') + ']')" ;;
 	*) echo "echo \"bench:[\$$2]\"" ;;
 	esac
 }
@@ -56,6 +57,8 @@ shell_hook_line() {
 	fish:direnv) echo "'$direnv' hook fish | source" ;;
 	elvish:hearth) echo "eval ('$hearth' hook elvish | slurp)" ;;
 	elvish:direnv) echo "eval ('$direnv' hook elvish | slurp)" ;;
+	xonsh:hearth) echo "execx(\$('$hearth' hook xonsh))" ;;
+	xonsh:direnv) echo "execx(\$('$direnv' hook xonsh))" ;;
 	*:none) echo ": no hook" ;;
 	esac
 }
@@ -90,6 +93,12 @@ shell_rc() {
 		  echo "set edit:rprompt = { }"
 		  if [ "$cfg" = none ]; then echo nop
 		  else shell_hook_line "$sh" "$cfg"; fi; } > "$d/rc.elv" ;;
+	xonsh)
+		{ echo "\$SHELL_TYPE = 'readline'"
+		  echo "\$PROMPT = '$BENCH_MARKER'"
+		  echo "\$XONSH_HISTORY_BACKEND = 'dummy'"
+		  if [ "$cfg" = none ]; then echo pass
+		  else shell_hook_line "$sh" "$cfg"; fi; } > "$d/rc.xsh" ;;
 	esac
 }
 
@@ -110,6 +119,8 @@ shell_run() {
 		    "$NU" --config "$d/config.nu" --env-config /dev/null -i ;;
 	elvish) env -i "${envv[@]}" "$BUILD/ptyrun" -t 120 -T "$3" -o "$4" -- \
 		    elvish -rc "$d/rc.elv" ;;
+	xonsh) env -i "${envv[@]}" "$BUILD/ptyrun" -t 120 -T "$3" -o "$4" -- \
+		    xonsh --rc "$d/rc.xsh" -i ;;
 	esac
 }
 
@@ -127,7 +138,7 @@ shell_state() {
 		(cd "$2" && env -i "${envv[@]}" fish --no-config -c \
 		    'hearth export fish 2>/dev/null | source >/dev/null 2>&1
 		     printenv HEARTH_STATE') || true ;;
-	nu | elvish)
+	nu | elvish | xonsh)
 		# The data lines name it: ["s","HEARTH_STATE","..."].
 		(cd "$2" && env -i "${envv[@]}" hearth export "$sh" 2>/dev/null |
 		    sed -n 's/^\["s","HEARTH_STATE","\(.*\)"\]$/\1/p') || true ;;

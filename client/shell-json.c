@@ -11,6 +11,8 @@
  * it. A value from the caller's own environment that is not (restored on
  * leaving) gets U+FFFD for each bad byte, as Go's encoder gives direnv.
  */
+#include <string.h>
+
 #include "hearth.h"
 
 void
@@ -23,6 +25,18 @@ shell_quote_json(struct buf *b, const char *s)
 		if ((n = shell_utf8_char(s)) == 0) {
 			buf_adds(b, "\\ufffd");
 			n = 1;
+			continue;
+		}
+		/*
+		 * U+0085, U+2028 and U+2029 end a line for some readers
+		 * (Python's splitlines): escaped, a line stays one line.
+		 */
+		if ((n == 2 && memcmp(s, "\xc2\x85", 2) == 0) || (n == 3 &&
+		    memcmp(s, "\xe2\x80", 2) == 0 &&
+		    ((unsigned char)s[2] == 0xa8 ||
+		    (unsigned char)s[2] == 0xa9))) {
+			buf_addf(b, "\\u%04x", n == 2 ? 0x85 :
+			    (unsigned char)s[2] == 0xa8 ? 0x2028 : 0x2029);
 			continue;
 		}
 		switch (*s) {

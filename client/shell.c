@@ -28,7 +28,8 @@
  * shellname_shells must be a constant array of names, which C cannot
  * fill from the entries' fields, and the rows must be written once.
  */
-#define SHELL_TABLE(row)	row(bash) row(zsh) row(fish) row(nu) row(elvish)
+#define SHELL_TABLE(row)	row(bash) row(zsh) row(fish) row(nu) row(elvish) \
+				row(xonsh)
 
 /*
  * Output formats for other programs, as direnv has them: `hearth export

@@ -303,3 +303,25 @@ run_elvish() {
 	write_elvish_rc
 	"$BUILD/ptyrun" -t 120 -- elvish
 }
+
+# The ~/.xonshrc of the interactive xonsh under test: the readline shell
+# (no prompt_toolkit on a dumb terminal), the prompt, the user's own
+# settings, then hearth's hook as the install line has it.
+IT_XONSH_RC_EXTRA=""
+write_xonshrc() {
+	cat > "$HOME/.xonshrc" <<RC
+\$SHELL_TYPE = 'readline'
+\$PROMPT = 'PTYRUN_PROMPT> '
+\$XONSH_HISTORY_BACKEND = 'dummy'
+def v(n):
+    return __xonsh__.env.get(n, 'unset')
+$IT_XONSH_RC_EXTRA
+execx(\$(hearth hook xonsh))
+RC
+}
+
+# run_xonsh < script: run_bash for xonsh.
+run_xonsh() {
+	write_xonshrc
+	"$BUILD/ptyrun" -t 120 -- xonsh -i
+}

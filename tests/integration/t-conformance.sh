@@ -13,10 +13,13 @@
 #   HEARTH_STATE                            what hearth applied (only in
 #                                          hearth's shell)
 #   CMD_DURATION_MS (nu only)               nushell's own bookkeeping
-#   TRICKY_INVALID (nu, elvish)             not UTF-8, which a nushell
+#   TRICKY_INVALID (nu, elvish, xonsh)      not UTF-8, which a nushell
 #                                          string cannot hold and elvish
-#                                          is not given (its values come
-#                                          as JSON): left out with a notice
+#                                          and xonsh are not given (their
+#                                          values come as JSON): left out
+#                                          with a notice
+#   LAST_RETURN_CODE XONSH_APPEND_NEWLINE   xonsh's own bookkeeping
+#                                          (xonsh only)
 # Both start from the same base environment, with the user's SHELL and
 # TMPDIR, and nix develop runs from the workspace root, where hearth
 # evaluates (`out` depends on it).
@@ -81,11 +84,18 @@ shell_session() {
 		    "eval ($BUILD/hearth hook elvish | slurp)" > "$T/elv/rc.elv"
 		base_env "$BUILD/ptyrun" -t 180 -- elvish -rc "$T/elv/rc.elv" \
 		    < "$script" ;;
+	xonsh)
+		printf '%s\n' "\$SHELL_TYPE = 'readline'" \
+		    "\$PROMPT = 'PTYRUN_PROMPT> '" \
+		    "\$XONSH_HISTORY_BACKEND = 'dummy'" \
+		    "execx(\$($BUILD/hearth hook xonsh))" > "$T/rc.xsh"
+		base_env "$BUILD/ptyrun" -t 180 -- xonsh --rc "$T/rc.xsh" -i \
+		    < "$script" ;;
 	esac
 }
 
 shells=()
-for sh in bash zsh fish nu elvish; do
+for sh in bash zsh fish nu elvish xonsh; do
 	exe=$sh
 	[ "$sh" = nu ] && exe=$NU
 	if hearth hook "$sh" >/dev/null 2>&1 && command -v "$exe" >/dev/null; then
@@ -120,6 +130,8 @@ EOF
 		shx=()
 		[ "$sh" = nu ] && shx=(-x CMD_DURATION_MS -x TRICKY_INVALID)
 		[ "$sh" = elvish ] && shx=(-x TRICKY_INVALID)
+		[ "$sh" = xonsh ] &&
+		    shx=(-x TRICKY_INVALID -x LAST_RETURN_CODE -x XONSH_APPEND_NEWLINE)
 		if cmp=$("$BUILD/envcmp" "${xargs_[@]}" "${shx[@]}" "$T/$fx.nixdev" \
 		    "$T/$fx.$sh.hearth" "$T/$fx.$sh.outside"); then
 			ok "$fx/$sh: same environment as nix develop (${cmp##*envcmp: })"

@@ -59,7 +59,7 @@ test_json_values(void **state)
 	static const char *const values[] = {
 		"", "plain", "\"dq\" 'sq'", "back\\slash\\", "line1\nline2\n",
 		"tab\there\r", "\x01\x02\x1b[31m\x7f", "héllo ☃ 日本",
-		"\xf0\x9f\x98\x80", "\xe2\x80\xa8 \xe2\x80\xa9", "</script>",
+		"\xf0\x9f\x98\x80", "\xe2\x80\xa8 \xe2\x80\xa9 \xc2\x85", "</script>",
 		"$(touch /tmp/x) `id`", NULL,
 	};
 	const struct shell	*sh = format("json");

@@ -133,7 +133,9 @@ static const char *const tricky[] = {
 	"(touch " MARKER ")", "{|| touch " MARKER " }",
 	"\"]\n[\"s\",\"X\",\"(touch " MARKER ")\"]", "line1\nline2\n",
 	"\n\n", "tab\there", "\x01\x1b[31m\x7f", "héllo wörld ☃ 日本",
-	"\xf0\x9f\x98\x80", "-n", "*", "a;b&&c|d", "&sep=x", "#", NULL,
+	"\xf0\x9f\x98\x80", "-n", "*", "a;b&&c|d", "&sep=x", "#",
+	/* Line ends to some readers, not to JSON. */
+	"\xc2\x85 \xe2\x80\xa8 \xe2\x80\xa9 \x0b \x0c \x1c \r", NULL,
 };
 
 static void
