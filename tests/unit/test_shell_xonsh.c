@@ -290,7 +290,8 @@ test_unset(void **state)
 	setenv("NAME_1", "x", 1);
 	sh->set(&code, "NAME_1", NULL);
 	assert_string_equal(code.data, "[\"s\",\"NAME_1\",null]\n");
-	got = xonsh_run(&code, "print('NAME_1' in __xonsh__.env, end='|')\n"
+	got = xonsh_run(&code, "print('NAME_1' in __xonsh__.env, end='|', "
+	    "flush=True)\n"
 	    "/bin/sh -c 'echo ${NAME_1-unset}'", &len);
 	assert_string_equal(got, "False|unset\n");
 	free(got);
