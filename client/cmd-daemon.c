@@ -85,7 +85,7 @@ daemon_start(void)
 		return (EXIT_OK);
 	}
 	env = envstate_base_environ();
-	rc = ipc_start_daemon(5000, env, &cause);
+	rc = ipc_start_daemon(IPC_START_MS, env, &cause);
 	envstate_free_environ(env);
 	if (rc != 0 || daemon_ping(&pid, &version) != 0) {
 		fprintf(stderr, "hearth daemon start: %s\n",
@@ -102,20 +102,21 @@ daemon_start(void)
 static int
 daemon_locked(void)
 {
-	char	*rundir, *lockpath, *cause = NULL;
+	char	*statedir, *lockpath, *cause = NULL;
 	int	 fd, locked = 0;
 
-	if ((rundir = path_runtime_dir(&cause)) == NULL) {
+	if ((statedir = path_state_dir(&cause)) == NULL) {
 		free(cause);
 		return (0);
 	}
-	lockpath = path_lock(rundir);
+	lockpath = path_lock(statedir);
 	if ((fd = open(lockpath, O_RDONLY|O_CLOEXEC)) != -1) {
-		locked = flock(fd, LOCK_SH|LOCK_NB) == -1;
+		locked = flock(fd, LOCK_SH|LOCK_NB) == -1 &&
+		    errno == EWOULDBLOCK;
 		close(fd);
 	}
 	free(lockpath);
-	free(rundir);
+	free(statedir);
 	return (locked);
 }
 
@@ -208,6 +209,13 @@ daemon_stop(void)
 		err = errno;
 		buf_release(&b);
 		ipc_reply_release(&reply);
+		if (!ipc_daemon_alive() && daemon_locked()) {
+			fprintf(stderr, "hearth daemon stop: a hearthd holds "
+			    "the lock but does not listen (%s): was it started "
+			    "with another XDG_RUNTIME_DIR?\n", cause);
+			free(cause);
+			return (EXIT_FAIL);
+		}
 		if (!ipc_daemon_alive()) {
 			printf("hearth: hearthd is not running\n");
 			free(cause);

@@ -306,7 +306,7 @@ doctor_check_daemon(struct doctor *d)
 		free(cause);
 		cause = NULL;
 		env = envstate_base_environ();
-		rc = ipc_start_daemon(5000, env, &cause);
+		rc = ipc_start_daemon(IPC_START_MS, env, &cause);
 		envstate_free_environ(env);
 		if (rc != 0 ||
 		    doctor_ping(&pid, &version, &protocol, &cause) != 0) {

@@ -6,10 +6,12 @@
  * restoring what the shell had.
  *
  * It never waits for Nix: the daemon answers from snapshots it already
- * has, within a deadline of a few tens of milliseconds. Outside any
- * workspace, with nothing applied, it prints nothing and does not contact
- * the daemon at all. Notices ("not allowed", "failed") are printed once
- * per change, not at every prompt; the state variable remembers the last.
+ * has, within a deadline of a few tens of milliseconds; a daemon that is
+ * not running is started and waited for within that same deadline.
+ * Outside any workspace, with nothing applied, it prints nothing and does
+ * not contact the daemon at all. Notices ("not allowed", "failed") are
+ * printed once per change, not at every prompt; the state variable
+ * remembers the last.
  *
  * It also tells the hook, in plain shell variables, what it would print
  * on leaving, so that a cd out of a workspace runs no process:
@@ -29,6 +31,7 @@
 #include <strings.h>
 #include <unistd.h>
 
+#include "hearth/monotime.h"
 #include "hearth/path.h"
 #include "hearth/shellname.h"
 #include "hearth/xmalloc.h"
@@ -54,8 +57,8 @@ const struct cmd_entry cmd_export_entry = {
 	    "name to its new value, or to null to unset it, HEARTH_STATE\n"
 	    "included; nothing when nothing changes. gha prints lines for\n"
 	    "$GITHUB_ENV.\n"
-	    "Environment: HEARTH_TIMEOUT_MS, how long to wait for the daemon\n"
-	    "(default 50).\n",
+	    "Environment: HEARTH_TIMEOUT_MS, how long to wait for the daemon,\n"
+	    "starting it first when it is not running (default 50).\n",
 	.help_table = cmd_export_help,
 	.exec = cmd_export_exec,
 };
@@ -145,7 +148,8 @@ export_case_clash(const struct envdiff *d, size_t i)
 
 /*
  * Apply the snapshot a reply carries, replacing what is applied. Names
- * special in this shell are left out (`hearth status` lists them).
+ * special in this shell, and those no dev shell may set (the prompt's,
+ * hearth's own), are left out (`hearth status` lists them).
  */
 static void
 export_load(const struct shell *sh, struct envstate *st, struct envset *set,
@@ -167,7 +171,9 @@ export_load(const struct shell *sh, struct envstate *st, struct envset *set,
 		return;
 	}
 	for (i = 0; i < all.n; i++) {
-		if (!shellname_settable(sh->name, all.entries[i].name))
+		/* Never the user's shell's own, whatever made the snapshot. */
+		if (!shellname_settable(sh->name, all.entries[i].name) ||
+		    envdiff_excluded(all.entries[i].name))
 			continue;
 		/* A value this shell cannot hold: left out, and said so. */
 		if (all.entries[i].value != NULL &&
@@ -264,7 +270,12 @@ export_reply(const struct shell *sh, struct envstate *st,
 	free(key);
 }
 
-/* Ask the daemon about dir; 0 with the reply, -1 after handling it. */
+/*
+ * Ask the daemon about dir; 0 with the reply, -1 after handling it. A
+ * daemon that is not running is started, and waited for within the same
+ * deadline: a daemon that is ready in time (it needs milliseconds)
+ * answers from the snapshots its store kept, at this very prompt.
+ */
 static int
 export_ask(struct envstate *st, struct envset *set, const char *dir,
     const char *root, struct shell_reply *r)
@@ -273,8 +284,10 @@ export_ask(struct envstate *st, struct envset *set, const char *dir,
 	struct ipc_reply	 reply;
 	char			*cause = NULL, **env;
 	size_t			 off;
-	int			 rc, err;
+	int64_t			 deadline;
+	int			 rc, err, left;
 
+	deadline = monotime_ms() + export_timeout();
 	off = protocol_begin(&b, MSG_EXPORT);
 	protocol_put_str(&b, dir);
 	protocol_put_u64(&b, strcmp(envstate_root(st), root) == 0 ?
@@ -282,6 +295,28 @@ export_ask(struct envstate *st, struct envset *set, const char *dir,
 	protocol_end(&b, off);
 	rc = ipc_request(&b, &reply, export_timeout(), 0, &cause);
 	err = errno;
+	if (rc != 0 && (err == ENOENT || err == ECONNREFUSED)) {
+		free(cause);
+		cause = NULL;
+		left = (int)(deadline - monotime_ms());
+		env = envstate_base_environ();
+		rc = ipc_start_daemon(left > 0 ? left : 0, env, &cause);
+		err = errno;
+		envstate_free_environ(env);
+		left = (int)(deadline - monotime_ms());
+		if (rc == 0 && left > 0) {
+			free(cause);
+			cause = NULL;
+			rc = ipc_request(&b, &reply, left, 0, &cause);
+			err = errno;
+		} else if (rc == 0) {
+			rc = -1;
+			err = ETIMEDOUT;
+		}
+		/* A new daemon not ready in time will be at the next prompt. */
+		if (rc != 0)
+			err = err == ETIMEDOUT ? EINPROGRESS : EIO;
+	}
 	buf_release(&b);
 	if (rc == 0) {
 		rc = shell_reply_decode(r, &reply, &cause);
@@ -293,13 +328,13 @@ export_ask(struct envstate *st, struct envset *set, const char *dir,
 	/* No answer: keep what is applied, unless we left its workspace. */
 	if (envstate_applied(st) && strcmp(envstate_root(st), root) != 0)
 		export_unload(st, set);
-	if (err == ENOENT || err == ECONNREFUSED) {
-		env = envstate_base_environ();
-		ipc_start_daemon(0, env, NULL);
-		envstate_free_environ(env);
-		notice(st, "starting", "started hearthd; the dev shell loads "
-		    "at a later prompt");
-	} else
+	if (err == EINPROGRESS)
+		/* Nothing is promised: the workspace may not be allowed. */
+		notice(st, "starting", "hearthd is starting; hearth asks it "
+		    "again at the next prompt");
+	else if (err == EIO)
+		notice(st, "no-start", "%s", cause);
+	else
 		notice(st, "no-answer", "%s; keeping the current environment",
 		    cause);
 	free(cause);
@@ -375,7 +410,9 @@ export_leave(const struct shell *sh, struct buf *out, struct envstate *st,
 	envstate_set_notice(left, "");
 	for (i = 0; i < envset_count(leave); i++) {
 		envset_item(leave, i, &name, &value);
-		sh->set(&undo, name, value);
+		if (shellname_settable(sh->name, name) ||
+		    envdiff_valid_name(name))
+			sh->set(&undo, name, value);
 	}
 	/* Last: cut short, the state still says what is applied. */
 	enc = envstate_encode(left);
@@ -437,7 +474,10 @@ cmd_export_exec(const struct cmd_parsed *p)
 
 	for (i = 0; i < envset_count(set); i++) {
 		envset_item(set, i, &name, &value);
-		sh->set(&out, name, value);
+		/* A function another shell's state undoes: not this one's. */
+		if (shellname_settable(sh->name, name) ||
+		    envdiff_valid_name(name))
+			sh->set(&out, name, value);
 	}
 	if (envstate_changed(st)) {
 		enc = envstate_encode(st);

@@ -8,6 +8,8 @@
  *  N NAME	the variable was unset before hearth set it
  *  P NAME PFX	hearth put PFX in front of the value (it was set)
  *  Q NAME PFX	the same, but the variable was unset before
+ *  A NAME SFX	hearth put SFX after the value (it was set)
+ *  B NAME SFX	the same, but the variable was unset before
  * Only names and old values are kept (never the new values), so it stays
  * small: far below the 128 KiB limit on one environment string. A PATH-like
  * variable is undone by removing just the entries hearth added, so entries
@@ -130,8 +132,8 @@ envstate_parse(struct envstate *st, const char *p, size_t len)
 			return (-1);
 		value = p;
 		p += strlen(p) + 1;
-		if (strlen(op) != 1 || strchr("VNPQ", op[0]) == NULL ||
-		    !envdiff_valid_name(name))
+		if (strlen(op) != 1 || strchr("VNPQAB", op[0]) == NULL ||
+		    !envdiff_valid_key(name))
 			return (-1);
 		envstate_add_undo(st, op[0], name, value);
 	}
@@ -236,12 +238,15 @@ envstate_applied(struct envstate *st)
 	return (st->snapshot != 0 || st->nundo != 0);
 }
 
-/* Remove each of prefix's entries once from value; a new string. */
+/*
+ * Remove each of part's entries once from value, the first match of each
+ * (the last, with from_end: entries hearth appended); a new string.
+ */
 static char *
-remove_entries(const char *value, const char *prefix)
+remove_entries(const char *value, const char *part, int from_end)
 {
 	char	**list = NULL, *copy, *p, *e, *pcopy;
-	size_t	 n = 0, i;
+	size_t	 n = 0, i, k;
 	struct buf b = BUF_INIT;
 	int	 first = 1;
 
@@ -253,11 +258,12 @@ remove_entries(const char *value, const char *prefix)
 			break;
 		*e = '\0';
 	}
-	pcopy = xstrdup(prefix);
+	pcopy = xstrdup(part);
 	for (p = pcopy; p != NULL; p = e) {
 		if ((e = strchr(p, ':')) != NULL)
 			*e++ = '\0';
-		for (i = 0; i < n; i++) {
+		for (k = 0; k < n; k++) {
+			i = from_end ? n - 1 - k : k;
 			if (list[i] != NULL && strcmp(list[i], p) == 0) {
 				list[i] = NULL;
 				break;
@@ -298,10 +304,13 @@ envstate_revert(struct envstate *st, struct envset *set)
 			break;
 		case 'P':
 		case 'Q':
+		case 'A':
+		case 'B':
 			if ((cur = envset_get(set, u->name)) == NULL)
 				break;
-			rest = remove_entries(cur, u->value);
-			if (*rest == '\0' && u->op == 'Q')
+			rest = remove_entries(cur, u->value,
+			    u->op == 'A' || u->op == 'B');
+			if (*rest == '\0' && (u->op == 'Q' || u->op == 'B'))
 				envset_set(set, u->name, NULL);
 			else
 				envset_set(set, u->name, rest);
@@ -355,6 +364,16 @@ envstate_apply(struct envstate *st, struct envset *set,
 			} else
 				envset_set(set, e->name, e->value);
 			break;
+		case ENVDIFF_APPEND:
+			envstate_add_undo(st, cur != NULL ? 'A' : 'B', e->name,
+			    e->value);
+			if (cur != NULL && *cur != '\0') {
+				v = xasprintf("%s:%s", cur, e->value);
+				envset_set(set, e->name, v);
+				free(v);
+			} else
+				envset_set(set, e->name, e->value);
+			break;
 		}
 	}
 }
@@ -367,7 +386,7 @@ envstate_prepended(struct envstate *st)
 
 	names = xcalloc(st->nundo + 1, sizeof *names);
 	for (i = 0; i < st->nundo; i++) {
-		if (st->undo[i].op != 'P' && st->undo[i].op != 'Q')
+		if (strchr("PQAB", st->undo[i].op) == NULL)
 			continue;
 		for (j = 0; j < n; j++) {
 			if (strcmp(names[j], st->undo[i].name) == 0)

@@ -123,9 +123,12 @@ struct ipc_reply {
 	uint16_t	 version;
 	struct buf	 payload;
 };
+/* The longest a command waits for a daemon it started to listen. */
+#define IPC_START_MS 5000
 /*
- * Start the daemon with the given environment; with wait_ms > 0, wait
- * until it listens. cause may be NULL when the caller shows nothing.
+ * Start the daemon with the given environment and wait, at most wait_ms,
+ * until one listens; -1 with *cause, errno ETIMEDOUT if not in time, and
+ * the daemon's own reason if it could not start.
  */
 int		 ipc_start_daemon(int, char **, char **);
 /*
@@ -203,7 +206,7 @@ void		 envstate_apply(struct envstate *, struct envset *,
 		     uint64_t);
 /*
  * The names whose undo depends on their value at the time (the PATH-like
- * ones hearth prepended to), each once: a NULL-terminated array to free,
+ * ones hearth prepended or appended to), each once: a NULL-terminated array to free,
  * of strings the state owns.
  */
 const char	**envstate_prepended(struct envstate *);
@@ -262,6 +265,11 @@ struct shell {
 	 * envdiff keeps out of every dev shell (the unit tests check it).
 	 */
 	const char *const *state_prefixes;
+	/*
+	 * 1 if the shell takes exported bash functions: set gets their
+	 * keys (envdiff_function_key) as well as variables.
+	 */
+	int		 functions;
 	/* Append code that exports name=value (or unsets, value NULL). */
 	void		(*set)(struct buf *, const char *, const char *);
 	/*

@@ -3,7 +3,9 @@
  * reply, all within a deadline, because `hearth export` runs at every
  * prompt and must never hang it. A daemon that is not running is started
  * on demand (like tmux's server), with the lock in hearthd making
- * concurrent starts safe.
+ * concurrent starts safe: the client waits, within its deadline, for the
+ * daemon it started or for the one that won the race, and shows what
+ * hearthd said only when it could not start at all.
  */
 #include <sys/socket.h>
 #include <sys/un.h>
@@ -154,61 +156,170 @@ ipc_daemon_path(void)
 }
 
 /*
- * Run hearthd, which detaches once it listens. With wait_ms 0, do not wait
- * for it (a prompt must not); otherwise wait for it to be ready.
+ * What a hearthd that failed to start said: its last line, without the
+ * program's name, or NULL.
+ */
+static char *
+ipc_start_error(struct buf *err)
+{
+	char	*line, *end;
+
+	buf_addc(err, '\0');
+	end = err->data + strlen(err->data);
+	while (end > err->data && (end[-1] == '\n' || end[-1] == ' '))
+		*--end = '\0';
+	if (end == err->data)
+		return (NULL);
+	line = strrchr(err->data, '\n');
+	line = line != NULL ? line + 1 : err->data;
+	if (strncmp(line, "hearthd: ", 9) == 0)
+		line += 9;
+	return (xstrdup(line));
+}
+
+/* A hearthd holds the lock, but not the socket this client connects to. */
+static char *
+ipc_start_elsewhere(void)
+{
+	char	*statedir, *rundir, *lock, *sock, *cause = NULL, *msg;
+
+	if ((statedir = path_state_dir(&cause)) == NULL ||
+	    (rundir = path_runtime_dir(&cause)) == NULL) {
+		free(statedir);
+		return (cause);
+	}
+	lock = path_lock(statedir);
+	sock = path_socket(rundir);
+	msg = xasprintf("another hearthd holds %s but does not listen on %s: "
+	    "was it started with another XDG_RUNTIME_DIR? Stop it with "
+	    "hearth daemon stop under that one", lock, sock);
+	free(sock);
+	free(lock);
+	free(rundir);
+	free(statedir);
+	return (msg);
+}
+
+/*
+ * Wait for the hearthd we ran (pid) to exit, which it does once its
+ * detached child listens or has failed, collecting what it writes on the
+ * pipe fd. Its exit status, or -1 if the deadline passed first.
+ */
+static int
+ipc_start_wait(pid_t pid, int fd, struct buf *err, int64_t deadline)
+{
+	struct pollfd	 pfd = { .fd = fd, .events = POLLIN };
+	char		 chunk[512];
+	ssize_t		 n;
+	int		 status, left, rc;
+
+	for (;;) {
+		if ((rc = waitpid(pid, &status, WNOHANG)) == pid)
+			break;
+		if (rc == -1 && errno != EINTR)
+			return (-1);
+		if ((left = left_ms(deadline)) == 0)
+			return (-1);
+		/*
+		 * EOF on the pipe is not the end: the detached daemon holds
+		 * it until it is ready. Read what comes, and look at the
+		 * process every few milliseconds.
+		 */
+		if (pfd.fd != -1 && poll(&pfd, 1, left < 5 ? left : 5) > 0) {
+			n = read(fd, chunk, sizeof chunk);
+			if (n > 0 && err->len < 4096)
+				buf_add(err, chunk, n);
+			else if (n == 0)
+				pfd.fd = -1;
+		} else if (pfd.fd == -1)
+			usleep(1000);
+	}
+	/* What it said before it exited is in the pipe now. */
+	fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
+	while (err->len < 4096 && (n = read(fd, chunk, sizeof chunk)) > 0)
+		buf_add(err, chunk, n);
+	return (WIFEXITED(status) ? WEXITSTATUS(status) : 128);
+}
+
+/*
+ * Run hearthd and wait, at most wait_ms, until a daemon listens: the one
+ * we ran, or the one that beat it to the lock (then ours says so and
+ * exits PATH_EXIT_RUNNING, which is no error, and is not shown). If ours
+ * failed, its own last line is the cause. On a timeout errno is
+ * ETIMEDOUT; the daemon goes on starting, for the next request.
  */
 int
 ipc_start_daemon(int wait_ms, char **env, char **cause)
 {
-	char	*prog, *argv[] = { "hearthd", NULL };
-	pid_t	 pid;
-	int	 status, fd;
-	int64_t	 deadline;
+	struct buf	 err = BUF_INIT;
+	char		*prog, *argv[] = { "hearthd", NULL }, *why;
+	pid_t		 pid;
+	int		 p[2], fd, status, rc = -1;
+	int64_t		 deadline;
 
+	deadline = monotime_ms() + wait_ms;
 	prog = ipc_daemon_path();
+	if (pipe2(p, O_CLOEXEC) == -1) {
+		*cause = xasprintf("pipe: %s", strerror(errno));
+		free(prog);
+		return (-1);
+	}
 	switch ((pid = fork())) {
 	case -1:
-		if (cause != NULL)
-			*cause = xasprintf("fork: %s", strerror(errno));
+		*cause = xasprintf("fork: %s", strerror(errno));
+		close(p[0]);
+		close(p[1]);
 		free(prog);
 		return (-1);
 	case 0:
-		if (wait_ms == 0) {
-			/* Detach from the prompt: nobody waits for us. */
-			if (fork() != 0)
-				_exit(0);
-			if ((fd = open("/dev/null", O_RDWR)) != -1) {
-				dup2(fd, STDERR_FILENO);
-				close(fd);
-			}
-		}
+		/* Its stderr is ours to read: shown only if it fails. */
+		dup2(p[1], STDERR_FILENO);
 		if ((fd = open("/dev/null", O_RDWR)) != -1) {
 			dup2(fd, STDIN_FILENO);
 			dup2(fd, STDOUT_FILENO);
 			close(fd);
 		}
 		execvpe(prog, argv, env);
-		fprintf(stderr, "hearth: cannot run %s: %s\n", prog,
+		fprintf(stderr, "hearthd: cannot run %s: %s\n", prog,
 		    strerror(errno));
 		_exit(127);
 	}
 	free(prog);
-	while (waitpid(pid, &status, 0) == -1 && errno == EINTR)
-		;
-	if (wait_ms == 0)
-		return (0);
-	/* A daemon that lost the race to another start is fine too. */
-	deadline = monotime_ms() + wait_ms;
-	while (!ipc_daemon_alive()) {
-		if (monotime_ms() > deadline) {
-			if (cause != NULL)
-				*cause = xstrdup("hearthd did not start (see "
-			    "$XDG_STATE_HOME/hearth/hearthd.log)");
-			return (-1);
-		}
-		usleep(5000);
+	close(p[1]);
+	status = ipc_start_wait(pid, p[0], &err, deadline);
+	close(p[0]);
+	if (status == 0 || status == PATH_EXIT_RUNNING) {
+		/* The winner of a race may still be starting: wait for it. */
+		while (!(rc = ipc_daemon_alive()) && left_ms(deadline) > 0)
+			usleep(2000);
+		rc = rc ? 0 : -1;
 	}
-	return (0);
+	if (rc == 0)
+		goto out;
+	if (status == PATH_EXIT_RUNNING && wait_ms >= IPC_START_MS) {
+		/*
+		 * A daemon still starting after so long is not one: it listens
+		 * elsewhere. (A prompt's short wait says it is starting.)
+		 */
+		*cause = ipc_start_elsewhere();
+		errno = EIO;
+	} else if (status == -1 || status == 0 ||
+	    status == PATH_EXIT_RUNNING) {
+		*cause = xasprintf("hearthd did not start within %d ms",
+		    wait_ms);
+		errno = ETIMEDOUT;
+	} else if ((why = ipc_start_error(&err)) != NULL) {
+		*cause = xasprintf("hearthd cannot start: %s", why);
+		free(why);
+		errno = EIO;
+	} else {
+		*cause = xasprintf("hearthd cannot start (exit status %d; "
+		    "run hearthd -f to see why)", status);
+		errno = EIO;
+	}
+out:
+	buf_release(&err);
+	return (rc);
 }
 
 static int
@@ -307,18 +418,21 @@ ipc_request(struct buf *frame, struct ipc_reply *reply, int timeout_ms,
 	int64_t		 deadline;
 	uint32_t	 len;
 	char		**env;
-	int		 fd, rc = -1;
+	int		 fd, start_ms, rc = -1;
 
 	deadline = timeout_ms < 0 ? -1 : monotime_ms() + timeout_ms;
 	buf_init(&reply->payload);
 	reply->version = 0;
 	if ((fd = ipc_connect(cause)) == -1) {
-		if (!autostart)
+		if (!autostart || (errno != ENOENT && errno != ECONNREFUSED))
 			return (-1);
 		free(*cause);
 		*cause = NULL;
+		start_ms = IPC_START_MS;
+		if (deadline >= 0 && left_ms(deadline) < start_ms)
+			start_ms = left_ms(deadline);
 		env = envstate_base_environ();
-		rc = ipc_start_daemon(5000, env, cause);
+		rc = ipc_start_daemon(start_ms, env, cause);
 		envstate_free_environ(env);
 		if (rc != 0 || (fd = ipc_connect(cause)) == -1)
 			return (-1);

@@ -9,6 +9,8 @@
  * A guard test is `[`, not `[[ == ]]`, which the user's nocasematch would
  * make match without regard to case.
  */
+#include <string.h>
+
 #include "hearth.h"
 
 extern const char hook_bash[];
@@ -27,9 +29,32 @@ static const char *const bash_reserved[] = {
 	"UID", NULL
 };
 
+/*
+ * An exported function (BASH_FUNC_NAME%%, its definition as the
+ * environment holds it): defined and exported, or removed.
+ */
+static void
+bash_set_function(struct buf *b, const char *key, const char *value)
+{
+	size_t	 pl = sizeof "BASH_FUNC_" - 1;
+	int	 n = (int)(strlen(key) - pl - 2);
+
+	if (value == NULL) {
+		buf_addf(b, "unset -f %.*s\n", n, key + pl);
+		return;
+	}
+	buf_addf(b, "eval '%.*s '", n, key + pl);
+	shell_quote_sh(b, value);
+	buf_addf(b, "\nexport -f %.*s\n", n, key + pl);
+}
+
 static void
 bash_set(struct buf *b, const char *name, const char *value)
 {
+	if (envdiff_function_key(name)) {
+		bash_set_function(b, name, value);
+		return;
+	}
 	if (value == NULL) {
 		buf_addf(b, "unset -v %s\n", name);
 		return;
@@ -69,6 +94,7 @@ const struct shell shell_bash = {
 	.rcfiles = bash_rcfiles,
 	.reserved = bash_reserved,
 	.state_prefixes = bash_state_prefixes,
+	.functions = 1,
 	.set = bash_set,
 	.setvar = bash_setvar,
 	.guard = bash_guard,

@@ -104,4 +104,5 @@ const struct shell shell_json = {
 	.quote = shell_quote_json,
 	.finish = json_finish,
 	.holds = shell_utf8_valid,
+	.functions = 1,
 };

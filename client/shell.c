@@ -241,15 +241,23 @@ shellname_settable(const char *shell, const char *name)
 	const char *const	*r;
 	size_t			 i;
 
-	if (!envdiff_valid_name(name))
+	if (!envdiff_valid_key(name))
 		return (0);
 	for (i = 0; i < SHELL_COUNT; i++) {
 		if (strcmp(shells[i]->name, shell) != 0)
 			continue;
+		if (envdiff_function_key(name))
+			return (shells[i]->functions);
 		for (r = shells[i]->reserved; *r != NULL; r++) {
 			if (strcmp(*r, name) == 0)
 				return (0);
 		}
+	}
+	/* json carries exported functions, as direnv's does; gha cannot. */
+	for (i = 0; i < FORMAT_COUNT; i++) {
+		if (strcmp(formats[i]->name, shell) == 0 &&
+		    envdiff_function_key(name))
+			return (formats[i]->functions);
 	}
 	return (1);
 }

@@ -1,11 +1,11 @@
 /*
  * Computing, encoding and decoding the environment changes a dev shell
  * makes (see include/hearth/envdiff.h). The exclusion list is what
- * `nix develop` and direnv leave out of a shell; the PATH rule keeps the
- * user's PATH and puts the dev shell's entries in front, as `nix develop`
- * does.
+ * `nix develop` and direnv leave out of a shell; the list rule keeps the
+ * user's PATH and puts the dev shell's entries around it where the dev
+ * shell put them around the base's (in front, as `nix develop` does, or
+ * after, as a shellHook's PATH="$PATH:..." does).
  */
-#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -16,18 +16,58 @@
  * Variables a dev shell must not carry into the user's shell: the session's
  * own (HOME, TERM, SHELL, SHLVL, PWD, OLDPWD, _), the build sandbox's
  * (TMPDIR and friends point at a directory that is deleted, NIX_BUILD_TOP,
- * NIX_LOG_FD), bash's internals, and hearth's own state.
+ * NIX_LOG_FD), and bash's internals. `nix develop` leaves them out too.
  */
 static const char *excluded_names[] = {
 	"HOME", "TERM", "SHELL", "SHLVL", "PWD", "OLDPWD", "_",
 	"TMPDIR", "TEMP", "TMP", "TEMPDIR", "NIX_BUILD_TOP", "NIX_LOG_FD",
-	"BASHOPTS", "SHELLOPTS", "PS1", "PS2", "PS4", "IFS", "OPTIND",
+	"BASHOPTS", "SHELLOPTS", "IFS", "OPTIND",
 	"EPOCHREALTIME", "EPOCHSECONDS", "SRANDOM", "RANDOM", "LINENO",
 	"SECONDS", "HOSTNAME", "PPID", "UID", "EUID",
 };
 static const char *excluded_prefixes[] = {
-	"BASH_", "COMP_", "HEARTH_", "__fish",
+	"BASH_", "COMP_", "__fish",
 };
+
+/*
+ * Names the user's shell keeps although a dev shell sets them, and
+ * `hearth status` says so: hearth's own variables (a dev shell's value
+ * would change what hearth does, or lose what it applied), and the
+ * prompt's (PROMPT_COMMAND holds hearth's bash hook and the user's own).
+ * Any other HEARTH_ name is the dev shell's to set.
+ */
+static const char *reserved_names[] = {
+	"HEARTH_STATE", "HEARTH_NONIX", "HEARTH_TIMEOUT_MS", "HEARTH_NIX",
+	"HEARTHD", "HEARTH_EVAL_TIMEOUT", "HEARTH_MAX_EVALS",
+	"HEARTH_MAX_WATCHES", "HEARTH_SYSTEM", "HEARTH_NIXTRACE",
+	"PROMPT_COMMAND", "PS0", "PS1", "PS2", "PS3", "PS4",
+};
+static const char *reserved_prefixes[] = {
+	"HEARTH_NIXTRACE_",
+};
+
+/* The lists `nix develop` merges with the caller's (see add_change). */
+static const char *pathlike_names[] = { "PATH", "XDG_DATA_DIRS" };
+
+/* An exported bash function as the environment holds it: BASH_FUNC_x%%. */
+#define FUNC_PREFIX	"BASH_FUNC_"
+#define FUNC_SUFFIX	"%%"
+
+static int
+in_list(const char *name, const char **names, size_t n, int prefix)
+{
+	size_t	 i;
+
+	for (i = 0; i < n; i++) {
+		if (prefix ? strncmp(name, names[i], strlen(names[i])) == 0 :
+		    strcmp(name, names[i]) == 0)
+			return (1);
+	}
+	return (0);
+}
+
+#define IN_LIST(name, list, prefix) \
+	in_list(name, list, sizeof list / sizeof *list, prefix)
 
 void
 envdiff_init(struct envdiff *d)
@@ -35,6 +75,8 @@ envdiff_init(struct envdiff *d)
 	d->entries = NULL;
 	d->n = d->alloc = 0;
 	buf_init(&d->skipped);
+	buf_init(&d->reserved);
+	buf_init(&d->functions);
 }
 
 void
@@ -48,6 +90,8 @@ envdiff_release(struct envdiff *d)
 	}
 	free(d->entries);
 	buf_release(&d->skipped);
+	buf_release(&d->reserved);
+	buf_release(&d->functions);
 	envdiff_init(d);
 }
 
@@ -82,21 +126,42 @@ envdiff_valid_name(const char *s)
 }
 
 int
+envdiff_reserved(const char *name)
+{
+	return (IN_LIST(name, reserved_names, 0) ||
+	    IN_LIST(name, reserved_prefixes, 1));
+}
+
+int
+envdiff_function_key(const char *name)
+{
+	size_t	 pl = strlen(FUNC_PREFIX), sl = strlen(FUNC_SUFFIX), n;
+	char	*fn;
+	int	 ok;
+
+	n = strlen(name);
+	if (n <= pl + sl || strncmp(name, FUNC_PREFIX, pl) != 0 ||
+	    strcmp(name + n - sl, FUNC_SUFFIX) != 0)
+		return (0);
+	fn = xstrndup(name + pl, n - pl - sl);
+	ok = envdiff_valid_name(fn);
+	free(fn);
+	return (ok);
+}
+
+int
+envdiff_valid_key(const char *name)
+{
+	return (envdiff_valid_name(name) || envdiff_function_key(name));
+}
+
+int
 envdiff_excluded(const char *name)
 {
-	size_t	 i;
-
-	for (i = 0; i < sizeof excluded_names / sizeof *excluded_names; i++) {
-		if (strcmp(name, excluded_names[i]) == 0)
-			return (1);
-	}
-	for (i = 0; i < sizeof excluded_prefixes / sizeof *excluded_prefixes;
-	    i++) {
-		if (strncmp(name, excluded_prefixes[i],
-		    strlen(excluded_prefixes[i])) == 0)
-			return (1);
-	}
-	return (0);
+	if (envdiff_function_key(name))
+		return (0);
+	return (IN_LIST(name, excluded_names, 0) ||
+	    IN_LIST(name, excluded_prefixes, 1) || envdiff_reserved(name));
 }
 
 /* One NAME=VALUE record of a dump, split in place. */
@@ -174,32 +239,134 @@ find_var(const struct var *v, size_t n, const struct var *key)
 	return (bsearch(key, v, n, sizeof *v, var_cmp));
 }
 
+/* Append a name to a space-separated list. */
+static void
+list_add(struct buf *b, const char *name, size_t len)
+{
+	if (b->len != 0)
+		buf_addc(b, ' ');
+	buf_add(b, name, len);
+}
+
+/*
+ * Where base stands in next as whole list elements (between colons or
+ * the ends), or NULL.
+ */
+static const char *
+find_elements(const char *next, const char *base)
+{
+	const char	*p = next;
+	size_t		 n = strlen(base);
+
+	while ((p = strstr(p, base)) != NULL) {
+		if ((p == next || p[-1] == ':') &&
+		    (p[n] == '\0' || p[n] == ':'))
+			return (p);
+		p++;
+	}
+	return (NULL);
+}
+
+/*
+ * A list variable's entries around the base's: the dev shell's, put in
+ * front of or after whatever the user's value is (PREPEND, APPEND).
+ */
+static void
+add_around(struct envdiff *d, const char *name, const char *next,
+    const char *at, size_t baselen)
+{
+	char	*part;
+	size_t	 end;
+
+	if (at > next) {
+		part = xstrndup(next, at - next - 1);
+		envdiff_add(d, ENVDIFF_PREPEND, name, part);
+		free(part);
+	}
+	end = at - next + baselen;
+	if (next[end] == ':')
+		envdiff_add(d, ENVDIFF_APPEND, name, next + end + 1);
+}
+
 static void
 add_change(struct envdiff *d, const char *name, const char *base,
     const char *next)
 {
-	size_t	 blen, nlen;
+	const char	*at;
+	char		*trim;
+	size_t		 len;
 
 	if (base != NULL && strcmp(base, next) == 0)
 		return;
 	/*
-	 * A value that ends with ":<base value>" is the dev shell's entries
-	 * in front of what the caller had: keep only the prefix, so that the
-	 * user's own value (which may differ from the daemon's) survives.
+	 * A value that holds the base value as whole elements is the dev
+	 * shell's entries around what the caller had (`nix develop` puts
+	 * the dev shell's PATH in front; a shellHook's
+	 * PATH="$PATH:$PWD/bin" appends): keep only those entries, so that
+	 * the user's own value (which is not the base) survives.
 	 */
-	if (base != NULL && *base != '\0') {
-		blen = strlen(base);
-		nlen = strlen(next);
-		if (nlen > blen + 1 && next[nlen - blen - 1] == ':' &&
-		    strcmp(next + nlen - blen, base) == 0) {
-			char	*prefix = xstrndup(next, nlen - blen - 1);
-
-			envdiff_add(d, ENVDIFF_PREPEND, name, prefix);
-			free(prefix);
-			return;
+	if (base != NULL && *base != '\0' &&
+	    (at = find_elements(next, base)) != NULL) {
+		add_around(d, name, next, at, strlen(base));
+		return;
+	}
+	/*
+	 * PATH and XDG_DATA_DIRS with no base value: `nix develop` would
+	 * still merge them with the user's. Leading and trailing colons are
+	 * what the merge with an empty value leaves.
+	 */
+	if ((base == NULL || *base == '\0') &&
+	    IN_LIST(name, pathlike_names, 0)) {
+		while (*next == ':')
+			next++;
+		len = strlen(next);
+		while (len > 0 && next[len - 1] == ':')
+			len--;
+		if (len != 0) {
+			trim = xstrndup(next, len);
+			envdiff_add(d, ENVDIFF_PREPEND, name, trim);
+			free(trim);
 		}
+		return;
 	}
 	envdiff_add(d, ENVDIFF_SET, name, next);
+}
+
+/* 1 if a dump's name is an exported bash function; its name in *fn. */
+static int
+function_name(const struct var *v, const char **fn, size_t *fnlen)
+{
+	size_t	 pl = strlen(FUNC_PREFIX), sl = strlen(FUNC_SUFFIX);
+
+	if (v->namelen <= pl + sl ||
+	    strncmp(v->name, FUNC_PREFIX, pl) != 0 ||
+	    strncmp(v->name + v->namelen - sl, FUNC_SUFFIX, sl) != 0)
+		return (0);
+	*fn = v->name + pl;
+	*fnlen = v->namelen - pl - sl;
+	return (1);
+}
+
+/*
+ * An exported function, as `declare -f` printed it ("NAME () \n{ ...}"),
+ * kept as the environment holds it: "BASH_FUNC_NAME%%=() { ...}", which
+ * bash reads back from the environment. -1 if the name is not an
+ * identifier or the text is not such a definition.
+ */
+static int
+add_function(struct envdiff *d, const char *key, const char *fn,
+    size_t fnlen, const char *def)
+{
+	static const char	 head[] = " () \n{";
+	char			*v;
+
+	if (!envdiff_function_key(key) || strncmp(def, fn, fnlen) != 0 ||
+	    strncmp(def + fnlen, head, sizeof head - 1) != 0)
+		return (-1);
+	v = xasprintf("() {%s", def + fnlen + sizeof head - 1);
+	envdiff_add(d, ENVDIFF_SET, key, v);
+	free(v);
+	return (0);
 }
 
 int
@@ -209,9 +376,10 @@ envdiff_compute(struct envdiff *d, const char *base, size_t baselen,
 	struct var	*bv = NULL, *nv = NULL;
 	struct buf	 enc = BUF_INIT;
 	const struct var *f;
-	size_t		 bn, nn, i;
+	const char	*fn;
+	size_t		 bn, nn, i, fnlen;
 	char		*name = NULL, *bval;
-	int		 rc = -1;
+	int		 rc = -1, changed;
 
 	if (parse_dump(base, baselen, &bv, &bn, cause) != 0)
 		goto out;
@@ -220,6 +388,20 @@ envdiff_compute(struct envdiff *d, const char *base, size_t baselen,
 	for (i = 0; i < nn; i++) {
 		free(name);
 		name = xstrndup(nv[i].name, nv[i].namelen);
+		f = find_var(bv, bn, &nv[i]);
+		bval = f == NULL ? NULL : (char *)f->value;
+		changed = bval == NULL || strcmp(bval, nv[i].value) != 0;
+		if (function_name(&nv[i], &fn, &fnlen)) {
+			if (changed && add_function(d, name, fn, fnlen,
+			    nv[i].value) != 0)
+				list_add(&d->functions, fn, fnlen);
+			continue;
+		}
+		if (envdiff_reserved(name)) {
+			if (changed)
+				list_add(&d->reserved, name, strlen(name));
+			continue;
+		}
 		if (envdiff_excluded(name))
 			continue;
 		if (!envdiff_valid_name(name)) {
@@ -228,8 +410,6 @@ envdiff_compute(struct envdiff *d, const char *base, size_t baselen,
 			buf_adds(&d->skipped, name);
 			continue;
 		}
-		f = find_var(bv, bn, &nv[i]);
-		bval = f == NULL ? NULL : (char *)f->value;
 		add_change(d, name, bval, nv[i].value);
 	}
 	for (i = 0; i < bn; i++) {
@@ -300,136 +480,6 @@ envdiff_encoded_get(const void *data, size_t len, const char *name)
 	return (NULL);
 }
 
-/* Where s names the directory dir (see envdiff_names_dir), or NULL. */
-static const char *
-find_dir(const char *s, const char *dir, size_t n)
-{
-	const char	*p = s;
-	unsigned char	 c;
-
-	/* "/" or "" would be in every path: never a directory to match. */
-	if (n < 2)
-		return (NULL);
-	while ((p = strstr(p, dir)) != NULL) {
-		c = (unsigned char)p[n];
-		if (!isalnum(c) && c != '.' && c != '_' && c != '-')
-			return (p);
-		p++;
-	}
-	return (NULL);
-}
-
-/* The length of dir less its trailing slashes. */
-static size_t
-dir_len(const char *dir)
-{
-	size_t	 n = strlen(dir);
-
-	while (n > 1 && dir[n - 1] == '/')
-		n--;
-	return (n);
-}
-
-int
-envdiff_names_dir(const char *value, const char *dir)
-{
-	char	*d;
-	int	 found;
-
-	d = xstrndup(dir, dir_len(dir));
-	found = find_dir(value, d, strlen(d)) != NULL;
-	free(d);
-	return (found);
-}
-
-void
-envdiff_move_dir(struct envdiff *d, const char *from, const char *to)
-{
-	struct buf	 b = BUF_INIT;
-	const char	*p, *hit;
-	char		*f;
-	size_t		 i, n;
-
-	f = xstrndup(from, dir_len(from));
-	n = strlen(f);
-	for (i = 0; i < d->n; i++) {
-		if (d->entries[i].op == ENVDIFF_UNSET ||
-		    find_dir(d->entries[i].value, f, n) == NULL)
-			continue;
-		buf_reset(&b);
-		for (p = d->entries[i].value;
-		    (hit = find_dir(p, f, n)) != NULL; p = hit + n) {
-			buf_add(&b, p, hit - p);
-			buf_adds(&b, to);
-		}
-		buf_adds(&b, p);
-		free(d->entries[i].value);
-		d->entries[i].value = xstrdup(b.data);
-	}
-	buf_release(&b);
-	free(f);
-}
-
-/* Remove entry i, keeping the order of the rest. */
-static void
-remove_entry(struct envdiff *d, size_t i)
-{
-	free(d->entries[i].name);
-	free(d->entries[i].value);
-	memmove(&d->entries[i], &d->entries[i + 1],
-	    (d->n - i - 1) * sizeof *d->entries);
-	d->n--;
-}
-
-void
-envdiff_drop_dir(struct envdiff *d, const char *dir, struct buf *names)
-{
-	struct buf		 b = BUF_INIT;
-	struct envdiff_entry	*e;
-	const char		*p, *colon;
-	char			*f, *elem;
-	size_t			 i = 0, n, kept;
-
-	f = xstrndup(dir, dir_len(dir));
-	n = strlen(f);
-	while (i < d->n) {
-		e = &d->entries[i];
-		if (e->op == ENVDIFF_UNSET || find_dir(e->value, f, n) == NULL) {
-			i++;
-			continue;
-		}
-		if (names->len != 0)
-			buf_addc(names, ' ');
-		buf_adds(names, e->name);
-		if (e->op == ENVDIFF_SET) {
-			remove_entry(d, i);
-			continue;
-		}
-		/* A list: keep the elements that do not name it. */
-		buf_reset(&b);
-		kept = 0;
-		for (p = e->value; p != NULL; p = colon ? colon + 1 : NULL) {
-			colon = strchr(p, ':');
-			elem = colon ? xstrndup(p, colon - p) : xstrdup(p);
-			if (find_dir(elem, f, n) == NULL) {
-				if (kept++ != 0)
-					buf_addc(&b, ':');
-				buf_adds(&b, elem);
-			}
-			free(elem);
-		}
-		if (kept == 0) {
-			remove_entry(d, i);
-			continue;
-		}
-		free(e->value);
-		e->value = xstrdup(b.data);
-		i++;
-	}
-	buf_release(&b);
-	free(f);
-}
-
 void
 envdiff_encode(const struct envdiff *d, struct buf *b)
 {
@@ -458,9 +508,9 @@ envdiff_decode(struct envdiff *d, const void *data, size_t len, char **cause)
 		name = next_field(&p, end);
 		value = next_field(&p, end);
 		if (op == NULL || name == NULL || value == NULL ||
-		    strlen(op) != 1 || !envdiff_valid_name(name) ||
+		    strlen(op) != 1 || !envdiff_valid_key(name) ||
 		    (op[0] != ENVDIFF_SET && op[0] != ENVDIFF_UNSET &&
-		    op[0] != ENVDIFF_PREPEND) || d->n == ENVDIFF_MAX_ENTRIES) {
+		    op[0] != ENVDIFF_PREPEND && op[0] != ENVDIFF_APPEND) || d->n == ENVDIFF_MAX_ENTRIES) {
 			envdiff_release(d);
 			*cause = xstrdup("malformed snapshot");
 			return (-1);

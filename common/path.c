@@ -159,9 +159,25 @@ path_socket(const char *rundir)
 }
 
 char *
-path_lock(const char *rundir)
+path_lock(const char *statedir)
 {
-	return (path_join(rundir, "hearthd.lock"));
+	char	 host[256], *name, *p;
+
+	/*
+	 * One daemon per machine: a home directory shared over NFS must not
+	 * keep a second machine's daemon from starting.
+	 */
+	if (gethostname(host, sizeof host) != 0 || host[0] == '\0')
+		strcpy(host, "localhost");
+	host[sizeof host - 1] = '\0';
+	for (p = host; *p != '\0'; p++) {
+		if (*p == '/')
+			*p = '_';
+	}
+	name = xasprintf("hearthd-%s.lock", host);
+	p = path_join(statedir, name);
+	free(name);
+	return (p);
 }
 
 char *

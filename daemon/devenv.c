@@ -54,7 +54,10 @@ devenv_notes_held(const struct envdiff *d, const char *const *names,
 
 /*
  * Say which of a diff's variables some shell will not get: names that are
- * no shell's identifiers (dropped already), and names special in one shell.
+ * no shell's identifiers, names the user's shell keeps (hearth's own, the
+ * prompt's) and exported functions whose names are not identifiers
+ * (dropped already), the exported functions only bash takes, and names
+ * special in one shell.
  */
 static void
 devenv_notes(const struct envdiff *d, struct buf *notes)
@@ -65,9 +68,28 @@ devenv_notes(const struct envdiff *d, struct buf *notes)
 	if (d->skipped.len != 0)
 		buf_addf(notes, "%snot shell names, left out: %s",
 		    notes->len != 0 ? "; " : "", d->skipped.data);
+	if (d->reserved.len != 0)
+		buf_addf(notes, "%syour shell keeps its own (hearth's, the "
+		    "prompt's): %s", notes->len != 0 ? "; " : "",
+		    d->reserved.data);
+	if (d->functions.len != 0)
+		buf_addf(notes, "%sexported functions, not kept (not "
+		    "identifiers): %s",
+		    notes->len != 0 ? "; " : "", d->functions.data);
+	/* BASH_FUNC_NAME%%: the NAME. */
+	for (i = n = 0; i < d->n; i++) {
+		if (!envdiff_function_key(d->entries[i].name))
+			continue;
+		if (n++ == 0)
+			buf_addf(notes, "%sexported functions, bash only:",
+			    notes->len != 0 ? "; " : "");
+		buf_addf(notes, " %.*s", (int)strlen(d->entries[i].name) -
+		    12, d->entries[i].name + 10);
+	}
 	for (shn = shellname_shells; *shn != NULL; shn++) {
 		for (i = n = 0; i < d->n; i++) {
-			if (shellname_settable(*shn, d->entries[i].name))
+			if (shellname_settable(*shn, d->entries[i].name) ||
+			    envdiff_function_key(d->entries[i].name))
 				continue;
 			if (n++ == 0)
 				buf_addf(notes, "%snot set in %s:",

@@ -40,6 +40,9 @@
 #include "settings.h"
 #include "store.h"
 
+/* How snapshots are made (baseenv.c, envdiff.c); part of their key. */
+#define DEVSHELL_SNAPSHOT_FORMAT	"snapshot 2"
+
 struct devshell {
 	const struct devshell_ops *ops;
 	void			*ws;		/* the owner, for ops */
@@ -129,8 +132,8 @@ devshell_new(const struct devshell_ops *ops, void *ws, const char *root,
 	sh->top = top;
 	sh->ws_id = ws_id;
 	sh->name = xstrdup(name);
-	sh->salt = xasprintf("%s\n%s\n%s", name, settings.system,
-	    settings.nix_version);
+	sh->salt = xasprintf("%s\n%s\n%s\n%s", name, settings.system,
+	    settings.nix_version, DEVSHELL_SNAPSHOT_FORMAT);
 	sh->snap_inputs = devshell_new_inputs(sh);
 	store_snapshot_init(&sh->snap);
 	store_snapshot_init(&snap);
@@ -460,7 +463,8 @@ devshell_eval_start(void *arg)
 	spec.profile = profile;
 	spec.tmpdir = settings.tmp;
 	spec.nix = settings.nix;
-	spec.env = settings.base_env;
+	spec.env = settings.nix_env;
+	spec.hook_env = settings.base_env;
 	spec.timeout_sec = settings.timeout_sec;
 	spec.nixtrace = settings.nixtrace;
 	spec.nixinfo = &settings.nixinfo;

@@ -7,7 +7,7 @@
  *     repository. Its stdout is the dev shell's bash rc.
  *  2. `bash --noprofile --norc` sources that rc (which runs shellHook, as
  *     `nix develop` does), in the workspace root, with the base
- *     environment. It dumps the exported variables before and after on
+ *     environment (baseenv.c; Nix runs with its own). It dumps the exported variables before and after on
  *     fd 3, so nothing the hook prints on stdout or stderr can mix in;
  *     what the hook prints is kept for the user to see once.
  *
@@ -42,6 +42,7 @@
 #include "hearth/log.h"
 #include "hearth/nix.h"
 #include "hearth/xmalloc.h"
+#include "baseenv.h"
 #include "eval.h"
 #include "job.h"
 #include "readset.h"
@@ -65,16 +66,24 @@
  * that exits early leaves the second mark out, and the job fails. Lix
  * (2.95) counts nested dev shells in NIX_SHELL_LEVEL, one more than the
  * caller's: the snapshot's is 1, whatever the daemon's environment had
- * (it is one shell in, wherever it is applied).
+ * (it is one shell in, wherever it is applied). Exported functions are
+ * dumped as BASH_FUNC_name%%=<what declare -f prints>; envdiff.c turns
+ * that into what the environment holds.
  */
 static const char eval_script[] =
 	"exec 2>&1 </dev/null\n"
 	"unset NIX_SHELL_LEVEL\n"
 	"__hearth_dump() {\n"
-	"  local IFS=$' \\t\\n' __hearth_n\n"
+	"  local IFS=$' \\t\\n' __hearth_n __hearth_f\n"
 	"  for __hearth_n in $(compgen -e); do\n"
 	"    printf '%s=%s\\0' \"$__hearth_n\" \"${!__hearth_n}\" >&3\n"
 	"  done\n"
+	"  while read -r _ __hearth_n __hearth_f; do\n"
+	"    case $__hearth_n in\n"
+	"    -*x*) printf 'BASH_FUNC_%s%%%%=' \"$__hearth_f\" >&3\n"
+	"      declare -f -- \"$__hearth_f\" >&3; printf '\\0' >&3 ;;\n"
+	"    esac\n"
+	"  done < <(declare -F)\n"
 	"  printf '%s\\0' '" EVAL_MARK "' >&3\n"
 	"}\n"
 	"__hearth_dump\n"
@@ -107,6 +116,7 @@ struct eval {
 	char		*rcfile;
 	char		*nix;
 	char		**env;
+	char		**hook_env;	/* EVAL_DEVENV's bash: the base */
 	struct nixinfo	*nixinfo;
 	enum eval_stage	 stage;
 
@@ -429,7 +439,7 @@ eval_stage_start(struct eval *ev)
 	js.argv = nargv != NULL ? nix_argv_vector(nargv) : argv;
 	js.env = ev->stage == EVAL_NIX && ev->readset != NULL &&
 	    readset_env(ev->readset) != NULL ? readset_env(ev->readset) :
-	    ev->env;
+	    ev->stage == EVAL_BASH ? ev->hook_env : ev->env;
 	js.cwd = ev->root;
 	/* The deadline is the whole evaluation's: what the stages left. */
 	spent = uv_now(ev->loop) - ev->started;
@@ -445,7 +455,6 @@ eval_start(uv_loop_t *loop, const struct eval_spec *spec, eval_cb cb,
     void *arg, char **cause)
 {
 	struct eval	*ev;
-	size_t		 n;
 	static unsigned	 seq;
 
 	(void)cause;
@@ -460,11 +469,9 @@ eval_start(uv_loop_t *loop, const struct eval_spec *spec, eval_cb cb,
 	ev->nix = xstrdup(spec->nix);
 	ev->rcfile = xasprintf("%s/eval-%d-%u.rc", spec->tmpdir,
 	    (int)getpid(), ++seq);
-	for (n = 0; spec->env[n] != NULL; n++)
-		;
-	ev->env = xcalloc(n + 1, sizeof *ev->env);
-	for (n = 0; spec->env[n] != NULL; n++)
-		ev->env[n] = xstrdup(spec->env[n]);
+	ev->env = baseenv_copy(spec->env);
+	ev->hook_env = baseenv_copy(spec->hook_env != NULL ? spec->hook_env :
+	    spec->env);
 	if (ev->mode == EVAL_DEVENV)
 		ev->readset = readset_new(ev->top, ev->root, ev->shell,
 		    ev->env, spec->nixtrace, spec->nixinfo);
@@ -519,9 +526,8 @@ eval_free(struct eval *ev)
 	free(ev->names);
 	free(ev->rcfile);
 	free(ev->nix);
-	for (i = 0; ev->env[i] != NULL; i++)
-		free(ev->env[i]);
-	free(ev->env);
+	baseenv_free(ev->env);
+	baseenv_free(ev->hook_env);
 	buf_release(&ev->rc);
 	buf_release(&ev->log);
 	buf_release(&ev->hook);

@@ -30,7 +30,8 @@ struct eval_spec {
 	const char	*profile;	/* GC root for the dev environment */
 	const char	*tmpdir;	/* where the rc file is written */
 	const char	*nix;		/* the nix program */
-	char *const	*env;		/* the base environment */
+	char *const	*env;		/* Nix's environment */
+	char *const	*hook_env;	/* EVAL_DEVENV: the shellHook's */
 	unsigned	 timeout_sec;
 	const char	*nixtrace;	/* the tracer to preload, or NULL */
 	struct nixinfo	*nixinfo;	/* filled by the first that runs */

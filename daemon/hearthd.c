@@ -3,7 +3,12 @@
  *
  * Start-up order matters: take the per-user lock first (so two daemons
  * never share a socket or a store), open the store, then listen, and only
- * then tell a waiting `hearth daemon start` that the daemon is ready.
+ * then tell a waiting `hearth daemon start` that the daemon is ready. The
+ * lock is in the state directory, beside the store it guards, and not in
+ * the runtime directory, which a cleaner may remove under a running
+ * daemon (rundir.c then makes it and the socket again). A hearthd that
+ * finds the lock taken exits with PATH_EXIT_RUNNING, which tells a client
+ * that started it to connect to the running one.
  * Without -f the daemon detaches, and the parent exits once the child is
  * listening (or has failed), so the caller can connect at once.
  *
@@ -23,7 +28,10 @@
  *     eval.c (job, readset), readset.c (inputs, gitindex), nixprobe.c
  *     (job, changed).
  *   7 server.c (the transport: knows no request), job.c, generation.c,
- *     store.c, inputs.c, attrs.c, gitindex.c, watcher.c, settings.c.
+ *     store.c, inputs.c, attrs.c, gitindex.c, watcher.c, settings.c,
+ *     rundir.c.
+ *   8 baseenv.c (settings, eval: the environments evaluations start
+ *     from).
  * Each file's interface is its own header (daemon/NAME.h); a file
  * includes only the headers of what it calls.
  */
@@ -47,6 +55,7 @@
 #include "generation.h"
 #include "nixprobe.h"
 #include "request.h"
+#include "rundir.h"
 #include "scheduler.h"
 #include "server.h"
 #include "settings.h"
@@ -56,6 +65,9 @@
 static uv_loop_t	*loop;
 static uv_signal_t	 sig_term, sig_int;
 static int		 stopping;
+static char		*rundir;
+
+static void	hearthd_shutdown(void);
 
 static void
 usage(FILE *f)
@@ -74,9 +86,115 @@ usage(FILE *f)
 	    "  -h, --help        show this help\n"
 	    "\n"
 	    "Socket: $XDG_RUNTIME_DIR/hearth/hearthd.sock\n"
-	    "State:  $XDG_STATE_HOME/hearth/ (store.db, hearthd.log)\n"
+	    "State:  $XDG_STATE_HOME/hearth/ (store.db, hearthd.log,\n"
+	    "        hearthd-HOSTNAME.lock)\n"
 	    "Environment: HEARTH_NIX (the nix program), HEARTH_EVAL_TIMEOUT\n"
 	    "(seconds), HEARTH_MAX_EVALS (concurrent Nix runs).\n");
+}
+
+/*
+ * The runtime directory or the socket was removed: make them again, and
+ * a new generation file, so that clients reach this daemon and not a new
+ * one. A daemon that cannot be reached stops.
+ */
+static int
+hearthd_rundir_gone(void)
+{
+	char	*dir, *cause = NULL;
+
+	if (stopping)
+		return (-1);
+	log_warnx("%s or its socket was removed: making them again", rundir);
+	if ((dir = path_runtime_dir(&cause)) == NULL ||
+	    strcmp(dir, rundir) != 0 || server_rebind(&cause) != 0) {
+		log_warnx("stopping, since no client can reach this hearthd: "
+		    "%s", cause != NULL ? cause : "the runtime directory "
+		    "moved");
+		free(cause);
+		free(dir);
+		hearthd_shutdown();
+		return (-1);
+	}
+	free(dir);
+	generation_bump("the runtime directory was made again");
+	return (0);
+}
+
+/*
+ * Take the per-user lock in dir: the lock's fd, or -1 with errno (EEXIST:
+ * another hearthd holds it) and *cause.
+ */
+static int
+hearthd_lock_in(const char *dir, char **cause)
+{
+	char	*lockpath;
+	int	 fd, err;
+
+	lockpath = path_lock(dir);
+	if ((fd = open(lockpath, O_RDWR|O_CREAT|O_CLOEXEC, 0600)) == -1) {
+		err = errno;
+		*cause = xasprintf("cannot open %s (%s): make the state "
+		    "directory writable, or set XDG_STATE_HOME to a writable "
+		    "directory", lockpath, strerror(err));
+		free(lockpath);
+		errno = err;
+		return (-1);
+	}
+	if (flock(fd, LOCK_EX|LOCK_NB) == -1) {
+		err = errno;
+		if (err == EWOULDBLOCK) {
+			*cause = xstrdup("another hearthd is already running "
+			    "for this user (hearth daemon status)");
+			err = EEXIST;
+		} else
+			*cause = xasprintf("cannot lock %s: %s", lockpath,
+			    strerror(err));
+		close(fd);
+		free(lockpath);
+		errno = err;
+		return (-1);
+	}
+	free(lockpath);
+	return (fd);
+}
+
+/*
+ * Take the per-user lock, in the state directory: the lock's fd, or -1
+ * after saying why on stderr (and exiting PATH_EXIT_RUNNING when another
+ * hearthd holds it). Where that file system has no locks (some NFS), the
+ * lock is taken in the runtime directory instead, and *where says so.
+ */
+static int
+hearthd_lock(const char *statedir, const char *fallback, int *status,
+    const char **where)
+{
+	char	*cause = NULL;
+	int	 fd;
+
+	*status = 1;
+	/* Root passes access(2), but not a read-only file system. */
+	if (access(statedir, W_OK|X_OK) == -1) {
+		fprintf(stderr, "hearthd: cannot write to the state directory "
+		    "%s (%s): make it writable, or set XDG_STATE_HOME to a "
+		    "writable directory\n", statedir, strerror(errno));
+		return (-1);
+	}
+	*where = statedir;
+	fd = hearthd_lock_in(statedir, &cause);
+	if (fd == -1 && (errno == ENOLCK || errno == EOPNOTSUPP ||
+	    errno == ENOSYS)) {
+		free(cause);
+		cause = NULL;
+		*where = fallback;
+		fd = hearthd_lock_in(fallback, &cause);
+	}
+	if (fd == -1) {
+		if (errno == EEXIST)
+			*status = PATH_EXIT_RUNNING;
+		fprintf(stderr, "hearthd: %s\n", cause);
+		free(cause);
+	}
+	return (fd);
 }
 
 static void
@@ -93,6 +211,7 @@ hearthd_shutdown(void)
 		return;
 	stopping = 1;
 	log_info("shutting down");
+	rundir_stop();
 	server_stop();
 	nixprobe_stop();
 	scheduler_shutdown();
@@ -179,7 +298,8 @@ main(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	struct store	*store = NULL;
-	char		*rundir = NULL, *statedir = NULL, *sock, *lockpath;
+	char		*statedir = NULL, *sock;
+	const char	*lockdir;
 	char		*dbpath;
 	char		*logpath, *cause = NULL;
 	int		 ch, foreground = 0, verbose = 0, lockfd, ready = -1, rc;
@@ -231,24 +351,14 @@ main(int argc, char **argv)
 		free(rundir);
 		return (1);
 	}
-	lockpath = path_lock(rundir);
-	if ((lockfd = open(lockpath, O_RDWR|O_CREAT|O_CLOEXEC, 0600)) == -1 ||
-	    flock(lockfd, LOCK_EX|LOCK_NB) == -1) {
-		if (lockfd == -1)
-			fprintf(stderr, "hearthd: %s: %s\n", lockpath,
-			    strerror(errno));
-		else
-			fprintf(stderr, "hearthd: another hearthd is already "
-			    "running for this user (hearth daemon status)\n");
+	if ((lockfd = hearthd_lock(statedir, rundir, &rc, &lockdir)) == -1) {
 		free(rundir);
 		free(statedir);
-		free(lockpath);
-		return (1);
+		return (rc);
 	}
 	if (!foreground && (rc = daemonize(&ready)) != -1) {
 		free(rundir);
 		free(statedir);
-		free(lockpath);
 		return (rc);
 	}
 
@@ -257,6 +367,9 @@ main(int argc, char **argv)
 	log_init("hearthd", logpath, foreground ? LOG_STDERR_ALL :
 	    LOG_STDERR_WARN, verbose);
 	log_info("starting (pid %d)", (int)getpid());
+	if (lockdir == rundir)
+		log_warnx("%s cannot lock files: the lock is in %s, which a "
+		    "cleaner may remove", statedir, rundir);
 
 	loop = uv_default_loop();
 	dbpath = path_join(statedir, "store.db");
@@ -268,8 +381,15 @@ main(int argc, char **argv)
 	if (server_start(loop, sock, listenfd, &request_server_ops, &cause) != 0)
 		fatalx("%s", cause);
 	generation_init(rundir);
+	if (rundir_start(loop, rundir, sock, hearthd_rundir_gone,
+	    &cause) != 0) {
+		/* Only a cleaned runtime directory needs it. */
+		log_warnx("%s", cause);
+		free(cause);
+		cause = NULL;
+	}
 	settings_init(loop, store, statedir);
-	nixprobe_start(loop, settings.nix, settings.base_env);
+	nixprobe_start(loop, settings.nix, settings.nix_env);
 	if (workspace_start(&cause) != 0)
 		fatalx("%s", cause);
 	uv_signal_init(loop, &sig_term);
@@ -304,7 +424,6 @@ main(int argc, char **argv)
 	free(rundir);
 	free(statedir);
 	free(sock);
-	free(lockpath);
 	free(dbpath);
 	free(logpath);
 	close(lockfd);

@@ -296,7 +296,7 @@ names_list_start(void *arg)
 	spec.system = settings.system;
 	spec.tmpdir = settings.tmp;
 	spec.nix = settings.nix;
-	spec.env = settings.base_env;
+	spec.env = settings.nix_env;
 	spec.timeout_sec = settings.timeout_sec;
 	memcpy(n->list_key, n->key, sizeof n->list_key);
 	n->list = eval_start(settings.loop, &spec, names_listed, n, &cause);

@@ -179,7 +179,7 @@ roots_start(void *arg)
 	spec.profile = link;
 	spec.tmpdir = settings.tmp;
 	spec.nix = settings.nix;
-	spec.env = settings.base_env;
+	spec.env = settings.nix_env;
 	spec.timeout_sec = settings.timeout_sec;
 	r->roots = eval_start(settings.loop, &spec, roots_done, r,
 	    &cause);

@@ -47,9 +47,10 @@ struct write_req {
 };
 
 static TAILQ_HEAD(, client) clients = TAILQ_HEAD_INITIALIZER(clients);
-static uv_pipe_t	 server_pipe;
+static uv_pipe_t	*server_pipe;	/* the listener; a rebind replaces it */
 static int		 server_listening;
-static char		*server_path;
+static char		*server_want;	/* where clients connect */
+static char		*server_path;	/* the socket bound there, if any */
 static const struct server_ops *server_ops;
 static int		 server_notifying;	/* in server_notify() */
 static int		 server_renotify;	/* asked again meanwhile */
@@ -234,6 +235,12 @@ server_peer_ok(struct client *c)
 }
 
 static void
+server_pipe_closed(uv_handle_t *h)
+{
+	free(h);
+}
+
+static void
 server_accept(uv_stream_t *s, int status)
 {
 	struct client	*c;
@@ -352,13 +359,15 @@ server_adopt(uv_loop_t *loop, const char *path, int fd, char **cause)
 	    strncmp(sun.sun_path, path, sizeof sun.sun_path) != 0)
 		log_warnx("the inherited socket is %.*s, but hearth connects "
 		    "to %s", (int)sizeof sun.sun_path, sun.sun_path, path);
-	uv_pipe_init(loop, &server_pipe, 0);
-	if ((rc = uv_pipe_open(&server_pipe, fd)) == 0)
-		rc = uv_listen((uv_stream_t *)&server_pipe, 64, server_accept);
+	server_pipe = xcalloc(1, sizeof *server_pipe);
+	uv_pipe_init(loop, server_pipe, 0);
+	if ((rc = uv_pipe_open(server_pipe, fd)) == 0)
+		rc = uv_listen((uv_stream_t *)server_pipe, 64, server_accept);
 	if (rc != 0) {
 		*cause = xasprintf("cannot listen on the inherited socket "
 		    "(fd %d): %s", fd, uv_strerror(rc));
-		uv_close((uv_handle_t *)&server_pipe, NULL);
+		uv_close((uv_handle_t *)server_pipe, server_pipe_closed);
+		server_pipe = NULL;
 		return (-1);
 	}
 	log_info("using the listening socket passed by the service manager "
@@ -367,18 +376,50 @@ server_adopt(uv_loop_t *loop, const char *path, int fd, char **cause)
 	return (0);
 }
 
+/* Bind and listen on path, replacing the listener there was; -1 with *cause. */
+static int
+server_bind(uv_loop_t *loop, const char *path, char **cause)
+{
+	uv_pipe_t	*p;
+	int		 rc;
+	mode_t		 old;
+
+	/* Closing a bound pipe unlinks its path: close before binding. */
+	if (server_pipe != NULL) {
+		uv_close((uv_handle_t *)server_pipe, server_pipe_closed);
+		server_pipe = NULL;
+		server_listening = 0;
+	}
+	p = xcalloc(1, sizeof *p);
+	uv_pipe_init(loop, p, 0);
+	old = umask(0177);
+	rc = uv_pipe_bind(p, path);
+	umask(old);
+	if (rc == 0)
+		rc = uv_listen((uv_stream_t *)p, 64, server_accept);
+	if (rc != 0) {
+		*cause = xasprintf("cannot listen on %s: %s", path,
+		    uv_strerror(rc));
+		uv_close((uv_handle_t *)p, server_pipe_closed);
+		return (-1);
+	}
+	server_pipe = p;
+	server_listening = 1;
+	free(server_path);
+	server_path = xstrdup(path);
+	return (0);
+}
+
 int
 server_start(uv_loop_t *loop, const char *path, int fd,
     const struct server_ops *ops, char **cause)
 {
-	int	 rc;
-	mode_t	 old;
-
 	server_ops = ops;
 	if (strlen(path) >= sizeof(((struct sockaddr_un *)0)->sun_path)) {
 		*cause = xasprintf("socket path too long: %s", path);
 		return (-1);
 	}
+	server_want = xstrdup(path);
 	if (fd != -1)
 		return (server_adopt(loop, path, fd, cause));
 	if (server_alive(path)) {
@@ -387,21 +428,28 @@ server_start(uv_loop_t *loop, const char *path, int fd,
 	}
 	if (unlink(path) == 0)
 		log_info("removed stale socket %s", path);
-	uv_pipe_init(loop, &server_pipe, 0);
-	old = umask(0177);
-	rc = uv_pipe_bind(&server_pipe, path);
-	umask(old);
-	if (rc == 0)
-		rc = uv_listen((uv_stream_t *)&server_pipe, 64, server_accept);
-	if (rc != 0) {
-		*cause = xasprintf("cannot listen on %s: %s", path,
-		    uv_strerror(rc));
-		uv_close((uv_handle_t *)&server_pipe, NULL);
+	return (server_bind(loop, path, cause));
+}
+
+/*
+ * Listen at the socket's path again, after it was removed (with its
+ * directory, which the caller made again). An inherited socket is
+ * replaced too: its path is gone, so no client could reach it.
+ */
+int
+server_rebind(char **cause)
+{
+	uv_loop_t	*loop;
+
+	if (!server_listening) {
+		*cause = xstrdup("not listening");
 		return (-1);
 	}
-	server_listening = 1;
-	server_path = xstrdup(path);
-	return (0);
+	loop = server_pipe->loop;
+	if (unlink(server_want) == 0)
+		log_info("removed %s, which was not this daemon's socket",
+		    server_want);
+	return (server_bind(loop, server_want, cause));
 }
 
 void
@@ -410,13 +458,16 @@ server_stop(void)
 	struct client	*c;
 
 	if (server_listening) {
-		uv_close((uv_handle_t *)&server_pipe, NULL);
+		uv_close((uv_handle_t *)server_pipe, server_pipe_closed);
+		server_pipe = NULL;
 		server_listening = 0;
 		if (server_path != NULL)
 			unlink(server_path);
 		free(server_path);
 		server_path = NULL;
 	}
+	free(server_want);
+	server_want = NULL;
 	while ((c = TAILQ_FIRST(&clients)) != NULL)
 		server_hangup(c);
 }

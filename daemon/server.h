@@ -38,6 +38,11 @@ struct server_ops {
 };
 int		 server_start(uv_loop_t *, const char *, int,
 		     const struct server_ops *, char **);
+/*
+ * Bind the socket's path again, once it was removed under the daemon; -1
+ * with *cause.
+ */
+int		 server_rebind(char **);
 /* Stop listening and drop every client. */
 void		 server_stop(void);
 /* Queue a frame to a client. */

@@ -1,7 +1,7 @@
 /*
  * What the whole daemon shares, filled in once at start-up: the loop, the
  * store, the state directories, and which Nix runs on which system (part
- * of every snapshot's key), and the environment evaluations start from.
+ * of every snapshot's key), and the environments evaluations start from.
  */
 #include <sys/stat.h>
 #include <sys/utsname.h>
@@ -15,9 +15,37 @@
 #include "hearth/nix.h"
 #include "hearth/path.h"
 #include "hearth/xmalloc.h"
+#include "baseenv.h"
 #include "settings.h"
 
 struct settings settings;
+
+/*
+ * Where the nix program is: itself if it names a path, else the first
+ * match in the daemon's PATH; NULL if none.
+ */
+static char *
+nix_find(const char *nix)
+{
+	const char	*path = getenv("PATH");
+	char		*dirs, *d, *save = NULL, *cand, *found = NULL;
+
+	if (strchr(nix, '/') != NULL)
+		return (xstrdup(nix));
+	if (path == NULL)
+		return (NULL);
+	dirs = xstrdup(path);
+	for (d = strtok_r(dirs, ":", &save); d != NULL && found == NULL;
+	    d = strtok_r(NULL, ":", &save)) {
+		cand = path_join(*d != '\0' ? d : ".", nix);
+		if (access(cand, X_OK) == 0)
+			found = cand;
+		else
+			free(cand);
+	}
+	free(dirs);
+	return (found);
+}
 
 /*
  * What identifies the installed Nix, part of every snapshot's key: a new
@@ -27,25 +55,13 @@ struct settings settings;
  * and modification time.
  */
 static char *
-nix_identity(const char *nix)
+nix_identity(const char *found)
 {
 	struct stat	 st;
-	const char	*path = getenv("PATH");
-	char		*dirs, *d, *save = NULL, *cand, *real = NULL, *id;
+	char		*real = NULL, *id;
 
-	if (strchr(nix, '/') != NULL)
-		real = realpath(nix, NULL);
-	else if (path != NULL) {
-		dirs = xstrdup(path);
-		for (d = strtok_r(dirs, ":", &save); d != NULL && real == NULL;
-		    d = strtok_r(NULL, ":", &save)) {
-			cand = path_join(*d != '\0' ? d : ".", nix);
-			if (access(cand, X_OK) == 0)
-				real = realpath(cand, NULL);
-			free(cand);
-		}
-		free(dirs);
-	}
+	if (found != NULL)
+		real = realpath(found, NULL);
 	if (real == NULL || stat(real, &st) != 0) {
 		free(real);
 		return (xstrdup("nix (not found)"));
@@ -113,7 +129,7 @@ void
 settings_init(uv_loop_t *l, struct store *store, const char *statedir)
 {
 	const char	*v;
-	size_t		 n, i, j;
+	char		*found, *slash;
 
 	settings.loop = l;
 	settings.store = store;
@@ -131,33 +147,29 @@ settings_init(uv_loop_t *l, struct store *store, const char *statedir)
 	settings.timeout_sec = 600;
 	if ((v = getenv("HEARTH_EVAL_TIMEOUT")) != NULL && atoi(v) > 0)
 		settings.timeout_sec = (unsigned)atoi(v);
-	settings.nix_version = nix_identity(settings.nix);
 	settings.system = nix_system();
 	if ((settings.nixtrace = nixtrace_find()) == NULL)
 		log_info("hearth-nixtrace.so not found: the files an "
 		    "evaluation reads are over-approximated");
 	/*
-	 * Evaluations start from the daemon's own environment, less
-	 * hearth's variables; a dev shell's diff is taken against it.
+	 * Evaluations start from defined environments (baseenv.c), not
+	 * from whatever the daemon was started with.
 	 */
-	for (n = 0; environ[n] != NULL; n++)
-		;
-	settings.base_env = xcalloc(n + 1, sizeof *settings.base_env);
-	for (i = j = 0; i < n; i++) {
-		if (strncmp(environ[i], "HEARTH_", 7) != 0)
-			settings.base_env[j++] = xstrdup(environ[i]);
-	}
+	found = nix_find(settings.nix);
+	settings.nix_version = nix_identity(found);
+	if (found != NULL && (slash = strrchr(found, '/')) != NULL)
+		*slash = '\0';
+	settings.nix_env = baseenv_nix(environ, found);
+	settings.base_env = baseenv_hook(environ, found);
+	free(found);
 	log_info("%s, system %s", settings.nix_version, settings.system);
 }
 
 void
 settings_free(void)
 {
-	size_t	 i;
-
-	for (i = 0; settings.base_env != NULL && settings.base_env[i]; i++)
-		free(settings.base_env[i]);
-	free(settings.base_env);
+	baseenv_free(settings.base_env);
+	baseenv_free(settings.nix_env);
 	free(settings.state_dir);
 	free(settings.profiles);
 	free(settings.attrs);

@@ -31,7 +31,8 @@ struct settings {
 	const char	*nix;		/* the nix program */
 	char		*nix_version;	/* part of every snapshot's key */
 	char		*system;	/* e.g. x86_64-linux */
-	char		**base_env;	/* what evaluations start from */
+	char		**base_env;	/* the shellHook's, snapshots' base */
+	char		**nix_env;	/* what Nix runs with */
 	unsigned	 timeout_sec;
 	char		*nixtrace;	/* hearth-nixtrace.so, or NULL */
 	struct nixinfo	 nixinfo;

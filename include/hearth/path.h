@@ -20,8 +20,14 @@ char	*path_runtime_dir(char **);
 char	*path_state_dir(char **);
 /* The daemon's socket inside the runtime directory. */
 char	*path_socket(const char *);
-/* The lock a running daemon holds, inside the runtime directory. */
+/*
+ * The lock a running daemon holds, hearthd-HOSTNAME.lock inside the state
+ * directory: not the runtime one, which a cleaner may remove under a
+ * running daemon.
+ */
 char	*path_lock(const char *);
+/* The exit status of a hearthd that found another one holding the lock. */
+#define PATH_EXIT_RUNNING	3
 /* The generation file the prompt hooks read, inside the runtime directory. */
 char	*path_generation(const char *);
 /* Create a directory and its parents; the last one with the given mode. */

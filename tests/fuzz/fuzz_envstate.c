@@ -177,7 +177,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	fuzz_check(!envstate_applied(st));
 	for (i = 0; i < envset_count(set); i++) {
 		envset_item(set, i, &name, &value);
-		fuzz_check(envdiff_valid_name(name));
+		fuzz_check(envdiff_valid_key(name));
 	}
 
 	/* The rest: a snapshot, filtered for bash as export_load() does. */

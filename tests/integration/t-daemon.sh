@@ -13,7 +13,7 @@ expect_in "start" "hearthd started" "$out"
 out=$(hearth daemon start)
 expect_in "second start is a no-op" "already running" "$out"
 out=$(hearthd 2>&1)
-expect_eq "a second hearthd refuses" 1 "$?"
+expect_eq "a second hearthd refuses (exit 3: already running)" 3 "$?"
 expect_in "and says why" "already running" "$out"
 out=$(hearth daemon status)
 expect_in "status when running" "is running" "$out"
@@ -44,7 +44,13 @@ out=$(hearth status "$T/ws")
 expect_in "status starts the daemon" "untrusted" "$out"
 check "daemon running after status" bash -c "hearth daemon status >/dev/null"
 
-# Without XDG_RUNTIME_DIR: a private directory under /tmp.
+# Without XDG_RUNTIME_DIR: a private directory under /tmp. The lock is in
+# the state directory: one daemon for it, whatever the runtime directory.
+out=$(env -u XDG_RUNTIME_DIR hearth daemon start 2>&1)
+expect_in "a daemon with another runtime directory is refused" \
+    "another hearthd holds $XDG_STATE_HOME/hearth/hearthd-$(hostname).lock" \
+    "$out"
+hearth daemon stop >/dev/null
 out=$(env -u XDG_RUNTIME_DIR hearth daemon start)
 expect_in "start without XDG_RUNTIME_DIR" "started" "$out"
 d="/tmp/hearth-$(id -u)"

@@ -128,7 +128,9 @@ EOF
 chmod +x "$T/oldnix2"
 out=$(cd "$T/plain" && HEARTH_NIX="$T/oldnix2" hearth export bash 2>&1)
 expect_not_in "no notice before anything is known" "cannot use flakes" "$out"
-expect_in "the prompt asked the daemon, starting it" "started hearthd" "$out"
+expect_in "the prompt asked the daemon, starting it" \
+    "$T/plain is not allowed" "$out"
+check "and the daemon runs" bash -c "hearth daemon status >/dev/null"
 for i in $(seq 1 100); do
 	grep -q "$T/oldnix2" "$XDG_CACHE_HOME/hearth/nix-probe" 2>/dev/null && break
 	sleep 0.1

@@ -101,6 +101,128 @@ test_not_a_prefix(void **state)
 	envdiff_release(&d);
 }
 
+/* Compute the diff of one variable from base to next; its entries. */
+static void
+diff_one(struct envdiff *d, const char *base, const char *next)
+{
+	const char	*bv[] = { base, NULL }, *nv[] = { next, NULL };
+	char		 b[256], n[256];
+	size_t		 bl, nl;
+	char		*cause = NULL;
+
+	bl = base != NULL ? dump(b, bv) : 0;
+	nl = dump(n, nv);
+	envdiff_init(d);
+	assert_int_equal(envdiff_compute(d, b, bl, n, nl, &cause), 0);
+}
+
+/*
+ * A list variable keeps the user's entries wherever the dev shell put
+ * its own: in front (`nix develop`), after (a shellHook's
+ * PATH="$PATH:$PWD/node_modules/.bin"), or both.
+ */
+static void
+test_list_around(void **state)
+{
+	struct envdiff	 d;
+
+	(void)state;
+	diff_one(&d, "PATH=/u/bin:/bin", "PATH=/u/bin:/bin:/ws/node/.bin");
+	assert_int_equal(d.n, 1);
+	assert_int_equal(d.entries[0].op, ENVDIFF_APPEND);
+	assert_string_equal(d.entries[0].value, "/ws/node/.bin");
+	envdiff_release(&d);
+
+	diff_one(&d, "PATH=/u/bin:/bin",
+	    "PATH=/nix/a/bin:/nix/b/bin:/u/bin:/bin:/ws/x:/ws/y");
+	assert_int_equal(d.n, 2);
+	assert_int_equal(d.entries[0].op, ENVDIFF_PREPEND);
+	assert_string_equal(d.entries[0].value, "/nix/a/bin:/nix/b/bin");
+	assert_int_equal(d.entries[1].op, ENVDIFF_APPEND);
+	assert_string_equal(d.entries[1].value, "/ws/x:/ws/y");
+	envdiff_release(&d);
+
+	diff_one(&d, "PATH=/u/bin:/bin", "PATH=/nix/a/bin:/u/bin:/bin");
+	assert_int_equal(d.n, 1);
+	assert_int_equal(d.entries[0].op, ENVDIFF_PREPEND);
+	assert_string_equal(d.entries[0].value, "/nix/a/bin");
+	envdiff_release(&d);
+
+	/* Not whole elements: the dev shell's own value. */
+	diff_one(&d, "PATH=/u/bin:/bin", "PATH=/u/bin:/binx");
+	assert_int_equal(d.n, 1);
+	assert_int_equal(d.entries[0].op, ENVDIFF_SET);
+	envdiff_release(&d);
+
+	/*
+	 * XDG_DATA_DIRS, which the base does not hold: `nix develop` merges
+	 * it with the user's (Nix 2.10 to 2.14 leave a trailing colon).
+	 */
+	diff_one(&d, NULL, "XDG_DATA_DIRS=/nix/share:");
+	assert_int_equal(d.n, 1);
+	assert_int_equal(d.entries[0].op, ENVDIFF_PREPEND);
+	assert_string_equal(d.entries[0].value, "/nix/share");
+	envdiff_release(&d);
+	diff_one(&d, NULL, "XDG_DATA_DIRS=");
+	assert_int_equal(d.n, 0);
+	envdiff_release(&d);
+	/* Any other variable without a base value is set as it is. */
+	diff_one(&d, NULL, "MANPATH=/nix/man:");
+	assert_int_equal(d.n, 1);
+	assert_int_equal(d.entries[0].op, ENVDIFF_SET);
+	assert_string_equal(d.entries[0].value, "/nix/man:");
+	envdiff_release(&d);
+}
+
+/*
+ * Only hearth's own names and the prompt's are kept from a dev shell, and
+ * named; other HEARTH_ names are the dev shell's. Exported functions are
+ * named too.
+ */
+static void
+test_reserved_and_functions(void **state)
+{
+	const char *base[] = { "PATH=/bin", "BASH_FUNC_old%%=", NULL };
+	const char *next[] = { "PATH=/bin", "BASH_FUNC_old%%=",
+	    "BASH_FUNC_myfn%%=myfn () \n{ \n    echo hi\n}\n",
+	    "BASH_FUNC_a-b%%=a-b () \n{ \n    :\n}\n",
+	    "BASH_FUNC_other%%=not a definition", "HEARTH_STATE=evil",
+	    "HEARTH_PROJECT=mine", "HEARTH_NIXTRACE_SO=x",
+	    "PROMPT_COMMAND=echo dev", "PS0=dev> ", "PS1=$ ", NULL };
+	char		 b[512], n[512];
+	size_t		 bl, nl;
+	struct envdiff	 d;
+	const struct envdiff_entry *e;
+	char		*cause = NULL;
+
+	(void)state;
+	bl = dump(b, base);
+	nl = dump(n, next);
+	envdiff_init(&d);
+	assert_int_equal(envdiff_compute(&d, b, bl, n, nl, &cause), 0);
+	assert_int_equal(d.n, 2);
+	assert_non_null(e = find(&d, "HEARTH_PROJECT"));
+	assert_string_equal(e->value, "mine");
+	/* Kept as the environment holds it, which bash reads back. */
+	assert_non_null(e = find(&d, "BASH_FUNC_myfn%%"));
+	assert_int_equal(e->op, ENVDIFF_SET);
+	assert_string_equal(e->value, "() { \n    echo hi\n}\n");
+	assert_string_equal(d.reserved.data,
+	    "HEARTH_NIXTRACE_SO HEARTH_STATE PROMPT_COMMAND PS0 PS1");
+	/* Not identifiers, or not definitions: named, left out. */
+	assert_string_equal(d.functions.data, "a-b other");
+	envdiff_release(&d);
+	assert_true(envdiff_reserved("HEARTH_TIMEOUT_MS"));
+	assert_true(envdiff_reserved("PROMPT_COMMAND"));
+	assert_false(envdiff_reserved("HEARTH_PROJECT"));
+	assert_false(envdiff_excluded("HEARTH_PROJECT"));
+	assert_true(envdiff_function_key("BASH_FUNC_myfn%%"));
+	assert_false(envdiff_function_key("BASH_FUNC_a-b%%"));
+	assert_false(envdiff_function_key("BASH_FUNC_%%"));
+	assert_false(envdiff_excluded("BASH_FUNC_myfn%%"));
+	assert_true(envdiff_excluded("BASH_VERSINFO"));
+}
+
 static void
 test_malformed_dumps(void **state)
 {
@@ -133,6 +255,7 @@ test_encode_decode(void **state)
 	envdiff_add(&d, ENVDIFF_SET, "A", "quote ' dq \" nl \n tab \t $x `y`");
 	envdiff_add(&d, ENVDIFF_UNSET, "B", NULL);
 	envdiff_add(&d, ENVDIFF_PREPEND, "PATH", "/nix/store/x/bin");
+	envdiff_add(&d, ENVDIFF_APPEND, "PATH", "/ws/node_modules/.bin");
 	envdiff_add(&d, ENVDIFF_SET, "E", "");
 	envdiff_add(&d, ENVDIFF_SET, "U", "\xff\xfe invalid utf-8");
 	envdiff_encode(&d, &b);
@@ -364,6 +487,8 @@ test_dirs(void **state)
 static const struct CMUnitTest tests[] = {
 	cmocka_unit_test(test_compute),
 	cmocka_unit_test(test_not_a_prefix),
+	cmocka_unit_test(test_list_around),
+	cmocka_unit_test(test_reserved_and_functions),
 	cmocka_unit_test(test_malformed_dumps),
 	cmocka_unit_test(test_encode_decode),
 	cmocka_unit_test(test_decode_rejects),

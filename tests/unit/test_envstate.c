@@ -112,6 +112,35 @@ test_apply_revert(void **state)
 	envdiff_release(&d);
 }
 
+/*
+ * Entries appended (a shellHook's PATH="$PATH:...") go after the user's;
+ * leaving removes them from the end, so an entry the user had first is
+ * kept in its place, and what the user added inside survives.
+ */
+static void
+test_append_revert(void **state)
+{
+	struct envdiff	 d;
+
+	(void)state;
+	setenv("PATH", "/ws/bin:/usr/bin:/bin", 1);
+	envdiff_init(&d);
+	envdiff_add(&d, ENVDIFF_PREPEND, "PATH", "/nix/a/bin");
+	envdiff_add(&d, ENVDIFF_APPEND, "PATH", "/ws/bin:/ws/node/.bin");
+	envdiff_add(&d, ENVDIFF_APPEND, "MANPATH", "/nix/a/man");
+	apply(&d, 7);
+	assert_string_equal(getenv("PATH"),
+	    "/nix/a/bin:/ws/bin:/usr/bin:/bin:/ws/bin:/ws/node/.bin");
+	assert_string_equal(getenv("MANPATH"), "/nix/a/man");
+	setenv("PATH", "/mine:/nix/a/bin:/ws/bin:/usr/bin:/bin:/ws/bin:"
+	    "/ws/node/.bin:/mine/last", 1);
+	revert();
+	assert_string_equal(getenv("PATH"),
+	    "/mine:/ws/bin:/usr/bin:/bin:/mine/last");
+	assert_null(getenv("MANPATH"));
+	envdiff_release(&d);
+}
+
 static void
 test_switch_snapshots(void **state)
 {
@@ -316,12 +345,14 @@ test_prepended(void **state)
 	envdiff_add(&d, ENVDIFF_UNSET, "REMOVED", NULL);
 	envdiff_add(&d, ENVDIFF_PREPEND, "MANPATH", "/nix/a/man");
 	envdiff_add(&d, ENVDIFF_PREPEND, "PATH", "/nix/b/bin");
+	envdiff_add(&d, ENVDIFF_APPEND, "INFOPATH", "/nix/a/info");
 	apply(&d, 4);
 	st = envstate_from_env();
 	names = envstate_prepended(st);
 	assert_string_equal(names[0], "PATH");
 	assert_string_equal(names[1], "MANPATH");
-	assert_null(names[2]);
+	assert_string_equal(names[2], "INFOPATH");
+	assert_null(names[3]);
 	free(names);
 	envstate_free(st);
 	revert();
@@ -413,6 +444,7 @@ test_leave_ahead(void **state)
 
 static const struct CMUnitTest tests[] = {
 	cmocka_unit_test_setup(test_apply_revert, setup),
+	cmocka_unit_test_setup(test_append_revert, setup),
 	cmocka_unit_test_setup(test_switch_snapshots, setup),
 	cmocka_unit_test_setup(test_notice_and_hook_survive, setup),
 	cmocka_unit_test_setup(test_damaged_state, setup),

@@ -9,6 +9,8 @@
  */
 #include "shelltest.h"
 
+#include "hearth/shellname.h"
+
 #define MARKER	"/tmp/hearth-pwned"
 
 static const struct shelltest_way ways[] = {
@@ -83,6 +85,38 @@ test_shell_table(void **state)
 	buf_release(&hook);
 }
 
+/*
+ * An exported function of the dev shell (its key and its definition as
+ * the environment holds it): defined and exported, so a child bash has
+ * it too; removed by set(key, NULL); only bash takes one.
+ */
+static void
+test_function(void **state)
+{
+	const struct shell	*sh = shelltest_shell(&bash);
+	struct buf		 code = BUF_INIT;
+	char			*file, *out;
+	size_t			 len;
+
+	(void)state;
+	sh->set(&code, "BASH_FUNC_hello_dev%%",
+	    "() { \n    echo \"hi 'there'\" $1\n}\n");
+	buf_adds(&code, "hello_dev a\nbash -c 'hello_dev b'\n");
+	sh->set(&code, "BASH_FUNC_hello_dev%%", NULL);
+	buf_adds(&code, "type hello_dev >/dev/null 2>&1 || echo gone\n");
+	file = shelltest_write_code(code.data, code.len);
+	out = shelltest_run(&bash, "", "eval \"$(cat \"$1\")\"", file, &len);
+	assert_string_equal(out, "hi 'there' a\nhi 'there' b\ngone\n");
+	free(out);
+	unlink(file);
+	free(file);
+	buf_release(&code);
+	assert_true(shellname_settable("bash", "BASH_FUNC_hello_dev%%"));
+	assert_false(shellname_settable("zsh", "BASH_FUNC_hello_dev%%"));
+	assert_false(shellname_settable("fish", "BASH_FUNC_hello_dev%%"));
+	assert_false(shellname_settable("bash", "BASH_FUNC_a-b%%"));
+}
+
 static const struct CMUnitTest tests[] = {
 	SHELLTEST(tricky_values, &bash),
 	SHELLTEST(random_values, &bash),
@@ -91,6 +125,7 @@ static const struct CMUnitTest tests[] = {
 	SHELLTEST(guard, &bash),
 	SHELLTEST(setvar, &bash),
 	cmocka_unit_test(test_shell_table),
+	cmocka_unit_test(test_function),
 };
 
 HARNESS_MAIN(tests)
