@@ -21,10 +21,16 @@ shell_exe() {
 	esac
 }
 
-# shell_has SH CFG: whether SH can be set up for CFG (direnv has no
-# nushell hook; it has one for elvish and xonsh).
+# shell_has SH CFG: whether SH can be set up for CFG. direnv has no hook
+# for nushell or xonsh; its elvish hook (2.32) uses `except`, which elvish
+# 0.19 no longer has, so it counts only where it compiles.
 shell_has() {
-	[ "$1:$2" != nu:direnv ]
+	case $1:$2 in
+	nu:direnv | xonsh:direnv) return 1 ;;
+	elvish:direnv)
+		[ -n "$DIRENV" ] && ! "$DIRENV" hook elvish 2>/dev/null |
+		    grep -q '} except ' ;;
+	esac
 }
 
 # shell_echo SH VAR: a line that prints "bench:[$VAR]" in SH.
@@ -58,7 +64,6 @@ shell_hook_line() {
 	elvish:hearth) echo "eval ('$hearth' hook elvish | slurp)" ;;
 	elvish:direnv) echo "eval ('$direnv' hook elvish | slurp)" ;;
 	xonsh:hearth) echo "execx(\$('$hearth' hook xonsh))" ;;
-	xonsh:direnv) echo "execx(\$('$direnv' hook xonsh))" ;;
 	*:none) echo ": no hook" ;;
 	esac
 }

@@ -67,6 +67,15 @@ n=$(printf '%s\n' "$out" | grep -c 'hearth: loaded')
 expect_eq "loaded once for moves inside the workspace" 1 "$n"
 expect_not_in "no exception from the hook" "_hearth" "$out"
 
+# doctor reads the rc file the install line went in, and without it says
+# which line to add where.
+out=$(SHELL=/usr/bin/elvish hearth doctor 2>&1)
+expect_in "doctor: the hook is found" "rc.elv runs \`hearth hook elvish\`" "$out"
+mv "$XDG_CONFIG_HOME/elvish/rc.elv" "$T/rc.saved"
+out=$(SHELL=/usr/bin/elvish hearth doctor 2>&1)
+expect_in "doctor: without it, the line to add" "no \`hearth hook elvish\` in" "$out"
+mv "$T/rc.saved" "$XDG_CONFIG_HOME/elvish/rc.elv"
+
 # 2. Leaving gives back exactly what a child saw before.
 IT_ELVISH_RC_EXTRA=""
 cat > "$T/script" <<EOF

@@ -72,6 +72,15 @@ n=$(printf '%s\n' "$out" | grep -c 'hearth: loaded')
 expect_eq "loaded once for moves inside the workspace" 1 "$n"
 expect_not_in "no error from the hook" "Error:" "$out"
 
+# doctor reads the rc file the install line went in, and without it says
+# which line to add where.
+out=$(SHELL=$NU hearth doctor 2>&1)
+expect_in "doctor: the hook is found" "env.nu runs \`hearth hook nu\`" "$out"
+mv "$XDG_CONFIG_HOME/nushell/env.nu" "$T/rc.saved"
+out=$(SHELL=$NU hearth doctor 2>&1)
+expect_in "doctor: without it, the line to add" "no \`hearth hook nu\` in" "$out"
+mv "$T/rc.saved" "$XDG_CONFIG_HOME/nushell/env.nu"
+
 # 2. Leaving gives back exactly what a child saw before.
 IT_NU_CONFIG_EXTRA=""
 cat > "$T/script" <<EOF

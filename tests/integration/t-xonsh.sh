@@ -63,6 +63,15 @@ n=$(printf '%s\n' "$out" | grep -c 'hearth: loaded')
 expect_eq "loaded once for moves inside the workspace" 1 "$n"
 expect_not_in "no traceback from the hook" "Traceback" "$out"
 
+# doctor reads the rc file the install line went in, and without it says
+# which line to add where.
+out=$(SHELL=/usr/bin/xonsh hearth doctor 2>&1)
+expect_in "doctor: the hook is found" ".xonshrc runs \`hearth hook xonsh\`" "$out"
+mv "$HOME/.xonshrc" "$T/rc.saved"
+out=$(SHELL=/usr/bin/xonsh hearth doctor 2>&1)
+expect_in "doctor: without it, the line to add" "no \`hearth hook xonsh\` in" "$out"
+mv "$T/rc.saved" "$HOME/.xonshrc"
+
 # 2. Leaving gives back exactly what a child saw before.
 IT_XONSH_RC_EXTRA=""
 cat > "$T/script" <<EOF
