@@ -42,7 +42,7 @@ export_bench() {
 			printf '%-48s %s\n' "hearth export $sh: inside, leaving" \
 			    "skipped: no HEARTH_STATE after entering in $sh"
 		fi
-		if [ -n "$DIRENV" ]; then
+		if [ -n "$DIRENV" ] && shell_has "$sh" direnv; then
 			export_row "direnv export $sh: outside any .envrc" \
 			    "$outside" "" "$DIRENV export $sh"
 		fi

@@ -59,8 +59,8 @@ pty_check() {
 	direnv) var=BENCH want=1 ;;
 	none) var=BENCH want= ;;
 	esac
-	printf '%s\n' "cd $dir" "echo \"bench:[\$$var]\"" "cd $outside" \
-	    "echo \"bench:[\$$var]\"" |
+	printf '%s\n' "cd $dir" "$(shell_echo "$sh" "$var")" "cd $outside" \
+	    "$(shell_echo "$sh" "$var")" |
 	    shell_run "$sh" "$cfg" "$out.times" "$out" >/dev/null 2>&1 || true
 	if ! grep -qF "bench:[$want]" "$out" ||
 	    [ "$(grep -cF 'bench:[]' "$out")" -lt 1 ]; then
@@ -112,6 +112,8 @@ pty_bench() {
 		printf 'bench: pty round %d/%d\n' $((r + 1)) "$PTY_ROUNDS" >&2
 		for sh in $PTY_SHELLS; do
 			for ((k = 0; k < ncfg; k++)); do
+				shell_has "$sh" "${cfgs[(k + r) % ncfg]}" ||
+				    continue
 				pty_session "$sh" "${cfgs[(k + r) % ncfg]}" ||
 				    return 1
 			done

@@ -77,6 +77,7 @@ for sh in $BENCH_SHELLS; do
 	EXPORT_SHELLS="$EXPORT_SHELLS $sh"
 	bad=""
 	for cfg in $PTY_CFGS; do
+		shell_has "$sh" "$cfg" || continue
 		shell_rc "$sh" "$cfg"
 		why=$(pty_check "$sh" "$cfg")
 		[ -z "$why" ] || bad="$why"
@@ -97,7 +98,7 @@ fi
 echo
 versions=""
 for sh in $BENCH_SHELLS; do
-	v=$("$sh" --version 2>/dev/null | head -n 1 |
+	v=$("$(shell_exe "$sh")" --version 2>/dev/null | head -n 1 |
 	    sed 's/ (.*//; s/, version//') || true
 	versions="$versions ${v:-no $sh},"
 done

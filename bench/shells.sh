@@ -9,7 +9,39 @@
 
 BENCH_MARKER='PTYRUN_PROMPT> '
 # The shell table's names (client/shell.c; test_shell checks they agree).
-BENCH_SHELLS=${BENCH_SHELLS:-bash zsh fish}
+BENCH_SHELLS=${BENCH_SHELLS:-bash zsh fish nu elvish xonsh}
+# nushell is not in Debian: deps.sh installs it in the tree.
+NU=${HEARTH_NU:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/.deps/bin/nu}
+
+# shell_exe SH: the program that runs SH.
+shell_exe() {
+	case $1 in
+	nu) echo "$NU" ;;
+	*) echo "$1" ;;
+	esac
+}
+
+# shell_has SH CFG: whether SH can be set up for CFG. direnv has no hook
+# for nushell or xonsh; its elvish hook (2.32) uses `except`, which elvish
+# 0.19 no longer has, so it counts only where it compiles.
+shell_has() {
+	case $1:$2 in
+	nu:direnv | xonsh:direnv) return 1 ;;
+	elvish:direnv)
+		[ -n "$DIRENV" ] && ! "$DIRENV" hook elvish 2>/dev/null |
+		    grep -q '} except ' ;;
+	esac
+}
+
+# shell_echo SH VAR: a line that prints "bench:[$VAR]" in SH.
+shell_echo() {
+	case $1 in
+	nu) echo "print \$\"bench:[(\$env.$2? | default '')]\"" ;;
+	elvish) echo "echo 'bench:['\$E:$2']'" ;;
+	xonsh) echo "print('bench:[' + __xonsh__.env.get('$2', '') + ']')" ;;
+	*) echo "echo \"bench:[\$$2]\"" ;;
+	esac
+}
 
 # shell_env: the whole environment of a shell under test, one NAME=VALUE a
 # word, for env -i.
@@ -29,6 +61,9 @@ shell_hook_line() {
 	bash:direnv | zsh:direnv) echo "eval \"\$('$direnv' hook $1)\"" ;;
 	fish:hearth) echo "'$hearth' hook fish | source" ;;
 	fish:direnv) echo "'$direnv' hook fish | source" ;;
+	elvish:hearth) echo "eval ('$hearth' hook elvish | slurp)" ;;
+	elvish:direnv) echo "eval ('$direnv' hook elvish | slurp)" ;;
+	xonsh:hearth) echo "execx(\$('$hearth' hook xonsh))" ;;
 	*:none) echo ": no hook" ;;
 	esac
 }
@@ -50,6 +85,25 @@ shell_rc() {
 	fish)
 		{ echo "function fish_prompt; echo -n '$BENCH_MARKER'; end"
 		  shell_hook_line "$sh" "$cfg"; } > "$d/config.fish" ;;
+	nu)
+		# The hook as the install line leaves it: a file nushell reads.
+		: > "$d/hearth.nu"
+		[ "$cfg" = hearth ] && "$BUILD/hearth" hook nu > "$d/hearth.nu"
+		printf '%s\n' '$env.config.show_banner = false' \
+		    "\$env.PROMPT_COMMAND = {|| '$BENCH_MARKER' }" \
+		    '$env.PROMPT_COMMAND_RIGHT = ""' '$env.PROMPT_INDICATOR = ""' \
+		    "source $d/hearth.nu" > "$d/config.nu" ;;
+	elvish)
+		{ echo "set edit:prompt = { put '$BENCH_MARKER' }"
+		  echo "set edit:rprompt = { }"
+		  if [ "$cfg" = none ]; then echo nop
+		  else shell_hook_line "$sh" "$cfg"; fi; } > "$d/rc.elv" ;;
+	xonsh)
+		{ echo "\$SHELL_TYPE = 'readline'"
+		  echo "\$PROMPT = '$BENCH_MARKER'"
+		  echo "\$XONSH_HISTORY_BACKEND = 'dummy'"
+		  if [ "$cfg" = none ]; then echo pass
+		  else shell_hook_line "$sh" "$cfg"; fi; } > "$d/rc.xsh" ;;
 	esac
 }
 
@@ -66,6 +120,12 @@ shell_run() {
 		    -o "$4" -- zsh -i ;;
 	fish) env -i "${envv[@]}" "$BUILD/ptyrun" -t 120 -T "$3" -o "$4" -- \
 		    fish --no-config -C "source '$d/config.fish'" -i ;;
+	nu) env -i "${envv[@]}" "$BUILD/ptyrun" -t 120 -T "$3" -o "$4" -- \
+		    "$NU" --config "$d/config.nu" --env-config /dev/null -i ;;
+	elvish) env -i "${envv[@]}" "$BUILD/ptyrun" -t 120 -T "$3" -o "$4" -- \
+		    elvish -rc "$d/rc.elv" ;;
+	xonsh) env -i "${envv[@]}" "$BUILD/ptyrun" -t 120 -T "$3" -o "$4" -- \
+		    xonsh --rc "$d/rc.xsh" -i ;;
 	esac
 }
 
@@ -83,13 +143,17 @@ shell_state() {
 		(cd "$2" && env -i "${envv[@]}" fish --no-config -c \
 		    'hearth export fish 2>/dev/null | source >/dev/null 2>&1
 		     printenv HEARTH_STATE') || true ;;
+	nu | elvish | xonsh)
+		# The data lines name it: ["s","HEARTH_STATE","..."].
+		(cd "$2" && env -i "${envv[@]}" hearth export "$sh" 2>/dev/null |
+		    sed -n 's/^\["s","HEARTH_STATE","\(.*\)"\]$/\1/p') || true ;;
 	esac
 }
 
 # shell_probe SH: why SH cannot be benchmarked yet, or nothing.
 shell_probe() {
 	local err
-	if ! command -v "$1" >/dev/null 2>&1; then
+	if ! command -v "$(shell_exe "$1")" >/dev/null 2>&1; then
 		echo "$1 is not installed"
 	elif ! err=$("$BUILD/hearth" hook "$1" 2>&1 >/dev/null); then
 		echo "\`hearth hook $1\` failed (${err:-no message}); it is" \

@@ -28,6 +28,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include "hearth/monotime.h"
@@ -48,10 +49,14 @@ const struct cmd_entry cmd_export_entry = {
 	.min_args = 1,
 	.max_args = 1,
 	.complete = CMD_COMPLETE_WORDS,
-	.words = "bash zsh fish",
+	.words = "bash zsh fish nu elvish xonsh json gha",
 	.summary = "print code that applies the dev shell for this directory",
 	.help =
 	    "The prompt hook runs this; you do not need to.\n"
+	    "json prints direnv's JSON for editors: an object mapping each\n"
+	    "name to its new value, or to null to unset it, HEARTH_STATE\n"
+	    "included; nothing when nothing changes. gha prints lines for\n"
+	    "$GITHUB_ENV.\n"
 	    "Environment: HEARTH_TIMEOUT_MS, how long to wait for the daemon,\n"
 	    "starting it first when it is not running (default 50).\n",
 	.help_table = cmd_export_help,
@@ -64,8 +69,8 @@ cmd_export_help(FILE *f)
 {
 	struct buf	 names = BUF_INIT;
 
-	shell_list(&names, ", ", " or ");
-	fprintf(f, "SHELL is %s.\n", names.data);
+	shell_list(&names, ", ", ", ");
+	fprintf(f, "SHELL is %s, json or gha.\n", names.data);
 	buf_release(&names);
 }
 
@@ -111,6 +116,36 @@ export_unload(struct envstate *st, struct envset *set)
 	envstate_revert(st, set);
 }
 
+extern char	**environ;
+
+/*
+ * In a shell whose names ignore case (nushell), 1 if the diff's i-th name
+ * would overwrite another variable there: setting `path` would overwrite
+ * PATH. Of names alike in the diff the first in byte order (upper case
+ * first) is kept; a name alike to one in the environment, but not there
+ * itself, is not.
+ */
+static int
+export_case_clash(const struct envdiff *d, size_t i)
+{
+	const char	*name = d->entries[i].name;
+	size_t		 j, len = strlen(name);
+	char		**e;
+
+	for (j = 0; j < d->n; j++) {
+		if (strcasecmp(d->entries[j].name, name) == 0 &&
+		    strcmp(d->entries[j].name, name) < 0)
+			return (1);
+	}
+	if (getenv(name) != NULL)
+		return (0);
+	for (e = environ; *e != NULL; e++) {
+		if (strncasecmp(*e, name, len) == 0 && (*e)[len] == '=')
+			return (1);
+	}
+	return (0);
+}
+
 /*
  * Apply the snapshot a reply carries, replacing what is applied. Names
  * special in this shell, and those no dev shell may set (the prompt's,
@@ -121,6 +156,7 @@ export_load(const struct shell *sh, struct envstate *st, struct envset *set,
     const struct shell_reply *r)
 {
 	struct envdiff	 all, d;
+	struct buf	 held = BUF_INIT, clash = BUF_INIT;
 	char		*cause = NULL;
 	size_t		 i;
 	int		 update;
@@ -136,12 +172,32 @@ export_load(const struct shell *sh, struct envstate *st, struct envset *set,
 	}
 	for (i = 0; i < all.n; i++) {
 		/* Never the user's shell's own, whatever made the snapshot. */
-		if (shellname_settable(sh->name, all.entries[i].name) &&
-		    !envdiff_excluded(all.entries[i].name))
-			envdiff_add(&d, all.entries[i].op, all.entries[i].name,
-			    all.entries[i].value);
+		if (!shellname_settable(sh->name, all.entries[i].name) ||
+		    envdiff_excluded(all.entries[i].name))
+			continue;
+		/* A value this shell cannot hold: left out, and said so. */
+		if (all.entries[i].value != NULL &&
+		    !shellname_holds(sh->name, all.entries[i].value)) {
+			buf_addf(&held, " %s", all.entries[i].name);
+			continue;
+		}
+		if (sh->names_nocase && export_case_clash(&all, i)) {
+			buf_addf(&clash, " %s", all.entries[i].name);
+			continue;
+		}
+		envdiff_add(&d, all.entries[i].op, all.entries[i].name,
+		    all.entries[i].value);
 	}
 	envdiff_release(&all);
+	if (clash.len != 0)
+		fprintf(stderr, "hearth: not set in %s, where they would "
+		    "overwrite a variable named alike in other case:%s\n",
+		    sh->name, clash.data);
+	buf_release(&clash);
+	if (held.len != 0)
+		fprintf(stderr, "hearth: not set in %s, whose values must be "
+		    "UTF-8:%s\n", sh->name, held.data);
+	buf_release(&held);
 	update = envstate_applied(st) &&
 	    strcmp(envstate_root(st), r->root) == 0 &&
 	    strcmp(envstate_shell(st), r->shell) == 0;
@@ -408,7 +464,7 @@ cmd_export_exec(const struct cmd_parsed *p)
 	char			*cause = NULL, *cwd, *root, *enc;
 	size_t			 i;
 
-	if ((sh = shell_find(cmd_arg(p, 0), &cause)) == NULL) {
+	if ((sh = shell_find_export(cmd_arg(p, 0), &cause)) == NULL) {
 		fprintf(stderr, "hearth export: %s\n", cause);
 		free(cause);
 		return (EXIT_USAGE);
@@ -430,7 +486,8 @@ cmd_export_exec(const struct cmd_parsed *p)
 		 * No answer: make the hook's fast path ask again at the next
 		 * prompt, rather than wait for a change that may not come.
 		 */
-		sh->set(&out, "_hearth_gen", NULL);
+		if (sh->hook != NULL)
+			sh->set(&out, "_hearth_gen", NULL);
 	}
 
 	for (i = 0; i < envset_count(set); i++) {
@@ -445,7 +502,11 @@ cmd_export_exec(const struct cmd_parsed *p)
 		sh->set(&out, ENVSTATE_VAR, *enc != '\0' ? enc : NULL);
 		free(enc);
 	}
-	export_leave(sh, &out, st, set, root);
+	/* An output format has no hook to leave variables to. */
+	if (sh->hook != NULL)
+		export_leave(sh, &out, st, set, root);
+	else if (sh->finish != NULL)
+		sh->finish(&out);
 	fwrite(out.data, 1, out.len, stdout);
 	buf_release(&out);
 	envset_free(set);

@@ -147,9 +147,17 @@ doctor_check_hook(struct doctor *d)
 	if ((shell = shell_find(base, &cause)) == NULL) {
 		free(cause);
 		shell_list(&names, ", ", " or ");
-		for (i = 0; (shell = shell_get(i)) != NULL; i++)
-			buf_addf(&pkgs, "%s%s", i > 0 ? " " : "",
-			    shell->package);
+		for (i = 0; (shell = shell_get(i)) != NULL; i++) {
+			/* nushell's is an npm package, not Debian's. */
+			if (shell->package[0] != '@')
+				buf_addf(&pkgs, "%s%s", pkgs.len > 0 ? " " :
+				    "", shell->package);
+		}
+		for (i = 0; (shell = shell_get(i)) != NULL; i++) {
+			if (shell->package[0] == '@')
+				buf_addf(&pkgs, "; %s: npm install -g %s",
+				    shell->name, shell->package);
+		}
 		fix = xasprintf("use %s (Debian: apt-get install %s), with "
 		    "the line `hearth hook SHELL --help` gives", names.data,
 		    pkgs.data);

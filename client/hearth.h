@@ -294,13 +294,41 @@ struct shell {
 	void		(*guard)(struct buf *, const char *, const char *);
 	/* Append a string quoted for this shell (hook placeholders). */
 	void		(*quote)(struct buf *, const char *);
+	/*
+	 * Output formats (json, gha) have no hook, rc file or plain
+	 * variables (those fields NULL); finish, if set, turns what set
+	 * appended into the whole output.
+	 */
+	void		(*finish)(struct buf *);
+	/* 0 if a value cannot be held (NULL: any value can). */
+	int		(*holds)(const char *);
+	/* Names that differ only in case are one variable here (nushell). */
+	int		 names_nocase;
 };
+/*
+ * Append s as a JSON string (shell-json.c): a byte that is not UTF-8
+ * becomes U+FFFD. The data format of json, nu and elvish.
+ */
+void		 shell_quote_json(struct buf *, const char *);
+/*
+ * Append one line of the data the nu and elvish hooks apply: a JSON array
+ * [OP, NAME, VALUE], VALUE null for unset (shell-json.c).
+ */
+void		 shell_json_line(struct buf *, char, const char *, const char *);
 /* Append s in single quotes, as bash, zsh and sh read it: byte-exact. */
 void		 shell_quote_sh(struct buf *, const char *);
 /* Find a shell by name; NULL with *cause listing the supported ones. */
 const struct shell *shell_find(const char *, char **);
 /* The i-th shell of the table, or NULL past its end. */
 const struct shell *shell_get(size_t);
+/* Find a shell or an output format (json, gha) for `hearth export`. */
+const struct shell *shell_find_export(const char *, char **);
+/* The i-th output format, or NULL past the end. */
+const struct shell *shell_format_get(size_t);
+/* The length of the valid UTF-8 character s starts with; 0 if none. */
+size_t		 shell_utf8_char(const char *);
+/* 1 if s is valid UTF-8 (no overlong forms or surrogates). */
+int		 shell_utf8_valid(const char *);
 /* Append the shells' names, joined by sep, the last two by last. */
 void		 shell_list(struct buf *, const char *, const char *);
 /* An rc file as the help shows it: a leading ${VAR:-DEFAULT} is DEFAULT. */

@@ -30,6 +30,28 @@
 #include "settings.h"
 #include "store.h"
 
+/* Say which values the shells or formats named cannot hold (json: UTF-8). */
+static void
+devenv_notes_held(const struct envdiff *d, const char *const *names,
+    struct buf *notes)
+{
+	const char *const	*shn;
+	size_t			 i, n;
+
+	for (shn = names; *shn != NULL; shn++) {
+		for (i = n = 0; i < d->n; i++) {
+			if (d->entries[i].value == NULL ||
+			    shellname_holds(*shn, d->entries[i].value))
+				continue;
+			if (n++ == 0)
+				buf_addf(notes, "%svalues %s cannot hold, not "
+				    "set there:", notes->len != 0 ? "; " : "",
+				    *shn);
+			buf_addf(notes, " %s", d->entries[i].name);
+		}
+	}
+}
+
 /*
  * Say which of a diff's variables some shell will not get: names that are
  * no shell's identifiers, names the user's shell keeps (hearth's own, the
@@ -75,6 +97,8 @@ devenv_notes(const struct envdiff *d, struct buf *notes)
 			buf_addf(notes, " %s", d->entries[i].name);
 		}
 	}
+	devenv_notes_held(d, shellname_shells, notes);
+	devenv_notes_held(d, shellname_formats, notes);
 }
 
 /* 1 if the diff sets name. */

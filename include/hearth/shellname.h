@@ -12,7 +12,12 @@
 /* The shells hearth supports, in the order `hearth status` lists them. */
 extern const char *const shellname_shells[];
 
+/* The output formats of `hearth export` (json, gha), which hold values. */
+extern const char *const shellname_formats[];
+
 /* 1 if a dev shell may set name in the given shell ("bash", ...). */
 int	shellname_settable(const char *, const char *);
+/* 1 if the shell or format can hold the value (json: valid UTF-8). */
+int	shellname_holds(const char *, const char *);
 
 #endif

@@ -264,3 +264,73 @@ nix_var() {
 	    awk -v n="$2" 'index($0, n "=") == 1 { v = substr($0, length(n) + 2); gsub(/^'\''|'\''$/, "", v); print v; f = 1 }
 	    END { if (!f) print "unset" }'
 }
+
+# nushell: not in Debian; deps.sh installs the official build in the tree.
+NU=${HEARTH_NU:-$(cd "$IT_DIR/../.." && pwd)/.deps/bin/nu}
+
+# The nushell config of the interactive nu under test: env.nu writes the
+# hook into the autoload directory as the install line says, config.nu
+# has the prompt and the user's own settings (read before the hook).
+IT_NU_CONFIG_EXTRA=""
+write_nu_config() {
+	mkdir -p "$XDG_CONFIG_HOME/nushell"
+	cat > "$XDG_CONFIG_HOME/nushell/env.nu" <<RC
+$(hearth hook nu --help 2>&1 | sed -n 's/^  \(mkdir .*hearth hook nu .*\)$/\1/p')
+RC
+	cat > "$XDG_CONFIG_HOME/nushell/config.nu" <<RC
+\$env.config.show_banner = false
+\$env.PROMPT_COMMAND = {|| "PTYRUN_PROMPT> " }
+\$env.PROMPT_COMMAND_RIGHT = ""
+\$env.PROMPT_INDICATOR = ""
+$IT_NU_CONFIG_EXTRA
+RC
+}
+
+# run_nu < script: run_bash for nushell.
+run_nu() {
+	write_nu_config
+	"$BUILD/ptyrun" -t 120 -- "$NU" -i
+}
+
+# The rc.elv of the interactive elvish under test: the prompt, the user's
+# own settings, then hearth's hook as the install line has it.
+IT_ELVISH_RC_EXTRA=""
+IT_ELVISH_V=""
+write_elvish_rc() {
+	mkdir -p "$XDG_CONFIG_HOME/elvish"
+	cat > "$XDG_CONFIG_HOME/elvish/rc.elv" <<RC
+set edit:prompt = { put 'PTYRUN_PROMPT> ' }
+set edit:rprompt = { }
+$IT_ELVISH_V
+$IT_ELVISH_RC_EXTRA
+eval (hearth hook elvish | slurp)
+RC
+}
+
+# run_elvish < script: run_bash for elvish.
+run_elvish() {
+	write_elvish_rc
+	"$BUILD/ptyrun" -t 120 -- elvish
+}
+
+# The ~/.xonshrc of the interactive xonsh under test: the readline shell
+# (no prompt_toolkit on a dumb terminal), the prompt, the user's own
+# settings, then hearth's hook as the install line has it.
+IT_XONSH_RC_EXTRA=""
+write_xonshrc() {
+	cat > "$HOME/.xonshrc" <<RC
+\$SHELL_TYPE = 'readline'
+\$PROMPT = 'PTYRUN_PROMPT> '
+\$XONSH_HISTORY_BACKEND = 'dummy'
+def v(n):
+    return __xonsh__.env.get(n, 'unset')
+$IT_XONSH_RC_EXTRA
+execx(\$(hearth hook xonsh))
+RC
+}
+
+# run_xonsh < script: run_bash for xonsh.
+run_xonsh() {
+	write_xonshrc
+	"$BUILD/ptyrun" -t 120 -- xonsh -i
+}

@@ -12,6 +12,14 @@
 #   SHLVL PWD OLDPWD _                      the shell's own bookkeeping
 #   HEARTH_STATE                            what hearth applied (only in
 #                                          hearth's shell)
+#   CMD_DURATION_MS (nu only)               nushell's own bookkeeping
+#   TRICKY_INVALID (nu, elvish, xonsh)      not UTF-8, which a nushell
+#                                          string cannot hold and elvish
+#                                          and xonsh are not given (their
+#                                          values come as JSON): left out
+#                                          with a notice
+#   LAST_RETURN_CODE XONSH_APPEND_NEWLINE   xonsh's own bookkeeping
+#                                          (xonsh only)
 # Both start from the same base environment, with the user's SHELL and
 # TMPDIR, and nix develop runs from the workspace root, where hearth
 # evaluates (`out` depends on it).
@@ -57,12 +65,40 @@ shell_session() {
 		base_env "$BUILD/ptyrun" -t 180 -- fish -N -i -C \
 		    "function fish_prompt; echo -n 'PTYRUN_PROMPT> '; end; $BUILD/hearth hook fish | source" \
 		    < "$script" ;;
+	nu)
+		mkdir -p "$T/nu"
+		"$BUILD/hearth" hook nu > "$T/nu/hearth.nu"
+		printf '%s\n' '$env.config.show_banner = false' \
+		    '$env.PROMPT_COMMAND = {|| "PTYRUN_PROMPT> " }' \
+		    '$env.PROMPT_COMMAND_RIGHT = ""' '$env.PROMPT_INDICATOR = ""' \
+		    "source $T/nu/hearth.nu" > "$T/nu/config.nu"
+		# The script's `env -0 > FILE` lines, in nushell's words.
+		sed 's/^env -0 > \(.*\)$/^env -0 | save -f \1/' "$script" \
+		    > "$script.nu"
+		base_env "$BUILD/ptyrun" -t 180 -- "$NU" --config \
+		    "$T/nu/config.nu" --env-config /dev/null -i < "$script.nu" ;;
+	elvish)
+		mkdir -p "$T/elv"
+		printf '%s\n' "set edit:prompt = { put 'PTYRUN_PROMPT> ' }" \
+		    'set edit:rprompt = { }' \
+		    "eval ($BUILD/hearth hook elvish | slurp)" > "$T/elv/rc.elv"
+		base_env "$BUILD/ptyrun" -t 180 -- elvish -rc "$T/elv/rc.elv" \
+		    < "$script" ;;
+	xonsh)
+		printf '%s\n' "\$SHELL_TYPE = 'readline'" \
+		    "\$PROMPT = 'PTYRUN_PROMPT> '" \
+		    "\$XONSH_HISTORY_BACKEND = 'dummy'" \
+		    "execx(\$($BUILD/hearth hook xonsh))" > "$T/rc.xsh"
+		base_env "$BUILD/ptyrun" -t 180 -- xonsh --rc "$T/rc.xsh" -i \
+		    < "$script" ;;
 	esac
 }
 
 shells=()
-for sh in bash zsh fish; do
-	if hearth hook "$sh" >/dev/null 2>&1 && command -v "$sh" >/dev/null; then
+for sh in bash zsh fish nu elvish xonsh; do
+	exe=$sh
+	[ "$sh" = nu ] && exe=$NU
+	if hearth hook "$sh" >/dev/null 2>&1 && command -v "$exe" >/dev/null; then
 		shells+=("$sh")
 	else
 		echo "note: $sh has no hearth hook yet; not compared"
@@ -91,14 +127,19 @@ EOF
 			fail "$fx/$sh: the shell session did not run" "$out"
 			continue
 		fi
-		if cmp=$("$BUILD/envcmp" "${xargs_[@]}" "$T/$fx.nixdev" \
+		shx=()
+		[ "$sh" = nu ] && shx=(-x CMD_DURATION_MS -x TRICKY_INVALID)
+		[ "$sh" = elvish ] && shx=(-x TRICKY_INVALID)
+		[ "$sh" = xonsh ] &&
+		    shx=(-x TRICKY_INVALID -x LAST_RETURN_CODE -x XONSH_APPEND_NEWLINE)
+		if cmp=$("$BUILD/envcmp" "${xargs_[@]}" "${shx[@]}" "$T/$fx.nixdev" \
 		    "$T/$fx.$sh.hearth" "$T/$fx.$sh.outside"); then
 			ok "$fx/$sh: same environment as nix develop (${cmp##*envcmp: })"
 		else
 			fail "$fx/$sh: environment differs from nix develop" "$cmp"
 		fi
 		# Leaving restores the environment exactly (HEARTH_STATE aside).
-		if cmp=$("$BUILD/envcmp" -x HEARTH_STATE -x OLDPWD -x PWD -x _ \
+		if cmp=$("$BUILD/envcmp" -x HEARTH_STATE -x OLDPWD -x PWD -x _ "${shx[@]}" \
 		    "$T/$fx.$sh.outside" "$T/$fx.$sh.after" "$T/$fx.$sh.outside"); then
 			ok "$fx/$sh: leaving restores the environment"
 		else

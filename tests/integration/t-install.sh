@@ -26,7 +26,10 @@ want="/usr/bin/hearth
 /usr/share/bash-completion/completions/hearth
 /usr/share/fish/vendor_completions.d/hearth.fish
 /usr/share/hearth/hearth.bash
+/usr/share/hearth/hearth.elvish
 /usr/share/hearth/hearth.fish
+/usr/share/hearth/hearth.nu
+/usr/share/hearth/hearth.xonsh
 /usr/share/hearth/hearth.zsh
 /usr/share/hearth/org.hearth.hearthd.plist
 /usr/share/man/man1/hearth.1

@@ -228,6 +228,8 @@ static void
 answer_queries(struct run *r, const char *buf, size_t len)
 {
 	static const char da_reply[] = "\033[?1;2c";
+	/* nushell's line editor asks where the cursor is: top left. */
+	static const char cpr_reply[] = "\033[1;1R";
 	size_t i;
 
 	for (i = 0; i < len; i++) {
@@ -242,7 +244,16 @@ answer_queries(struct run *r, const char *buf, size_t len)
 		case 3:
 			if (buf[i] == 'c')
 				queue_keys(r, da_reply, sizeof(da_reply) - 1);
+			if (buf[i] == '6' && r->qstate == 2) {
+				r->qstate = 4;
+				break;
+			}
 			r->qstate = buf[i] == '0' && r->qstate == 2 ? 3 : 0;
+			break;
+		case 4:
+			if (buf[i] == 'n')
+				queue_keys(r, cpr_reply, sizeof(cpr_reply) - 1);
+			r->qstate = 0;
 			break;
 		}
 	}

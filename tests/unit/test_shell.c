@@ -149,10 +149,57 @@ test_find_lists_all(void **state)
 	size_t			 i;
 
 	(void)state;
-	assert_null(shell_find("tcsh", &cause));
+	assert_null(shell_find("powershell", &cause));
 	for (i = 0; (sh = shell_get(i)) != NULL; i++)
 		assert_non_null(strstr(cause, sh->name));
 	free(cause);
+}
+
+/*
+ * The output formats (json, gha): export finds them, nothing else does;
+ * each has its exporter and its tests, and no hook or rc file.
+ */
+static void
+test_formats(void **state)
+{
+	const struct shell	*sh;
+	struct buf		 b = BUF_INIT;
+	char			*cause = NULL, *text;
+	size_t			 i;
+
+	(void)state;
+	text = source_file("tests/unit/test_export_formats.c");
+	for (i = 0; (sh = shell_format_get(i)) != NULL; i++) {
+		assert_string_equal(shellname_formats[i], sh->name);
+		assert_ptr_equal(shell_find_export(sh->name, &cause), sh);
+		assert_null(shell_find(sh->name, &cause));
+		free(cause);
+		cause = NULL;
+		assert_null(sh->hook);
+		assert_null(sh->rcfiles);
+		assert_non_null(sh->set);
+		assert_non_null(sh->quote);
+		sh->set(&b, "A", "1");
+		assert_true(b.len > 0);
+		buf_reset(&b);
+		if (strstr(text, sh->name) == NULL)
+			fail_msg("tests/unit/test_export_formats.c does not "
+			    "test %s", sh->name);
+		/* Named in the README and the man page. */
+		buf_addf(&b, "hearth export %s", sh->name);
+		assert_file_has("README.md", b.data);
+		assert_file_has("docs/hearth.1.scd", b.data);
+		buf_reset(&b);
+	}
+	assert_true(i > 0);
+	assert_null(shellname_formats[i]);
+	for (i = 0; (sh = shell_get(i)) != NULL; i++)
+		assert_ptr_equal(shell_find_export(sh->name, &cause), sh);
+	assert_null(shell_find_export("nosuch", &cause));
+	assert_non_null(strstr(cause, "json, gha"));
+	free(cause);
+	free(text);
+	buf_release(&b);
 }
 
 static void
@@ -239,6 +286,11 @@ test_lists_agree(void **state)
 	free(cmd);
 	free(script);
 	for (i = 0; (sh = shell_get(i)) != NULL; i++) {
+		/* An npm package (nushell's): deps.sh installs it by name. */
+		if (sh->package[0] == '@') {
+			assert_file_has("tests/tools/deps.sh", sh->package);
+			continue;
+		}
 		assert_true(asprintf(&w, " %s ", sh->package) > 0);
 		if (strstr(deps, w) == NULL)
 			fail_msg("tests/tools/deps.sh does not install %s "
@@ -259,7 +311,12 @@ test_lists_agree(void **state)
 	 * the committed files against it): its SHELL words must be ours.
 	 */
 	assert_string_equal(cmd_find("hook", NULL)->words, names.data);
-	assert_string_equal(cmd_find("export", NULL)->words, names.data);
+	/* export takes the output formats too, after the shells. */
+	buf_adds(&b, names.data);
+	for (i = 0; (sh = shell_format_get(i)) != NULL; i++)
+		buf_addf(&b, " %s", sh->name);
+	assert_string_equal(cmd_find("export", NULL)->words, b.data);
+	buf_reset(&b);
 	buf_addf(&b, "words=\"%s\"", names.data);
 	assert_file_has("contrib/completions/hearth.bash", b.data);
 	buf_reset(&b);
@@ -290,6 +347,7 @@ test_lists_agree(void **state)
 static const struct CMUnitTest tests[] = {
 	cmocka_unit_test(test_entries_complete),
 	cmocka_unit_test(test_find_lists_all),
+	cmocka_unit_test(test_formats),
 	cmocka_unit_test(test_settable),
 	cmocka_unit_test(test_rcfile_shown),
 	cmocka_unit_test(test_rcfile_path),
