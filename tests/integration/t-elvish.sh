@@ -183,7 +183,7 @@ expect_in "lock bump: the update is said" \
     "hearth: the default shell of $lb was updated" "$out"
 expect_in "lock bump: the next prompt has the new tool" "lockbump-tool v2" "$out"
 
-# 6. A changed flake.nix blocks the workspace: unloaded, one notice.
+# 6. A changed flake.nix blocks the workspace: kept, one notice.
 cat > "$T/script" <<EOF
 cd $T/ws
 echo 'var:['(v FIXTURE_VAR)']'
@@ -194,9 +194,11 @@ EOF
 out=$(run_elvish < "$T/script")
 expect_in "blocked: loaded before" "var:[fixture-value]" "$out"
 expect_in "blocked: the notice" \
-    "$T/ws: flake.nix changed since it was allowed; run \`hearth allow\`" "$out"
-expect_in "blocked: unloaded" "var:[unset]" "$out"
-n=$(printf '%s\n' "$out" | grep -c 'flake.nix changed since it was allowed')
+    "hearth: flake.nix changed since you allowed $T/ws; run hearth allow" "$out"
+# Issue 12: the last good environment, made from trusted content, stays.
+expect_eq "blocked: the last good environment stays" 2 \
+    "$(printf '%s\n' "$out" | grep -c 'var:\[fixture-value\]')"
+n=$(printf '%s\n' "$out" | grep -c 'flake.nix changed since you allowed')
 expect_eq "blocked: said once" 1 "$n"
 hearth allow "$T/ws" >/dev/null
 
