@@ -239,6 +239,15 @@ inputs_merge(struct inputs *to, const struct inputs *from)
 		inputs_add_hash(to, from->v[i].path, from->v[i].kind,
 		    from->v[i].hash);
 	inputs_set_approx(to, from->approx);
+	/* The git top says how a directory input hashes: it comes along. */
+	if (to->top == NULL && from->top != NULL)
+		to->top = xstrdup(from->top);
+}
+
+const char *
+inputs_top(const struct inputs *in)
+{
+	return (in->top);
 }
 
 void

@@ -47,6 +47,8 @@ void		 inputs_set_approx(struct inputs *, const char *);
 const char	*inputs_approx(const struct inputs *);
 /* Add every path of another set, with its recorded hash. */
 void		 inputs_merge(struct inputs *, const struct inputs *);
+/* The git top directory the set hashes against (NULL: none). */
+const char	*inputs_top(const struct inputs *);
 size_t		 inputs_count(const struct inputs *);
 const char	*inputs_path(const struct inputs *, size_t);
 /*

@@ -314,6 +314,7 @@ trust_snapshot(const struct trust *t, const struct inputs *from)
 
 	inputs_merge(all, from);
 	inputs_record(all);
+	inputs_set_top(in, inputs_top(all));
 	for (i = 0; i < inputs_count(all); i++) {
 		if (trust_covers(t, inputs_path(all, i)))
 			inputs_add_kind(in, inputs_path(all, i),

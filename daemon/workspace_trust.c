@@ -31,6 +31,8 @@ workspace_inputs(struct workspace *ws)
 	struct inputs		*in;
 
 	in = inputs_new();
+	/* Hashed as Nix sees them: only what git tracks in a directory. */
+	inputs_set_top(in, ws->top);
 	inputs_merge(in, ws->base);
 	TAILQ_FOREACH(e, &ws->shells, entry)
 		devshell_inputs(e->sh, in);

@@ -49,6 +49,15 @@ expect_eq "untracked and ignored files: no evaluation" "$n" \
     "$(evals "$ws" default)"
 expect_in "and the shell is current" "ready" "$(hearth status "$ws")"
 expect_eq "with the same store path" "$v1" "$(dev_var "$ws" FIXTURE_DATA)"
+# The allowance covers the directory as Nix sees it (issue 12): files git
+# does not track block nothing.
+expect_not_in "and the workspace is not blocked" "blocked" \
+    "$(hearth status "$ws")"
+
+# From here on the files Nix copies change, which an allowance by `hearth
+# allow` alone would block (issue 12): the user trusts the place, so that
+# what is counted is evaluations.
+trust_place "$T"
 
 # 2. git add of one of them: Nix now copies it.
 git -C "$ws" add data/notes
