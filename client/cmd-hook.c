@@ -22,7 +22,7 @@ const struct cmd_entry cmd_hook_entry = {
 	.min_args = 1,
 	.max_args = 1,
 	.complete = CMD_COMPLETE_WORDS,
-	.words = "bash zsh fish nu elvish xonsh",
+	.words = "bash zsh fish nu elvish xonsh tcsh",
 	.summary = "print the prompt hook for SHELL's rc file",
 	.help_table = cmd_hook_help,
 	.exec = cmd_hook_exec,
@@ -43,6 +43,28 @@ cmd_hook_help(FILE *f)
 		    sh->install);
 		free(rc);
 	}
+}
+
+/*
+ * Leave out the comment lines of a hook whose lines are joined into one
+ * (tcsh's eval), where a comment would hide all that follows it.
+ */
+static void
+hook_drop_comments(struct buf *b)
+{
+	size_t	 i = 0, o = 0, n;
+	char	*nl;
+
+	while (i < b->len) {
+		nl = memchr(b->data + i, '\n', b->len - i);
+		n = nl != NULL ? (size_t)(nl - (b->data + i)) + 1 : b->len - i;
+		if (b->data[i] != '#') {
+			memmove(b->data + o, b->data + i, n);
+			o += n;
+		}
+		i += n;
+	}
+	buf_truncate(b, o);
 }
 
 static int
@@ -84,6 +106,8 @@ cmd_hook_exec(const struct cmd_parsed *args)
 			buf_addc(&out, *at++);
 	}
 	buf_adds(&out, p);
+	if (sh->hook_oneline)
+		hook_drop_comments(&out);
 	fwrite(out.data, 1, out.len, stdout);
 	buf_release(&out);
 	free(genfile);
