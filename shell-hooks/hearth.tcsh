@@ -13,10 +13,12 @@
 # its own `if`, on _hearth_do.
 #
 # The client's code goes to a file of this shell's (by its pid, in the
-# daemon's private runtime directory) and is read with `source`, with
+# daemon's private runtime directory, which `hearth hook` makes again if
+# it was removed while no daemon ran) and is read with `source`, with
 # history substitution off (histchars empty), so that a value's ! and
 # newline are data; the file is emptied after. A client that failed
-# applies nothing, and the next prompt asks again. $status is given back
+# (Ctrl-C too) applies nothing, and what the hook saw last is left as it
+# was, so the next prompt asks again. $status is given back
 # for the user's prompt and commands. The user's own precmd and cwdcmd
 # aliases, set before this line, run after hearth's.
 set _hearth_genfile = @GENFILE@ ;
@@ -27,7 +29,7 @@ set _hearth_pwd = - ;
 set _hearth_rc = 0 ;
 set _hearth_hv = ;
 set _hearth_savehc = 'set _hearth_hv = "$histchars"' ;
-alias _hearth_hook 'set _hearth_st = $status ; set _hearth_n = ; if ( -r "$_hearth_genfile.tcsh" ) source "$_hearth_genfile.tcsh" ; set _hearth_do = 0 ; if ( "$_hearth_n" != "$_hearth_gen" || "$cwd" != "$_hearth_pwd" ) set _hearth_do = 1 ; if ( $_hearth_do ) set _hearth_pwd = "$cwd" ; if ( $_hearth_do ) set _hearth_gen = "$_hearth_n" ; if ( $_hearth_do ) "$_hearth_bin" export tcsh >! "$_hearth_code" ; if ( $_hearth_do ) set _hearth_rc = $status ; if ( $_hearth_do && $_hearth_rc != 0 ) set _hearth_gen = - ; if ( $_hearth_rc != 0 ) set _hearth_do = 0 ; _hearth_apply ; set status = $_hearth_st' ;
+alias _hearth_hook 'set _hearth_st = $status ; set _hearth_n = ; if ( -r "$_hearth_genfile.tcsh" ) source "$_hearth_genfile.tcsh" ; set _hearth_do = 0 ; if ( "$_hearth_n" != "$_hearth_gen" || "$cwd" != "$_hearth_pwd" ) set _hearth_do = 1 ; if ( $_hearth_do && ! -d "$_hearth_genfile:h" ) "$_hearth_bin" hook tcsh >& /dev/null ; if ( $_hearth_do ) "$_hearth_bin" export tcsh >! "$_hearth_code" ; if ( $_hearth_do ) set _hearth_rc = $status ; if ( $_hearth_rc != 0 ) set _hearth_do = 0 ; if ( $_hearth_do ) set _hearth_pwd = "$cwd" ; if ( $_hearth_do ) set _hearth_gen = "$_hearth_n" ; _hearth_apply ; set status = $_hearth_st' ;
 alias _hearth_apply 'set _hearth_hs = $?histchars ; if ( $_hearth_do && $_hearth_hs ) eval "$_hearth_savehc" ; if ( $_hearth_do ) set histchars = ; if ( $_hearth_do ) source "$_hearth_code" ; if ( $_hearth_do && $_hearth_hs ) set histchars = "$_hearth_hv" ; if ( $_hearth_do && $_hearth_hs == 0 ) unset histchars ; if ( $_hearth_do ) echo -n >! "$_hearth_code"' ;
 set _hearth_prev = ;
 if ( $?prompt ) set _hearth_prev = "`alias precmd`" ;

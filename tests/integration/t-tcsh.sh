@@ -225,10 +225,13 @@ check "tricky: every value is bash's, byte for byte" \
 st=$(hearth status "$T/tr" 2>&1)
 expect_not_in "tricky: status lists nothing tcsh cannot hold" "tcsh cannot hold" "$st"
 
-# 8. Without Nix: one notice per session, nothing applied.
+# 8. Without Nix: one notice per session, nothing applied. The runtime
+# directory, where the hook writes the client's code, is removed while no
+# daemon runs: the hook has it made again.
 hearth daemon stop >/dev/null
 IT_TCSH_RC_EXTRA="set path = ( $BUILD )"
 cat > "$T/script" <<EOF
+/bin/rm -rf $XDG_RUNTIME_DIR/hearth
 cd $T/ws
 cd /
 cd $T/ws/sub
@@ -238,4 +241,5 @@ out=$(run_tcsh < "$T/script")
 n=$(printf '%s\n' "$out" | grep -c 'hearth: nix is not installed')
 expect_eq "no Nix: one notice per shell session" 1 "$n"
 expect_in "no Nix: nothing applied" "nonix:[0]" "$out"
+expect_not_in "no Nix: the code file is written" "No such file" "$out"
 it_finish
