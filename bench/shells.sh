@@ -39,6 +39,8 @@ shell_echo() {
 	nu) echo "print \$\"bench:[(\$env.$2? | default '')]\"" ;;
 	elvish) echo "echo 'bench:['\$E:$2']'" ;;
 	xonsh) echo "print('bench:[' + __xonsh__.env.get('$2', '') + ']')" ;;
+	# tcsh substitutes an unset variable even in an if that is false.
+	tcsh) echo "if ( \$?$2 ) eval 'echo \"bench:[\$$2]\"' ; if ( ! \$?$2 ) echo 'bench:[]'" ;;
 	*) echo "echo \"bench:[\$$2]\"" ;;
 	esac
 }
