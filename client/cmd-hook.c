@@ -71,7 +71,7 @@ static int
 cmd_hook_exec(const struct cmd_parsed *args)
 {
 	const struct shell	*sh;
-	struct buf		 out = BUF_INIT;
+	struct buf		 out = BUF_INIT, text = BUF_INIT;
 	const char		*p, *at;
 	char			 self[PATH_MAX], *cause = NULL;
 	char			*rundir, *genfile;
@@ -93,8 +93,12 @@ cmd_hook_exec(const struct cmd_parsed *args)
 		return (EXIT_FAIL);
 	}
 	genfile = path_generation(rundir);
+	/* The template's own comments, before any path is in it. */
+	buf_adds(&text, sh->hook);
+	if (sh->hook_oneline)
+		hook_drop_comments(&text);
 	/* Fill in the placeholders, each quoted for the shell. */
-	for (p = sh->hook; (at = strchr(p, '@')) != NULL; p = at) {
+	for (p = text.data; (at = strchr(p, '@')) != NULL; p = at) {
 		buf_add(&out, p, at - p);
 		if (strncmp(at, "@HEARTH@", 8) == 0) {
 			sh->quote(&out, self);
@@ -106,10 +110,9 @@ cmd_hook_exec(const struct cmd_parsed *args)
 			buf_addc(&out, *at++);
 	}
 	buf_adds(&out, p);
-	if (sh->hook_oneline)
-		hook_drop_comments(&out);
 	fwrite(out.data, 1, out.len, stdout);
 	buf_release(&out);
+	buf_release(&text);
 	free(genfile);
 	free(rundir);
 	return (EXIT_OK);
