@@ -9,7 +9,7 @@
 
 BENCH_MARKER='PTYRUN_PROMPT> '
 # The shell table's names (client/shell.c; test_shell checks they agree).
-BENCH_SHELLS=${BENCH_SHELLS:-bash zsh fish nu elvish xonsh}
+BENCH_SHELLS=${BENCH_SHELLS:-bash zsh fish nu elvish xonsh tcsh}
 # nushell is not in Debian: deps.sh installs it in the tree.
 NU=${HEARTH_NU:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/.deps/bin/nu}
 
@@ -39,6 +39,8 @@ shell_echo() {
 	nu) echo "print \$\"bench:[(\$env.$2? | default '')]\"" ;;
 	elvish) echo "echo 'bench:['\$E:$2']'" ;;
 	xonsh) echo "print('bench:[' + __xonsh__.env.get('$2', '') + ']')" ;;
+	# tcsh substitutes an unset variable even in an if that is false.
+	tcsh) echo "if ( \$?$2 ) eval 'echo \"bench:[\$$2]\"' ; if ( ! \$?$2 ) echo 'bench:[]'" ;;
 	*) echo "echo \"bench:[\$$2]\"" ;;
 	esac
 }
@@ -64,6 +66,8 @@ shell_hook_line() {
 	elvish:hearth) echo "eval ('$hearth' hook elvish | slurp)" ;;
 	elvish:direnv) echo "eval ('$direnv' hook elvish | slurp)" ;;
 	xonsh:hearth) echo "execx(\$('$hearth' hook xonsh))" ;;
+	tcsh:hearth) echo "eval \"\`'$hearth' hook tcsh\`\"" ;;
+	tcsh:direnv) echo "eval \`'$direnv' hook tcsh\`" ;;
 	*:none) echo ": no hook" ;;
 	esac
 }
@@ -104,6 +108,10 @@ shell_rc() {
 		  echo "\$XONSH_HISTORY_BACKEND = 'dummy'"
 		  if [ "$cfg" = none ]; then echo pass
 		  else shell_hook_line "$sh" "$cfg"; fi; } > "$d/rc.xsh" ;;
+	tcsh)
+		# tcsh reads ~/.tcshrc only: shell_run makes $d its HOME.
+		{ echo "set prompt = '$BENCH_MARKER'"
+		  shell_hook_line "$sh" "$cfg"; } > "$d/.tcshrc" ;;
 	esac
 }
 
@@ -126,6 +134,8 @@ shell_run() {
 		    elvish -rc "$d/rc.elv" ;;
 	xonsh) env -i "${envv[@]}" "$BUILD/ptyrun" -t 120 -T "$3" -o "$4" -- \
 		    xonsh --rc "$d/rc.xsh" -i ;;
+	tcsh) env -i "${envv[@]}" HOME="$d" "$BUILD/ptyrun" -t 120 -T "$3" \
+		    -o "$4" -- tcsh ;;
 	esac
 }
 
@@ -143,6 +153,13 @@ shell_state() {
 		(cd "$2" && env -i "${envv[@]}" fish --no-config -c \
 		    'hearth export fish 2>/dev/null | source >/dev/null 2>&1
 		     printenv HEARTH_STATE') || true ;;
+	tcsh)
+		# Code with newlines in values: sourced from a file, as the
+		# hook does, with history substitution off.
+		(cd "$2" && env -i "${envv[@]}" tcsh -f -c \
+		    "set histchars = ; ( hearth export tcsh >! '$T/state.tcsh' ) \
+		    >& /dev/null ; source '$T/state.tcsh' >& /dev/null ; \
+		    printenv HEARTH_STATE") || true ;;
 	nu | elvish | xonsh)
 		# The data lines name it: ["s","HEARTH_STATE","..."].
 		(cd "$2" && env -i "${envv[@]}" hearth export "$sh" 2>/dev/null |

@@ -49,7 +49,7 @@ const struct cmd_entry cmd_export_entry = {
 	.min_args = 1,
 	.max_args = 1,
 	.complete = CMD_COMPLETE_WORDS,
-	.words = "bash zsh fish nu elvish xonsh json gha",
+	.words = "bash zsh fish nu elvish xonsh tcsh json gha",
 	.summary = "print code that applies the dev shell for this directory",
 	.help =
 	    "The prompt hook runs this; you do not need to.\n"

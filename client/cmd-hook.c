@@ -22,7 +22,7 @@ const struct cmd_entry cmd_hook_entry = {
 	.min_args = 1,
 	.max_args = 1,
 	.complete = CMD_COMPLETE_WORDS,
-	.words = "bash zsh fish nu elvish xonsh",
+	.words = "bash zsh fish nu elvish xonsh tcsh",
 	.summary = "print the prompt hook for SHELL's rc file",
 	.help_table = cmd_hook_help,
 	.exec = cmd_hook_exec,
@@ -45,11 +45,33 @@ cmd_hook_help(FILE *f)
 	}
 }
 
+/*
+ * Leave out the comment lines of a hook whose lines are joined into one
+ * (tcsh's eval), where a comment would hide all that follows it.
+ */
+static void
+hook_drop_comments(struct buf *b)
+{
+	size_t	 i = 0, o = 0, n;
+	char	*nl;
+
+	while (i < b->len) {
+		nl = memchr(b->data + i, '\n', b->len - i);
+		n = nl != NULL ? (size_t)(nl - (b->data + i)) + 1 : b->len - i;
+		if (b->data[i] != '#') {
+			memmove(b->data + o, b->data + i, n);
+			o += n;
+		}
+		i += n;
+	}
+	buf_truncate(b, o);
+}
+
 static int
 cmd_hook_exec(const struct cmd_parsed *args)
 {
 	const struct shell	*sh;
-	struct buf		 out = BUF_INIT;
+	struct buf		 out = BUF_INIT, text = BUF_INIT;
 	const char		*p, *at;
 	char			 self[PATH_MAX], *cause = NULL;
 	char			*rundir, *genfile;
@@ -71,8 +93,12 @@ cmd_hook_exec(const struct cmd_parsed *args)
 		return (EXIT_FAIL);
 	}
 	genfile = path_generation(rundir);
+	/* The template's own comments, before any path is in it. */
+	buf_adds(&text, sh->hook);
+	if (sh->hook_oneline)
+		hook_drop_comments(&text);
 	/* Fill in the placeholders, each quoted for the shell. */
-	for (p = sh->hook; (at = strchr(p, '@')) != NULL; p = at) {
+	for (p = text.data; (at = strchr(p, '@')) != NULL; p = at) {
 		buf_add(&out, p, at - p);
 		if (strncmp(at, "@HEARTH@", 8) == 0) {
 			sh->quote(&out, self);
@@ -86,6 +112,7 @@ cmd_hook_exec(const struct cmd_parsed *args)
 	buf_adds(&out, p);
 	fwrite(out.data, 1, out.len, stdout);
 	buf_release(&out);
+	buf_release(&text);
 	free(genfile);
 	free(rundir);
 	return (EXIT_OK);

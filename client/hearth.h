@@ -262,6 +262,11 @@ struct shell {
 	/* The line for the rc file that loads the hook. */
 	const char	*install;
 	/*
+	 * 1 if the install line runs the hook with its lines joined into
+	 * one (tcsh's eval): `hearth hook` leaves out its comment lines.
+	 */
+	int		 hook_oneline;
+	/*
 	 * The rc files doctor reads, NULL-terminated, the first the one to
 	 * add the hook to. A leading "~" is $HOME; a leading "${VAR:-DEFAULT}"
 	 * is $VAR when it is absolute, else DEFAULT; a last part "*.ext" is

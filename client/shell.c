@@ -29,7 +29,7 @@
  * fill from the entries' fields, and the rows must be written once.
  */
 #define SHELL_TABLE(row)	row(bash) row(zsh) row(fish) row(nu) row(elvish) \
-				row(xonsh)
+				row(xonsh) row(tcsh)
 
 /*
  * Output formats for other programs, as direnv has them: `hearth export

@@ -9,6 +9,10 @@
  * The number starts at the daemon's start time in microseconds, so it
  * never repeats a previous daemon's, and is written atomically (a temp
  * file renamed over it), so a hook never reads half of it.
+ *
+ * tcsh reads a file with a builtin only as code (`source`; `cat` would
+ * fork), so the same number is also written next to it as tcsh code,
+ * generation.tcsh: `set _hearth_n = N`, which the tcsh hook sources.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -25,23 +29,32 @@
 
 static char	*gen_path;
 static char	*gen_tmp;
+static char	*gen_tcsh;
+static char	*gen_tcsh_tmp;
 static uint64_t	 gen_value;
+
+static void
+generation_write_file(const char *path, const char *tmp, const char *fmt)
+{
+	char	 text[64];
+	int	 fd, n;
+
+	n = snprintf(text, sizeof text, fmt, (unsigned long long)gen_value);
+	fd = open(tmp, O_WRONLY|O_CREAT|O_TRUNC|O_CLOEXEC, 0600);
+	if (fd == -1 || write(fd, text, n) != n || close(fd) != 0 ||
+	    rename(tmp, path) != 0) {
+		log_warn("cannot write %s", path);
+		if (fd != -1)
+			unlink(tmp);
+	}
+}
 
 static void
 generation_write(void)
 {
-	char	 text[32];
-	int	 fd, n;
-
-	n = snprintf(text, sizeof text, "%llu\n",
-	    (unsigned long long)gen_value);
-	fd = open(gen_tmp, O_WRONLY|O_CREAT|O_TRUNC|O_CLOEXEC, 0600);
-	if (fd == -1 || write(fd, text, n) != n || close(fd) != 0 ||
-	    rename(gen_tmp, gen_path) != 0) {
-		log_warn("cannot write %s", gen_path);
-		if (fd != -1)
-			unlink(gen_tmp);
-	}
+	generation_write_file(gen_tcsh, gen_tcsh_tmp,
+	    "set _hearth_n = %llu\n");
+	generation_write_file(gen_path, gen_tmp, "%llu\n");
 }
 
 void
@@ -51,6 +64,8 @@ generation_init(const char *rundir)
 
 	gen_path = path_generation(rundir);
 	gen_tmp = xasprintf("%s.tmp", gen_path);
+	gen_tcsh = xasprintf("%s.tcsh", gen_path);
+	gen_tcsh_tmp = xasprintf("%s.tcsh.tmp", gen_path);
 	gettimeofday(&tv, NULL);
 	gen_value = (uint64_t)tv.tv_sec * 1000000 + tv.tv_usec;
 	generation_write();
@@ -72,5 +87,7 @@ generation_free(void)
 {
 	free(gen_path);
 	free(gen_tmp);
-	gen_path = gen_tmp = NULL;
+	free(gen_tcsh);
+	free(gen_tcsh_tmp);
+	gen_path = gen_tmp = gen_tcsh = gen_tcsh_tmp = NULL;
 }

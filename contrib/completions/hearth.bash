@@ -51,7 +51,7 @@ _hearth() {
 		opts="--help -h"
 		valued=" "
 		files=" "
-		kind=words words="bash zsh fish nu elvish xonsh json gha"
+		kind=words words="bash zsh fish nu elvish xonsh tcsh json gha"
 		;;
 	fallback)
 		opts="--help -h"
@@ -68,7 +68,7 @@ _hearth() {
 		opts="--help -h"
 		valued=" "
 		files=" "
-		kind=words words="bash zsh fish nu elvish xonsh"
+		kind=words words="bash zsh fish nu elvish xonsh tcsh"
 		;;
 	list)
 		opts="--help -h"

@@ -334,3 +334,21 @@ run_xonsh() {
 	write_xonshrc
 	"$BUILD/ptyrun" -t 120 -- xonsh -i
 }
+
+# The ~/.tcshrc of the interactive tcsh under test: the prompt, the user's
+# own settings, then hearth's hook as the install line has it.
+IT_TCSH_RC_EXTRA=""
+write_tcshrc() {
+	cat > "$HOME/.tcshrc" <<RC
+set prompt = 'PTYRUN_PROMPT> '
+unset autologout
+$IT_TCSH_RC_EXTRA
+eval "\`hearth hook tcsh\`"
+RC
+}
+
+# run_tcsh < script: run_bash for tcsh.
+run_tcsh() {
+	write_tcshrc
+	"$BUILD/ptyrun" -t 120 -- tcsh
+}

@@ -41,7 +41,7 @@ expect_rc() {
 expect_rc 2 "no command" hearth
 expect_rc 2 "unknown command" hearth frobnicate
 expect_rc 2 "unknown option" hearth --frob
-expect_rc 2 "hook: unknown shell" hearth hook tcsh
+expect_rc 2 "hook: unknown shell" hearth hook ksh
 expect_rc 2 "export: no shell" hearth export
 expect_rc 2 "wait: bad timeout" hearth wait --timeout soon
 expect_rc 2 "daemon: bad action" hearth daemon restart

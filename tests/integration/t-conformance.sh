@@ -91,11 +91,16 @@ shell_session() {
 		    "execx(\$($BUILD/hearth hook xonsh))" > "$T/rc.xsh"
 		base_env "$BUILD/ptyrun" -t 180 -- xonsh --rc "$T/rc.xsh" -i \
 		    < "$script" ;;
+	tcsh)
+		# tcsh reads ~/.tcshrc (the sandbox's HOME).
+		printf '%s\n' "set prompt = 'PTYRUN_PROMPT> '" \
+		    "eval \"\`$BUILD/hearth hook tcsh\`\"" > "$HOME/.tcshrc"
+		base_env "$BUILD/ptyrun" -t 180 -- tcsh < "$script" ;;
 	esac
 }
 
 shells=()
-for sh in bash zsh fish nu elvish xonsh; do
+for sh in bash zsh fish nu elvish xonsh tcsh; do
 	exe=$sh
 	[ "$sh" = nu ] && exe=$NU
 	if hearth hook "$sh" >/dev/null 2>&1 && command -v "$exe" >/dev/null; then

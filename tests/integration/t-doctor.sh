@@ -114,8 +114,8 @@ expect_in "fish without the hook: the fix" \
 echo 'hearth hook fish | source' > "$XDG_CONFIG_HOME/fish/conf.d/hearth.fish"
 out=$(SHELL=/usr/bin/fish hearth doctor 2>&1)
 expect_in "fish: a conf.d file counts" "ok   hook: " "$(line "$out" hook)"
-out=$(SHELL=/bin/tcsh hearth doctor 2>&1)
-expect_in "an unsupported shell fails" "FAIL hook: \$SHELL is /bin/tcsh" \
+out=$(SHELL=/bin/ksh hearth doctor 2>&1)
+expect_in "an unsupported shell fails" "FAIL hook: \$SHELL is /bin/ksh" \
     "$(line "$out" hook)"
 # A commented-out hook is no hook.
 echo '# eval "$(hearth hook bash)"' > "$HOME/.bashrc"

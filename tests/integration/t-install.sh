@@ -29,6 +29,7 @@ want="/usr/bin/hearth
 /usr/share/hearth/hearth.elvish
 /usr/share/hearth/hearth.fish
 /usr/share/hearth/hearth.nu
+/usr/share/hearth/hearth.tcsh
 /usr/share/hearth/hearth.xonsh
 /usr/share/hearth/hearth.zsh
 /usr/share/hearth/org.hearth.hearthd.plist

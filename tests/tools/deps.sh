@@ -9,11 +9,11 @@
 # what is missing.
 set -eu
 pkgs="gcc make pkg-config libc6-dev libuv1-dev libsqlite3-dev libsodium-dev
-libcmocka-dev libinih-dev nix-bin bash zsh fish elvish xonsh git sqlite3 procps
+libcmocka-dev libinih-dev nix-bin bash zsh fish elvish xonsh tcsh git sqlite3 procps
 strace scdoc man-db"
 pkgs="$pkgs libxml2-utils"	# xmllint: t-check.sh checks hearth check --junit
 pkgs="$pkgs python3"	# t-export-json.sh: a consumer of hearth export json in another language
-# bash zsh fish elvish xonsh above: each shell's package, as its entry in client/shell-*.c
+# bash zsh fish elvish xonsh tcsh above: each shell's package, as its entry in client/shell-*.c
 # names it (this runs before anything is built; test_shell checks that the
 # two agree); nushell's, from npm, is installed below.
 if [ "${1:-}" = "--list" ]; then

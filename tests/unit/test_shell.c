@@ -86,9 +86,16 @@ test_entries_complete(void **state)
 		assert_string_equal(sh->hook, text);
 		free(text);
 		free(want);
+		/* tcsh's keeps @HEARTH@ in a variable its alias runs. */
 		assert_true(asprintf(&want, "@HEARTH@ export %s",
 		    sh->name) > 0);
-		assert_non_null(strstr(sh->hook, want));
+		if (strstr(sh->hook, want) == NULL) {
+			free(want);
+			assert_true(asprintf(&want, "\" export %s",
+			    sh->name) > 0);
+			assert_non_null(strstr(sh->hook, want));
+			assert_non_null(strstr(sh->hook, "@HEARTH@"));
+		}
 		free(want);
 		assert_non_null(strstr(sh->hook, "@GENFILE@"));
 
