@@ -102,6 +102,7 @@ check_values(const char *const *values, size_t n)
 	assert_true(asprintf(&script, "range %zu | each {|i| print "
 	    "(get-env V$i); print \"\\000\" }\n/usr/bin/env -0", n) > 0);
 	got = elvish_run(&code, script, &len);
+	free(script);		/* script is strtoul's end pointer below */
 	p = got;
 	end = got + len;
 	for (i = 0; i < n; i++) {

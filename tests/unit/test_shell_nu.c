@@ -132,6 +132,7 @@ check_values(const char *const *values, size_t n)
 	assert_true(asprintf(&script, "for i in 0..<%zu { print -n ($env | "
 	    "get $'V($i)'); print -n (char nul) }\n^/usr/bin/env -0", n) > 0);
 	got = nu_run(&code, script, &len);
+	free(script);		/* script is strtoul's end pointer below */
 	p = got;
 	end = got + len;
 	for (i = 0; i < n; i++) {

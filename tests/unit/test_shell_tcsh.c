@@ -93,6 +93,7 @@ tcsh_run(const struct buf *code, int rc, const char *script, size_t *len)
 	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
 		buf_add(&out, chunk, n);
 	assert_int_equal(pclose(f), 0);
+	free(cmd);
 	assert_true(asprintf(&cmd, "rm -rf %s", dir) > 0);
 	assert_int_equal(system(cmd), 0);
 	free(cmd);

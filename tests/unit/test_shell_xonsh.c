@@ -99,6 +99,7 @@ check_values(const char *const *values, size_t n)
 	    "    sys.stdout.buffer.write(__xonsh__.env['V%%d' %% i]"
 	    ".encode() + b'\\0')\nsys.stdout.flush()\n/usr/bin/env -0", n) > 0);
 	got = xonsh_run(&code, script, &len);
+	free(script);		/* script is strtoul's end pointer below */
 	p = got;
 	end = got + len;
 	for (i = 0; i < n; i++) {
