@@ -23,8 +23,9 @@
  *                  watchset, shellmap, scheduler, changed, store, inputs,
  *                  liveshells; its trust in workspace_trust.c (trust,
  *                  trustconf).
- *   4 devshell.c   one shell: devenv, eval, scheduler, changed, store,
- *                  inputs, gitindex.
+ *   4 devshell.c   one shell: devenv, eval, scheduler, store, inputs, and
+ *                  below it devshell_eval.c, its evaluations (devenv, eval,
+ *                  scheduler, changed, store, inputs, gitindex).
  *     names.c roots.c gc.c  workspace parts: eval, devenv, scheduler,
  *                  changed, store, inputs.
  *   5 devenv.c trust.c watchset.c shellmap.c: store, attrs, inputs,

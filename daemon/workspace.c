@@ -27,6 +27,7 @@
 #include "hearth/xmalloc.h"
 #include "changed.h"
 #include "devshell.h"
+#include "devshell_eval.h"
 #include "gc.h"
 #include "inputs.h"
 #include "liveshells.h"
