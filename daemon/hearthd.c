@@ -22,6 +22,8 @@
  *   3 workspace.c  the coordinator: devshell, names, roots, gc, trust,
  *                  watchset, shellmap, scheduler, changed, store, inputs,
  *                  liveshells; its trust in workspace_trust.c (trust,
+ *                  trustconf); what requests ask of it in
+ *                  workspace_query.c (devshell, names, trust,
  *                  trustconf).
  *   4 devshell.c   one shell: devenv, eval, scheduler, store, inputs, and
  *                  below it devshell_eval.c, its evaluations (devenv, eval,
