@@ -331,9 +331,9 @@ FUZZ_BASE            := common/buf.c common/log.c common/xmalloc.c
 FUZZ_SRCS_protocol   := common/protocol.c
 FUZZ_SRCS_reply      := common/protocol.c common/envdiff.c client/reply.c
 FUZZ_SRCS_envdiff    := common/envdiff.c
-FUZZ_SRCS_envstate   := common/envdiff.c client/envstate.c $(SHELL_SRCS) \
-		$(FUZZ_BUILD)/gen/hooks.c client/envspill.c common/hash.c \
-		common/path.c common/safefile.c common/savefile.c
+FUZZ_SRCS_envstate   := common/envdiff.c client/envstate.c client/envset.c \
+		$(SHELL_SRCS) $(FUZZ_BUILD)/gen/hooks.c client/envspill.c \
+		common/hash.c common/path.c common/safefile.c common/savefile.c
 FUZZ_SRCS_gitindex   := daemon/gitindex.c common/hash.c common/safefile.c
 FUZZ_SRCS_nixlog     := common/nixlog.c
 FUZZ_SRCS_hookreads  := daemon/hookreads.c daemon/inputs.c \

@@ -231,7 +231,7 @@ int		 envstate_changed(struct envstate *);
 char		**envstate_base_environ(void);
 void		 envstate_free_environ(char **);
 
-/* A set of pending environment changes over the process environment. */
+/* envset.c: a set of pending environment changes over the process one. */
 struct envset	*envset_new(void);
 /*
  * The same over another set's result (which must outlive it): what would

@@ -12,6 +12,7 @@
 #include "hearth/protocol.h"
 
 struct devshell;
+struct devshell_ops;
 struct inputs;
 
 /* The state of a shell as a reply describes it. */
@@ -32,38 +33,15 @@ struct shell_info {
 	const struct buf *hook_output;
 };
 
-/* devshell.c: one devShell of a workspace, its snapshots and evaluation. */
 /*
- * What a shell asks of its owner (the workspace), given when it is made:
- * whether its flake may be evaluated now, the files every shell of the
- * owner depends on, that its inputs moved (watch them), that a good
- * evaluation landed (the flake's inputs can be rooted), and what an
- * evaluation of trusted code read (before its result is kept).
+ * devshell.c: one devShell of a workspace, its snapshots and what it
+ * tells; devshell_eval.h keeps it in line with its inputs.
  */
-typedef int	(*devshell_trusted_cb)(void *);
-typedef const struct inputs *(*devshell_inputs_cb)(void *);
-typedef void	(*devshell_event_cb)(void *);
-typedef void	(*devshell_read_cb)(void *, const struct inputs *);
-struct devshell_ops {
-	devshell_trusted_cb	 trusted;
-	devshell_inputs_cb	 base_inputs;
-	devshell_event_cb	 inputs_moved;
-	devshell_event_cb	 evaluated;
-	devshell_read_cb	 read;
-};
 /* A shell of the owner (ops' argument) at root, top and store id. */
 struct devshell	*devshell_new(const struct devshell_ops *, void *,
 		     const char *, const char *, int64_t, const char *);
 void		 devshell_free(struct devshell *);
 const char	*devshell_name(struct devshell *);
-/*
- * Bring a shell in line with its inputs on disk: its snapshot is current,
- * or a cached one matches (switched to with no Nix call), or an
- * evaluation is asked for (urgently for the shell a user is in).
- */
-void		 devshell_refresh(struct devshell *, int);
-/* Cancel a shell's running evaluation. */
-void		 devshell_eval_cancel(struct devshell *);
 /* Fill in a reply's view of the shell. */
 void		 devshell_describe(struct devshell *, struct shell_info *);
 /* Free what a description holds. */

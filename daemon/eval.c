@@ -7,9 +7,10 @@
  *     repository. Its stdout is the dev shell's bash rc.
  *  2. `bash --noprofile --norc` sources that rc (which runs shellHook, as
  *     `nix develop` does), in the workspace root, with the base
- *     environment (baseenv.c; Nix runs with its own). It dumps the exported variables before and after on
- *     fd 3, so nothing the hook prints on stdout or stderr can mix in;
- *     what the hook prints is kept for the user to see once.
+ *     environment (baseenv.c; Nix runs with its own). Its script
+ *     (envdump.c) dumps the exported variables before and after on fd 3,
+ *     so nothing the hook prints on stdout or stderr can mix in; what the
+ *     hook prints is kept for the user to see once.
  *
  * Nix runs with -vvv and without its eval cache, with hearth-nixtrace.so
  * preloaded; readset.c reads its log as it comes and makes the snapshot's
@@ -45,6 +46,7 @@
 #include "hearth/nixlog.h"
 #include "hearth/xmalloc.h"
 #include "baseenv.h"
+#include "envdump.h"
 #include "eval.h"
 #include "job.h"
 #include "readset.h"
@@ -55,59 +57,6 @@
 #define EVAL_MAX_LOG	(1U * 1024 * 1024)
 #define EVAL_MAX_HOOK	(64U * 1024)
 #define EVAL_MAX_DUMP	(16U * 1024 * 1024)
-
-/* Set by the last line hearth appends to the rc. */
-#define EVAL_RC_DONE	"__hearth_rc_done=1"
-
-/* Marks the end of the "before" dump and of the "after" dump. */
-#define EVAL_MARK	"__HEARTH_DUMP_END__=1"
-
-/*
- * Stage 2's script. $1 is the rc file. The dumps use only builtins, and
- * reset IFS first because the rc or the hook may change it. They leave
- * out the tracer (hookreads.c), which is hearth's, not the shell's. An rc
- * or hook that exits early leaves the second mark out, and the job fails. Lix
- * (2.95) counts nested dev shells in NIX_SHELL_LEVEL, one more than the
- * caller's: the snapshot's is 1, whatever the daemon's environment had
- * (it is one shell in, wherever it is applied). Exported functions are
- * dumped as BASH_FUNC_name%%=<what declare -f prints>; envdiff.c turns
- * that into what the environment holds.
- */
-static const char eval_script[] =
-	"exec 2>&1 </dev/null\n"
-	"unset NIX_SHELL_LEVEL\n"
-	"__hearth_so=${HEARTH_NIXTRACE_SO-}\n"
-	"__hearth_dump() {\n"
-	"  local IFS=$' \\t\\n' __hearth_n __hearth_v __hearth_f\n"
-	"  for __hearth_n in $(compgen -e); do\n"
-	"    __hearth_v=${!__hearth_n}\n"
-	"    case $__hearth_n in HEARTH_NIXTRACE_*) continue ;; esac\n"
-	"    if [ \"$__hearth_n\" = LD_PRELOAD ] && [ -n \"$__hearth_so\" ]; then\n"
-	"      case $__hearth_v in\n"
-	"      \"$__hearth_so\") continue ;;\n"
-	"      *\":$__hearth_so\") __hearth_v=${__hearth_v%\":$__hearth_so\"} ;;\n"
-	"      esac\n"
-	"    fi\n"
-	"    printf '%s=%s\\0' \"$__hearth_n\" \"$__hearth_v\" >&3\n"
-	"  done\n"
-	"  while read -r _ __hearth_n __hearth_f; do\n"
-	"    case $__hearth_n in\n"
-	"    -*x*) printf 'BASH_FUNC_%s%%%%=' \"$__hearth_f\" >&3\n"
-	"      declare -f -- \"$__hearth_f\" >&3; printf '\\0' >&3 ;;\n"
-	"    esac\n"
-	"  done < <(declare -F)\n"
-	"  printf '%s\\0' '" EVAL_MARK "' >&3\n"
-	"}\n"
-	"__hearth_dump\n"
-	"source \"$1\" 3>&-\n"
-	"if [ -z \"${__hearth_rc_done-}\" ]; then\n"
-	"  echo 'the dev shell rc stopped before its end' >&2; exit 99\n"
-	"fi\n"
-	"unset __hearth_rc_done\n"
-	"__hearth_dump\n"
-	"case ${NIX_BUILD_TOP-} in\n"
-	"*/nix-shell.*) rm -rf -- \"$NIX_BUILD_TOP\" ;;\n"
-	"esac\n";
 
 enum eval_stage {
 	EVAL_VERSION,	/* EVAL_DEVENV, once per daemon: nix --version */
@@ -192,36 +141,6 @@ eval_finish(struct eval *ev)
 		readset_hook_ended(ev->readset);
 	ev->ok = ev->reason == NULL;
 	ev->cb(ev, ev->arg);
-}
-
-/* Split stage 2's dump into the "before" and "after" environments. */
-static void
-eval_split_dump(struct eval *ev)
-{
-	const char	*mark = EVAL_MARK, *p = ev->dump.data;
-	const char	*end = p + ev->dump.len, *m1 = NULL, *m2 = NULL;
-	size_t		 n;
-
-	while (p < end) {
-		n = strnlen(p, end - p);
-		if (p + n == end)
-			break;
-		if (strcmp(p, mark) == 0) {
-			if (m1 == NULL)
-				m1 = p;
-			else if (m2 == NULL)
-				m2 = p;
-		}
-		p += n + 1;
-	}
-	if (m1 == NULL || m2 == NULL) {
-		eval_fail(ev, "the dev shell's rc or shellHook exited before "
-		    "hearth could read its environment");
-		return;
-	}
-	buf_add(&ev->base, ev->dump.data, m1 - ev->dump.data);
-	m1 += strlen(mark) + 1;
-	buf_add(&ev->dev, m1, m2 - m1);
 }
 
 /* Nix's error message, as one line; else how it ended. */
@@ -335,7 +254,7 @@ eval_stage_done(const struct job_result *r, void *arg)
 		 * A mark after Nix's rc tells a complete run from one that
 		 * stopped early (a truncated rc, or one that is not bash).
 		 */
-		buf_adds(&ev->rc, "\n" EVAL_RC_DONE "\n");
+		envdump_end_rc(&ev->rc);
 		fd = open(ev->rcfile, O_WRONLY|O_CREAT|O_TRUNC|O_CLOEXEC,
 		    0600);
 		if (fd == -1 || write(fd, ev->rc.data, ev->rc.len) !=
@@ -362,8 +281,9 @@ eval_stage_done(const struct job_result *r, void *arg)
 		eval_fail(ev, "sourcing the dev shell failed (status %lld): "
 		    "%.*s", (long long)ev->status,
 		    (int)strcspn(ev->hook.data, "\n"), ev->hook.data);
-	else
-		eval_split_dump(ev);
+	else if (envdump_split(&ev->dump, &ev->base, &ev->dev) != 0)
+		eval_fail(ev, "the dev shell's rc or shellHook exited before "
+		    "hearth could read its environment");
 	eval_finish(ev);
 }
 
@@ -457,7 +377,7 @@ eval_stage_start(struct eval *ev)
 		argv[i++] = "--noprofile";
 		argv[i++] = "--norc";
 		argv[i++] = "-c";
-		argv[i++] = (char *)eval_script;
+		argv[i++] = (char *)envdump_script;
 		argv[i++] = "hearth-eval";
 		argv[i++] = ev->rcfile;
 		argv[i] = NULL;

@@ -22,20 +22,24 @@
  *   3 workspace.c  the coordinator: devshell, names, roots, gc, trust,
  *                  watchset, shellmap, scheduler, changed, store, inputs,
  *                  liveshells; its trust in workspace_trust.c (trust,
+ *                  trustconf); what requests ask of it in
+ *                  workspace_query.c (devshell, names, trust,
  *                  trustconf).
- *   4 devshell.c   one shell: devenv, eval, scheduler, changed, store,
- *                  inputs, gitindex.
+ *   4 devshell.c   one shell: devenv, eval, scheduler, store, inputs, and
+ *                  below it devshell_eval.c, its evaluations (devenv, eval,
+ *                  scheduler, changed, store, inputs, gitindex).
  *     names.c roots.c gc.c  workspace parts: eval, devenv, scheduler,
  *                  changed, store, inputs.
  *   5 devenv.c trust.c watchset.c shellmap.c: store, attrs, inputs,
  *                  watcher, scheduler, gitindex; trust.c also trustconf.
  *   6 scheduler.c (nothing of the daemon), changed.c (generation, server),
- *     eval.c (job, readset), readset.c (inputs, gitindex, hookreads),
+ *     eval.c (job, readset, envdump), readset.c (inputs, gitindex, hookreads),
  *     hookreads.c (inputs), nixprobe.c (job, changed).
  *   7 server.c (the transport: knows no request), job.c, generation.c,
  *     store.c (with store_snapshot.c, store_eval.c, store_trust.c),
  *     inputs.c, attrs.c, gitindex.c, watcher.c, settings.c, trustconf.c,
- *     rundir.c, liveshells.c (which shells have a workspace applied).
+ *     rundir.c, liveshells.c (which shells have a workspace applied),
+ *     envdump.c (the environment dumps of an evaluation's stage 2).
  *   8 baseenv.c (settings, eval: the environments evaluations start
  *     from).
  * Each file's interface is its own header (daemon/NAME.h); a file

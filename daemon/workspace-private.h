@@ -1,6 +1,7 @@
 /*
  * The workspaces' internals, shared by the files that make the
- * coordinator up (workspace.c, workspace_trust.c) and by no other.
+ * coordinator up (workspace.c, workspace_trust.c, workspace_query.c) and
+ * by no other.
  */
 #ifndef WORKSPACE_PRIVATE_H
 #define WORKSPACE_PRIVATE_H
@@ -10,8 +11,12 @@
 #include <stdint.h>
 
 #include "hearth/wsconfig.h"
+#include "shellmap.h"
 
 #define nitems(a)		(sizeof (a) / sizeof *(a))
+
+#define WORKSPACE_CONFIG	WSCONFIG_FILE
+#define WORKSPACE_DEFAULT	SHELLMAP_DEFAULT
 
 struct devshell;
 struct inputs;
@@ -48,6 +53,16 @@ struct workspace *workspace_add(int64_t, const char *, const char *);
 void		 workspace_refresh(struct workspace *);
 /* Watch the directories of every file the workspace depends on. */
 void		 workspace_rewatch(struct workspace *);
+/* The workspace after one (the first after NULL); NULL at the end. */
+struct workspace *workspace_next(struct workspace *);
+/* Check the workspace's own files; -1 with ws->unreadable set. */
+int		 workspace_check_files(struct workspace *);
+/* The shell for a directory inside a workspace; NULL when none applies. */
+const char	*workspace_shell_for(struct workspace *, const char *);
+/* A shell of the workspace by name, or NULL. */
+struct devshell	*workspace_shell(struct workspace *, const char *);
+/* The same, made (and tended) if it is not yet. */
+struct devshell	*workspace_add_shell(struct workspace *, const char *);
 
 /* workspace_trust.c */
 /* Every file the workspace's evaluations read. */

@@ -20,6 +20,13 @@ int		 workspace_start(char **);
 void		 workspace_unwatch(void);
 /* Free every workspace, once the loop has ended. */
 void		 workspace_stop(void);
+/* workspace_trust.c */
+/* Allow or deny the workspace holding a directory. */
+int		 workspace_allow(const char *, char **, char **);
+int		 workspace_deny(const char *, char **, char **);
+/* What trust.c's review says of the workspace holding a directory. */
+int		 workspace_review(const char *, char **, char **);
+/* workspace_query.c: what requests ask of a directory's shell. */
 /* Describe the shell for a directory, refreshing its inputs first. */
 void		 workspace_describe(const char *, struct shell_info *);
 /*
@@ -28,11 +35,6 @@ void		 workspace_describe(const char *, struct shell_info *);
  */
 void		 workspace_describe_named(const char *, const char *,
 		     struct shell_info *);
-/* Allow or deny the workspace holding a directory. */
-int		 workspace_allow(const char *, char **, char **);
-int		 workspace_deny(const char *, char **, char **);
-/* What trust.c's review says of the workspace holding a directory. */
-int		 workspace_review(const char *, char **, char **);
 /* The shell of a directory, for reload/log/used; NULL with *cause. */
 struct devshell	*workspace_devshell(const char *, char **);
 /* hearth reload: list the devShells again if that failed, else evaluate. */
@@ -46,6 +48,7 @@ int		 workspace_log(const char *, struct buf *, char **);
 /* Call cb with the description of every shell of every workspace. */
 void		 workspace_each(void (*)(const struct shell_info *, void *),
 		     void *);
+/* workspace.c */
 /*
  * Drop vanished workspaces and those unused for days, unless a shell is
  * in them (with dry_run, only say which); a summary.

@@ -14,6 +14,7 @@
 #include "hearth/xmalloc.h"
 #include "changed.h"
 #include "devshell.h"
+#include "devshell_eval.h"
 #include "inputs.h"
 #include "names.h"
 #include "settings.h"
