@@ -37,15 +37,9 @@ install_nu() {
 		return 0
 	fi
 	if ! command -v npm >/dev/null 2>&1; then
-		if [ "$(id -u)" -ne 0 ] || ! command -v apt-get >/dev/null; then
-			echo "deps: npm is missing; install npm, then run" \
-			    "make deps again (for nushell)" >&2
-			return 1
-		fi
-		echo "deps: installing npm (for nushell)"
-		DEBIAN_FRONTEND=noninteractive apt-get update -qq
-		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
-		    --no-install-recommends npm >/dev/null
+		echo "deps: npm is missing; install npm, then run" \
+		    "make deps again (for nushell)" >&2
+		return 1
 	fi
 	echo "deps: installing nushell $nu_version (npm @nushell/linux-x64) in $nu_dir"
 	mkdir -p "$nu_dir" "$top/.deps/bin"
@@ -55,8 +49,12 @@ install_nu() {
 	ln -sfn ../nushell/node_modules/@nushell/linux-x64/bin/nu \
 	    "$top/.deps/bin/nu"
 }
+# npm (for nushell, installed last) joins the Debian packages when it is
+# missing, so that one apt-get line names everything.
+want_nu=0
 if [ $# -eq 0 ]; then
-	install_nu
+	want_nu=1
+	command -v npm >/dev/null 2>&1 || pkgs="$pkgs npm"
 fi
 [ $# -gt 0 ] && pkgs="$*"
 if ! command -v dpkg-query >/dev/null 2>&1; then
@@ -70,15 +68,15 @@ for p in $pkgs; do
 		missing="$missing $p"
 	fi
 done
-[ -z "$missing" ] && exit 0
-if [ "$(id -u)" -eq 0 ]; then
+if [ -n "$missing" ] && [ "$(id -u)" -eq 0 ]; then
 	echo "deps: installing$missing"
 	export DEBIAN_FRONTEND=noninteractive
 	apt-get update -qq
 	# shellcheck disable=SC2086
 	apt-get install -y -qq --no-install-recommends $missing >/dev/null
-else
+elif [ -n "$missing" ]; then
 	echo "deps: missing Debian packages; run as root:" >&2
 	echo "  apt-get update && apt-get install -y$missing" >&2
 	exit 1
 fi
+[ "$want_nu" -eq 0 ] || install_nu
