@@ -341,7 +341,8 @@ FUZZ_SRCS_hookreads  := daemon/hookreads.c daemon/inputs.c \
 FUZZ_SRCS_wsconfig   := common/wsconfig.c common/safefile.c
 FUZZ_SRCS_tools      := common/path.c client/toolslist.c client/junit.c \
 		common/safefile.c
-FUZZ_SRCS_nix        := common/nix.c common/nixerror.c
+FUZZ_SRCS_nix        := common/nix.c common/nixerror.c common/hash.c \
+		common/safefile.c
 FUZZ_SRCS_attrs      := daemon/attrs.c common/envdiff.c common/path.c \
 		common/savefile.c common/safefile.c
 FUZZ_CPKGS_attrs     := $(DAEMON_PKGS)
@@ -353,6 +354,8 @@ FUZZ_CPKGS_hookreads := $(DAEMON_PKGS)
 FUZZ_LPKGS_hookreads := libsodium
 FUZZ_CPKGS_wsconfig  := $(DAEMON_PKGS)
 FUZZ_LPKGS_wsconfig  := inih
+FUZZ_CPKGS_nix       := libsodium
+FUZZ_LPKGS_nix       := libsodium
 
 $(FUZZ_BUILD)/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz.h $(COMMON_SRCS) \
     $(CLIENT_SRCS) $(DAEMON_SRCS) $(wildcard include/hearth/*.h client/*.h \

@@ -24,6 +24,25 @@ be32(const unsigned char *p)
 	    (uint64_t)p[2] << 8 | p[3]);
 }
 
+/*
+ * The trailing fields a newer daemon sends (evaluation start, what Nix
+ * builds) and an older one does not: put into b when the payload has
+ * more than its first `at` bytes, and absent (zero, "") when it has not.
+ */
+static void
+check_trailer(const struct shell_reply *r, struct buf *b, size_t at,
+    const unsigned char *payload, size_t len)
+{
+	(void)payload;
+	if (at == len) {
+		fuzz_check(r->eval_started == 0 && r->activity != NULL &&
+		    r->activity[0] == '\0');
+		return;
+	}
+	protocol_put_u64(b, r->eval_started);
+	protocol_put_str(b, r->activity);
+}
+
 /* A decoded SHELL reply, written back as the daemon would. */
 static void
 check_reencode(const struct shell_reply *r, const unsigned char *payload,
@@ -45,6 +64,7 @@ check_reencode(const struct shell_reply *r, const unsigned char *payload,
 	protocol_put_u8(&b, (uint8_t)r->has_env);
 	if (!r->has_env) {
 		fuzz_check(r->env == NULL && r->hook_output == NULL);
+		check_trailer(r, &b, b.len, payload, len);
 		fuzz_check(b.len == len && memcmp(b.data, payload, len) == 0);
 		buf_release(&b);
 		return;
@@ -54,11 +74,16 @@ check_reencode(const struct shell_reply *r, const unsigned char *payload,
 	hook = b.len;
 	fuzz_check(hook + 4 <= len && memcmp(b.data, payload, hook) == 0);
 	hooklen = be32(payload + hook);
-	fuzz_check(hook + 4 + hooklen == len);
+	fuzz_check(hook + 4 + hooklen <= len);
 	n = strlen(r->hook_output);
 	fuzz_check(n <= hooklen);
 	fuzz_check(memcmp(r->hook_output, payload + hook + 4, n) == 0);
 	fuzz_check(n == hooklen || payload[hook + 4 + n] == '\0');
+	buf_release(&b);
+	/* The fields after the hook's output, as check_trailer puts them. */
+	check_trailer(r, &b, hook + 4 + hooklen, payload, len);
+	fuzz_check(b.len == len - (hook + 4 + hooklen) &&
+	    memcmp(b.data, payload + hook + 4 + hooklen, b.len) == 0);
 	buf_release(&b);
 }
 
