@@ -122,8 +122,9 @@ workspace_describe_named(const char *dir, const char *want,
 	}
 }
 
-struct devshell *
-workspace_devshell(const char *dir, char **cause)
+/* The shell of a directory, and its workspace in *wsp (found once). */
+static struct devshell *
+workspace_devshell_ws(const char *dir, struct workspace **wsp, char **cause)
 {
 	struct workspace	*ws;
 	const char		*name;
@@ -157,7 +158,16 @@ workspace_devshell(const char *dir, char **cause)
 		*cause = xasprintf("no devShell for %s", dir);
 		return (NULL);
 	}
+	*wsp = ws;
 	return (workspace_add_shell(ws, name));
+}
+
+struct devshell *
+workspace_devshell(const char *dir, char **cause)
+{
+	struct workspace	*ws;
+
+	return (workspace_devshell_ws(dir, &ws, cause));
 }
 
 int
@@ -165,13 +175,9 @@ workspace_reload(const char *dir, char **msg, char **cause)
 {
 	struct workspace	*ws;
 	struct devshell		*sh;
-	char			*root;
 
-	if ((sh = workspace_devshell(dir, cause)) == NULL)
+	if ((sh = workspace_devshell_ws(dir, &ws, cause)) == NULL)
 		return (-1);
-	root = path_find_workspace(dir);
-	ws = workspace_find(root);
-	free(root);
 	/* A failed listing first: the shells come of it. */
 	if (names_error(ws->names) != NULL || names_list(ws->names) == NULL) {
 		names_reload(ws->names);
@@ -190,13 +196,9 @@ workspace_log(const char *dir, struct buf *out, char **cause)
 	struct workspace	*ws;
 	struct devshell		*sh;
 	struct shell_info	 info;
-	char			*root;
 
-	if ((sh = workspace_devshell(dir, cause)) == NULL)
+	if ((sh = workspace_devshell_ws(dir, &ws, cause)) == NULL)
 		return (-1);
-	root = path_find_workspace(dir);
-	ws = workspace_find(root);
-	free(root);
 	/* What keeps the shell from being current, first. */
 	if (ws->config_error != NULL)
 		buf_addf(out, "%s/%s: %s (fix it; until then the last good "
